@@ -1,0 +1,43 @@
+import type { ScenarioId } from '../domain/scenarios.js';
+import type { Symptom } from '../domain/symptoms.js';
+
+export type CaseKind = 'notify-photographer' | 'escalation';
+
+export interface TranscriptLine {
+  from: 'user' | 'bot';
+  text: string;
+  /** ISO timestamp. */
+  at: string;
+}
+
+/** Everything collected in one conversation, recorded durably for a person to act on. */
+export interface CaseRecord {
+  id: string;
+  createdAt: string;
+  kind: CaseKind;
+  /** Why it was recorded: the customer's request, a failed fix, an unknown status, ... */
+  reason: string;
+  role: 'customer' | 'photographer' | null;
+  channel: string;
+  conversationId: string;
+  locale: string;
+  symptom: Symptom | null;
+  scenario: ScenarioId | null;
+  secondary: ScenarioId[];
+  /** Normalised access code; kept here for the people who fix it, never written to logs. */
+  accessCode: string | null;
+  jobId: string | null;
+  photographerId: string | null;
+  stepsTried: string[];
+  transcript: TranscriptLine[];
+}
+
+export type NewCase = Omit<CaseRecord, 'id' | 'createdAt'>;
+
+/** Durable queue of recorded cases, delivered to photographers and helpdesks by a worker. */
+export interface CaseOutbox {
+  record(newCase: NewCase): Promise<CaseRecord>;
+  /** Cases not delivered yet, oldest first. */
+  pending(limit?: number): Promise<CaseRecord[]>;
+  markDelivered(id: string): Promise<void>;
+}

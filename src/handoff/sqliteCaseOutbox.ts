@@ -1,0 +1,53 @@
+import { randomUUID } from 'node:crypto';
+import type { SqliteDatabase } from '../storage/database.js';
+import type { CaseOutbox, CaseRecord, NewCase } from './caseRecord.js';
+
+/**
+ * The case outbox in SQLite: a recorded case survives a crash or restart until a worker
+ * has delivered it and called `markDelivered`.
+ */
+export class SqliteCaseOutbox implements CaseOutbox {
+  private readonly insert;
+  private readonly selectPending;
+  private readonly markOne;
+  private readonly exists;
+  private readonly now: () => Date;
+
+  constructor(db: SqliteDatabase, options: { now?: () => Date } = {}) {
+    this.now = options.now ?? (() => new Date());
+    db.exec(`CREATE TABLE IF NOT EXISTS case_outbox (
+      id TEXT PRIMARY KEY,
+      created_at TEXT NOT NULL,
+      delivered_at TEXT,
+      json TEXT NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS case_outbox_pending ON case_outbox (created_at) WHERE delivered_at IS NULL;`);
+    this.insert = db.prepare<[string, string, string]>('INSERT INTO case_outbox (id, created_at, delivered_at, json) VALUES (?, ?, NULL, ?)');
+    // rowid breaks ties between cases recorded in the same millisecond: insertion order.
+    this.selectPending = db.prepare<[number], { json: string }>(
+      'SELECT json FROM case_outbox WHERE delivered_at IS NULL ORDER BY created_at, rowid LIMIT ?',
+    );
+    this.markOne = db.prepare<[string, string]>('UPDATE case_outbox SET delivered_at = ? WHERE id = ? AND delivered_at IS NULL');
+    this.exists = db.prepare<[string], { id: string }>('SELECT id FROM case_outbox WHERE id = ?');
+  }
+
+  async record(newCase: NewCase): Promise<CaseRecord> {
+    const record: CaseRecord = { ...structuredClone(newCase), id: `case-${randomUUID()}`, createdAt: this.now().toISOString() };
+    this.insert.run(record.id, record.createdAt, JSON.stringify(record));
+    return structuredClone(record);
+  }
+
+  /** Undelivered cases, oldest first; all of them without a limit. */
+  async pending(limit?: number): Promise<CaseRecord[]> {
+    if (limit !== undefined && (!Number.isInteger(limit) || limit < 0)) {
+      throw new RangeError(`case outbox: limit must be a whole number of at least 0, not ${limit}`);
+    }
+    return this.selectPending.all(limit ?? -1).map((row) => JSON.parse(row.json) as CaseRecord);
+  }
+
+  /** Idempotent for a delivered case; an id that was never recorded is a bug and throws. */
+  async markDelivered(id: string): Promise<void> {
+    const { changes } = this.markOne.run(this.now().toISOString(), id);
+    if (changes === 0 && this.exists.get(id) === undefined) throw new Error(`case outbox: no case with the id "${id}"`);
+  }
+}
