@@ -1,0 +1,62 @@
+import { formatAccessCode, lookAlikeCharacters } from '../src/domain/accessCode.js';
+import type { CodeLookup } from '../src/domain/platformModel.js';
+import { extractAccessCode, extractAccessCodeFromAnswer } from '../src/language/recognizer.js';
+import { PlatformUnavailableError } from '../src/platform/port.js';
+import type { Turn } from '../src/bot/turn.js';
+import { type Answer, AskDialog } from './ask.js';
+import type { DialogDependencies } from './dependencies.js';
+
+export const ACCESS_CODE_DIALOG = 'access-code';
+
+/** Wrong codes a person may type before the bot stops asking. */
+export const CODE_TRIES = 3;
+
+export interface CodeResult {
+  code: string | null;
+  /** null: the platform could not be reached. */
+  lookup: CodeLookup | null;
+  /** The code was still unknown after the last try. */
+  gaveUp: boolean;
+}
+
+function notFound(turn: Turn, code: string): string {
+  const { l } = turn;
+  const pairs = lookAlikeCharacters(code).map((pair) => l.t('code.lookAlikePair', { typed: pair.typed, maybe: pair.maybe }));
+  return [
+    l.t('code.notFound', { code: formatAccessCode(code) }),
+    pairs.length > 0 ? l.t('code.lookAlikes', { pairs: pairs.join(', ') }) : '',
+    l.t('code.tryAgain'),
+  ]
+    .filter((sentence) => sentence !== '')
+    .join(' ');
+}
+
+/**
+ * Asks for the access code and looks it up. A code the platform does not know gets
+ * help on typing mistakes and another try, up to CODE_TRIES; it never reveals whether
+ * a similar code exists, since that code would be another customer's.
+ */
+export function accessCodeDialog({ platform, logger }: DialogDependencies): AskDialog<CodeResult> {
+  return new AskDialog<CodeResult>(ACCESS_CODE_DIALOG, {
+    slot: 'access-code',
+    question: ({ l, case: c }) => ({ text: l.t(c.role === 'photographer' ? 'code.questionPhotographer' : 'code.question') }),
+    read: async (text, turn, _options, attempt): Promise<Answer<CodeResult>> => {
+      const code = extractAccessCodeFromAnswer(text) ?? extractAccessCode(text);
+      if (code === null) return { ok: false, retry: turn.l.t('code.retryNoCode') };
+      turn.case.accessCode = code;
+      let lookup: CodeLookup;
+      try {
+        lookup = await platform.lookupCode(code);
+      } catch (error) {
+        if (!(error instanceof PlatformUnavailableError)) throw error;
+        logger.warn('platform unavailable during code lookup', { error: error.message });
+        return { ok: true, value: { code, lookup: null, gaveUp: false } };
+      }
+      if (lookup.kind !== 'unknown') return { ok: true, value: { code, lookup, gaveUp: false } };
+      if (attempt >= CODE_TRIES) return { ok: true, value: { code, lookup, gaveUp: true } };
+      return { ok: false, retry: notFound(turn, code) };
+    },
+    maxAttempts: CODE_TRIES,
+    giveUp: (turn) => ({ code: turn.case.accessCode, lookup: { kind: 'unknown' }, gaveUp: true }),
+  });
+}

@@ -1,0 +1,124 @@
+import { WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { factsFromLookup } from '../src/domain/facts.js';
+import { diagnose, SCENARIO_INFO } from '../src/domain/scenarios.js';
+import type { Symptom } from '../src/domain/symptoms.js';
+import { type Turn, turnOf } from '../src/bot/turn.js';
+import { ACCESS_CODE_DIALOG, type CodeResult } from './accessCodeDialog.js';
+import type { DialogDependencies } from './dependencies.js';
+import { escalate, recordCase } from './escalation.js';
+import { greetingLead } from './greeting.js';
+import { SYMPTOM_DIALOG } from './symptomDialog.js';
+import { CONFIRM_DIALOG, FEEDBACK_DIALOG, type YesNoOptions } from './yesNoDialogs.js';
+
+export const CUSTOMER_DIALOG = 'customer';
+
+/** Who the bot offers to pass the case to after explaining it. */
+type Offer = 'photographer' | 'support' | null;
+
+interface StepValues {
+  offer: Offer;
+}
+
+/**
+ * Explains the diagnosis in the customer's words: what the message means for their
+ * code and what happens next. Never job details for an unknown code, never anything
+ * of another customer's.
+ */
+function explain(turn: Turn, result: CodeResult): Offer {
+  const { l, case: c } = turn;
+  if (result.lookup === null) {
+    turn.say({ text: l.t('customer.platformDown') });
+    return 'support';
+  }
+  if (result.gaveUp || result.lookup.kind === 'unknown') {
+    c.scenario = 'unknown-code';
+    turn.say({ text: l.t('code.giveUp') });
+    return 'support';
+  }
+  const lookup = result.lookup;
+  const diagnosis = diagnose(factsFromLookup(lookup), c.symptom ?? 'other');
+  c.scenario = diagnosis.scenario;
+  c.secondary = diagnosis.secondary;
+  c.jobId = lookup.job.id;
+  c.photographerId = lookup.job.photographerId;
+
+  if (diagnosis.symptomMismatch) {
+    const expected = SCENARIO_INFO[diagnosis.scenario].expectedSymptom;
+    const shown = expected === null || expected === 'other' ? l.t('customer.mismatch.none') : `“${l.t(`shop.${expected}`)}”`;
+    turn.say({ text: l.t('customer.mismatch', { expected: shown }) });
+    return null;
+  }
+  if (diagnosis.unknownJobStatus !== null) {
+    turn.say({ text: l.t('customer.cannot-diagnose') });
+    return 'support';
+  }
+  switch (diagnosis.scenario) {
+    case 'job-archived': {
+      const date = lookup.job.archiving.date;
+      turn.say({ text: date ? l.t('customer.job-archived', { date: l.longDate(date) }) : l.t('customer.job-archived.noDate') });
+      return 'photographer';
+    }
+    case 'no-known-cause':
+      turn.say({ text: l.t('customer.no-known-cause') });
+      return null;
+    default:
+      turn.say({ text: l.t(`customer.${diagnosis.scenario}`) });
+      return SCENARIO_INFO[diagnosis.scenario].fixedBy === 'photographer' ? 'photographer' : 'support';
+  }
+}
+
+/** The customer flow of the design: symptom → access code → diagnosis → offer → feedback. */
+export function customerDialog(deps: DialogDependencies): WaterfallDialog {
+  return new WaterfallDialog(CUSTOMER_DIALOG, [
+    async (step: WaterfallStepContext) => {
+      const turn = turnOf(step.context);
+      if (turn.case.symptom !== null) return step.next(turn.case.symptom);
+      return step.beginDialog(SYMPTOM_DIALOG, { lead: greetingLead(turn) });
+    },
+    async (step: WaterfallStepContext) => {
+      const turn = turnOf(step.context);
+      const symptom = step.result as Symptom;
+      turn.case.symptom = symptom;
+      if (turn.case.accessCode !== null) return step.beginDialog(ACCESS_CODE_DIALOG, { answer: turn.case.accessCode });
+      const lead = [greetingLead(turn), turn.l.t(`symptom.ack.${symptom}`)].filter(Boolean).join(' ');
+      return step.beginDialog(ACCESS_CODE_DIALOG, { lead });
+    },
+    async (step: WaterfallStepContext) => {
+      const turn = turnOf(step.context);
+      const offer = explain(turn, step.result as CodeResult);
+      (step.values as StepValues).offer = offer;
+      if (offer === null) return step.next(false);
+      const options: YesNoOptions = {
+        question: offer === 'photographer' ? 'notify.offerPhotographer' : 'notify.offerSupport',
+        yes: 'notify.yes',
+        no: 'notify.no',
+      };
+      return step.beginDialog(CONFIRM_DIALOG, options);
+    },
+    async (step: WaterfallStepContext) => {
+      const turn = turnOf(step.context);
+      const { offer } = step.values as StepValues;
+      if (offer !== null) {
+        if (step.result === true) {
+          const kind = offer === 'photographer' ? 'notify-photographer' : 'escalation';
+          const recorded = await recordCase(turn, deps, kind, `customer asked to notify the ${offer}`);
+          turn.say({
+            text: turn.l.t(!recorded ? 'escalation.failed' : offer === 'photographer' ? 'notify.recorded' : 'notify.recordedSupport'),
+          });
+          // Support has the case now: asking whether this helped would be premature.
+          if (recorded && offer === 'support') return step.endDialog();
+        } else {
+          turn.say({ text: turn.l.t('notify.declined') });
+        }
+      }
+      const feedback: YesNoOptions = { question: 'feedback.question', yes: 'feedback.yes', no: 'feedback.no' };
+      return step.beginDialog(FEEDBACK_DIALOG, feedback);
+    },
+    async (step: WaterfallStepContext) => {
+      const turn = turnOf(step.context);
+      if (step.result === true) turn.say({ text: turn.l.t('feedback.thanks') });
+      else await escalate(turn, deps, 'not-helped');
+      return step.endDialog();
+    },
+  ]);
+}

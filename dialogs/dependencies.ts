@@ -1,0 +1,11 @@
+import type { CaseOutbox } from '../src/handoff/caseRecord.js';
+import type { Logger } from '../src/logger.js';
+import type { PlatformPort } from '../src/platform/port.js';
+
+/** What the dialogs may use of the outside world: ports only, never an implementation. */
+export interface DialogDependencies {
+  platform: PlatformPort;
+  outbox: CaseOutbox;
+  logger: Logger;
+  now: () => Date;
+}

@@ -1,0 +1,88 @@
+import { ComponentDialog, type DialogContext, type DialogTurnResult, DialogTurnStatus, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { ActivityTypes } from 'botbuilder';
+import type { Role } from '../src/channels/replyModel.js';
+import { recognizeCommand } from '../src/language/recognizer.js';
+import { newCase } from '../src/bot/caseState.js';
+import { type Turn, turnOf } from '../src/bot/turn.js';
+import { accessCodeDialog } from './accessCodeDialog.js';
+import { customerDialog, CUSTOMER_DIALOG } from './customerDialog.js';
+import type { DialogDependencies } from './dependencies.js';
+import { escalate } from './escalation.js';
+import { greetingLead } from './greeting.js';
+import { guidedDiagnosisDialogs, GUIDED_DIAGNOSIS_DIALOG } from './guidedDiagnosisDialog.js';
+import { ROLE_DIALOG, roleDialog } from './roleDialog.js';
+import { noteVolunteered, symptomDialog } from './symptomDialog.js';
+import { confirmDialog, feedbackDialog } from './yesNoDialogs.js';
+
+export const MAIN_DIALOG = 'main';
+const ROUTE_DIALOG = 'route';
+
+const END_OF_CASE: DialogTurnResult = { status: DialogTurnStatus.complete };
+
+/**
+ * The root of every conversation: routes by role and handles what works at any point
+ * ("help", "restart", asking for a person) in every language.
+ */
+export class MainDialog extends ComponentDialog {
+  constructor(private readonly deps: DialogDependencies) {
+    super(MAIN_DIALOG);
+    this.addDialog(
+      new WaterfallDialog(ROUTE_DIALOG, [
+        async (step: WaterfallStepContext) => {
+          const turn = turnOf(step.context);
+          if (turn.case.role !== null) return step.next(turn.case.role);
+          return step.beginDialog(ROLE_DIALOG, { lead: greetingLead(turn) });
+        },
+        async (step: WaterfallStepContext) => {
+          const turn = turnOf(step.context);
+          turn.case.role = step.result as Role;
+          turn.case.roleSource ??= 'asked';
+          return step.beginDialog(turn.case.role === 'customer' ? CUSTOMER_DIALOG : GUIDED_DIAGNOSIS_DIALOG);
+        },
+      ]),
+    );
+    for (const dialog of [roleDialog, symptomDialog, accessCodeDialog(deps), confirmDialog, feedbackDialog, customerDialog(deps), ...guidedDiagnosisDialogs(deps)]) {
+      this.addDialog(dialog);
+    }
+    this.initialDialogId = ROUTE_DIALOG;
+  }
+
+  protected override async onBeginDialog(innerDc: DialogContext, options?: object): Promise<DialogTurnResult> {
+    const turn = turnOf(innerDc.context);
+    const command = recognizeCommand(turn.input.text);
+    if (command === 'agent') {
+      await escalate(turn, this.deps, 'requested');
+      return END_OF_CASE;
+    }
+    if (command === 'help') turn.say({ text: turn.l.t('help') });
+    else if (command === null) noteVolunteered(turn, turn.input.text);
+    return super.onBeginDialog(innerDc, options);
+  }
+
+  protected override async onContinueDialog(innerDc: DialogContext): Promise<DialogTurnResult> {
+    const turn = turnOf(innerDc.context);
+    const command = innerDc.context.activity.type === ActivityTypes.Message ? recognizeCommand(turn.input.text) : null;
+    switch (command) {
+      case 'help':
+        turn.say({ text: turn.l.t('help') });
+        await innerDc.repromptDialog();
+        return { status: DialogTurnStatus.waiting };
+      case 'restart':
+        restartCase(turn);
+        turn.say({ text: turn.l.t('restart') });
+        await innerDc.cancelAllDialogs();
+        return innerDc.beginDialog(ROUTE_DIALOG);
+      case 'agent':
+        await escalate(turn, this.deps, 'requested');
+        await innerDc.cancelAllDialogs();
+        return END_OF_CASE;
+      default:
+        return super.onContinueDialog(innerDc);
+    }
+  }
+}
+
+/** A new case in the same conversation: who the person is and the greeting carry over. */
+function restartCase(turn: Turn): void {
+  turn.case = newCase(turn.case.locale, turn.case);
+}

@@ -1,0 +1,53 @@
+import { SYMPTOMS, type Symptom } from '../src/domain/symptoms.js';
+import type { ReplyChoice } from '../src/channels/replyModel.js';
+import type { Localizer } from '../src/language/messages.js';
+import { extractAccessCode, matchChoice, recognizeSymptom } from '../src/language/recognizer.js';
+import type { Turn } from '../src/bot/turn.js';
+import { AskDialog } from './ask.js';
+
+export const SYMPTOM_DIALOG = 'symptom';
+
+export function symptomChoices(l: Localizer): ReplyChoice[] {
+  return SYMPTOMS.map((symptom) => ({
+    id: symptom,
+    label: l.t(`symptom.choice.${symptom}`),
+    ...(symptom === 'other' ? {} : { picture: { symptom, caption: l.t(`shop.${symptom}`) } }),
+  }));
+}
+
+/** A description of "something else" has a few real words; "hi", "??" or "asdf" is not one. */
+function describesSomething(text: string): boolean {
+  return (text.match(/\p{L}{2,}/gu) ?? []).length >= 3;
+}
+
+/**
+ * Remembers what a person volunteered before being asked: the shop message and the
+ * access code, so those questions are skipped.
+ */
+export function noteVolunteered(turn: Turn, text: string): void {
+  if (turn.case.symptom === null) {
+    const { symptom } = recognizeSymptom(text);
+    if (symptom !== 'other') turn.case.symptom = symptom;
+  }
+  if (turn.case.accessCode === null) turn.case.accessCode = extractAccessCode(text);
+}
+
+export const symptomDialog = new AskDialog<Symptom>(SYMPTOM_DIALOG, {
+  slot: 'symptom',
+  question: ({ l, case: c }) => ({
+    text: l.t(c.role === 'photographer' ? 'symptom.questionPhotographer' : 'symptom.question'),
+    choices: symptomChoices(l),
+  }),
+  read: (text, turn) => {
+    const choices = symptomChoices(turn.l).map(({ id, label }) => ({ id, labels: [label] }));
+    const chosen = matchChoice(turn.input.choiceId ?? text, choices);
+    if (turn.case.accessCode === null) turn.case.accessCode = extractAccessCode(text);
+    if (chosen !== null) return { ok: true, value: chosen as Symptom };
+    const { symptom } = recognizeSymptom(text);
+    if (symptom !== 'other' || describesSomething(text)) return { ok: true, value: symptom };
+    return { ok: false, retry: turn.l.t('symptom.retry') };
+  },
+  // Never loop: after two unreadable answers, carry on with the code, which tells the most.
+  maxAttempts: 2,
+  giveUp: () => 'other',
+});

@@ -1,0 +1,74 @@
+import { randomUUID } from 'node:crypto';
+import type { ScenarioId } from '../domain/scenarios.js';
+import type { Symptom } from '../domain/symptoms.js';
+import type { DiagnosisSnapshot, Role, Slot } from '../channels/replyModel.js';
+import type { TranscriptLine } from '../handoff/caseRecord.js';
+
+const TRANSCRIPT_LINES = 60;
+const TRANSCRIPT_LINE_LENGTH = 1000;
+
+/**
+ * One troubleshooting case: what the bot knows so far in a conversation. It lives in
+ * conversation state and is the source of every reply's diagnosis entity.
+ */
+export interface CaseState {
+  id: string;
+  role: Role | null;
+  /** `channel`: from the authenticated channel identity; `asked`: typed, never unlocks data. */
+  roleSource: 'channel' | 'asked' | null;
+  locale: string;
+  symptom: Symptom | null;
+  /** Normalised access code the person gave (kept out of logs). */
+  accessCode: string | null;
+  jobId: string | null;
+  photographerId: string | null;
+  scenario: ScenarioId | null;
+  secondary: ScenarioId[];
+  step: number | null;
+  steps: number | null;
+  awaiting: Slot | null;
+  stepsTried: string[];
+  transcript: TranscriptLine[];
+  /** The greeting was said in this conversation. */
+  greeted: boolean;
+}
+
+export function newCase(locale: string, previous?: Pick<CaseState, 'role' | 'roleSource' | 'greeted'>): CaseState {
+  return {
+    id: randomUUID(),
+    role: previous?.role ?? null,
+    roleSource: previous?.roleSource ?? null,
+    locale,
+    symptom: null,
+    accessCode: null,
+    jobId: null,
+    photographerId: null,
+    scenario: null,
+    secondary: [],
+    step: null,
+    steps: null,
+    awaiting: null,
+    stepsTried: [],
+    transcript: [],
+    greeted: previous?.greeted ?? false,
+  };
+}
+
+export function snapshotOf(state: CaseState): DiagnosisSnapshot {
+  return {
+    role: state.role,
+    locale: state.locale,
+    symptom: state.symptom,
+    scenario: state.scenario,
+    secondary: state.secondary,
+    step: state.step,
+    steps: state.steps,
+    awaiting: state.awaiting,
+  };
+}
+
+export function appendTranscript(state: CaseState, from: TranscriptLine['from'], text: string, at = new Date()): void {
+  if (text === '') return;
+  state.transcript.push({ from, text: text.slice(0, TRANSCRIPT_LINE_LENGTH), at: at.toISOString() });
+  if (state.transcript.length > TRANSCRIPT_LINES) state.transcript.splice(0, state.transcript.length - TRANSCRIPT_LINES);
+}

@@ -1,0 +1,46 @@
+import type { Activity } from 'botbuilder';
+
+/** Longer messages are cut before recognition: nobody describes a shop message in 2,000 characters. */
+export const MAX_INPUT_LENGTH = 2000;
+
+/** What a person said in one message, cleaned for the recognizer. */
+export interface TurnInput {
+  /** Plain text: no HTML, no mentions, single spaces, at most MAX_INPUT_LENGTH characters. */
+  text: string;
+  /** The choice id of a clicked card button (`{ "choice": "missed-sale" }`), if any. */
+  choiceId: string | null;
+  /** The message carried only attachments (a screenshot, a file) and no text. */
+  attachmentsOnly: boolean;
+}
+
+const ENTITIES: Record<string, string> = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'", '&nbsp;': ' ' };
+
+function plainText(raw: string): string {
+  return raw
+    .slice(0, MAX_INPUT_LENGTH * 4)
+    .replace(/<at>[^<]*<\/at>/gi, ' ') // Teams mentions of the bot
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/&(amp|lt|gt|quot|#39|nbsp);/g, (entity) => ENTITIES[entity] ?? entity)
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, MAX_INPUT_LENGTH);
+}
+
+/** Card submits carry `{ choice }`; some clients send `{ text }` or a bare string instead. */
+function readValue(value: unknown): { choiceId: string | null; text: string | null } {
+  if (typeof value === 'string') return { choiceId: null, text: value };
+  if (value === null || typeof value !== 'object') return { choiceId: null, text: null };
+  const record = value as Record<string, unknown>;
+  return {
+    choiceId: typeof record.choice === 'string' ? record.choice.slice(0, 100) : null,
+    text: typeof record.text === 'string' ? record.text : null,
+  };
+}
+
+export function readTurnInput(activity: Partial<Activity>): TurnInput {
+  const value = readValue(activity.value);
+  const rawText = typeof activity.text === 'string' && activity.text.trim() !== '' ? activity.text : (value.text ?? '');
+  const text = plainText(rawText);
+  const attachmentsOnly = text === '' && value.choiceId === null && Array.isArray(activity.attachments) && activity.attachments.length > 0;
+  return { text, choiceId: value.choiceId, attachmentsOnly };
+}

@@ -1,0 +1,56 @@
+import type { ScenarioId } from '../domain/scenarios.js';
+import type { Symptom } from '../domain/symptoms.js';
+
+/**
+ * The channel-neutral reply model. Dialogs say what to tell the person; one renderer
+ * per channel turns it into activities (Web Chat, Teams, Slack).
+ */
+
+/** What the bot waits for after a message: the slots of the design's conversation flows. */
+export const SLOTS = [
+  'role',
+  'symptom',
+  'access-code',
+  'confirm',
+  'feedback',
+  'job-status',
+  'code-activated',
+  'photos-linked',
+  'photos-hidden',
+  'step-result',
+  'archive-date',
+] as const;
+
+export type Slot = (typeof SLOTS)[number];
+
+/** A picture of what the shop shows, for the symptom buttons. */
+export type ShopPicture = Exclude<Symptom, 'other'>;
+
+export interface ReplyChoice {
+  /** Stable id a card submit carries; the label is what people see and may type. */
+  id: string;
+  label: string;
+  picture?: { symptom: ShopPicture; caption: string };
+}
+
+export interface Reply {
+  /** Markdown-light text: `**bold**` and line breaks only, so every channel can show it. */
+  text: string;
+  /** Numbered steps (a fix plan), shown as an ordered list under the text. */
+  steps?: string[];
+  choices?: ReplyChoice[];
+}
+
+export type Role = 'customer' | 'photographer';
+
+/** The state of the case that every reply of a turn reports in its diagnosis entity. */
+export interface DiagnosisSnapshot {
+  role: Role | null;
+  locale: string;
+  symptom: Symptom | null;
+  scenario: ScenarioId | null;
+  secondary: ScenarioId[];
+  step: number | null;
+  steps: number | null;
+  awaiting: Slot | null;
+}

@@ -1,0 +1,73 @@
+import type { Locale } from 'date-fns';
+import { format, parseISO } from 'date-fns';
+import { de as deDate, enGB, enUS, fr as frDate, nl as nlDate } from 'date-fns/locale';
+import de from '../../locales/de.json' with { type: 'json' };
+import en from '../../locales/en.json' with { type: 'json' };
+import fr from '../../locales/fr.json' with { type: 'json' };
+import nl from '../../locales/nl.json' with { type: 'json' };
+import { type Language, languageOf } from './languages.js';
+
+/**
+ * Every sentence the bot says comes from `locales/<language>.json`. English defines the
+ * keys; the type check below fails the build when another language misses one.
+ */
+export type MessageKey = keyof typeof en;
+type Catalog = Record<MessageKey, string>;
+
+const CATALOGS: Readonly<Record<Language, Catalog>> = { en, de, fr, nl } satisfies Record<Language, Catalog>;
+
+export type MessageValues = Readonly<Record<string, string | number>>;
+
+export function translate(language: Language, key: MessageKey, values: MessageValues = {}): string {
+  const template = CATALOGS[language][key];
+  return template.replace(/\{(\w+)\}/g, (placeholder, name: string) => {
+    const value = values[name];
+    return value === undefined ? placeholder : String(value);
+  });
+}
+
+export function messageKeys(language: Language): string[] {
+  return Object.keys(CATALOGS[language]);
+}
+
+function dateLocale(locale: string): Locale {
+  switch (languageOf(locale)) {
+    case 'de':
+      return deDate;
+    case 'fr':
+      return frDate;
+    case 'nl':
+      return nlDate;
+    default:
+      return /^en-(US|PH|CA)?$/i.test(locale) || locale === 'en' ? enUS : enGB;
+  }
+}
+
+/** Picks the locale the bot answers in: the channel's when the bot speaks it, else the default. */
+export function resolveLocale(requested: string | undefined | null, fallback: string): string {
+  const trimmed = requested?.trim();
+  if (trimmed && languageOf(trimmed) !== null && /^[a-z]{2}(-[A-Za-z0-9]{2,8})*$/i.test(trimmed)) return trimmed;
+  return languageOf(fallback) !== null ? fallback : 'en-US';
+}
+
+export interface Localizer {
+  readonly locale: string;
+  readonly language: Language;
+  t(key: MessageKey, values?: MessageValues): string;
+  /** A calendar date (yyyy-MM-dd) written out for this locale: "December 20, 2026", "20. Dezember 2026". */
+  longDate(isoDate: string): string;
+  /** With the weekday: "Sunday, December 20, 2026". */
+  fullDate(isoDate: string): string;
+}
+
+export function localizer(locale: string): Localizer {
+  const language = languageOf(locale) ?? 'en';
+  const dates = dateLocale(locale);
+  return {
+    locale,
+    language,
+    t: (key, values) => translate(language, key, values),
+    longDate: (isoDate) => format(parseISO(isoDate), 'PPP', { locale: dates }),
+    fullDate: (isoDate) => format(parseISO(isoDate), 'PPPP', { locale: dates }),
+  };
+}

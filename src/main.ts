@@ -1,0 +1,170 @@
+import { copyFile, mkdir } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { AddressInfo } from 'node:net';
+import { CloudAdapter, ConfigurationBotFrameworkAuthentication, ConversationState, MemoryStorage, type Storage } from 'botbuilder';
+import { MainDialog } from '../dialogs/mainDialog.js';
+import { apologize, GalleryBot } from './bot/galleryBot.js';
+import { type Config, ConfigError, loadConfig } from './config.js';
+import type { CaseOutbox } from './handoff/caseRecord.js';
+import { SqliteCaseOutbox } from './handoff/sqliteCaseOutbox.js';
+import { createLogger, type Logger } from './logger.js';
+import { EmbeddedPlatform } from './platform/embeddedPlatform.js';
+import type { PlatformPort } from './platform/port.js';
+import { projectRoot } from './projectRoot.js';
+import { createServer } from './server.js';
+import { openDatabase, type SqliteDatabase } from './storage/database.js';
+import { SqliteStorage } from './storage/sqliteStorage.js';
+
+/**
+ * The composition root: the one place that knows every implementation and wires them
+ * together. Nothing imports it but the process entry below and the end-to-end tests.
+ */
+
+/** Bot Framework SDK settings passed through as they are (channel-authentication overrides). */
+const SDK_SETTINGS = [
+  'ToBotFromChannelOpenIdMetadataUrl',
+  'ToBotFromChannelTokenIssuer',
+  'ToBotFromEmulatorOpenIdMetadataUrl',
+  'ToChannelFromBotLoginUrl',
+  'ToChannelFromBotOAuthScope',
+  'OAuthUrl',
+  'CallerId',
+  'ValidateAuthority',
+] as const;
+
+export interface RunningBot {
+  url: string;
+  config: Config;
+  platform: PlatformPort;
+  outbox: CaseOutbox;
+  /** Stops taking requests, waits for turns in flight, closes storage. */
+  close(): Promise<void>;
+}
+
+/** Without PLATFORM_DATA the bot works on its own copy of the demo data, so changes never touch the repository. */
+async function platformDataFile(config: Config): Promise<string> {
+  if (config.PLATFORM_DATA !== undefined) return resolve(config.PLATFORM_DATA);
+  const workingCopy = resolve(dirname(config.STORAGE_PATH), 'platform.json');
+  if (!existsSync(workingCopy)) {
+    await mkdir(dirname(workingCopy), { recursive: true });
+    await copyFile(join(projectRoot(), 'demo', 'platform.json'), workingCopy);
+  }
+  return workingCopy;
+}
+
+async function createPlatform(config: Config): Promise<PlatformPort> {
+  if (config.PLATFORM_API_URL !== undefined) {
+    throw new ConfigError('Invalid configuration: PLATFORM_API_URL: the platform REST client is not part of this release; unset it to use PLATFORM_DATA');
+  }
+  return EmbeddedPlatform.load(await platformDataFile(config));
+}
+
+function createStorage(config: Config): { storage: Storage; database: SqliteDatabase } {
+  switch (config.STORAGE) {
+    case 'memory':
+      return { storage: new MemoryStorage(), database: openDatabase(':memory:') };
+    case 'sqlite': {
+      const database = openDatabase(resolve(config.STORAGE_PATH));
+      return { storage: new SqliteStorage(database), database };
+    }
+    case 'azure-blob':
+      throw new ConfigError('Invalid configuration: STORAGE: azure-blob is not part of this release; use sqlite or memory');
+  }
+}
+
+function createAdapter(config: Config, env: NodeJS.ProcessEnv, logger: Logger): CloudAdapter {
+  const settings: Record<string, string | undefined> = {
+    MicrosoftAppId: config.MicrosoftAppId,
+    MicrosoftAppPassword: config.MicrosoftAppPassword,
+    MicrosoftAppType: config.MicrosoftAppType,
+    MicrosoftAppTenantId: config.MicrosoftAppTenantId,
+  };
+  for (const name of SDK_SETTINGS) if (env[name] !== undefined) settings[name] = env[name];
+  const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication(settings));
+  adapter.onTurnError = async (context, error) => {
+    logger.error('turn failed', { error, channel: context.activity.channelId, type: context.activity.type });
+    try {
+      await apologize(context, config.DEFAULT_LOCALE);
+    } catch (sendError) {
+      logger.error('apology could not be sent', { error: sendError });
+    }
+  };
+  return adapter;
+}
+
+export async function startBot(config: Config, env: NodeJS.ProcessEnv = process.env, logger: Logger = createLogger(config.LOG_LEVEL)): Promise<RunningBot> {
+  const platform = await createPlatform(config);
+  const { storage, database } = createStorage(config);
+  const outbox = new SqliteCaseOutbox(database);
+  const adapter = createAdapter(config, env, logger);
+  const bot = new GalleryBot({
+    conversationState: new ConversationState(storage),
+    rootDialog: new MainDialog({ platform, outbox, logger, now: () => new Date() }),
+    defaultLocale: config.DEFAULT_LOCALE,
+    logger,
+  });
+  const { server, inFlight } = createServer({ adapter, logic: (context) => bot.run(context), logger });
+
+  await new Promise<void>((ready, fail) => {
+    server.once('error', fail);
+    server.listen(config.PORT, config.HOST, () => ready());
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${address.port}`;
+  logger.info('listening', { url, storage: config.STORAGE, channelAuthentication: config.MicrosoftAppId !== undefined });
+
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> =>
+    (closing ??= (async () => {
+      const stopped = new Promise<void>((done) => server.close(() => done()));
+      server.server.closeIdleConnections();
+      for (let waited = 0; inFlight() > 0 && waited < 10_000; waited += 50) await new Promise((tick) => setTimeout(tick, 50));
+      server.server.closeAllConnections();
+      await stopped;
+      database.close();
+      logger.info('stopped');
+    })());
+
+  return { url, config, platform, outbox, close };
+}
+
+/** `npm start`: configuration from the environment (and `.env`), graceful stop on SIGTERM and SIGINT. */
+async function main(): Promise<void> {
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.LOG_LEVEL);
+  try {
+    const bot = await startBot(config, process.env, logger);
+    const stop = (signal: string) => {
+      logger.info('shutting down', { signal });
+      bot.close().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error('shutdown failed', { error });
+          process.exit(1);
+        },
+      );
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  } catch (error) {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  }
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  void main();
+}
