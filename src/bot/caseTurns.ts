@@ -1,0 +1,84 @@
+import { ActivityTypes, type ConversationState, type Middleware, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
+import type { DialogState } from 'botbuilder-dialogs';
+import { rendererFor } from '../channels/renderers.js';
+import { languageOf } from '../language/languages.js';
+import { localizer, resolveLocale } from '../language/messages.js';
+import { guessLanguage } from '../language/recognizer.js';
+import { appendTranscript, type CaseState, newCase, snapshotOf } from './caseState.js';
+import { channelRole } from './identity.js';
+import { attachTurn, createTurn, type Turn } from './turn.js';
+import { readTurnInput } from './turnInput.js';
+
+const LANGUAGE_LOCALES = { en: 'en-US', de: 'de-DE', fr: 'fr-FR', nl: 'nl-NL' } as const;
+
+/**
+ * Opens and closes the typed turn around the dialogs: before, it works out the case,
+ * the language and the role from the channel; after, it renders the dialogs' replies
+ * for the channel, each with the diagnosis entity, and keeps the case in state.
+ */
+export class CaseTurns {
+  readonly caseState: StatePropertyAccessor<CaseState>;
+  readonly dialogState: StatePropertyAccessor<DialogState>;
+
+  constructor(
+    conversationState: ConversationState,
+    private readonly defaultLocale: string,
+  ) {
+    this.caseState = conversationState.createProperty<CaseState>('case');
+    this.dialogState = conversationState.createProperty<DialogState>('dialogState');
+  }
+
+  /** The locale to answer in: the channel's, else the case's, else a guess from the text, else the default. */
+  private localeFor(context: TurnContext, current: CaseState | undefined, text: string): string {
+    const fromChannel = context.activity.locale;
+    if (languageOf(fromChannel) !== null) return resolveLocale(fromChannel, this.defaultLocale);
+    if (current !== undefined) return current.locale;
+    const guessed = guessLanguage(text);
+    return guessed !== null ? LANGUAGE_LOCALES[guessed] : resolveLocale(undefined, this.defaultLocale);
+  }
+
+  async open(context: TurnContext): Promise<Turn> {
+    const activity = context.activity;
+    const input = readTurnInput(activity);
+    const dialogState = await this.dialogState.get(context, { dialogStack: [] });
+    const stored = await this.caseState.get(context);
+    const locale = this.localeFor(context, stored, input.text);
+    // A finished case stays for the record of its last replies; the next message opens a new one.
+    const current = stored !== undefined && dialogState.dialogStack.length > 0 ? stored : newCase(locale, stored);
+    current.locale = locale;
+    const role = channelRole(activity.channelId);
+    if (role !== null) {
+      current.role = role;
+      current.roleSource = 'channel';
+    }
+    if (activity.type === ActivityTypes.Message) appendTranscript(current, 'user', input.text);
+    const turn = createTurn({
+      input,
+      channelId: activity.channelId,
+      conversationId: activity.conversation?.id ?? '',
+      userId: activity.from?.id ?? '',
+      case: current,
+      l: localizer(locale),
+    });
+    attachTurn(context, turn);
+    return turn;
+  }
+
+  async close(context: TurnContext, turn: Turn): Promise<void> {
+    for (const reply of turn.replies) appendTranscript(turn.case, 'bot', reply.text);
+    await this.caseState.set(context, turn.case);
+    if (turn.replies.length === 0) return;
+    await context.sendActivities(rendererFor(context.activity.channelId)(turn.replies, snapshotOf(turn.case)));
+  }
+
+  /** The same around any dialog runner, e.g. botbuilder-testing's DialogTestClient. */
+  middleware(): Middleware {
+    return {
+      onTurn: async (context, next) => {
+        const turn = await this.open(context);
+        await next();
+        await this.close(context, turn);
+      },
+    };
+  }
+}
