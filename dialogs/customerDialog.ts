@@ -44,7 +44,8 @@ function explain(turn: Turn, result: CodeResult): Offer {
 
   if (diagnosis.symptomMismatch) {
     const expected = SCENARIO_INFO[diagnosis.scenario].expectedSymptom;
-    const shown = expected === null || expected === 'other' ? l.t('customer.mismatch.none') : `“${l.t(`shop.${expected}`)}”`;
+    const shown =
+      expected === null || expected === 'other' ? l.t('customer.mismatch.none') : l.t('customer.mismatch.quote', { message: l.t(`shop.${expected}`) });
     turn.say({ text: l.t('customer.mismatch', { expected: shown }) });
     return null;
   }
