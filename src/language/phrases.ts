@@ -11,18 +11,14 @@
  * Stopwords are dropped from phrases and from messages alike, so "talk to a person" also
  * matches "talk to a real person" (the matcher allows a small gap between phrase words).
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { z } from 'zod';
+import { projectRoot } from '../projectRoot.js';
+import { LANGUAGES, type Language } from './languages.js';
 
-export const LANGUAGES = ['en', 'de', 'fr', 'nl'] as const;
-
-export type Language = (typeof LANGUAGES)[number];
-
-export function isLanguage(value: unknown): value is Language {
-  return typeof value === 'string' && (LANGUAGES as readonly string[]).includes(value);
-}
+// One list of languages for the whole bot (src/language/languages.ts), offered here too.
+export { LANGUAGES, isLanguage, type Language } from './languages.js';
 
 const phrase = z.string().trim().min(1);
 const phraseList = z.array(phrase);
@@ -54,6 +50,8 @@ export const phraseFileSchema = z.strictObject({
   rewrite: z.array(z.tuple([z.string().regex(/^[^\s*|]+$/u, 'rewrite one word'), phrase])),
   /** What people put around a code when asked for it ("my code is", "c'est"). */
   codeAnswerFiller: phraseList,
+  /** Words that, right before a shop-message phrase, cancel it ("it doesn't say almost ready"). */
+  negations: phraseList,
   symptoms: z.strictObject({
     'almost-ready': symptomPhrases,
     'incorrect-code': symptomPhrases,
@@ -77,20 +75,6 @@ export const phraseFileSchema = z.strictObject({
 });
 
 export type PhraseFile = z.infer<typeof phraseFileSchema>;
-
-/**
- * The folder holding package.json, found by walking up from this module: the code runs
- * both from `src/language` (tests, tsx) and compiled from `dist/src/language`.
- */
-export function projectRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    if (existsSync(join(dir, 'package.json'))) return dir;
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error(`phrases: no package.json above ${fileURLToPath(import.meta.url)}`);
-    dir = parent;
-  }
-}
 
 export function phraseFilePath(language: Language): string {
   return join(projectRoot(), 'locales', `${language}.phrases.json`);

@@ -42,6 +42,8 @@ export interface Choice<T extends string> {
  * a screen in more, and it keeps a pasted 10 MB page from costing anything.
  */
 const MAX_INPUT = 4000;
+/** Characters searched for an access code (linear work, so it can afford more). */
+const MAX_CODE_INPUT = 20_000;
 /** Words allowed between two words of a phrase ("missed *the* sale", "code *is really* wrong"). */
 const MAX_GAP = 2;
 const SYMPTOM_WEIGHT = { strong: 3, medium: 2, weak: 1 } as const;
@@ -231,6 +233,8 @@ function symptomPatterns(symptom: ShopSymptom): Pattern<ShopSymptom>[] {
   );
 }
 
+const NEGATION_PATTERNS = compileAll(FILES.map((file) => ({ label: 'negation' as const, phrases: file.negations })));
+
 const OTHER_LABEL_PATTERNS = compileAll(FILES.map((file) => ({ label: 'other' as const, phrases: file.symptoms.otherLabels })));
 
 const COMMANDS = ['help', 'restart', 'agent'] as const;
@@ -264,6 +268,7 @@ function vocabularyOf(file: PhraseFile): Set<string> {
     ...file.stopwords,
     ...file.filler,
     ...file.codeAnswerFiller,
+    ...file.negations,
     ...file.rewrite.flat(),
     ...SHOP_SYMPTOMS.flatMap((symptom) => [
       ...file.symptoms[symptom].strong,
@@ -510,7 +515,10 @@ export function recognizeSymptom(text: string): SymptomRecognition {
 
 /**
  * Sum of the weights of the symptom's phrases found in the words, strongest first; a word
- * counts for one phrase only, so "missed the sale" is not also counted as "missed".
+ * counts for one phrase only, so "missed the sale" is not also counted as "missed". A phrase
+ * right after a negation ("doesn't say almost ready", "nicht Verkauf verpasst") counts zero:
+ * people correct a wrong guess that way, and reading it the other way round would swap
+ * two shop messages, the worst mistake this recognizer can make.
  */
 function symptomScore(words: readonly string[], patterns: readonly Pattern<ShopSymptom>[]): number {
   const matcher = new WordMatcher();
@@ -520,9 +528,17 @@ function symptomScore(words: readonly string[], patterns: readonly Pattern<ShopS
     const positions = findPattern(words, pattern, used, matcher);
     if (!positions) continue;
     for (const position of positions) used[position] = true;
-    score += pattern.weight;
+    if (!negatedAt(words, positions[0] ?? 0, matcher)) score += pattern.weight;
   }
   return score;
+}
+
+/** Whether a negation phrase ends right before position `index`. */
+function negatedAt(words: readonly string[], index: number, matcher: WordMatcher): boolean {
+  return NEGATION_PATTERNS.some((negation) => {
+    const start = index - negation.words.length;
+    return start >= 0 && negation.words.every((forms, offset) => matcher.quality(words[start + offset] ?? '', forms) === EXACT);
+  });
 }
 
 function round(value: number): number {
@@ -571,7 +587,8 @@ function containsKnownWord(part: string): boolean {
   const lower = part.toLowerCase();
   if (KNOWN_WORDS.has(lower)) return true;
   const glued = /^(\d*)([a-z]+)(\d*)$/.exec(lower);
-  return glued !== null && (glued[1] !== '' || glued[3] !== '') && (glued[2] ?? '').length >= 2 && KNOWN_WORDS.has(glued[2] ?? '');
+  // Three letters at least: two-letter words ("ta", "de") are too common inside real codes.
+  return glued !== null && (glued[1] !== '' || glued[3] !== '') && (glued[2] ?? '').length >= 3 && KNOWN_WORDS.has(glued[2] ?? '');
 }
 
 function looksLikeNonCode(part: string): boolean {
@@ -646,7 +663,7 @@ function bestSpan(spans: readonly CodeSpan[]): CodeSpan | null {
 
 /** The access code written somewhere in a sentence, normalised (uppercase, no spaces or dashes); or null. */
 export function extractAccessCode(text: string): string | null {
-  return bestSpan(findCodeSpans(text.slice(0, MAX_INPUT * 5)))?.code ?? null;
+  return bestSpan(findCodeSpans(text.slice(0, MAX_CODE_INPUT)))?.code ?? null;
 }
 
 /** The text without the access codes in it (so code letters are not read as words). */
@@ -667,15 +684,18 @@ function removeAccessCodes(text: string): string {
 }
 
 /**
- * The access code in an answer to "what is your access code?". Besides codes found by
- * extractAccessCode, the whole answer counts as the code (even without digits) when,
+ * The access code in an answer to "what is your access code?". The whole answer counts as
+ * the code (even without digits) when,
  * without filler around it ("my code is", "c'est", "thanks"), it is one token of 6–12
  * letters and digits, or 2–3 groups of 2–6 that make 6–12 together, none of them a known
  * word, with at least one letter (a digits-only answer is more likely a phone or order number).
+ * Otherwise, a code inside the answer as extractAccessCode finds it ("I think it's kdg4 77qp").
  */
 export function extractAccessCodeFromAnswer(text: string): string | null {
-  const inSentence = extractAccessCode(text);
-  if (inSentence) return inSentence;
+  return wholeAnswerCode(text) ?? extractAccessCode(text);
+}
+
+function wholeAnswerCode(text: string): string | null {
   if (text.length > 200) return null;
   const words = splitWords(foldText(stripMarkup(text)));
   let start = 0;
