@@ -1,4 +1,5 @@
 export * from './accessCode.js';
+export * from './archiveDate.js';
 export * from './facts.js';
 export * from './fixPlans.js';
 export * from './platformModel.js';
