@@ -1,10 +1,11 @@
 import { ActivityTypes, type TurnContext } from 'botbuilder';
 import { Dialog, type DialogContext, type DialogInstance, type DialogTurnResult } from 'botbuilder-dialogs';
-import type { Reply, Slot } from '../src/channels/replyModel.js';
+import type { Reply, ReplyChoice, Slot } from '../src/channels/replyModel.js';
 import { type Turn, turnOf } from '../src/bot/turn.js';
 
 /** What reading an answer gave: a value, or a reason to ask again. */
-export type Answer<T> = { ok: true; value: T } | { ok: false; retry: string };
+/** `choices` replace the question's buttons for the retry, e.g. "did you mean A or B?". */
+export type Answer<T> = { ok: true; value: T } | { ok: false; retry: string; choices?: ReplyChoice[] };
 
 export interface AskSpec<T, O> {
   /** The slot the diagnosis entity reports while the question is open. */
@@ -81,7 +82,7 @@ export class AskDialog<T, O extends AskOptions = AskOptions> extends Dialog<O> {
     // The reason to ask again replaces the question's text; its buttons stay.
     const question = this.spec.question(turn, state.options);
     turn.case.awaiting = this.spec.slot;
-    turn.say({ ...question, text: answer.retry });
+    turn.say({ ...question, text: answer.retry, ...(answer.choices ? { choices: answer.choices } : {}) });
     return Dialog.EndOfTurn;
   }
 

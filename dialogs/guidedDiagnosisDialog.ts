@@ -110,8 +110,9 @@ export function guidedDiagnosisDialogs(deps: DialogDependencies): Dialog[] {
       turn.case.scenario = diagnosis.scenario;
       turn.case.secondary = diagnosis.secondary;
       turn.say(photographerPlan(turn.l, diagnosis));
-      if (turn.channelId === 'msteams' || turn.channelId === 'slack') {
-        turn.say({ text: turn.l.t('guided.linkAccount', { channel: turn.channelId === 'msteams' ? 'Microsoft Teams' : 'Slack' }) });
+      const { identity } = turn;
+      if (identity.role === 'photographer' && identity.photographer === null && !identity.platformDown) {
+        turn.say({ text: turn.l.t('guided.linkAccount', { channel: identity.channel === 'msteams' ? 'Microsoft Teams' : 'Slack' }) });
       }
       const feedback: YesNoOptions = { question: 'feedback.question', yes: 'feedback.yes', no: 'feedback.no' };
       return step.beginDialog(FEEDBACK_DIALOG, feedback);

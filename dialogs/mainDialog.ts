@@ -5,11 +5,16 @@ import { recognizeCommand } from '../src/language/recognizer.js';
 import { newCase } from '../src/bot/caseState.js';
 import { type Turn, turnOf } from '../src/bot/turn.js';
 import { accessCodeDialog } from './accessCodeDialog.js';
+import { applyChangeDialog } from './applyChangeDialog.js';
 import { customerDialog, CUSTOMER_DIALOG } from './customerDialog.js';
 import type { DialogDependencies } from './dependencies.js';
 import { escalate } from './escalation.js';
+import { fixWalkthroughDialogs } from './fixWalkthroughDialog.js';
 import { greetingLead } from './greeting.js';
 import { guidedDiagnosisDialogs, GUIDED_DIAGNOSIS_DIALOG } from './guidedDiagnosisDialog.js';
+import { jobReferenceDialog } from './jobReferenceDialog.js';
+import { PHOTOGRAPHER_DIALOG, photographerDialogs } from './photographerDialog.js';
+import { reopenJobDialogs } from './reopenJobDialog.js';
 import { ROLE_DIALOG, roleDialog } from './roleDialog.js';
 import { noteVolunteered, symptomDialog } from './symptomDialog.js';
 import { confirmDialog, feedbackDialog } from './yesNoDialogs.js';
@@ -37,11 +42,28 @@ export class MainDialog extends ComponentDialog {
           const turn = turnOf(step.context);
           turn.case.role = step.result as Role;
           turn.case.roleSource ??= 'asked';
-          return step.beginDialog(turn.case.role === 'customer' ? CUSTOMER_DIALOG : GUIDED_DIAGNOSIS_DIALOG);
+          if (turn.case.role === 'customer') return step.beginDialog(CUSTOMER_DIALOG);
+          // Data and actions only for a photographer the channel identity maps to an account.
+          const linked = turn.identity.role === 'photographer' && turn.identity.photographer !== null;
+          return step.beginDialog(linked ? PHOTOGRAPHER_DIALOG : GUIDED_DIAGNOSIS_DIALOG);
         },
       ]),
     );
-    for (const dialog of [roleDialog, symptomDialog, accessCodeDialog(deps), confirmDialog, feedbackDialog, customerDialog(deps), ...guidedDiagnosisDialogs(deps)]) {
+    const dialogs = [
+      roleDialog,
+      symptomDialog,
+      accessCodeDialog(deps),
+      confirmDialog,
+      feedbackDialog,
+      customerDialog(deps),
+      ...guidedDiagnosisDialogs(deps),
+      jobReferenceDialog(deps),
+      ...photographerDialogs(deps),
+      ...fixWalkthroughDialogs(deps),
+      ...reopenJobDialogs(deps),
+      applyChangeDialog(deps),
+    ];
+    for (const dialog of dialogs) {
       this.addDialog(dialog);
     }
     this.initialDialogId = ROUTE_DIALOG;

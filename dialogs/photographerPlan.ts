@@ -1,6 +1,7 @@
+import { formatAccessCode } from '../src/domain/accessCode.js';
 import { fixPlan } from '../src/domain/fixPlans.js';
-import type { Diagnosis } from '../src/domain/scenarios.js';
-import { SCENARIO_INFO } from '../src/domain/scenarios.js';
+import type { Job } from '../src/domain/platformModel.js';
+import { type Diagnosis, SCENARIO_INFO } from '../src/domain/scenarios.js';
 import type { Reply } from '../src/channels/replyModel.js';
 import type { Localizer } from '../src/language/messages.js';
 
@@ -8,12 +9,22 @@ function symptomName(l: Localizer, symptom: string | null): string {
   return symptom === null || symptom === 'other' ? l.t('scenario.mismatch.none') : l.t(`shop.${symptom as 'almost-ready'}`);
 }
 
+/** What the data shows, when the bot has it: the job and the customer's code. */
+export interface PlanContext {
+  job?: Job | null;
+  code?: string | null;
+}
+
+function primarySentence(l: Localizer, diagnosis: Diagnosis, job: Job | null | undefined): string {
+  if (diagnosis.unknownJobStatus !== null) return l.t('scenario.cannot-diagnose', { status: diagnosis.unknownJobStatus });
+  if (diagnosis.scenario === 'no-known-cause' && diagnosis.undetermined.length > 0) return l.t('scenario.undetermined');
+  if (diagnosis.scenario === 'job-archived' && job?.archiving.date) return l.t('photographer.archivedSince', { date: l.longDate(job.archiving.date) });
+  return l.t(`scenario.${diagnosis.scenario}`);
+}
+
 /** The diagnosis for a photographer: the exact platform terms and the whole ordered plan. */
-export function photographerPlan(l: Localizer, diagnosis: Diagnosis): Reply {
-  const sentences: string[] = [];
-  if (diagnosis.unknownJobStatus !== null) sentences.push(l.t('scenario.cannot-diagnose', { status: diagnosis.unknownJobStatus }));
-  else if (diagnosis.scenario === 'no-known-cause' && diagnosis.undetermined.length > 0) sentences.push(l.t('scenario.undetermined'));
-  else sentences.push(l.t(`scenario.${diagnosis.scenario}`));
+export function photographerPlan(l: Localizer, diagnosis: Diagnosis, context: PlanContext = {}): Reply {
+  const sentences = [primarySentence(l, diagnosis, context.job)];
   if (diagnosis.secondary.length > 0) {
     sentences.push(l.t('scenario.secondary', { faults: diagnosis.secondary.map((fault) => l.t(`scenario.${fault}`)).join(' ') }));
   }
@@ -27,5 +38,8 @@ export function photographerPlan(l: Localizer, diagnosis: Diagnosis): Reply {
   }
   const steps = fixPlan(diagnosis).map((step) => l.t(`step.${step.id}`));
   sentences.push(l.t('plan.title', { count: steps.length }));
-  return { text: sentences.join('\n\n'), steps };
+  const title = [context.job?.name, context.code ? l.t('photographer.codeLabel', { code: formatAccessCode(context.code) }) : undefined]
+    .filter((part): part is string => part !== undefined && part !== '')
+    .join(' · ');
+  return { ...(title === '' ? {} : { title }), text: sentences.join('\n\n'), steps };
 }

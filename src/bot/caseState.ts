@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { FixStep, FixStepId } from '../domain/fixPlans.js';
 import type { ScenarioId } from '../domain/scenarios.js';
 import type { Symptom } from '../domain/symptoms.js';
 import type { DiagnosisSnapshot, Role, Slot } from '../channels/replyModel.js';
@@ -21,12 +22,22 @@ export interface CaseState {
   /** Normalised access code the person gave (kept out of logs). */
   accessCode: string | null;
   jobId: string | null;
+  /** The gallery of the access code, when the case is about one code. */
+  galleryId: string | null;
   photographerId: string | null;
   scenario: ScenarioId | null;
   secondary: ScenarioId[];
   step: number | null;
   steps: number | null;
   awaiting: Slot | null;
+  /** The fix plan being walked through with a photographer. */
+  plan: FixStep[];
+  /** Steps of the plan that are done, by hand or applied by the bot. */
+  done: FixStepId[];
+  /** Changes applied in this case, so a repeated confirmation never applies one twice. */
+  appliedChanges: string[];
+  /** How often the plan was made anew after a step did not work: once, then support takes over. */
+  replans: number;
   stepsTried: string[];
   transcript: TranscriptLine[];
   /** The greeting was said in this conversation. */
@@ -42,12 +53,17 @@ export function newCase(locale: string, previous?: Pick<CaseState, 'role' | 'rol
     symptom: null,
     accessCode: null,
     jobId: null,
+    galleryId: null,
     photographerId: null,
     scenario: null,
     secondary: [],
     step: null,
     steps: null,
     awaiting: null,
+    plan: [],
+    done: [],
+    appliedChanges: [],
+    replans: 0,
     stepsTried: [],
     transcript: [],
     greeted: previous?.greeted ?? false,

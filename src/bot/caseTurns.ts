@@ -5,7 +5,8 @@ import { languageOf } from '../language/languages.js';
 import { localizer, resolveLocale } from '../language/messages.js';
 import { guessLanguage } from '../language/recognizer.js';
 import { appendTranscript, type CaseState, newCase, snapshotOf } from './caseState.js';
-import { channelRole } from './identity.js';
+import type { PlatformPort } from '../platform/port.js';
+import { identify } from './identity.js';
 import { attachTurn, createTurn, type Turn } from './turn.js';
 import { readTurnInput } from './turnInput.js';
 
@@ -22,6 +23,7 @@ export class CaseTurns {
 
   constructor(
     conversationState: ConversationState,
+    private readonly platform: PlatformPort,
     private readonly defaultLocale: string,
   ) {
     this.caseState = conversationState.createProperty<CaseState>('case');
@@ -46,13 +48,16 @@ export class CaseTurns {
     // A finished case stays for the record of its last replies; the next message opens a new one.
     const current = stored !== undefined && dialogState.dialogStack.length > 0 ? stored : newCase(locale, stored);
     current.locale = locale;
-    const role = channelRole(activity.channelId);
-    if (role !== null) {
-      current.role = role;
+    // Identity is worked out again on every turn: an account unlinked a minute ago has no data access now.
+    const identity = await identify(activity, this.platform);
+    if (identity.role !== null) {
+      current.role = identity.role;
       current.roleSource = 'channel';
+      current.photographerId = identity.role === 'photographer' ? (identity.photographer?.id ?? null) : current.photographerId;
     }
     if (activity.type === ActivityTypes.Message) appendTranscript(current, 'user', input.text);
     const turn = createTurn({
+      identity,
       input,
       channelId: activity.channelId,
       conversationId: activity.conversation?.id ?? '',

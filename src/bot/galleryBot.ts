@@ -3,6 +3,7 @@ import { type Dialog, DialogSet, DialogTurnStatus } from 'botbuilder-dialogs';
 import { rendererFor } from '../channels/renderers.js';
 import { localizer, resolveLocale } from '../language/messages.js';
 import type { Logger } from '../logger.js';
+import type { PlatformPort } from '../platform/port.js';
 import { newCase, snapshotOf } from './caseState.js';
 import { CaseTurns } from './caseTurns.js';
 import { createTurn, type Turn, turnOf } from './turn.js';
@@ -10,6 +11,7 @@ import { readTurnInput } from './turnInput.js';
 
 export interface GalleryBotOptions {
   conversationState: ConversationState;
+  platform: PlatformPort;
   /** The root dialog; every conversation begins and continues there. */
   rootDialog: Dialog;
   defaultLocale: string;
@@ -26,7 +28,7 @@ export class GalleryBot extends ActivityHandler {
 
   constructor(private readonly options: GalleryBotOptions) {
     super();
-    this.turns = new CaseTurns(options.conversationState, options.defaultLocale);
+    this.turns = new CaseTurns(options.conversationState, options.platform, options.defaultLocale);
     this.dialogs = new DialogSet(this.turns.dialogState).add(options.rootDialog);
 
     this.onMessage(async (context, next) => {
@@ -75,6 +77,7 @@ export async function apologize(context: TurnContext, defaultLocale: string): Pr
   } catch {
     const locale = resolveLocale(context.activity.locale, defaultLocale);
     turn = createTurn({
+      identity: { role: null },
       input: readTurnInput(context.activity),
       channelId: context.activity.channelId,
       conversationId: context.activity.conversation?.id ?? '',

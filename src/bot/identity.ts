@@ -1,14 +1,68 @@
-import type { Role } from '../channels/replyModel.js';
+import type { Activity } from 'botbuilder';
+import type { Photographer } from '../domain/platformModel.js';
+import { type PlatformPort, PlatformUnavailableError } from '../platform/port.js';
 
 /** Channels whose users are always customers: the shop's help chat widget. */
 const CUSTOMER_CHANNELS = new Set(['webchat', 'directline']);
 
+/** Channels whose users are photographers, identified by the channel's own user id. */
+export type PhotographerChannel = 'msteams' | 'slack';
+
 /**
- * The role a channel vouches for. It comes from the channel, never from what somebody
- * types: a Web Chat user who writes "I am the photographer" is still a customer.
- * Null: the channel carries no identity (Emulator, tests, unknown channels), so the
- * bot asks, and an answer it gets that way never unlocks data or actions.
+ * Who is talking, as the channel vouches for it. The role never comes from what
+ * somebody types: a Web Chat user who writes "I am the photographer" is a customer.
  */
-export function channelRole(channelId: string): Role | null {
-  return CUSTOMER_CHANNELS.has(channelId) ? 'customer' : null;
+export type Identity =
+  | { role: 'customer' }
+  /** A Teams or Slack user mapped to a photographer account: data access to their own jobs. */
+  | { role: 'photographer'; photographer: Photographer }
+  /** A Teams or Slack user the platform does not know (or could not be asked about): guidance only. */
+  | { role: 'photographer'; photographer: null; channel: PhotographerChannel; platformDown: boolean }
+  /** Emulator, tests, unknown channels: the bot asks, and the answer never unlocks data. */
+  | { role: null };
+
+function text(value: unknown): string | null {
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : null;
+}
+
+/**
+ * The Slack user id of an activity that came through Azure Bot Service: the event's
+ * `user`, or the interactive payload's user, else the part of `from.id` before `:`
+ * (Azure Bot Service writes `U123:T456`).
+ */
+export function slackUserId(activity: Partial<Activity>): string | null {
+  const slack = (activity.channelData as { SlackMessage?: Record<string, unknown> } | undefined)?.SlackMessage;
+  const event = slack?.event as { user?: unknown } | undefined;
+  const payload = slack?.payload as { user?: { id?: unknown } } | undefined;
+  return text(event?.user) ?? text(payload?.user?.id) ?? text(activity.from?.id?.split(':')[0]);
+}
+
+/** The channel's user id the platform maps photographers by, or null when there is none. */
+export function channelUserId(activity: Partial<Activity>): { channel: PhotographerChannel; userId: string } | null {
+  if (activity.channelId === 'msteams') {
+    const userId = text(activity.from?.aadObjectId);
+    return userId === null ? null : { channel: 'msteams', userId };
+  }
+  if (activity.channelId === 'slack') {
+    const userId = slackUserId(activity);
+    return userId === null ? null : { channel: 'slack', userId };
+  }
+  return null;
+}
+
+export async function identify(activity: Partial<Activity>, platform: PlatformPort): Promise<Identity> {
+  const channelId = activity.channelId ?? '';
+  if (CUSTOMER_CHANNELS.has(channelId)) return { role: 'customer' };
+  if (channelId !== 'msteams' && channelId !== 'slack') return { role: null };
+  const user = channelUserId(activity);
+  if (user === null) return { role: 'photographer', photographer: null, channel: channelId, platformDown: false };
+  try {
+    const photographer = await platform.photographerByChannelUser(user.channel, user.userId);
+    return photographer === null
+      ? { role: 'photographer', photographer: null, channel: user.channel, platformDown: false }
+      : { role: 'photographer', photographer };
+  } catch (error) {
+    if (!(error instanceof PlatformUnavailableError)) throw error;
+    return { role: 'photographer', photographer: null, channel: user.channel, platformDown: true };
+  }
 }

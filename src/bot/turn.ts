@@ -2,6 +2,7 @@ import type { TurnContext } from 'botbuilder';
 import type { Reply } from '../channels/replyModel.js';
 import type { Localizer } from '../language/messages.js';
 import type { CaseState } from './caseState.js';
+import type { Identity } from './identity.js';
 import type { TurnInput } from './turnInput.js';
 
 /**
@@ -11,6 +12,8 @@ import type { TurnInput } from './turnInput.js';
  * turn and every reply carries the case as it stands at the end of the turn.
  */
 export interface Turn {
+  /** Who is talking, as the channel vouches for it (never from typed text). */
+  readonly identity: Identity;
   readonly input: TurnInput;
   readonly channelId: string;
   readonly conversationId: string;

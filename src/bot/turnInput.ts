@@ -26,14 +26,19 @@ function plainText(raw: string): string {
     .slice(0, MAX_INPUT_LENGTH);
 }
 
-/** Card submits carry `{ choice }`; some clients send `{ text }` or a bare string instead. */
+/**
+ * Card submits carry `{ choice }`; some clients send `{ text }` or a bare string instead.
+ * A date picker submit (Teams' Input.Date) carries `{ choice: 'date-input', date: 'yyyy-MM-dd' }`:
+ * the picked date is read as the text, so it goes through the same date parser as a typed date.
+ */
 function readValue(value: unknown): { choiceId: string | null; text: string | null } {
   if (typeof value === 'string') return { choiceId: null, text: value };
   if (value === null || typeof value !== 'object') return { choiceId: null, text: null };
   const record = value as Record<string, unknown>;
+  const text = typeof record.text === 'string' && record.text.trim() !== '' ? record.text : null;
   return {
     choiceId: typeof record.choice === 'string' ? record.choice.slice(0, 100) : null,
-    text: typeof record.text === 'string' ? record.text : null,
+    text: text ?? (typeof record.date === 'string' ? record.date : null),
   };
 }
 

@@ -33,12 +33,33 @@ export interface ReplyChoice {
   picture?: { symptom: ShopPicture; caption: string };
 }
 
+/** A date picker for the archive date: cards show a calendar, other channels the suggestions as buttons. */
+export interface DateInput {
+  /** The earliest date the picker offers (yyyy-MM-dd). */
+  min: string;
+  /** The label of the button that submits the picked date. */
+  submitLabel: string;
+}
+
+/** One fact line of a summary card: "Status → Selling". */
+export interface ReplyFact {
+  label: string;
+  value: string;
+}
+
 export interface Reply {
+  /** A short heading; cards show it as their title, text channels as a bold first line. */
+  title?: string;
   /** Markdown-light text: `**bold**` and line breaks only, so every channel can show it. */
   text: string;
   /** Numbered steps (a fix plan), shown as an ordered list under the text. */
   steps?: string[];
+  /** Where in a fix plan this message stands: "step 2 of 4". */
+  progress?: { step: number; steps: number };
+  /** Label/value lines: what will change, what changed. */
+  facts?: ReplyFact[];
   choices?: ReplyChoice[];
+  dateInput?: DateInput;
 }
 
 export type Role = 'customer' | 'photographer';

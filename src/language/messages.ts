@@ -58,7 +58,13 @@ export interface Localizer {
   longDate(isoDate: string): string;
   /** With the weekday: "Sunday, December 20, 2026". */
   fullDate(isoDate: string): string;
+  /** For buttons: "Sun, Dec 6", "So 6.12.", "dim. 6 déc.", "zo 6 dec". */
+  shortDate(isoDate: string): string;
+  /** A day and month that may not exist ("31 November"), for saying so. */
+  dayMonth(day: number, month: number): string;
 }
+
+const SHORT_DATE: Record<Language, string> = { en: 'EEE d MMM', de: 'EEEEEE d.M.', fr: 'EEE d MMM', nl: 'EEEEEE d MMM' };
 
 export function localizer(locale: string): Localizer {
   const language = languageOf(locale) ?? 'en';
@@ -69,5 +75,8 @@ export function localizer(locale: string): Localizer {
     t: (key, values) => translate(language, key, values),
     longDate: (isoDate) => format(parseISO(isoDate), 'PPP', { locale: dates }),
     fullDate: (isoDate) => format(parseISO(isoDate), 'PPPP', { locale: dates }),
+    shortDate: (isoDate) => format(parseISO(isoDate), dates === enUS ? 'EEE, MMM d' : SHORT_DATE[language], { locale: dates }),
+    dayMonth: (day, month) =>
+      translate(language, 'date.dayMonth', { day, month: format(new Date(2001, month - 1, 1), 'LLLL', { locale: dates }) }),
   };
 }

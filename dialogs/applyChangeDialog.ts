@@ -1,0 +1,143 @@
+import { WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
+import type { ArchiveDateWarning } from '../src/domain/archiveDate.js';
+import { formatAccessCode } from '../src/domain/accessCode.js';
+import type { Job } from '../src/domain/platformModel.js';
+import type { PlatformAction } from '../src/domain/fixPlans.js';
+import type { ReplyFact } from '../src/channels/replyModel.js';
+import type { Localizer, MessageKey } from '../src/language/messages.js';
+import { type JobChange, PlatformRefusedError, PlatformUnavailableError } from '../src/platform/port.js';
+import { type Turn, turnOf } from '../src/bot/turn.js';
+import type { DialogDependencies } from './dependencies.js';
+import { CONFIRM_DIALOG, type YesNoOptions } from './yesNoDialogs.js';
+
+export const APPLY_CHANGE_DIALOG = 'apply-change';
+
+export interface ApplyChangeOptions {
+  action: PlatformAction;
+  /** For reopen-job: the new archive date and what to warn about. */
+  archiveDate?: string;
+  warnings?: ArchiveDateWarning[];
+}
+
+export interface ApplyChangeResult {
+  applied: boolean;
+}
+
+function statusName(l: Localizer, status: string): string {
+  return ['planning', 'selling', 'archived'].includes(status) ? l.t(`status.${status as 'planning'}`) : status;
+}
+
+function changeFor(turn: Turn, options: ApplyChangeOptions): JobChange | null {
+  const { jobId, galleryId, photographerId } = turn.case;
+  if (jobId === null || photographerId === null) return null;
+  switch (options.action) {
+    case 'reopen-job':
+      return options.archiveDate === undefined ? null : { kind: 'reopen-job', jobId, photographerId, archiveDate: options.archiveDate };
+    case 'set-selling':
+      return { kind: 'set-selling', jobId, photographerId };
+    case 'activate-code':
+    case 'unhide-photos':
+      return galleryId === null ? null : { kind: options.action, jobId, photographerId, galleryId };
+  }
+}
+
+/** What will change, in the platform's own setting names. */
+function summaryFacts(l: Localizer, change: JobChange, job: Job, code: string): ReplyFact[] {
+  const toSelling = { label: l.t('fact.status'), value: `${statusName(l, job.status)} → ${l.t('status.selling')}` };
+  switch (change.kind) {
+    case 'reopen-job':
+      return [
+        { label: l.t('fact.archiving'), value: l.t('fact.archiving.value', { date: l.fullDate(change.archiveDate) }) },
+        { label: l.t('fact.campaign'), value: l.t('fact.campaign.off') },
+        toSelling,
+      ];
+    case 'set-selling':
+      return [toSelling];
+    case 'activate-code':
+      return [{ label: l.t('fact.code', { code }), value: l.t('fact.code.activated') }];
+    case 'unhide-photos': {
+      const hidden = job.galleries.find((gallery) => gallery.id === change.galleryId)?.photos.filter((photo) => photo.hidden).length ?? 0;
+      return [{ label: l.t('fact.photos', { code }), value: l.t('fact.photos.visible', { count: hidden }) }];
+    }
+  }
+}
+
+/** Same change, same job, same date: applied once, however often it is confirmed. */
+function changeKey(change: JobChange): string {
+  return [change.kind, change.jobId, 'galleryId' in change ? change.galleryId : '', 'archiveDate' in change ? change.archiveDate : ''].join(':');
+}
+
+interface StepValues {
+  change: JobChange;
+  job: Job;
+}
+
+/**
+ * A one-click fix: a summary of exactly what will change, an explicit confirmation,
+ * then the change in one platform operation and a report of what changed. Refusals
+ * and outages are said plainly; the platform applies all of a change or nothing.
+ */
+export function applyChangeDialog({ platform, logger }: DialogDependencies): WaterfallDialog {
+  return new WaterfallDialog(APPLY_CHANGE_DIALOG, [
+    async (step: WaterfallStepContext) => {
+      const turn = turnOf(step.context);
+      const { l } = turn;
+      const options = step.options as ApplyChangeOptions;
+      const change = changeFor(turn, options);
+      const job = turn.case.jobId === null ? null : await platform.getJob(turn.case.jobId).catch(() => null);
+      if (change === null || job === null) {
+        turn.say({ text: l.t('change.unavailable') });
+        return step.endDialog({ applied: false } satisfies ApplyChangeResult);
+      }
+      (step.values as StepValues).change = change;
+      (step.values as StepValues).job = job;
+      const warnings = (options.warnings ?? []).map((warning) => l.t(`reopen.warn.${warning}`));
+      turn.say({
+        title: l.t('change.summaryTitle'),
+        text: [`**${job.name}**`, ...warnings].join('\n\n'),
+        facts: summaryFacts(l, change, job, formatAccessCode(turn.case.accessCode ?? '')),
+      });
+      const confirm: YesNoOptions = { question: 'change.question', yes: 'change.yes', no: 'change.no' };
+      return step.beginDialog(CONFIRM_DIALOG, confirm);
+    },
+    async (step: WaterfallStepContext) => {
+      const turn = turnOf(step.context);
+      const { l, case: c } = turn;
+      const { change, job } = step.values as StepValues;
+      if (step.result !== true) {
+        turn.say({ text: l.t('change.cancelled') });
+        return step.endDialog({ applied: false } satisfies ApplyChangeResult);
+      }
+      const key = changeKey(change);
+      if (c.appliedChanges.includes(key)) {
+        turn.say({ text: l.t('change.already') });
+        return step.endDialog({ applied: true } satisfies ApplyChangeResult);
+      }
+      try {
+        const { after } = await platform.applyChange(change);
+        c.appliedChanges.push(key);
+        c.stepsTried.push(`applied ${change.kind}`);
+        logger.info('change applied', { kind: change.kind, jobId: change.jobId, photographerId: change.photographerId });
+        const done: MessageKey = `change.done.${change.kind}`;
+        const date = change.kind === 'reopen-job' ? l.fullDate(change.archiveDate) : '';
+        turn.say({
+          title: l.t('change.doneTitle'),
+          text: l.t(done, { job: after.name, date, code: formatAccessCode(c.accessCode ?? '') }),
+          facts: summaryFacts(l, change, job, formatAccessCode(c.accessCode ?? '')),
+        });
+        return step.endDialog({ applied: true } satisfies ApplyChangeResult);
+      } catch (error) {
+        if (error instanceof PlatformRefusedError) {
+          logger.warn('change refused', { kind: change.kind, jobId: change.jobId, reason: error.reason });
+          turn.say({ text: l.t('change.refused', { reason: l.t(`change.refused.${error.reason}`) }) });
+        } else if (error instanceof PlatformUnavailableError) {
+          logger.warn('platform unavailable during change', { kind: change.kind, error: error.message });
+          turn.say({ text: l.t('change.unavailable') });
+        } else {
+          throw error;
+        }
+        return step.endDialog({ applied: false } satisfies ApplyChangeResult);
+      }
+    },
+  ]);
+}

@@ -1,0 +1,164 @@
+import { type Dialog, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
+import type { FixStep, PlatformAction } from '../src/domain/fixPlans.js';
+import { matchChoice, recognizeYesNo } from '../src/language/recognizer.js';
+import { type Turn, turnOf } from '../src/bot/turn.js';
+import { AskDialog, type AskOptions } from './ask.js';
+import { APPLY_CHANGE_DIALOG, type ApplyChangeOptions, type ApplyChangeResult } from './applyChangeDialog.js';
+import type { DialogDependencies } from './dependencies.js';
+import { recordCase } from './escalation.js';
+import { adoptInspection, inspect, type Inspection } from './inspection.js';
+import { photographerPlan } from './photographerPlan.js';
+import { REOPEN_JOB_DIALOG } from './reopenJobDialog.js';
+
+export const FIX_WALKTHROUGH_DIALOG = 'fix-walkthrough';
+const STEP_RESULT_DIALOG = 'step-result';
+
+export interface WalkthroughOptions {
+  /** "Do it for me": steps the platform can do are applied (each after its confirmation). */
+  auto: boolean;
+}
+
+/** How the walk-through ended: verified in the data, handed to support, or all done by hand. */
+export type WalkthroughOutcome = 'fixed' | 'escalated' | 'done';
+
+/** Scenarios whose repair happens outside the data (the customer's typing, new cards): nothing to verify. */
+const UNVERIFIABLE = new Set(['unknown-code', 'code-from-deleted-job']);
+
+type StepResult = 'done' | 'failed' | 'auto';
+
+interface StepResultOptions extends AskOptions {
+  step: FixStep;
+  index: number;
+}
+
+function nextOpenStep(turn: Turn): { step: FixStep; index: number } | null {
+  const index = turn.case.plan.findIndex((step) => !turn.case.done.includes(step.id));
+  const step = turn.case.plan[index];
+  return step === undefined ? null : { step, index };
+}
+
+/** Every step the platform carried out with this action is done. */
+function markApplied(turn: Turn, action: PlatformAction): void {
+  for (const step of turn.case.plan) if (step.action === action && !turn.case.done.includes(step.id)) turn.case.done.push(step.id);
+}
+
+const stepResultDialog = new AskDialog<StepResult, StepResultOptions>(STEP_RESULT_DIALOG, {
+  slot: 'step-result',
+  question: ({ l, case: c }, { step, index }) => ({
+    title: l.t('walk.title', { step: index + 1, steps: c.plan.length }),
+    text: l.t(`step.${step.id}`),
+    progress: { step: index + 1, steps: c.plan.length },
+    choices: [
+      { id: 'done', label: l.t('walk.done') },
+      { id: 'failed', label: l.t('walk.failed') },
+      ...(step.action !== null ? [{ id: 'auto', label: l.t('walk.auto') }] : []),
+    ],
+  }),
+  read: (text, { l, input }, { step }) => {
+    const choices: { id: StepResult; labels: string[] }[] = [
+      { id: 'done', labels: [l.t('walk.done')] },
+      { id: 'failed', labels: [l.t('walk.failed')] },
+      { id: 'auto', labels: [l.t('walk.auto'), l.t('photographer.auto')] },
+    ];
+    const yesNo = recognizeYesNo(text);
+    const result = matchChoice(input.choiceId ?? text, choices) ?? (yesNo === 'yes' ? 'done' : yesNo === 'no' ? 'failed' : null);
+    if (result === null) return { ok: false, retry: l.t('walk.retry') };
+    if (result === 'auto' && step.action === null) return { ok: false, retry: l.t('walk.manualOnly') };
+    return { ok: true, value: result };
+  },
+});
+
+/**
+ * One step at a time ("step 2 of 4") with "done", "didn't work" and, where the platform
+ * can do it, "do it for me". "Didn't work" looks at the data again: a new explanation
+ * gets one new plan, anything else goes to support. It never loops.
+ */
+export function fixWalkthroughDialogs(deps: DialogDependencies): Dialog[] {
+  /** Looks again; a changed picture gets one new plan, else the case goes to support. */
+  async function lookAgain(step: WaterfallStepContext, turn: Turn, reason: 'step-failed' | 'still-blocked'): Promise<ReturnType<WaterfallStepContext['endDialog']>> {
+    const { l, case: c } = turn;
+    let inspection: Inspection | null = null;
+    try {
+      inspection = await inspect(deps.platform, turn);
+    } catch {
+      inspection = null;
+    }
+    const fixed = inspection !== null && inspection.diagnosis.scenario === 'no-known-cause' && inspection.diagnosis.secondary.length === 0;
+    if (fixed && reason === 'still-blocked') {
+      turn.say({ text: l.t('walk.fixed') });
+      await tellAboutWaitingCustomers(turn);
+      return step.endDialog('fixed' satisfies WalkthroughOutcome);
+    }
+    const changed =
+      inspection !== null &&
+      !fixed &&
+      (inspection.diagnosis.scenario !== c.scenario || inspection.diagnosis.secondary.join() !== c.secondary.join() || reason === 'still-blocked');
+    if (inspection !== null && changed && c.replans < 1) {
+      c.replans += 1;
+      turn.say({ text: l.t(reason === 'still-blocked' ? 'walk.stillBlocked' : 'walk.nextExplanation') });
+      adoptInspection(turn, inspection);
+      turn.say(photographerPlan(l, inspection.diagnosis));
+      return step.replaceDialog(FIX_WALKTHROUGH_DIALOG, { auto: false } satisfies WalkthroughOptions);
+    }
+    await recordCase(turn, deps, 'escalation', reason === 'step-failed' ? 'a fix step did not work' : 'still blocked after the fix plan');
+    turn.say({ text: l.t('walk.escalated') });
+    c.step = null;
+    return step.endDialog('escalated' satisfies WalkthroughOutcome);
+  }
+
+  async function tellAboutWaitingCustomers(turn: Turn): Promise<void> {
+    const jobId = turn.case.jobId;
+    if (jobId === null) return;
+    const waiting = (await deps.outbox.pending(500)).filter((record) => record.kind === 'notify-photographer' && record.jobId === jobId).length;
+    if (waiting === 1) turn.say({ text: turn.l.t('walk.waitingOne') });
+    else if (waiting > 1) turn.say({ text: turn.l.t('walk.waitingMany', { count: waiting }) });
+  }
+
+  function beginAction(step: WaterfallStepContext, action: PlatformAction) {
+    if (action === 'reopen-job') return step.beginDialog(REOPEN_JOB_DIALOG);
+    return step.beginDialog(APPLY_CHANGE_DIALOG, { action } satisfies ApplyChangeOptions);
+  }
+
+  const walkthrough = new WaterfallDialog(FIX_WALKTHROUGH_DIALOG, [
+    async (step: WaterfallStepContext) => {
+      const turn = turnOf(step.context);
+      const open = nextOpenStep(turn);
+      if (open === null) {
+        turn.case.step = null;
+        turn.say({ text: turn.l.t('walk.allDone') });
+        if (UNVERIFIABLE.has(turn.case.scenario ?? '')) return step.endDialog('done' satisfies WalkthroughOutcome);
+        return lookAgain(step, turn, 'still-blocked');
+      }
+      turn.case.step = open.index + 1;
+      turn.case.steps = turn.case.plan.length;
+      const { auto } = step.options as WalkthroughOptions;
+      if (auto && open.step.action !== null) return step.next('auto' satisfies StepResult);
+      return step.beginDialog(STEP_RESULT_DIALOG, open satisfies StepResultOptions);
+    },
+    async (step: WaterfallStepContext) => {
+      const turn = turnOf(step.context);
+      const open = nextOpenStep(turn);
+      if (open === null) return step.replaceDialog(FIX_WALKTHROUGH_DIALOG, step.options);
+      switch (step.result as StepResult) {
+        case 'done':
+          turn.case.done.push(open.step.id);
+          return step.replaceDialog(FIX_WALKTHROUGH_DIALOG, step.options);
+        case 'failed':
+          turn.case.stepsTried.push(`${open.step.id}: did not work`);
+          return lookAgain(step, turn, 'step-failed');
+        case 'auto':
+          // The step-result dialog only offers "do it for me" for steps with an action.
+          return beginAction(step, open.step.action ?? 'set-selling');
+      }
+    },
+    async (step: WaterfallStepContext) => {
+      const turn = turnOf(step.context);
+      const open = nextOpenStep(turn);
+      const { applied } = step.result as ApplyChangeResult;
+      if (applied && open?.step.action) markApplied(turn, open.step.action);
+      // After a cancelled or refused change, the same step is asked by hand.
+      return step.replaceDialog(FIX_WALKTHROUGH_DIALOG, { auto: applied && (step.options as WalkthroughOptions).auto } satisfies WalkthroughOptions);
+    },
+  ]);
+  return [walkthrough, stepResultDialog];
+}

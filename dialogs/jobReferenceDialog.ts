@@ -1,0 +1,83 @@
+import type { Job } from '../src/domain/platformModel.js';
+import { extractAccessCode, extractAccessCodeFromAnswer } from '../src/language/recognizer.js';
+import { PlatformUnavailableError } from '../src/platform/port.js';
+import type { Turn } from '../src/bot/turn.js';
+import { type Answer, AskDialog, type AskOptions } from './ask.js';
+import type { DialogDependencies } from './dependencies.js';
+
+export const JOB_REFERENCE_DIALOG = 'job-reference';
+
+/** What the photographer pointed at: a code (maybe unknown), or a job. */
+export type JobReference =
+  | { kind: 'code'; code: string; jobId: string | null; galleryId: string | null }
+  | { kind: 'job'; jobId: string }
+  | { kind: 'unavailable' }
+  /** Three answers that matched nothing: carry on without data. */
+  | { kind: 'unresolved' };
+
+export interface JobReferenceOptions extends AskOptions {
+  /** Only an access code will do (the job alone could not explain the problem). */
+  codeOnly?: boolean;
+}
+
+const MAX_JOB_CHOICES = 5;
+
+/**
+ * For a photographer with data access: the customer's access code, or a job's name or
+ * id. Anything of another photographer is "not in your account", with no detail.
+ */
+export function jobReferenceDialog({ platform }: DialogDependencies): AskDialog<JobReference, JobReferenceOptions> {
+  async function read(text: string, turn: Turn, options: JobReferenceOptions): Promise<Answer<JobReference>> {
+    const { l } = turn;
+    const me = turn.case.photographerId;
+    if (me === null) return { ok: true, value: { kind: 'unavailable' } };
+    const mine = (job: Job) => job.photographerId === me;
+
+    const chosenJob = turn.input.choiceId === null ? null : await platform.getJob(turn.input.choiceId);
+    if (chosenJob !== null && mine(chosenJob) && !chosenJob.deleted) return { ok: true, value: { kind: 'job', jobId: chosenJob.id } };
+
+    const code = extractAccessCodeFromAnswer(text) ?? extractAccessCode(text);
+    if (code !== null) {
+      const lookup = await platform.lookupCode(code);
+      if (lookup.kind !== 'unknown') {
+        if (!mine(lookup.job)) return { ok: false, retry: l.t('photographer.notYours') };
+        turn.case.accessCode = code;
+        return { ok: true, value: { kind: 'code', code, jobId: lookup.job.id, galleryId: lookup.kind === 'found' ? lookup.gallery.id : null } };
+      }
+    }
+    if (!options.codeOnly) {
+      const jobs = await platform.findJobs(me, text);
+      if (jobs.length === 1 && jobs[0] !== undefined) return { ok: true, value: { kind: 'job', jobId: jobs[0].id } };
+      if (jobs.length > 1) {
+        return {
+          ok: false,
+          retry: l.t('photographer.whichJob'),
+          choices: jobs.slice(0, MAX_JOB_CHOICES).map((job) => ({ id: job.id, label: job.name })),
+        };
+      }
+      const byId = await platform.getJob(text.trim());
+      if (byId !== null && !mine(byId)) return { ok: false, retry: l.t('photographer.notYours') };
+    }
+    if (code !== null) {
+      // A code that exists nowhere is a diagnosis of its own (check it with the customer).
+      turn.case.accessCode = code;
+      return { ok: true, value: { kind: 'code', code, jobId: null, galleryId: null } };
+    }
+    return { ok: false, retry: l.t('photographer.notFound') };
+  }
+
+  return new AskDialog<JobReference, JobReferenceOptions>(JOB_REFERENCE_DIALOG, {
+    slot: 'access-code',
+    question: ({ l }, options) => ({ text: l.t(options.codeOnly ? 'code.questionPhotographer' : 'photographer.reference') }),
+    read: async (text, turn, options) => {
+      try {
+        return await read(text, turn, options);
+      } catch (error) {
+        if (error instanceof PlatformUnavailableError) return { ok: true, value: { kind: 'unavailable' } };
+        throw error;
+      }
+    },
+    maxAttempts: 3,
+    giveUp: () => ({ kind: 'unresolved' }),
+  });
+}

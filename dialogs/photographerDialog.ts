@@ -1,0 +1,140 @@
+import { type Dialog, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
+import type { Symptom } from '../src/domain/symptoms.js';
+import { matchChoice } from '../src/language/recognizer.js';
+import type { MessageKey } from '../src/language/messages.js';
+import { PlatformUnavailableError } from '../src/platform/port.js';
+import { turnOf } from '../src/bot/turn.js';
+import { AskDialog } from './ask.js';
+import type { DialogDependencies } from './dependencies.js';
+import { escalate, recordCase } from './escalation.js';
+import { FIX_WALKTHROUGH_DIALOG, type WalkthroughOptions, type WalkthroughOutcome } from './fixWalkthroughDialog.js';
+import { greetingLead } from './greeting.js';
+import { GUIDED_DIAGNOSIS_DIALOG } from './guidedDiagnosisDialog.js';
+import { adoptInspection, inspect, type Inspection } from './inspection.js';
+import { JOB_REFERENCE_DIALOG, type JobReference, type JobReferenceOptions } from './jobReferenceDialog.js';
+import { photographerPlan } from './photographerPlan.js';
+import { SYMPTOM_DIALOG } from './symptomDialog.js';
+import { CONFIRM_DIALOG, FEEDBACK_DIALOG, type YesNoOptions } from './yesNoDialogs.js';
+
+export const PHOTOGRAPHER_DIALOG = 'photographer';
+const FIX_MODE_DIALOG = 'fix-mode';
+
+interface PhotographerOptions {
+  /** Ask for an access code only, with this lead (the job alone could not explain it). */
+  codeOnly?: MessageKey;
+}
+
+type Stage = 'walk' | 'support' | 'feedback';
+
+interface StepValues {
+  stage: Stage;
+}
+
+const fixModeDialog = new AskDialog<'walk' | 'auto'>(FIX_MODE_DIALOG, {
+  slot: 'step-result',
+  question: ({ l }) => ({
+    text: l.t('photographer.howToFix'),
+    choices: [
+      { id: 'walk', label: l.t('photographer.walk') },
+      { id: 'auto', label: l.t('photographer.auto') },
+    ],
+  }),
+  read: (text, { l, input }) => {
+    const mode = matchChoice(input.choiceId ?? text, [
+      { id: 'walk', labels: [l.t('photographer.walk')] },
+      { id: 'auto', labels: [l.t('photographer.auto'), l.t('walk.auto')] },
+    ]);
+    return mode === null ? { ok: false, retry: l.t('walk.retry') } : { ok: true, value: mode };
+  },
+  maxAttempts: 3,
+  giveUp: () => 'walk',
+});
+
+const FEEDBACK: YesNoOptions = { question: 'feedback.question', yes: 'feedback.yes', no: 'feedback.no' };
+
+/**
+ * A photographer whose Teams or Slack account is linked: the bot reads their job's
+ * data, explains the fault with the whole plan, then repairs it with them step by step
+ * or, on their word, through the platform.
+ */
+export function photographerDialogs(deps: DialogDependencies): Dialog[] {
+  const flow = new WaterfallDialog(PHOTOGRAPHER_DIALOG, [
+    async (step: WaterfallStepContext) => {
+      const turn = turnOf(step.context);
+      if (turn.case.symptom !== null) return step.next(turn.case.symptom);
+      return step.beginDialog(SYMPTOM_DIALOG, { lead: greetingLead(turn) });
+    },
+    async (step: WaterfallStepContext) => {
+      const turn = turnOf(step.context);
+      turn.case.symptom = step.result as Symptom;
+      const { codeOnly } = (step.options ?? {}) as PhotographerOptions;
+      const volunteered = codeOnly === undefined ? turn.case.accessCode : null;
+      const options: JobReferenceOptions = volunteered !== null ? { answer: volunteered } : codeOnly !== undefined ? { codeOnly: true, lead: turn.l.t(codeOnly) } : {};
+      return step.beginDialog(JOB_REFERENCE_DIALOG, options);
+    },
+    async (step: WaterfallStepContext) => {
+      const turn = turnOf(step.context);
+      const { l, case: c } = turn;
+      const reference = step.result as JobReference;
+      if (reference.kind === 'unavailable' || reference.kind === 'unresolved') {
+        turn.say({ text: l.t(reference.kind === 'unavailable' ? 'photographer.platformDown' : 'photographer.fromAnswers') });
+        return step.replaceDialog(GUIDED_DIAGNOSIS_DIALOG);
+      }
+      c.accessCode = reference.kind === 'code' ? reference.code : null;
+      c.jobId = reference.jobId;
+      c.galleryId = reference.kind === 'code' ? reference.galleryId : null;
+      let inspection: Inspection;
+      try {
+        inspection = await inspect(deps.platform, turn);
+      } catch (error) {
+        if (!(error instanceof PlatformUnavailableError)) throw error;
+        turn.say({ text: l.t('photographer.platformDown') });
+        return step.replaceDialog(GUIDED_DIAGNOSIS_DIALOG);
+      }
+      const { diagnosis } = inspection;
+      if (reference.kind === 'job' && diagnosis.undetermined.length > 0 && diagnosis.unknownJobStatus === null) {
+        return step.replaceDialog(PHOTOGRAPHER_DIALOG, { codeOnly: 'photographer.jobNeedsCode' } satisfies PhotographerOptions);
+      }
+      adoptInspection(turn, inspection);
+      turn.say(photographerPlan(l, diagnosis, { job: inspection.job, code: c.accessCode }));
+      const values = step.values as StepValues;
+      if (diagnosis.symptomMismatch) {
+        turn.say({ text: l.t('photographer.checkFirst') });
+        values.stage = 'feedback';
+        return step.next();
+      }
+      if (c.plan.every((planned) => planned.id === 'escalate-to-support')) {
+        values.stage = 'support';
+        return step.beginDialog(CONFIRM_DIALOG, { question: 'notify.offerSupport', yes: 'notify.yes', no: 'notify.no' } satisfies YesNoOptions);
+      }
+      values.stage = 'walk';
+      if (c.plan.some((planned) => planned.action !== null)) return step.beginDialog(FIX_MODE_DIALOG);
+      return step.next('walk');
+    },
+    async (step: WaterfallStepContext) => {
+      const turn = turnOf(step.context);
+      const { stage } = step.values as StepValues;
+      if (stage === 'walk') return step.beginDialog(FIX_WALKTHROUGH_DIALOG, { auto: step.result === 'auto' } satisfies WalkthroughOptions);
+      if (stage === 'support') {
+        if (step.result === true) {
+          const recorded = await recordCase(turn, deps, 'escalation', 'nothing in the data explains it');
+          turn.say({ text: turn.l.t(recorded ? 'notify.recordedSupport' : 'escalation.failed') });
+          return step.endDialog();
+        }
+        turn.say({ text: turn.l.t('notify.declined') });
+      }
+      return step.next('done' satisfies WalkthroughOutcome);
+    },
+    async (step: WaterfallStepContext) => {
+      if ((step.result as WalkthroughOutcome) === 'escalated') return step.endDialog();
+      return step.beginDialog(FEEDBACK_DIALOG, FEEDBACK);
+    },
+    async (step: WaterfallStepContext) => {
+      const turn = turnOf(step.context);
+      if (step.result === true) turn.say({ text: turn.l.t('feedback.thanks') });
+      else await escalate(turn, deps, 'not-helped');
+      return step.endDialog();
+    },
+  ]);
+  return [flow, fixModeDialog];
+}

@@ -1,0 +1,86 @@
+import { WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { addDays, type ArchiveDateWarning, checkArchiveDate, isIsoDate, suggestArchiveDates, todayIn } from '../src/domain/archiveDate.js';
+import type { ReplyChoice } from '../src/channels/replyModel.js';
+import { parseArchiveDate } from '../src/language/dateParser.js';
+import type { Localizer } from '../src/language/messages.js';
+import type { Turn } from '../src/bot/turn.js';
+import { type Answer, AskDialog } from './ask.js';
+import { APPLY_CHANGE_DIALOG, type ApplyChangeOptions } from './applyChangeDialog.js';
+import type { DialogDependencies } from './dependencies.js';
+
+export const REOPEN_JOB_DIALOG = 'reopen-job';
+const ARCHIVE_DATE_DIALOG = 'archive-date';
+
+interface ChosenDate {
+  date: string;
+  warnings: ArchiveDateWarning[];
+}
+
+/** The photographer's calendar day, in their own time zone. */
+function today(turn: Turn, now: () => Date): string {
+  const timeZone = turn.identity.role === 'photographer' ? turn.identity.photographer?.timeZone : undefined;
+  return todayIn(timeZone ?? 'UTC', now());
+}
+
+function dateChoices(l: Localizer, dates: readonly string[]): ReplyChoice[] {
+  return dates.map((date) => ({ id: date, label: l.shortDate(date) }));
+}
+
+function listed(l: Localizer, dates: readonly string[]): string {
+  const labels = dates.map((date) => l.shortDate(date));
+  return labels.length <= 1 ? (labels[0] ?? '') : `${labels.slice(0, -1).join(', ')} ${l.t('reopen.or')} ${labels.at(-1)}`;
+}
+
+/**
+ * Reopening an archived job, the mission's central fix: a new archive date (the next
+ * Sundays suggested; typed, relative and picked dates understood; past, today and
+ * impossible dates refused with the reason), then the confirmed change.
+ */
+export function reopenJobDialogs(deps: DialogDependencies): [WaterfallDialog, AskDialog<ChosenDate>] {
+  const archiveDate = new AskDialog<ChosenDate>(ARCHIVE_DATE_DIALOG, {
+    slot: 'archive-date',
+    question: (turn) => {
+      const { l } = turn;
+      const day = today(turn, deps.now);
+      return {
+        text: l.t('reopen.question'),
+        choices: dateChoices(l, suggestArchiveDates(day)),
+        dateInput: { min: addDays(day, 1), submitLabel: l.t('reopen.pick') },
+      };
+    },
+    read: (text, turn): Answer<ChosenDate> => {
+      const { l } = turn;
+      const day = today(turn, deps.now);
+      const picked = turn.input.choiceId !== null && isIsoDate(turn.input.choiceId) ? turn.input.choiceId : null;
+      const reading = picked !== null ? { kind: 'date' as const, date: picked } : parseArchiveDate(text, l.locale, day);
+      switch (reading.kind) {
+        case 'none':
+          return { ok: false, retry: l.t('reopen.noDate') };
+        case 'impossible':
+          return {
+            ok: false,
+            retry: l.t('reopen.impossible', { date: l.dayMonth(reading.day, reading.month), options: listed(l, reading.suggestions) }),
+            choices: dateChoices(l, reading.suggestions),
+          };
+        case 'ambiguous':
+          return { ok: false, retry: l.t('reopen.ambiguous', { options: listed(l, reading.options) }), choices: dateChoices(l, reading.options) };
+        case 'date': {
+          const verdict = checkArchiveDate(reading.date, day);
+          if (verdict.kind === 'ok') return { ok: true, value: { date: verdict.date, warnings: verdict.warnings } };
+          return { ok: false, retry: l.t(verdict.reason === 'past' ? 'reopen.past' : 'reopen.today', { date: l.longDate(reading.date) }) };
+        }
+      }
+    },
+  });
+
+  const flow = new WaterfallDialog(REOPEN_JOB_DIALOG, [
+    async (step: WaterfallStepContext) => step.beginDialog(ARCHIVE_DATE_DIALOG),
+    async (step: WaterfallStepContext) => {
+      const chosen = step.result as ChosenDate;
+      const options: ApplyChangeOptions = { action: 'reopen-job', archiveDate: chosen.date, warnings: chosen.warnings };
+      return step.beginDialog(APPLY_CHANGE_DIALOG, options);
+    },
+    async (step: WaterfallStepContext) => step.endDialog(step.result),
+  ]);
+  return [flow, archiveDate];
+}
