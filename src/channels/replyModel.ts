@@ -39,6 +39,8 @@ export interface DateInput {
   min: string;
   /** The label of the button that submits the picked date. */
   submitLabel: string;
+  /** Said by the picker when it is submitted empty. */
+  requiredMessage: string;
 }
 
 /** One fact line of a summary card: "Status → Selling". */

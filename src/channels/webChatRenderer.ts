@@ -3,10 +3,15 @@ import { diagnosisEntity } from './diagnosisEntity.js';
 import type { DiagnosisSnapshot, Reply } from './replyModel.js';
 import { shopPictureUrl } from './shopPictures.js';
 
-/** Text with the plan as a Markdown ordered list; Web Chat and the Emulator render Markdown. */
-export function textWithSteps(reply: Reply): string {
-  if (!reply.steps?.length) return reply.text;
-  return `${reply.text}\n\n${reply.steps.map((step, index) => `${index + 1}. ${step}`).join('\n')}`;
+/**
+ * The whole reply as Markdown, which Web Chat and the Emulator render: the title bold,
+ * the plan as an ordered list, the facts as "label: value" lines.
+ */
+export function markdownOf(reply: Reply): string {
+  const parts = [reply.title ? `**${reply.title}**` : '', reply.text];
+  if (reply.steps?.length) parts.push(reply.steps.map((step, index) => `${index + 1}. ${step}`).join('\n'));
+  if (reply.facts?.length) parts.push(reply.facts.map(({ label, value }) => `- **${label}:** ${value}`).join('\n'));
+  return parts.filter((part) => part !== '').join('\n\n');
 }
 
 /**
@@ -21,7 +26,7 @@ export function renderWebChat(replies: readonly Reply[], snapshot: DiagnosisSnap
     const plain = reply.choices?.filter((choice) => choice.picture === undefined) ?? [];
     const activity: Partial<Activity> = {
       type: ActivityTypes.Message,
-      text: textWithSteps(reply),
+      text: markdownOf(reply),
       textFormat: 'markdown',
       inputHint: isLast && snapshot.awaiting !== null ? InputHints.ExpectingInput : InputHints.AcceptingInput,
       entities: [diagnosisEntity(snapshot)],

@@ -1,0 +1,34 @@
+import type { TurnContext } from 'botbuilder';
+import type { Logger } from '../logger.js';
+import { rendererFor } from './renderers.js';
+import type { DiagnosisSnapshot, Reply } from './replyModel.js';
+import { type SlackBlockKitSender, slackApiToken, slackTarget } from './slackWebApi.js';
+
+/** Sends a turn's replies the best way the channel allows. */
+export interface ReplyDelivery {
+  deliver(context: TurnContext, replies: readonly Reply[], snapshot: DiagnosisSnapshot): Promise<void>;
+}
+
+/**
+ * Bot Framework activities from the channel's renderer; for Slack, when the channel
+ * passed the workspace's bot token, Block Kit through the Slack Web API instead, and
+ * the renderer's hero cards again should Slack refuse.
+ */
+export function createDelivery(options: { slack?: SlackBlockKitSender; logger: Logger }): ReplyDelivery {
+  return {
+    async deliver(context, replies, snapshot) {
+      const activity = context.activity;
+      const token = activity.channelId === 'slack' && activity.deliveryMode !== 'expectReplies' ? slackApiToken(activity) : undefined;
+      const target = token === undefined ? null : slackTarget(activity);
+      if (options.slack !== undefined && token !== undefined && target !== null) {
+        try {
+          await options.slack.send(token, target, replies);
+          return;
+        } catch (error) {
+          options.logger.warn('slack block kit failed, sending through the channel', { error });
+        }
+      }
+      await context.sendActivities(rendererFor(activity.channelId)(replies, snapshot));
+    },
+  };
+}

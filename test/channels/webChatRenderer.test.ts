@@ -1,0 +1,59 @@
+import type { Attachment } from 'botbuilder';
+import { describe, expect, it } from 'vitest';
+import { diagnosisEntity } from '../../src/channels/diagnosisEntity.js';
+import { markdownOf, renderWebChat } from '../../src/channels/webChatRenderer.js';
+import { allReplies, archiveDateReply, customerSnapshot, photographerSnapshot, planReply, plainReply, summaryReply, symptomReply } from './fixtures.js';
+
+describe('renderWebChat', () => {
+  it('writes the steps as a Markdown ordered list under the text', () => {
+    const [activity] = renderWebChat([planReply], photographerSnapshot);
+    expect(activity!.textFormat).toBe('markdown');
+    expect(activity!.text).toContain(`${planReply.text}\n\n1. Archivierung abwählen und ein neues Archivierungsdatum setzen\n2. die automatische Kampagne deaktivieren\n3. Einstellungen speichern\n4. Status „Verkauf"`);
+    expect(markdownOf(plainReply)).toBe(plainReply.text);
+  });
+
+  it('offers plain choices as imBack suggested actions whose value is the label', () => {
+    const [activity] = renderWebChat([archiveDateReply], photographerSnapshot);
+    expect(activity!.suggestedActions?.actions).toEqual([
+      { type: 'imBack', title: 'So 6.12.', value: 'So 6.12.' },
+      { type: 'imBack', title: 'So 13.12.', value: 'So 13.12.' },
+      { type: 'imBack', title: 'So 20.12.', value: 'So 20.12.' },
+    ]);
+    expect(activity!.attachments).toBeUndefined();
+  });
+
+  it('shows pictured choices as a carousel of hero cards with the picture and an imBack button, the rest as suggested actions', () => {
+    const [activity] = renderWebChat([symptomReply], customerSnapshot);
+    expect(activity!.attachmentLayout).toBe('carousel');
+    const cards = activity!.attachments as Attachment[];
+    expect(cards).toHaveLength(3);
+    for (const [index, card] of cards.entries()) {
+      const choice = symptomReply.choices![index]!;
+      expect(card.contentType).toBe('application/vnd.microsoft.card.hero');
+      expect(card.content.images).toHaveLength(1);
+      expect(card.content.images[0].url).toMatch(/^data:image\/svg\+xml;base64,/);
+      expect(card.content.images[0].alt).toBe(choice.picture!.caption);
+      expect(card.content.buttons).toEqual([{ type: 'imBack', title: choice.label, value: choice.label }]);
+    }
+    expect(activity!.suggestedActions?.actions).toEqual([{ type: 'imBack', title: 'Something else', value: 'Something else' }]);
+  });
+
+  it('puts the diagnosis entity on every activity and expects input on the last one', () => {
+    const activities = renderWebChat(allReplies, photographerSnapshot);
+    for (const activity of activities) expect(activity.entities).toEqual([diagnosisEntity(photographerSnapshot)]);
+    expect(activities.map((activity) => activity.inputHint)).toEqual([...allReplies.slice(1).map(() => 'acceptingInput'), 'expectingInput']);
+  });
+
+  it('shows the title as a bold first line', () => {
+    const [activity] = renderWebChat([planReply], photographerSnapshot);
+    expect(activity!.text!.startsWith(`**${planReply.title}**`)).toBe(true);
+  });
+
+  it('shows the facts as label/value lines', () => {
+    const [activity] = renderWebChat([summaryReply], photographerSnapshot);
+    for (const { label, value } of summaryReply.facts!) {
+      expect(activity!.text).toContain(label);
+      expect(activity!.text).toContain(value);
+    }
+  });
+});
