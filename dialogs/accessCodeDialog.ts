@@ -13,7 +13,7 @@ export const CODE_TRIES = 3;
 
 export interface CodeResult {
   code: string | null;
-  /** null: the platform could not be reached. */
+  /** null: the platform could not be reached, or no code was given. */
   lookup: CodeLookup | null;
   /** The code was still unknown after the last try. */
   gaveUp: boolean;
@@ -40,7 +40,7 @@ export function accessCodeDialog({ platform, logger }: DialogDependencies): AskD
   return new AskDialog<CodeResult>(ACCESS_CODE_DIALOG, {
     slot: 'access-code',
     question: ({ l, case: c }) => ({ text: l.t(c.role === 'photographer' ? 'code.questionPhotographer' : 'code.question') }),
-    read: async (text, turn, _options, attempt): Promise<Answer<CodeResult>> => {
+    read: async (text, turn): Promise<Answer<CodeResult>> => {
       const code = extractAccessCodeFromAnswer(text) ?? extractAccessCode(text);
       if (code === null) return { ok: false, retry: turn.l.t('code.retryNoCode') };
       turn.case.accessCode = code;
@@ -53,10 +53,13 @@ export function accessCodeDialog({ platform, logger }: DialogDependencies): AskD
         return { ok: true, value: { code, lookup: null, gaveUp: false } };
       }
       if (lookup.kind !== 'unknown') return { ok: true, value: { code, lookup, gaveUp: false } };
-      if (attempt >= CODE_TRIES) return { ok: true, value: { code, lookup, gaveUp: true } };
+      turn.case.wrongCodes += 1;
+      if (turn.case.wrongCodes >= CODE_TRIES) return { ok: true, value: { code, lookup, gaveUp: true } };
       return { ok: false, retry: notFound(turn, code) };
     },
-    maxAttempts: CODE_TRIES,
-    giveUp: (turn) => ({ code: turn.case.accessCode, lookup: { kind: 'unknown' }, gaveUp: true }),
+    // Wrong codes end the questions after CODE_TRIES; this bounds everything else (answers without a code).
+    maxAttempts: CODE_TRIES * 2,
+    // Three answers without anything like a code: stop asking; no code is not a wrong code.
+    giveUp: (turn) => ({ code: turn.case.accessCode, lookup: turn.case.accessCode === null ? null : { kind: 'unknown' }, gaveUp: true }),
   });
 }

@@ -1,7 +1,8 @@
-import { ActivityTypes, type TurnContext } from 'botbuilder';
+import type { TurnContext } from 'botbuilder';
 import { Dialog, type DialogContext, type DialogInstance, type DialogTurnResult } from 'botbuilder-dialogs';
 import type { Reply, ReplyChoice, Slot } from '../src/channels/replyModel.js';
 import { type Turn, turnOf } from '../src/bot/turn.js';
+import { isUserInput } from '../src/bot/turnInput.js';
 
 /** What reading an answer gave: a value, or a reason to ask again. */
 /** `choices` replace the question's buttons for the retry, e.g. "did you mean A or B?". */
@@ -54,7 +55,7 @@ export class AskDialog<T, O extends AskOptions = AskOptions> extends Dialog<O> {
 
   override async continueDialog(dc: DialogContext): Promise<DialogTurnResult> {
     // Typing indicators, reactions and other non-messages neither answer nor count as a try.
-    if (dc.context.activity.type !== ActivityTypes.Message) return Dialog.EndOfTurn;
+    if (!isUserInput(dc.context.activity)) return Dialog.EndOfTurn;
     const turn = turnOf(dc.context);
     return this.readAnswer(dc, turn, dc.activeDialog!.state as AskState<O>, turn.input.text);
   }

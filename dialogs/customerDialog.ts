@@ -26,6 +26,10 @@ interface StepValues {
  */
 function explain(turn: Turn, result: CodeResult): Offer {
   const { l, case: c } = turn;
+  if (result.code === null) {
+    turn.say({ text: l.t('code.noneGiven') });
+    return 'support';
+  }
   if (result.lookup === null) {
     turn.say({ text: l.t('customer.platformDown') });
     return 'support';

@@ -1,9 +1,9 @@
 import { ComponentDialog, type DialogContext, type DialogTurnResult, DialogTurnStatus, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
-import { ActivityTypes } from 'botbuilder';
 import type { Role } from '../src/channels/replyModel.js';
 import { recognizeCommand } from '../src/language/recognizer.js';
 import { newCase } from '../src/bot/caseState.js';
 import { type Turn, turnOf } from '../src/bot/turn.js';
+import { isUserInput } from '../src/bot/turnInput.js';
 import { accessCodeDialog } from './accessCodeDialog.js';
 import { applyChangeDialog } from './applyChangeDialog.js';
 import { customerDialog, CUSTOMER_DIALOG } from './customerDialog.js';
@@ -83,7 +83,7 @@ export class MainDialog extends ComponentDialog {
 
   protected override async onContinueDialog(innerDc: DialogContext): Promise<DialogTurnResult> {
     const turn = turnOf(innerDc.context);
-    const command = innerDc.context.activity.type === ActivityTypes.Message ? recognizeCommand(turn.input.text) : null;
+    const command = isUserInput(innerDc.context.activity) ? recognizeCommand(turn.input.text) : null;
     switch (command) {
       case 'help':
         turn.say({ text: turn.l.t('help') });
@@ -97,6 +97,7 @@ export class MainDialog extends ComponentDialog {
       case 'agent':
         await escalate(turn, this.deps, 'requested');
         await innerDc.cancelAllDialogs();
+        turn.case.awaiting = null;
         return END_OF_CASE;
       default:
         return super.onContinueDialog(innerDc);

@@ -37,7 +37,7 @@ export function photographerPlan(l: Localizer, diagnosis: Diagnosis, context: Pl
     );
   }
   const steps = fixPlan(diagnosis).map((step) => l.t(`step.${step.id}`));
-  sentences.push(l.t('plan.title', { count: steps.length }));
+  sentences.push(steps.length === 1 ? l.t('plan.titleOne') : l.t('plan.title', { count: steps.length }));
   const title = [context.job?.name, context.code ? l.t('photographer.codeLabel', { code: formatAccessCode(context.code) }) : undefined]
     .filter((part): part is string => part !== undefined && part !== '')
     .join(' · ');

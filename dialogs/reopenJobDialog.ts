@@ -45,7 +45,7 @@ export function reopenJobDialogs(deps: DialogDependencies): [WaterfallDialog, As
       return {
         text: l.t('reopen.question'),
         choices: dateChoices(l, suggestArchiveDates(day)),
-        dateInput: { min: addDays(day, 1), submitLabel: l.t('reopen.pick') },
+        dateInput: { min: addDays(day, 1), submitLabel: l.t('reopen.pick'), requiredMessage: l.t('reopen.pickRequired') },
       };
     },
     read: (text, turn): Answer<ChosenDate> => {

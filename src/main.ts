@@ -6,6 +6,8 @@ import type { AddressInfo } from 'node:net';
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication, ConversationState, MemoryStorage, type Storage } from 'botbuilder';
 import { MainDialog } from '../dialogs/mainDialog.js';
 import { apologize, GalleryBot } from './bot/galleryBot.js';
+import { createDelivery } from './channels/delivery.js';
+import { SlackBlockKitSender } from './channels/slackWebApi.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import type { CaseOutbox } from './handoff/caseRecord.js';
 import { SqliteCaseOutbox } from './handoff/sqliteCaseOutbox.js';
@@ -94,13 +96,25 @@ function createAdapter(config: Config, env: NodeJS.ProcessEnv, logger: Logger): 
   return adapter;
 }
 
-export async function startBot(config: Config, env: NodeJS.ProcessEnv = process.env, logger: Logger = createLogger(config.LOG_LEVEL)): Promise<RunningBot> {
+/** What only tests change: where the Slack Web API is (a local stand-in). */
+export interface StartOptions {
+  slackApiUrl?: string;
+}
+
+export async function startBot(
+  config: Config,
+  env: NodeJS.ProcessEnv = process.env,
+  logger: Logger = createLogger(config.LOG_LEVEL),
+  options: StartOptions = {},
+): Promise<RunningBot> {
   const platform = await createPlatform(config);
   const { storage, database } = createStorage(config);
   const outbox = new SqliteCaseOutbox(database);
   const adapter = createAdapter(config, env, logger);
   const bot = new GalleryBot({
     conversationState: new ConversationState(storage),
+    platform,
+    delivery: createDelivery({ slack: new SlackBlockKitSender(options.slackApiUrl === undefined ? {} : { slackApiUrl: options.slackApiUrl }), logger }),
     rootDialog: new MainDialog({ platform, outbox, logger, now: () => new Date() }),
     defaultLocale: config.DEFAULT_LOCALE,
     logger,

@@ -21,6 +21,8 @@ export interface CaseState {
   symptom: Symptom | null;
   /** Normalised access code the person gave (kept out of logs). */
   accessCode: string | null;
+  /** Codes typed that the platform does not know; answers without a code don't count. */
+  wrongCodes: number;
   jobId: string | null;
   /** The gallery of the access code, when the case is about one code. */
   galleryId: string | null;
@@ -52,6 +54,7 @@ export function newCase(locale: string, previous?: Pick<CaseState, 'role' | 'rol
     locale,
     symptom: null,
     accessCode: null,
+    wrongCodes: 0,
     jobId: null,
     galleryId: null,
     photographerId: null,

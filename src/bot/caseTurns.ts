@@ -1,6 +1,7 @@
-import { ActivityTypes, type ConversationState, type Middleware, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
+import { type ConversationState, type Middleware, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
 import type { DialogState } from 'botbuilder-dialogs';
-import { rendererFor } from '../channels/renderers.js';
+import { createDelivery, type ReplyDelivery } from '../channels/delivery.js';
+import { silentLogger } from '../logger.js';
 import { languageOf } from '../language/languages.js';
 import { localizer, resolveLocale } from '../language/messages.js';
 import { guessLanguage } from '../language/recognizer.js';
@@ -8,7 +9,10 @@ import { appendTranscript, type CaseState, newCase, snapshotOf } from './caseSta
 import type { PlatformPort } from '../platform/port.js';
 import { identify } from './identity.js';
 import { attachTurn, createTurn, type Turn } from './turn.js';
-import { readTurnInput } from './turnInput.js';
+import { isUserInput, readTurnInput } from './turnInput.js';
+
+/** Activity ids remembered per conversation to recognise redeliveries. */
+const RECENT_ACTIVITIES = 50;
 
 const LANGUAGE_LOCALES = { en: 'en-US', de: 'de-DE', fr: 'fr-FR', nl: 'nl-NL' } as const;
 
@@ -21,13 +25,31 @@ export class CaseTurns {
   readonly caseState: StatePropertyAccessor<CaseState>;
   readonly dialogState: StatePropertyAccessor<DialogState>;
 
+  private readonly recentActivities: StatePropertyAccessor<string[]>;
+
   constructor(
     conversationState: ConversationState,
     private readonly platform: PlatformPort,
     private readonly defaultLocale: string,
+    private readonly delivery: ReplyDelivery = createDelivery({ logger: silentLogger }),
   ) {
     this.caseState = conversationState.createProperty<CaseState>('case');
-    this.dialogState = conversationState.createProperty<DialogState>('dialogState');
+    // The name botbuilder's own DialogTestClient uses, so the same state serves both.
+    this.dialogState = conversationState.createProperty<DialogState>('DialogState');
+    this.recentActivities = conversationState.createProperty<string[]>('recentActivities');
+  }
+
+  /**
+   * A channel redelivers an activity it thinks was lost (same id): it was handled
+   * already, and handling it again could apply a change twice.
+   */
+  async isRedelivery(context: TurnContext): Promise<boolean> {
+    const id = context.activity.id;
+    if (typeof id !== 'string' || id === '') return false;
+    const recent = await this.recentActivities.get(context, []);
+    if (recent.includes(id)) return true;
+    await this.recentActivities.set(context, [...recent, id].slice(-RECENT_ACTIVITIES));
+    return false;
   }
 
   /** The locale to answer in: the channel's, else the case's, else a guess from the text, else the default. */
@@ -55,7 +77,7 @@ export class CaseTurns {
       current.roleSource = 'channel';
       current.photographerId = identity.role === 'photographer' ? (identity.photographer?.id ?? null) : current.photographerId;
     }
-    if (activity.type === ActivityTypes.Message) appendTranscript(current, 'user', input.text);
+    if (isUserInput(activity)) appendTranscript(current, 'user', input.text);
     const turn = createTurn({
       identity,
       input,
@@ -73,7 +95,7 @@ export class CaseTurns {
     for (const reply of turn.replies) appendTranscript(turn.case, 'bot', reply.text);
     await this.caseState.set(context, turn.case);
     if (turn.replies.length === 0) return;
-    await context.sendActivities(rendererFor(context.activity.channelId)(turn.replies, snapshotOf(turn.case)));
+    await this.delivery.deliver(context, turn.replies, snapshotOf(turn.case));
   }
 
   /** The same around any dialog runner, e.g. botbuilder-testing's DialogTestClient. */

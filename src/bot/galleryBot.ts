@@ -1,17 +1,20 @@
-import { ActivityHandler, ActivityTypes, type ConversationState, type TurnContext } from 'botbuilder';
+import { ActivityHandler, type ConversationState, type InvokeResponse, type TurnContext } from 'botbuilder';
 import { type Dialog, DialogSet, DialogTurnStatus } from 'botbuilder-dialogs';
+import type { ReplyDelivery } from '../channels/delivery.js';
 import { rendererFor } from '../channels/renderers.js';
+import { adaptiveCardMessageResponse } from '../channels/teamsRenderer.js';
 import { localizer, resolveLocale } from '../language/messages.js';
 import type { Logger } from '../logger.js';
 import type { PlatformPort } from '../platform/port.js';
 import { newCase, snapshotOf } from './caseState.js';
 import { CaseTurns } from './caseTurns.js';
 import { createTurn, type Turn, turnOf } from './turn.js';
-import { readTurnInput } from './turnInput.js';
+import { CARD_ACTION_INVOKE, isUserInput, readTurnInput } from './turnInput.js';
 
 export interface GalleryBotOptions {
   conversationState: ConversationState;
   platform: PlatformPort;
+  delivery: ReplyDelivery;
   /** The root dialog; every conversation begins and continues there. */
   rootDialog: Dialog;
   defaultLocale: string;
@@ -25,10 +28,11 @@ export interface GalleryBotOptions {
 export class GalleryBot extends ActivityHandler {
   private readonly turns: CaseTurns;
   private readonly dialogs: DialogSet;
+  private readonly conversations = new Map<string, Promise<void>>();
 
   constructor(private readonly options: GalleryBotOptions) {
     super();
-    this.turns = new CaseTurns(options.conversationState, options.platform, options.defaultLocale);
+    this.turns = new CaseTurns(options.conversationState, options.platform, options.defaultLocale, options.delivery);
     this.dialogs = new DialogSet(this.turns.dialogState).add(options.rootDialog);
 
     this.onMessage(async (context, next) => {
@@ -42,17 +46,42 @@ export class GalleryBot extends ActivityHandler {
     });
   }
 
+  /**
+   * Turns of one conversation run one after another: a double click sends two
+   * activities at once, and both must not read the same state and act twice.
+   */
   override async run(context: TurnContext): Promise<void> {
-    await super.run(context);
-    await this.options.conversationState.saveChanges(context, false);
+    const key = context.activity.conversation?.id ?? '';
+    const previous = this.conversations.get(key) ?? Promise.resolve();
+    const current = previous.catch(() => undefined).then(async () => {
+      await super.run(context);
+      await this.options.conversationState.saveChanges(context, false);
+    });
+    this.conversations.set(key, current);
+    try {
+      await current;
+    } finally {
+      if (this.conversations.get(key) === current) this.conversations.delete(key);
+    }
   }
 
-  private async converse(context: TurnContext): Promise<void> {
+  /** Teams Universal Actions (`Action.Execute`) are card submits that arrive as an invoke. */
+  protected override async onInvokeActivity(context: TurnContext): Promise<InvokeResponse> {
+    if (context.activity.name !== CARD_ACTION_INVOKE) return super.onInvokeActivity(context);
+    const turn = await this.converse(context);
+    return { status: 200, body: adaptiveCardMessageResponse(turn?.replies.at(-1)?.text ?? '') };
+  }
+
+  private async converse(context: TurnContext): Promise<Turn | null> {
+    if (await this.turns.isRedelivery(context)) {
+      this.options.logger.info('redelivered activity ignored', { channel: context.activity.channelId, type: context.activity.type });
+      return null;
+    }
     const turn = await this.turns.open(context);
     const dc = await this.dialogs.createContext(context);
     const result = await dc.continueDialog();
     if (result.status === DialogTurnStatus.empty) await dc.beginDialog(this.options.rootDialog.id);
-    if (context.activity.type === ActivityTypes.Message && turn.replies.length === 0) {
+    if (isUserInput(context.activity) && turn.replies.length === 0) {
       // The bot never goes silent: whatever got here unanswered gets the open question again.
       turn.say({ text: turn.l.t('input.unreadable') });
       if (dc.activeDialog !== undefined) await dc.repromptDialog();
@@ -66,6 +95,7 @@ export class GalleryBot extends ActivityHandler {
       awaiting: turn.case.awaiting,
       replies: turn.replies.length,
     });
+    return turn;
   }
 }
 

@@ -1,4 +1,5 @@
 import type { Activity } from 'botbuilder';
+import { slackUserId } from '../channels/slackWebApi.js';
 import type { Photographer } from '../domain/platformModel.js';
 import { type PlatformPort, PlatformUnavailableError } from '../platform/port.js';
 
@@ -25,18 +26,6 @@ function text(value: unknown): string | null {
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : null;
 }
 
-/**
- * The Slack user id of an activity that came through Azure Bot Service: the event's
- * `user`, or the interactive payload's user, else the part of `from.id` before `:`
- * (Azure Bot Service writes `U123:T456`).
- */
-export function slackUserId(activity: Partial<Activity>): string | null {
-  const slack = (activity.channelData as { SlackMessage?: Record<string, unknown> } | undefined)?.SlackMessage;
-  const event = slack?.event as { user?: unknown } | undefined;
-  const payload = slack?.payload as { user?: { id?: unknown } } | undefined;
-  return text(event?.user) ?? text(payload?.user?.id) ?? text(activity.from?.id?.split(':')[0]);
-}
-
 /** The channel's user id the platform maps photographers by, or null when there is none. */
 export function channelUserId(activity: Partial<Activity>): { channel: PhotographerChannel; userId: string } | null {
   if (activity.channelId === 'msteams') {
@@ -45,7 +34,7 @@ export function channelUserId(activity: Partial<Activity>): { channel: Photograp
   }
   if (activity.channelId === 'slack') {
     const userId = slackUserId(activity);
-    return userId === null ? null : { channel: 'slack', userId };
+    return userId === undefined ? null : { channel: 'slack', userId };
   }
   return null;
 }

@@ -1,7 +1,11 @@
-import type { Activity } from 'botbuilder';
+import { type Activity, ActivityTypes } from 'botbuilder';
+import { readSlackAction } from '../channels/slackWebApi.js';
 
-/** Longer messages are cut before recognition: nobody describes a shop message in 2,000 characters. */
-export const MAX_INPUT_LENGTH = 2000;
+/**
+ * Longer messages are cut before recognition. Long enough for a pasted e-mail with the
+ * code somewhere inside; the recognizer stays fast at this size.
+ */
+export const MAX_INPUT_LENGTH = 10_000;
 
 /** What a person said in one message, cleaned for the recognizer. */
 export interface TurnInput {
@@ -42,8 +46,25 @@ function readValue(value: unknown): { choiceId: string | null; text: string | nu
   };
 }
 
+/** Teams sends Universal Actions (`Action.Execute`) as an invoke; its `data` is the submit value. */
+export const CARD_ACTION_INVOKE = 'adaptiveCard/action';
+
+/** Messages, and card actions that arrive as invokes: what a person said or clicked. */
+export function isUserInput(activity: Partial<Activity>): boolean {
+  return activity.type === ActivityTypes.Message || (activity.type === ActivityTypes.Invoke && activity.name === CARD_ACTION_INVOKE);
+}
+
+function submittedValue(activity: Partial<Activity>): unknown {
+  if (activity.type === ActivityTypes.Invoke) return (activity.value as { action?: { data?: unknown } } | undefined)?.action?.data;
+  if (activity.channelId === 'slack') {
+    const action = readSlackAction(activity);
+    if (action !== null) return { choice: action.choiceId, ...(action.date === undefined ? {} : { date: action.date }) };
+  }
+  return activity.value;
+}
+
 export function readTurnInput(activity: Partial<Activity>): TurnInput {
-  const value = readValue(activity.value);
+  const value = readValue(submittedValue(activity));
   const rawText = typeof activity.text === 'string' && activity.text.trim() !== '' ? activity.text : (value.text ?? '');
   const text = plainText(rawText);
   const attachmentsOnly = text === '' && value.choiceId === null && Array.isArray(activity.attachments) && activity.attachments.length > 0;

@@ -8,7 +8,8 @@ export function isLanguage(value: unknown): value is Language {
 }
 
 /** The language part of a BCP 47 locale (`de-AT` → `de`), or null when the bot does not speak it. */
-export function languageOf(locale: string | undefined | null): Language | null {
-  const language = locale?.trim().slice(0, 2).toLowerCase();
+export function languageOf(locale: unknown): Language | null {
+  if (typeof locale !== 'string') return null;
+  const language = locale.trim().slice(0, 2).toLowerCase();
   return isLanguage(language) ? language : null;
 }

@@ -44,8 +44,8 @@ function dateLocale(locale: string): Locale {
 }
 
 /** Picks the locale the bot answers in: the channel's when the bot speaks it, else the default. */
-export function resolveLocale(requested: string | undefined | null, fallback: string): string {
-  const trimmed = requested?.trim();
+export function resolveLocale(requested: unknown, fallback: string): string {
+  const trimmed = typeof requested === 'string' ? requested.trim() : undefined;
   if (trimmed && languageOf(trimmed) !== null && /^[a-z]{2}(-[A-Za-z0-9]{2,8})*$/i.test(trimmed)) return trimmed;
   return languageOf(fallback) !== null ? fallback : 'en-US';
 }
@@ -64,6 +64,17 @@ export interface Localizer {
   dayMonth(day: number, month: number): string;
 }
 
+/** English without ordinals ("October 12, 2026", "12 October 2026"); the others as date-fns writes them. */
+const LONG_DATE = new Map<Locale, string>([
+  [enUS, 'MMMM d, yyyy'],
+  [enGB, 'd MMMM yyyy'],
+]);
+
+const FULL_DATE = new Map<Locale, string>([
+  [enUS, 'EEEE, MMMM d, yyyy'],
+  [enGB, 'EEEE d MMMM yyyy'],
+]);
+
 const SHORT_DATE: Record<Language, string> = { en: 'EEE d MMM', de: 'EEEEEE d.M.', fr: 'EEE d MMM', nl: 'EEEEEE d MMM' };
 
 export function localizer(locale: string): Localizer {
@@ -73,8 +84,8 @@ export function localizer(locale: string): Localizer {
     locale,
     language,
     t: (key, values) => translate(language, key, values),
-    longDate: (isoDate) => format(parseISO(isoDate), 'PPP', { locale: dates }),
-    fullDate: (isoDate) => format(parseISO(isoDate), 'PPPP', { locale: dates }),
+    longDate: (isoDate) => format(parseISO(isoDate), LONG_DATE.get(dates) ?? 'PPP', { locale: dates }),
+    fullDate: (isoDate) => format(parseISO(isoDate), FULL_DATE.get(dates) ?? 'PPPP', { locale: dates }),
     shortDate: (isoDate) => format(parseISO(isoDate), dates === enUS ? 'EEE, MMM d' : SHORT_DATE[language], { locale: dates }),
     dayMonth: (day, month) =>
       translate(language, 'date.dayMonth', { day, month: format(new Date(2001, month - 1, 1), 'LLLL', { locale: dates }) }),
