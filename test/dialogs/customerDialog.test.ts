@@ -1,0 +1,257 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { formatAccessCode, normalizeAccessCode } from '../../src/domain/accessCode.js';
+import { SCENARIO_INFO } from '../../src/domain/scenarios.js';
+import type { Symptom } from '../../src/domain/symptoms.js';
+import { localizer } from '../../src/language/messages.js';
+import { DEMO_CASES, DEMO_CODES, DEMO_PHOTOGRAPHERS, type DemoCodeName } from '../support/demoCodes.js';
+import {
+  allDemoAccessCodes,
+  allDemoJobNames,
+  allText,
+  buttonsOf,
+  createHarness,
+  type DialogHarness,
+  lastDiagnosis,
+  LOCALES,
+  msg,
+  textsOf,
+} from '../support/dialogHarness.js';
+
+let harnesses: DialogHarness[] = [];
+async function harness(): Promise<DialogHarness> {
+  const h = await createHarness({ channelId: 'webchat' });
+  harnesses.push(h);
+  return h;
+}
+afterEach(async () => {
+  await Promise.all(harnesses.map((h) => h.close()));
+  harnesses = [];
+});
+
+type Offer = 'photographer' | 'support' | null;
+
+/** Codes that the platform knows (unknown codes take three tries, tested on their own). */
+const KNOWN: DemoCodeName[] = (Object.keys(DEMO_CODES) as DemoCodeName[]).filter((name) => DEMO_CASES[name].scenario !== 'unknown-code');
+const UNKNOWN: DemoCodeName[] = (Object.keys(DEMO_CODES) as DemoCodeName[]).filter((name) => DEMO_CASES[name].scenario === 'unknown-code');
+
+/** What the customer reports: the message the data predicts, so nothing contradicts it. */
+function reportedSymptom(name: DemoCodeName): Symptom {
+  const demo = DEMO_CASES[name];
+  if (demo.unknownJobStatus !== null) return 'almost-ready';
+  return SCENARIO_INFO[demo.scenario].expectedSymptom ?? 'other';
+}
+
+/** The design's offer: the photographer where they must act, support when the bot can't tell, none when nothing is wrong. */
+function expectedOffer(name: DemoCodeName): Offer {
+  const demo = DEMO_CASES[name];
+  if (demo.unknownJobStatus !== null || demo.scenario === 'unknown-code') return 'support';
+  if (demo.scenario === 'no-known-cause') return null;
+  return 'photographer';
+}
+
+/** The customer sentence, from the locale files. */
+async function expectedSentence(h: DialogHarness, name: DemoCodeName, locale: string): Promise<string> {
+  const demo = DEMO_CASES[name];
+  if (demo.unknownJobStatus !== null) return msg(locale, 'customer.cannot-diagnose');
+  if (demo.scenario === 'job-archived') {
+    const job = await h.platform.getJob(demo.jobId!);
+    return msg(locale, 'customer.job-archived', { date: localizer(locale).longDate(job!.archiving.date!) });
+  }
+  return msg(locale, `customer.${demo.scenario}`);
+}
+
+const localeOf = (index: number): string => LOCALES[index % LOCALES.length]!;
+
+/** A greeting, the symptom (button label typed), then the code typed the way it is printed on cards. */
+async function diagnose(h: DialogHarness, name: DemoCodeName, locale: string) {
+  const greeted = await h.send(locale.startsWith('en') ? 'hello' : 'hallo', { locale });
+  expect(lastDiagnosis(greeted).awaiting).toBe('symptom');
+  const asked = await h.send(msg(locale, `symptom.choice.${reportedSymptom(name)}`), { locale });
+  expect(lastDiagnosis(asked).awaiting).toBe('access-code');
+  return h.send(formatAccessCode(DEMO_CODES[name]).toLowerCase(), { locale });
+}
+
+describe('customer flow: every scenario of the demo data', () => {
+  describe.each(KNOWN.map((name, index) => [name, localeOf(index)] as const))('%s (%s)', (name, locale) => {
+    const demo = DEMO_CASES[name];
+    const offer = expectedOffer(name);
+
+    it('explains the diagnosis in the customer sentence and makes the right offer', async () => {
+      const h = await harness();
+      const replies = await diagnose(h, name, locale);
+      expect(replies[0]!.text).toBe(await expectedSentence(h, name, locale));
+      const entity = lastDiagnosis(replies);
+      expect(entity).toMatchObject({ role: 'customer', locale, symptom: reportedSymptom(name), scenario: demo.scenario, secondary: demo.secondary });
+      if (offer === null) {
+        expect(textsOf(replies).slice(1)).toEqual([msg(locale, 'feedback.question')]);
+        expect(entity.awaiting).toBe('feedback');
+      } else {
+        expect(textsOf(replies).slice(1)).toEqual([msg(locale, offer === 'photographer' ? 'notify.offerPhotographer' : 'notify.offerSupport')]);
+        expect(buttonsOf(replies[1])).toEqual([msg(locale, 'notify.yes'), msg(locale, 'notify.no')]);
+        expect(entity.awaiting).toBe('confirm');
+      }
+      // Customer words only: no platform jargon, no job or photographer names.
+      for (const jobName of allDemoJobNames()) expect(allText(replies)).not.toContain(jobName);
+      for (const photographer of Object.values(DEMO_PHOTOGRAPHERS)) expect(allText(replies)).not.toContain(photographer.name);
+    });
+
+    it('yes to the offer, then "it helped": the case is recorded and the conversation ends with thanks', async () => {
+      const h = await harness();
+      await diagnose(h, name, locale);
+      if (offer === null) {
+        const thanks = await h.send(msg(locale, 'feedback.yes'), { locale });
+        expect(textsOf(thanks)).toEqual([msg(locale, 'feedback.thanks')]);
+        expect(lastDiagnosis(thanks).awaiting).toBeNull();
+        expect(await h.outbox.pending()).toEqual([]);
+        return;
+      }
+      const yes = await h.send(msg(locale, 'notify.yes'), { locale });
+      const cases = await h.outbox.pending();
+      expect(cases).toHaveLength(1);
+      expect(cases[0]).toMatchObject({
+        kind: offer === 'photographer' ? 'notify-photographer' : 'escalation',
+        role: 'customer',
+        channel: 'webchat',
+        locale,
+        symptom: reportedSymptom(name),
+        scenario: demo.scenario,
+        secondary: demo.secondary,
+        accessCode: normalizeAccessCode(DEMO_CODES[name]),
+        jobId: demo.jobId,
+        photographerId: demo.photographer === null ? null : DEMO_PHOTOGRAPHERS[demo.photographer].id,
+      });
+      if (offer === 'support') {
+        expect(textsOf(yes)).toEqual([msg(locale, 'notify.recordedSupport')]);
+        expect(lastDiagnosis(yes).awaiting).toBeNull();
+        return;
+      }
+      expect(textsOf(yes)).toEqual([msg(locale, 'notify.recorded'), msg(locale, 'feedback.question')]);
+      expect(lastDiagnosis(yes).awaiting).toBe('feedback');
+      const thanks = await h.send(msg(locale, 'feedback.yes'), { locale });
+      expect(textsOf(thanks)).toEqual([msg(locale, 'feedback.thanks')]);
+      expect(lastDiagnosis(thanks)).toMatchObject({ scenario: demo.scenario, awaiting: null });
+      expect(await h.outbox.pending()).toHaveLength(1);
+    });
+
+    it('no to the offer, then "it did not help": nothing passed on, then an escalation', async () => {
+      const h = await harness();
+      await diagnose(h, name, locale);
+      if (offer !== null) {
+        const no = await h.send(msg(locale, 'notify.no'), { locale });
+        expect(textsOf(no)).toEqual([msg(locale, 'notify.declined'), msg(locale, 'feedback.question')]);
+        expect(lastDiagnosis(no).awaiting).toBe('feedback');
+        expect(await h.outbox.pending()).toEqual([]);
+      }
+      const notHelped = await h.send(msg(locale, 'feedback.no'), { locale });
+      expect(textsOf(notHelped)).toEqual([msg(locale, 'escalation.recorded')]);
+      expect(lastDiagnosis(notHelped).awaiting).toBeNull();
+      const cases = await h.outbox.pending();
+      expect(cases).toHaveLength(1);
+      expect(cases[0]).toMatchObject({ kind: 'escalation', reason: 'not-helped', scenario: demo.scenario, accessCode: DEMO_CODES[name], jobId: demo.jobId });
+    });
+  });
+
+  it.each(UNKNOWN.map((name, index) => [name, localeOf(index + 1)] as const))(
+    '%s (%s): three tries, then unknown-code and the support offer',
+    async (name, locale) => {
+      const h = await harness();
+      await h.send(msg(locale, 'symptom.choice.incorrect-code'), { locale });
+      await h.send(DEMO_CODES[name], { locale });
+      await h.send(DEMO_CODES[name], { locale });
+      const replies = await h.send(DEMO_CODES[name], { locale });
+      expect(textsOf(replies)).toEqual([msg(locale, 'code.giveUp'), msg(locale, 'notify.offerSupport')]);
+      expect(lastDiagnosis(replies)).toMatchObject({ symptom: 'incorrect-code', scenario: 'unknown-code', awaiting: 'confirm' });
+      const no = await h.send(msg(locale, 'notify.no'), { locale });
+      expect(lastDiagnosis(no).awaiting).toBe('feedback');
+      expect(await h.outbox.pending()).toEqual([]);
+    },
+  );
+});
+
+describe('customer flow: the reported message does not fit the data', () => {
+  it.each([
+    ['en-US', 'no-known-cause', 'missed-sale'],
+    ['de-DE', 'code-not-activated', 'missed-sale'],
+    ['fr-FR', 'photos-hidden', 'missed-sale'],
+    ['nl-NL', 'job-archived', 'almost-ready'],
+    ['en-US', 'look-alike-o', 'incorrect-code'],
+  ] as const)('%s: %s reported as %s → the mismatch sentence, no notify offer', async (locale, name, reported) => {
+    const h = await harness();
+    await h.send(msg(locale, `symptom.choice.${reported}`), { locale });
+    const replies = await h.send(DEMO_CODES[name], { locale });
+    const expected = SCENARIO_INFO[DEMO_CASES[name].scenario].expectedSymptom;
+    const shown =
+      expected === null || expected === 'other'
+        ? msg(locale, 'customer.mismatch.none')
+        : msg(locale, 'customer.mismatch.quote', { message: msg(locale, `shop.${expected}`) });
+    expect(textsOf(replies)).toEqual([msg(locale, 'customer.mismatch', { expected: shown }), msg(locale, 'feedback.question')]);
+    expect(lastDiagnosis(replies)).toMatchObject({ symptom: reported, scenario: DEMO_CASES[name].scenario, awaiting: 'feedback' });
+    expect(allText(replies)).not.toContain(msg(locale, 'notify.offerPhotographer'));
+    const notHelped = await h.send(msg(locale, 'feedback.no'), { locale });
+    expect((await h.outbox.pending()).map((c) => c.kind)).toEqual(['escalation']);
+    expect(lastDiagnosis(notHelped).awaiting).toBeNull();
+  });
+
+  it('de-DE: the expected shop message is quoted with German quotation marks', async () => {
+    const h = await harness();
+    await h.send(msg('de-DE', 'symptom.choice.missed-sale'), { locale: 'de-DE' });
+    const replies = await h.send(DEMO_CODES['code-not-activated'], { locale: 'de-DE' });
+    expect(replies[0]!.text).toContain(`„${msg('de-DE', 'shop.almost-ready')}“`);
+  });
+});
+
+describe('customer flow: a status the bot does not know', () => {
+  it.each([
+    ['prepay', 'en-US'],
+    ['prepay+code-not-activated', 'de-DE'],
+    ['unknown-status', 'nl-NL'],
+  ] as const)('%s (%s): cannot diagnose, support offer, and yes records an escalation', async (name, locale) => {
+    const h = await harness();
+    await h.send(msg(locale, 'symptom.choice.missed-sale'), { locale });
+    const replies = await h.send(DEMO_CODES[name], { locale });
+    expect(textsOf(replies)).toEqual([msg(locale, 'customer.cannot-diagnose'), msg(locale, 'notify.offerSupport')]);
+    expect(lastDiagnosis(replies)).toMatchObject({ symptom: 'missed-sale', scenario: 'no-known-cause', secondary: DEMO_CASES[name].secondary, awaiting: 'confirm' });
+    // Never the status itself: it is platform jargon.
+    expect(allText(replies)).not.toMatch(/prepay|paused/i);
+    await h.send(msg(locale, 'notify.yes'), { locale });
+    const cases = await h.outbox.pending();
+    expect(cases.map((c) => [c.kind, c.scenario, c.jobId])).toEqual([['escalation', 'no-known-cause', DEMO_CASES[name].jobId]]);
+  });
+});
+
+describe("customer flow: never another customer's data", () => {
+  const everyCode = allDemoAccessCodes();
+  const allNames = Object.keys(DEMO_CODES) as DemoCodeName[];
+
+  it.each(allNames.map((name, index) => [name, localeOf(index + 2)] as const))('%s (%s): no reply holds another access code', async (name, locale) => {
+    const h = await harness();
+    const own = normalizeAccessCode(DEMO_CODES[name]);
+    await h.send(msg(locale, 'symptom.choice.incorrect-code'), { locale });
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const replies = await h.send(DEMO_CODES[name], { locale });
+      if (lastDiagnosis(replies).awaiting !== 'access-code') break;
+    }
+    await h.send(msg(locale, 'notify.no'), { locale });
+    await h.send(msg(locale, 'feedback.no'), { locale });
+    const text = allText(h.allReplies).toUpperCase();
+    expect(h.allReplies.length).toBeGreaterThan(3);
+    for (const code of everyCode.filter((code) => normalizeAccessCode(code) !== own)) {
+      expect(text).not.toContain(code);
+      expect(text).not.toContain(formatAccessCode(code));
+    }
+    const ownJob = DEMO_CASES[name].jobId;
+    for (const job of allDemoJobNames()) {
+      if (ownJob !== null && (await h.platform.getJob(ownJob))?.name === job) continue;
+      expect(allText(h.allReplies)).not.toContain(job);
+    }
+  });
+
+  it('a look-alike typo of an existing code (0AK7Q2M9) never reveals the real code OAK7Q2M9', async () => {
+    const h = await harness();
+    await h.send('incorrect access code');
+    for (let attempt = 0; attempt < 3; attempt++) await h.send(DEMO_CODES['look-alike-typo']);
+    const text = allText(h.allReplies).toUpperCase().replace(/\s+/g, '');
+    expect(text).not.toContain(DEMO_CODES['look-alike-o']);
+    expect(lastDiagnosis(h.allReplies.slice(-1)).scenario).toBe('unknown-code');
+  });
+});

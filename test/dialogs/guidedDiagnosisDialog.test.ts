@@ -1,0 +1,253 @@
+import type { Activity } from 'botbuilder';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { FixStepId } from '../../src/domain/fixPlans.js';
+import type { ScenarioId } from '../../src/domain/scenarios.js';
+import type { Symptom } from '../../src/domain/symptoms.js';
+import type { MessageKey } from '../../src/language/messages.js';
+import { buttonsOf, createHarness, type DialogHarness, lastDiagnosis, msg, textsOf } from '../support/dialogHarness.js';
+
+let harnesses: DialogHarness[] = [];
+afterEach(async () => {
+  await Promise.all(harnesses.map((h) => h.close()));
+  harnesses = [];
+});
+
+type Status = 'planning' | 'selling' | 'archived' | 'unknown';
+type YesNo = 'yes' | 'no' | 'unknown';
+
+/** The typed label of an answer button, in the locale. */
+function statusLabel(locale: string, status: Status): string {
+  return msg(locale, status === 'unknown' ? 'guided.dontKnow' : `guided.job-status.${status}`);
+}
+function yesNoLabel(locale: string, answer: YesNo): string {
+  return msg(locale, answer === 'unknown' ? 'guided.dontKnow' : answer === 'yes' ? 'guided.yes' : 'guided.no');
+}
+
+/** A photographer on the emulator (role typed), waiting for the symptom. */
+async function photographer(locale: string, channelId = 'emulator'): Promise<DialogHarness> {
+  const h = await createHarness({ channelId });
+  harnesses.push(h);
+  const asked = await h.send('hi', { locale });
+  expect(lastDiagnosis(asked).awaiting).toBe('role');
+  const replies = await h.send(msg(locale, 'role.photographer'), { locale });
+  expect(textsOf(replies)).toEqual([msg(locale, 'symptom.questionPhotographer')]);
+  expect(lastDiagnosis(replies)).toMatchObject({ role: 'photographer', awaiting: 'symptom' });
+  return h;
+}
+
+interface Walk {
+  symptom: Symptom;
+  status: Status;
+  activated: YesNo;
+  linked: YesNo;
+  /** Absent when the bot must skip the question (photos-linked is "no"). */
+  hidden?: YesNo;
+}
+
+/** Answers every fact question, checking each is asked in order with its buttons; returns the plan turn. */
+async function walk(h: DialogHarness, locale: string, answers: Walk): Promise<Partial<Activity>[]> {
+  const intro = await h.send(msg(locale, `symptom.choice.${answers.symptom}`), { locale });
+  expect(textsOf(intro)).toEqual([`${msg(locale, 'guided.intro')} ${msg(locale, 'guided.job-status')}`]);
+  expect(buttonsOf(intro[0])).toEqual((['planning', 'selling', 'archived', 'unknown'] as const).map((status) => statusLabel(locale, status)));
+  expect(lastDiagnosis(intro)).toMatchObject({ symptom: answers.symptom, scenario: null, awaiting: 'job-status' });
+
+  const yesNoButtons = (['yes', 'no', 'unknown'] as const).map((answer) => yesNoLabel(locale, answer));
+  const activated = await h.send(statusLabel(locale, answers.status), { locale });
+  expect(textsOf(activated)).toEqual([msg(locale, 'guided.code-activated')]);
+  expect(buttonsOf(activated[0])).toEqual(yesNoButtons);
+  expect(lastDiagnosis(activated).awaiting).toBe('code-activated');
+
+  const linked = await h.send(yesNoLabel(locale, answers.activated), { locale });
+  expect(textsOf(linked)).toEqual([msg(locale, 'guided.photos-linked')]);
+  expect(lastDiagnosis(linked).awaiting).toBe('photos-linked');
+
+  const afterLinked = await h.send(yesNoLabel(locale, answers.linked), { locale });
+  if (answers.hidden === undefined) return afterLinked;
+  expect(textsOf(afterLinked)).toEqual([msg(locale, 'guided.photos-hidden')]);
+  expect(lastDiagnosis(afterLinked).awaiting).toBe('photos-hidden');
+  return h.send(yesNoLabel(locale, answers.hidden), { locale });
+}
+
+/** The plan reply: the sentences, then the numbered steps, and the feedback question. */
+function expectPlan(
+  replies: Partial<Activity>[],
+  locale: string,
+  scenario: ScenarioId,
+  secondary: ScenarioId[],
+  lead: MessageKey,
+  steps: FixStepId[],
+): void {
+  expect(lastDiagnosis(replies)).toMatchObject({ role: 'photographer', scenario, secondary, step: null, steps: null, awaiting: 'feedback' });
+  expect(replies[replies.length - 1]!.text).toBe(msg(locale, 'feedback.question'));
+  const plan = replies[0]!.text!;
+  expect(plan.startsWith(msg(locale, lead))).toBe(true);
+  for (const fault of secondary) expect(plan).toContain(msg(locale, `scenario.${fault}`));
+  expect(plan).toContain(steps.length === 1 ? msg(locale, 'plan.titleOne') : msg(locale, 'plan.title', { count: steps.length }));
+  const numbered = steps.map((id, index) => `${index + 1}. ${msg(locale, `step.${id}`)}`).join('\n');
+  expect(plan.endsWith(`\n\n${numbered}`)).toBe(true);
+}
+
+const TELL = 'tell-customer' as const;
+
+describe('guided diagnosis (no platform data): facts asked in order, then the plan', () => {
+  it('archived (en-US): the reopen plan in 5 numbered steps', async () => {
+    const h = await photographer('en-US');
+    const plan = await walk(h, 'en-US', { symptom: 'missed-sale', status: 'archived', activated: 'yes', linked: 'yes', hidden: 'no' });
+    expectPlan(plan, 'en-US', 'job-archived', [], 'scenario.job-archived', [
+      'untick-archiving-set-date',
+      'deactivate-campaign',
+      'save-settings',
+      'set-status-selling',
+      TELL,
+    ]);
+  });
+
+  it('planning (de-DE): confirm photos, set Selling', async () => {
+    const h = await photographer('de-DE');
+    const plan = await walk(h, 'de-DE', { symptom: 'almost-ready', status: 'planning', activated: 'yes', linked: 'yes', hidden: 'no' });
+    expectPlan(plan, 'de-DE', 'job-in-planning', [], 'scenario.job-in-planning', ['confirm-photos-linked', 'set-status-selling', TELL]);
+  });
+
+  it('selling, code not activated (fr-FR)', async () => {
+    const h = await photographer('fr-FR');
+    const plan = await walk(h, 'fr-FR', { symptom: 'almost-ready', status: 'selling', activated: 'no', linked: 'yes', hidden: 'no' });
+    expectPlan(plan, 'fr-FR', 'code-not-activated', [], 'scenario.code-not-activated', ['activate-code', 'check-code-gallery', TELL]);
+  });
+
+  it('selling, no photos linked (nl-NL): the photos-hidden question is skipped', async () => {
+    const h = await photographer('nl-NL');
+    const plan = await walk(h, 'nl-NL', { symptom: 'almost-ready', status: 'selling', activated: 'yes', linked: 'no' });
+    expect(textsOf(plan)).not.toContain(msg('nl-NL', 'guided.photos-hidden'));
+    expectPlan(plan, 'nl-NL', 'code-without-photos', [], 'scenario.code-without-photos', ['assign-photos', TELL]);
+  });
+
+  it('selling, all photos hidden (en-US)', async () => {
+    const h = await photographer('en-US');
+    const plan = await walk(h, 'en-US', { symptom: 'almost-ready', status: 'selling', activated: 'yes', linked: 'yes', hidden: 'yes' });
+    expectPlan(plan, 'en-US', 'photos-hidden', [], 'scenario.photos-hidden', ['unhide-photos', TELL]);
+  });
+
+  it('archived with the code not activated (fr-FR): one plan repairs both, gallery first', async () => {
+    const h = await photographer('fr-FR');
+    const plan = await walk(h, 'fr-FR', { symptom: 'missed-sale', status: 'archived', activated: 'no', linked: 'yes', hidden: 'unknown' });
+    expectPlan(plan, 'fr-FR', 'job-archived', ['code-not-activated'], 'scenario.job-archived', [
+      'activate-code',
+      'check-code-gallery',
+      'untick-archiving-set-date',
+      'deactivate-campaign',
+      'save-settings',
+      'set-status-selling',
+      TELL,
+    ]);
+  });
+
+  it('planning without photos (de-DE): the secondary fault is named and repaired', async () => {
+    const h = await photographer('de-DE');
+    const plan = await walk(h, 'de-DE', { symptom: 'almost-ready', status: 'planning', activated: 'yes', linked: 'no' });
+    expectPlan(plan, 'de-DE', 'job-in-planning', ['code-without-photos'], 'scenario.job-in-planning', [
+      'confirm-photos-linked',
+      'assign-photos',
+      'set-status-selling',
+      TELL,
+    ]);
+  });
+
+  it('"don\'t know" to everything (en-US): no-known-cause with the facts still open, pass to support', async () => {
+    const h = await photographer('en-US');
+    const plan = await walk(h, 'en-US', { symptom: 'other', status: 'unknown', activated: 'unknown', linked: 'unknown', hidden: 'unknown' });
+    expectPlan(plan, 'en-US', 'no-known-cause', [], 'scenario.undetermined', ['escalate-to-support']);
+  });
+
+  it('answers typed in words: "ich weiß es nicht", "ja klar", "nein" (de-DE)', async () => {
+    const h = await photographer('de-DE');
+    await h.send(msg('de-DE', 'symptom.choice.almost-ready'), { locale: 'de-DE' });
+    const a = await h.send('ich weiß es nicht', { locale: 'de-DE' });
+    expect(lastDiagnosis(a).awaiting).toBe('code-activated');
+    const b = await h.send('ja klar', { locale: 'de-DE' });
+    expect(lastDiagnosis(b).awaiting).toBe('photos-linked');
+    const plan = await h.send('nein', { locale: 'de-DE' });
+    // Status unknown: nothing primary can be named, the known gallery fault is reported as secondary.
+    expect(lastDiagnosis(plan)).toMatchObject({ scenario: 'no-known-cause', secondary: ['code-without-photos'], awaiting: 'feedback' });
+    expect(plan[0]!.text).toContain(msg('de-DE', 'scenario.code-without-photos'));
+  });
+
+  it('an answer that is no answer gets the retry and the same buttons', async () => {
+    const h = await photographer('en-US');
+    await h.send(msg('en-US', 'symptom.choice.almost-ready'));
+    const retry = await h.send('banana');
+    expect(textsOf(retry)).toEqual([msg('en-US', 'guided.retry')]);
+    expect(buttonsOf(retry[0])).toEqual((['planning', 'selling', 'archived', 'unknown'] as const).map((status) => statusLabel('en-US', status)));
+    expect(lastDiagnosis(retry).awaiting).toBe('job-status');
+  });
+
+  it('a one-step plan does not say "1 steps"', async () => {
+    const h = await photographer('en-US');
+    const plan = await walk(h, 'en-US', { symptom: 'other', status: 'selling', activated: 'yes', linked: 'yes', hidden: 'no' });
+    expect(lastDiagnosis(plan).scenario).toBe('no-known-cause');
+    expect(plan[0]!.text).toContain(msg('en-US', 'step.escalate-to-support'));
+    expect(plan[0]!.text).not.toMatch(/\b1 steps\b/);
+  });
+});
+
+describe('guided diagnosis: feedback', () => {
+  it('"yes" (nl-NL): thanks and the case ends', async () => {
+    const h = await photographer('nl-NL');
+    await walk(h, 'nl-NL', { symptom: 'almost-ready', status: 'selling', activated: 'no', linked: 'yes', hidden: 'no' });
+    const thanks = await h.send(msg('nl-NL', 'feedback.yes'), { locale: 'nl-NL' });
+    expect(textsOf(thanks)).toEqual([msg('nl-NL', 'feedback.thanks')]);
+    expect(lastDiagnosis(thanks)).toMatchObject({ scenario: 'code-not-activated', awaiting: null });
+    expect(await h.outbox.pending()).toEqual([]);
+  });
+
+  it('"no" (de-DE): an escalation with the photographer role and the diagnosis', async () => {
+    const h = await photographer('de-DE');
+    await walk(h, 'de-DE', { symptom: 'missed-sale', status: 'archived', activated: 'yes', linked: 'yes', hidden: 'no' });
+    const sorry = await h.send(msg('de-DE', 'feedback.no'), { locale: 'de-DE' });
+    expect(textsOf(sorry)).toEqual([msg('de-DE', 'escalation.recorded')]);
+    expect(lastDiagnosis(sorry).awaiting).toBeNull();
+    const cases = await h.outbox.pending();
+    expect(cases).toHaveLength(1);
+    expect(cases[0]).toMatchObject({
+      kind: 'escalation',
+      reason: 'not-helped',
+      role: 'photographer',
+      channel: 'emulator',
+      locale: 'de-DE',
+      symptom: 'missed-sale',
+      scenario: 'job-archived',
+      accessCode: null,
+      jobId: null,
+    });
+  });
+});
+
+describe('guided diagnosis on Microsoft Teams (a Teams user not linked to a photographer account)', () => {
+  it('no role question; the plan as a card, then how to link the account, then feedback', async () => {
+    const h = await createHarness({ channelId: 'msteams' });
+    harnesses.push(h);
+    const first = await h.send('Hallo', { locale: 'de-DE' });
+    expect(lastDiagnosis(first)).toMatchObject({ role: 'photographer', awaiting: 'symptom' });
+    expect(textsOf(first)).toEqual([`${msg('de-DE', 'greeting')} ${msg('de-DE', 'symptom.questionPhotographer')}`]);
+    // Teams card buttons submit their choice id as the activity value, without text.
+    await h.send('', { locale: 'de-DE', value: { choice: 'almost-ready' } });
+    await h.send('', { locale: 'de-DE', value: { choice: 'selling' } });
+    await h.send('', { locale: 'de-DE', value: { choice: 'no' } });
+    await h.send('', { locale: 'de-DE', value: { choice: 'yes' } });
+    const plan = await h.send('', { locale: 'de-DE', value: { choice: 'no' } });
+    expect(lastDiagnosis(plan)).toMatchObject({ role: 'photographer', symptom: 'almost-ready', scenario: 'code-not-activated', awaiting: 'feedback' });
+    const texts = textsOf(plan);
+    expect(texts).toHaveLength(3);
+    expect(texts[0]).toContain(msg('de-DE', 'scenario.code-not-activated'));
+    expect(texts[0]).toContain(`1. ${msg('de-DE', 'step.activate-code')}`);
+    expect(texts[1]).toBe(msg('de-DE', 'guided.linkAccount', { channel: 'Microsoft Teams' }));
+    expect(texts[2]).toBe(msg('de-DE', 'feedback.question'));
+    expect(buttonsOf(plan[2])).toEqual([msg('de-DE', 'feedback.yes'), msg('de-DE', 'feedback.no')]);
+  });
+
+  it('the emulator never shows the link-your-account hint', async () => {
+    const h = await photographer('en-US');
+    const plan = await walk(h, 'en-US', { symptom: 'almost-ready', status: 'selling', activated: 'no', linked: 'yes', hidden: 'no' });
+    expect(textsOf(plan).some((text) => text.includes('Microsoft Teams'))).toBe(false);
+    expect(plan).toHaveLength(2);
+  });
+});
