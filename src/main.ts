@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication, ConversationState, MemoryStorage, type Storage } from 'botbuilder';
 import { MainDialog } from '../dialogs/mainDialog.js';
+import { keepEntityProperties } from './bot/connectorEntities.js';
 import { apologize, GalleryBot } from './bot/galleryBot.js';
 import { createDelivery } from './channels/delivery.js';
 import { SlackBlockKitSender } from './channels/slackWebApi.js';
@@ -84,6 +85,7 @@ function createAdapter(config: Config, env: NodeJS.ProcessEnv, logger: Logger): 
     MicrosoftAppTenantId: config.MicrosoftAppTenantId,
   };
   for (const name of SDK_SETTINGS) if (env[name] !== undefined) settings[name] = env[name];
+  keepEntityProperties();
   const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication(settings));
   adapter.onTurnError = async (context, error) => {
     logger.error('turn failed', { error, channel: context.activity.channelId, type: context.activity.type });
