@@ -5,10 +5,11 @@ import type { Symptom } from '../src/domain/symptoms.js';
 import { type Turn, turnOf } from '../src/bot/turn.js';
 import { ACCESS_CODE_DIALOG, type CodeResult } from './accessCodeDialog.js';
 import type { DialogDependencies } from './dependencies.js';
-import { escalate, recordCase } from './escalation.js';
+import { recordCase } from './escalation.js';
 import { greetingLead } from './greeting.js';
-import { SYMPTOM_DIALOG } from './symptomDialog.js';
-import { CONFIRM_DIALOG, FEEDBACK_DIALOG, type YesNoOptions } from './yesNoDialogs.js';
+import { askSymptomUnlessKnown } from './symptomDialog.js';
+import { FEEDBACK_DIALOG } from './feedbackDialog.js';
+import { CONFIRM_DIALOG, type YesNoOptions } from './yesNoDialogs.js';
 
 export const CUSTOMER_DIALOG = 'customer';
 
@@ -75,11 +76,7 @@ function explain(turn: Turn, result: CodeResult): Offer {
 /** The customer flow of the design: symptom → access code → diagnosis → offer → feedback. */
 export function customerDialog(deps: DialogDependencies): WaterfallDialog {
   return new WaterfallDialog(CUSTOMER_DIALOG, [
-    async (step: WaterfallStepContext) => {
-      const turn = turnOf(step.context);
-      if (turn.case.symptom !== null) return step.next(turn.case.symptom);
-      return step.beginDialog(SYMPTOM_DIALOG, { lead: greetingLead(turn) });
-    },
+    askSymptomUnlessKnown,
     async (step: WaterfallStepContext) => {
       const turn = turnOf(step.context);
       const symptom = step.result as Symptom;
@@ -116,14 +113,7 @@ export function customerDialog(deps: DialogDependencies): WaterfallDialog {
           turn.say({ text: turn.l.t('notify.declined') });
         }
       }
-      const feedback: YesNoOptions = { question: 'feedback.question', yes: 'feedback.yes', no: 'feedback.no' };
-      return step.beginDialog(FEEDBACK_DIALOG, feedback);
-    },
-    async (step: WaterfallStepContext) => {
-      const turn = turnOf(step.context);
-      if (step.result === true) turn.say({ text: turn.l.t('feedback.thanks') });
-      else await escalate(turn, deps, 'not-helped');
-      return step.endDialog();
+      return step.beginDialog(FEEDBACK_DIALOG);
     },
   ]);
 }

@@ -8,11 +8,9 @@ import { matchChoice, recognizeJobStatus, recognizeYesNo } from '../src/language
 import { turnOf } from '../src/bot/turn.js';
 import { AskDialog } from './ask.js';
 import type { DialogDependencies } from './dependencies.js';
-import { escalate } from './escalation.js';
-import { greetingLead } from './greeting.js';
 import { photographerPlan } from './photographerPlan.js';
-import { SYMPTOM_DIALOG } from './symptomDialog.js';
-import { FEEDBACK_DIALOG, type YesNoOptions } from './yesNoDialogs.js';
+import { askSymptomUnlessKnown } from './symptomDialog.js';
+import { FEEDBACK_DIALOG } from './feedbackDialog.js';
 
 export const GUIDED_DIAGNOSIS_DIALOG = 'guided-diagnosis';
 const JOB_STATUS = 'guided.job-status';
@@ -80,11 +78,7 @@ function yesNoFactDialog(slot: keyof typeof YES_NO_FACT): AskDialog<boolean | nu
 export function guidedDiagnosisDialogs(deps: DialogDependencies): Dialog[] {
   const facts = (step: WaterfallStepContext): Facts => ((step.values as { facts?: Facts }).facts ??= { ...UNKNOWN_FACTS });
   const flow = new WaterfallDialog(GUIDED_DIAGNOSIS_DIALOG, [
-    async (step) => {
-      const turn = turnOf(step.context);
-      if (turn.case.symptom !== null) return step.next(turn.case.symptom);
-      return step.beginDialog(SYMPTOM_DIALOG, { lead: greetingLead(turn) });
-    },
+    askSymptomUnlessKnown,
     async (step) => {
       const turn = turnOf(step.context);
       turn.case.symptom = step.result as Symptom;
@@ -114,14 +108,7 @@ export function guidedDiagnosisDialogs(deps: DialogDependencies): Dialog[] {
       if (identity.role === 'photographer' && identity.photographer === null && !identity.platformDown) {
         turn.say({ text: turn.l.t('guided.linkAccount', { channel: identity.channel === 'msteams' ? 'Microsoft Teams' : 'Slack' }) });
       }
-      const feedback: YesNoOptions = { question: 'feedback.question', yes: 'feedback.yes', no: 'feedback.no' };
-      return step.beginDialog(FEEDBACK_DIALOG, feedback);
-    },
-    async (step) => {
-      const turn = turnOf(step.context);
-      if (step.result === true) turn.say({ text: turn.l.t('feedback.thanks') });
-      else await escalate(turn, deps, 'not-helped');
-      return step.endDialog();
+      return step.beginDialog(FEEDBACK_DIALOG);
     },
   ]);
   return [flow, jobStatusDialog, yesNoFactDialog('code-activated'), yesNoFactDialog('photos-linked'), yesNoFactDialog('photos-hidden')];

@@ -17,7 +17,8 @@ import { PHOTOGRAPHER_DIALOG, photographerDialogs } from './photographerDialog.j
 import { reopenJobDialogs } from './reopenJobDialog.js';
 import { ROLE_DIALOG, roleDialog } from './roleDialog.js';
 import { noteVolunteered, symptomDialog } from './symptomDialog.js';
-import { confirmDialog, feedbackDialog } from './yesNoDialogs.js';
+import { feedbackDialogs } from './feedbackDialog.js';
+import { confirmDialog } from './yesNoDialogs.js';
 
 export const MAIN_DIALOG = 'main';
 const ROUTE_DIALOG = 'route';
@@ -54,7 +55,7 @@ export class MainDialog extends ComponentDialog {
       symptomDialog,
       accessCodeDialog(deps),
       confirmDialog,
-      feedbackDialog,
+      ...feedbackDialogs(deps),
       customerDialog(deps),
       ...guidedDiagnosisDialogs(deps),
       jobReferenceDialog(deps),

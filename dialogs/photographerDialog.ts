@@ -6,15 +6,15 @@ import { PlatformUnavailableError } from '../src/platform/port.js';
 import { turnOf } from '../src/bot/turn.js';
 import { AskDialog } from './ask.js';
 import type { DialogDependencies } from './dependencies.js';
-import { escalate, recordCase } from './escalation.js';
+import { recordCase } from './escalation.js';
 import { FIX_WALKTHROUGH_DIALOG, type WalkthroughOptions, type WalkthroughOutcome } from './fixWalkthroughDialog.js';
-import { greetingLead } from './greeting.js';
 import { GUIDED_DIAGNOSIS_DIALOG } from './guidedDiagnosisDialog.js';
 import { adoptInspection, inspect, type Inspection } from './inspection.js';
 import { JOB_REFERENCE_DIALOG, type JobReference, type JobReferenceOptions } from './jobReferenceDialog.js';
 import { photographerPlan } from './photographerPlan.js';
-import { SYMPTOM_DIALOG } from './symptomDialog.js';
-import { CONFIRM_DIALOG, FEEDBACK_DIALOG, type YesNoOptions } from './yesNoDialogs.js';
+import { askSymptomUnlessKnown } from './symptomDialog.js';
+import { FEEDBACK_DIALOG } from './feedbackDialog.js';
+import { CONFIRM_DIALOG, type YesNoOptions } from './yesNoDialogs.js';
 
 export const PHOTOGRAPHER_DIALOG = 'photographer';
 const FIX_MODE_DIALOG = 'fix-mode';
@@ -50,8 +50,6 @@ const fixModeDialog = new AskDialog<'walk' | 'auto'>(FIX_MODE_DIALOG, {
   giveUp: () => 'walk',
 });
 
-const FEEDBACK: YesNoOptions = { question: 'feedback.question', yes: 'feedback.yes', no: 'feedback.no' };
-
 /**
  * A photographer whose Teams or Slack account is linked: the bot reads their job's
  * data, explains the fault with the whole plan, then repairs it with them step by step
@@ -59,11 +57,7 @@ const FEEDBACK: YesNoOptions = { question: 'feedback.question', yes: 'feedback.y
  */
 export function photographerDialogs(deps: DialogDependencies): Dialog[] {
   const flow = new WaterfallDialog(PHOTOGRAPHER_DIALOG, [
-    async (step: WaterfallStepContext) => {
-      const turn = turnOf(step.context);
-      if (turn.case.symptom !== null) return step.next(turn.case.symptom);
-      return step.beginDialog(SYMPTOM_DIALOG, { lead: greetingLead(turn) });
-    },
+    askSymptomUnlessKnown,
     async (step: WaterfallStepContext) => {
       const turn = turnOf(step.context);
       turn.case.symptom = step.result as Symptom;
@@ -127,13 +121,7 @@ export function photographerDialogs(deps: DialogDependencies): Dialog[] {
     },
     async (step: WaterfallStepContext) => {
       if ((step.result as WalkthroughOutcome) === 'escalated') return step.endDialog();
-      return step.beginDialog(FEEDBACK_DIALOG, FEEDBACK);
-    },
-    async (step: WaterfallStepContext) => {
-      const turn = turnOf(step.context);
-      if (step.result === true) turn.say({ text: turn.l.t('feedback.thanks') });
-      else await escalate(turn, deps, 'not-helped');
-      return step.endDialog();
+      return step.beginDialog(FEEDBACK_DIALOG);
     },
   ]);
   return [flow, fixModeDialog];

@@ -2,7 +2,9 @@ import { SYMPTOMS, type Symptom } from '../src/domain/symptoms.js';
 import type { ReplyChoice } from '../src/channels/replyModel.js';
 import type { Localizer } from '../src/language/messages.js';
 import { extractAccessCode, matchChoice, recognizeSymptom } from '../src/language/recognizer.js';
-import type { Turn } from '../src/bot/turn.js';
+import type { DialogTurnResult, WaterfallStepContext } from 'botbuilder-dialogs';
+import { type Turn, turnOf } from '../src/bot/turn.js';
+import { greetingLead } from './greeting.js';
 import { AskDialog } from './ask.js';
 
 export const SYMPTOM_DIALOG = 'symptom';
@@ -51,3 +53,10 @@ export const symptomDialog = new AskDialog<Symptom>(SYMPTOM_DIALOG, {
   maxAttempts: 2,
   giveUp: () => 'other',
 });
+
+/** The first step of every flow: the symptom, unless the person already said it. */
+export async function askSymptomUnlessKnown(step: WaterfallStepContext): Promise<DialogTurnResult> {
+  const turn = turnOf(step.context);
+  if (turn.case.symptom !== null) return step.next(turn.case.symptom);
+  return step.beginDialog(SYMPTOM_DIALOG, { lead: greetingLead(turn) });
+}

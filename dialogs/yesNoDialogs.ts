@@ -4,7 +4,6 @@ import type { Slot } from '../src/channels/replyModel.js';
 import { AskDialog, type AskOptions } from './ask.js';
 
 export const CONFIRM_DIALOG = 'confirm';
-export const FEEDBACK_DIALOG = 'feedback';
 
 export interface YesNoOptions extends AskOptions {
   question: MessageKey;
@@ -12,7 +11,7 @@ export interface YesNoOptions extends AskOptions {
   no: MessageKey;
 }
 
-function yesNoDialog(dialogId: string, slot: Slot, retry: MessageKey): AskDialog<boolean, YesNoOptions> {
+export function yesNoDialog(dialogId: string, slot: Slot, retry: MessageKey): AskDialog<boolean, YesNoOptions> {
   return new AskDialog<boolean, YesNoOptions>(dialogId, {
     slot,
     question: ({ l }, options) => ({
@@ -39,5 +38,3 @@ function yesNoDialog(dialogId: string, slot: Slot, retry: MessageKey): AskDialog
 /** A yes/no before the bot acts on the person's behalf (notify, escalate, apply a fix). */
 export const confirmDialog = yesNoDialog(CONFIRM_DIALOG, 'confirm', 'confirm.retry');
 
-/** "Did this help?" at the end of a case. */
-export const feedbackDialog = yesNoDialog(FEEDBACK_DIALOG, 'feedback', 'feedback.retry');

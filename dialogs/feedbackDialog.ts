@@ -1,0 +1,24 @@
+import { type Dialog, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { turnOf } from '../src/bot/turn.js';
+import type { DialogDependencies } from './dependencies.js';
+import { escalate } from './escalation.js';
+import { yesNoDialog, type YesNoOptions } from './yesNoDialogs.js';
+
+export const FEEDBACK_DIALOG = 'feedback';
+const FEEDBACK_QUESTION_DIALOG = 'feedback-question';
+
+const QUESTION: YesNoOptions = { question: 'feedback.question', yes: 'feedback.yes', no: 'feedback.no' };
+
+/** "Did this help?" at the end of a case: thanks, or the case goes to support. */
+export function feedbackDialogs(deps: DialogDependencies): Dialog[] {
+  const flow = new WaterfallDialog(FEEDBACK_DIALOG, [
+    async (step: WaterfallStepContext) => step.beginDialog(FEEDBACK_QUESTION_DIALOG, QUESTION),
+    async (step: WaterfallStepContext) => {
+      const turn = turnOf(step.context);
+      if (step.result === true) turn.say({ text: turn.l.t('feedback.thanks') });
+      else await escalate(turn, deps, 'not-helped');
+      return step.endDialog();
+    },
+  ]);
+  return [flow, yesNoDialog(FEEDBACK_QUESTION_DIALOG, 'feedback', 'feedback.retry')];
+}
