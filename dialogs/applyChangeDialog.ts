@@ -8,7 +8,7 @@ import type { Localizer, MessageKey } from '../src/language/messages.js';
 import { type JobChange, PlatformRefusedError, PlatformUnavailableError } from '../src/platform/port.js';
 import { type Turn, turnOf } from '../src/bot/turn.js';
 import type { DialogDependencies } from './dependencies.js';
-import { CONFIRM_DIALOG, type YesNoOptions } from './yesNoDialogs.js';
+import { CONFIRM_DIALOG, type YesNoOptions, type YesNo } from './yesNoDialogs.js';
 
 export const APPLY_CHANGE_DIALOG = 'apply-change';
 
@@ -104,7 +104,7 @@ export function applyChangeDialog({ platform, logger }: DialogDependencies): Wat
       const turn = turnOf(step.context);
       const { l, case: c } = turn;
       const { change, job } = step.values as StepValues;
-      if (step.result !== true) {
+      if ((step.result as YesNo) !== 'yes') {
         turn.say({ text: l.t('change.cancelled') });
         return step.endDialog({ applied: false } satisfies ApplyChangeResult);
       }

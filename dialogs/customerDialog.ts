@@ -9,7 +9,7 @@ import { recordCase } from './escalation.js';
 import { greetingLead } from './greeting.js';
 import { askSymptomUnlessKnown } from './symptomDialog.js';
 import { FEEDBACK_DIALOG } from './feedbackDialog.js';
-import { CONFIRM_DIALOG, type YesNoOptions } from './yesNoDialogs.js';
+import { CONFIRM_DIALOG, type YesNoOptions, type YesNo } from './yesNoDialogs.js';
 
 export const CUSTOMER_DIALOG = 'customer';
 
@@ -101,7 +101,7 @@ export function customerDialog(deps: DialogDependencies): WaterfallDialog {
       const turn = turnOf(step.context);
       const { offer } = step.values as StepValues;
       if (offer !== null) {
-        if (step.result === true) {
+        if ((step.result as YesNo) === 'yes') {
           const kind = offer === 'photographer' ? 'notify-photographer' : 'escalation';
           const recorded = await recordCase(turn, deps, kind, `customer asked to notify the ${offer}`);
           turn.say({

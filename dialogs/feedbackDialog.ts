@@ -2,7 +2,7 @@ import { type Dialog, WaterfallDialog, type WaterfallStepContext } from 'botbuil
 import { turnOf } from '../src/bot/turn.js';
 import type { DialogDependencies } from './dependencies.js';
 import { escalate } from './escalation.js';
-import { yesNoDialog, type YesNoOptions } from './yesNoDialogs.js';
+import { yesNoDialog, type YesNoOptions, type YesNo } from './yesNoDialogs.js';
 
 export const FEEDBACK_DIALOG = 'feedback';
 const FEEDBACK_QUESTION_DIALOG = 'feedback-question';
@@ -15,7 +15,7 @@ export function feedbackDialogs(deps: DialogDependencies): Dialog[] {
     async (step: WaterfallStepContext) => step.beginDialog(FEEDBACK_QUESTION_DIALOG, QUESTION),
     async (step: WaterfallStepContext) => {
       const turn = turnOf(step.context);
-      if (step.result === true) turn.say({ text: turn.l.t('feedback.thanks') });
+      if ((step.result as YesNo) === 'yes') turn.say({ text: turn.l.t('feedback.thanks') });
       else await escalate(turn, deps, 'not-helped');
       return step.endDialog();
     },

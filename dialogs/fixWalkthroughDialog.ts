@@ -1,8 +1,9 @@
 import { type Dialog, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
 import type { FixStep, PlatformAction } from '../src/domain/fixPlans.js';
-import { matchChoice, recognizeYesNo } from '../src/language/recognizer.js';
+import { recognizeYesNo } from '../src/language/recognizer.js';
 import { type Turn, turnOf } from '../src/bot/turn.js';
-import { AskDialog, type AskOptions } from './ask.js';
+import type { AskOptions } from './ask.js';
+import { choiceDialog } from './choiceDialog.js';
 import { APPLY_CHANGE_DIALOG, type ApplyChangeOptions, type ApplyChangeResult } from './applyChangeDialog.js';
 import type { DialogDependencies } from './dependencies.js';
 import { recordCase } from './escalation.js';
@@ -42,30 +43,24 @@ function markApplied(turn: Turn, action: PlatformAction): void {
   for (const step of turn.case.plan) if (step.action === action && !turn.case.done.includes(step.id)) turn.case.done.push(step.id);
 }
 
-const stepResultDialog = new AskDialog<StepResult, StepResultOptions>(STEP_RESULT_DIALOG, {
+const stepResultDialog = choiceDialog<StepResult, StepResultOptions>(STEP_RESULT_DIALOG, {
   slot: 'step-result',
   question: ({ l, case: c }, { step, index }) => ({
     title: l.t('walk.title', { step: index + 1, steps: c.plan.length }),
     text: l.t(`step.${step.id}`),
     progress: { step: index + 1, steps: c.plan.length },
-    choices: [
-      { id: 'done', label: l.t('walk.done') },
-      { id: 'failed', label: l.t('walk.failed') },
-      ...(step.action !== null ? [{ id: 'auto', label: l.t('walk.auto') }] : []),
-    ],
   }),
-  read: (text, { l, input }, { step }) => {
-    const choices: { id: StepResult; labels: string[] }[] = [
-      { id: 'done', labels: [l.t('walk.done')] },
-      { id: 'failed', labels: [l.t('walk.failed')] },
-      { id: 'auto', labels: [l.t('walk.auto'), l.t('photographer.auto')] },
-    ];
+  choices: ({ l }, { step }) => [
+    { id: 'done', label: l.t('walk.done') },
+    { id: 'failed', label: l.t('walk.failed') },
+    ...(step.action !== null ? [{ id: 'auto' as const, label: l.t('walk.auto'), also: [l.t('photographer.auto')] }] : []),
+  ],
+  understand: (text) => {
     const yesNo = recognizeYesNo(text);
-    const result = matchChoice(input.choiceId ?? text, choices) ?? (yesNo === 'yes' ? 'done' : yesNo === 'no' ? 'failed' : null);
-    if (result === null) return { ok: false, retry: l.t('walk.retry') };
-    if (result === 'auto' && step.action === null) return { ok: false, retry: l.t('walk.manualOnly') };
-    return { ok: true, value: result };
+    return yesNo === 'yes' ? 'done' : yesNo === 'no' ? 'failed' : null;
   },
+  refuse: (id, { l }, { step }) => (id === 'auto' && step.action === null ? l.t('walk.manualOnly') : null),
+  retry: ({ l }) => l.t('walk.retry'),
 });
 
 /**

@@ -4,9 +4,9 @@ import { diagnose } from '../src/domain/scenarios.js';
 import type { Symptom } from '../src/domain/symptoms.js';
 import type { Slot } from '../src/channels/replyModel.js';
 import type { MessageKey } from '../src/language/messages.js';
-import { matchChoice, recognizeJobStatus, recognizeYesNo } from '../src/language/recognizer.js';
+import { recognizeJobStatus, recognizeYesNo } from '../src/language/recognizer.js';
 import { turnOf } from '../src/bot/turn.js';
-import { AskDialog } from './ask.js';
+import { choiceDialog } from './choiceDialog.js';
 import type { DialogDependencies } from './dependencies.js';
 import { photographerPlan } from './photographerPlan.js';
 import { askSymptomUnlessKnown } from './symptomDialog.js';
@@ -16,59 +16,43 @@ export const GUIDED_DIAGNOSIS_DIALOG = 'guided-diagnosis';
 const JOB_STATUS = 'guided.job-status';
 const YES_NO_FACT = { 'code-activated': 'guided.code-activated', 'photos-linked': 'guided.photos-linked', 'photos-hidden': 'guided.photos-hidden' } as const;
 
-const jobStatusDialog = new AskDialog<string | null>(JOB_STATUS, {
+type JobStatusAnswer = 'planning' | 'selling' | 'archived' | 'unknown';
+
+const jobStatusDialog = choiceDialog<JobStatusAnswer>(JOB_STATUS, {
   slot: 'job-status',
-  question: ({ l }) => ({
-    text: l.t('guided.job-status'),
-    choices: [
-      { id: 'planning', label: l.t('guided.job-status.planning') },
-      { id: 'selling', label: l.t('guided.job-status.selling') },
-      { id: 'archived', label: l.t('guided.job-status.archived') },
-      { id: 'unknown', label: l.t('guided.dontKnow') },
-    ],
-  }),
-  read: (text, { l, input }) => {
-    const status =
-      matchChoice(input.choiceId ?? text, [
-        { id: 'planning', labels: [l.t('guided.job-status.planning')] },
-        { id: 'selling', labels: [l.t('guided.job-status.selling')] },
-        { id: 'archived', labels: [l.t('guided.job-status.archived')] },
-        { id: 'unknown', labels: [l.t('guided.dontKnow')] },
-      ]) ?? recognizeJobStatus(text);
-    if (status === null) return { ok: false, retry: l.t('guided.retry') };
-    return { ok: true, value: status === 'unknown' ? null : status };
-  },
-  maxAttempts: 3,
-  giveUp: () => null,
+  question: ({ l }) => l.t('guided.job-status'),
+  choices: ({ l }) => [
+    { id: 'planning', label: l.t('guided.job-status.planning') },
+    { id: 'selling', label: l.t('guided.job-status.selling') },
+    { id: 'archived', label: l.t('guided.job-status.archived') },
+    { id: 'unknown', label: l.t('guided.dontKnow') },
+  ],
+  understand: recognizeJobStatus,
+  retry: ({ l }) => l.t('guided.retry'),
+  giveUp: 'unknown',
 });
 
+type FactAnswer = 'yes' | 'no' | 'unknown';
+
 /** A yes / no / don't know question about one fact; "don't know" leaves the fact open. */
-function yesNoFactDialog(slot: keyof typeof YES_NO_FACT): AskDialog<boolean | null> {
+function yesNoFactDialog(slot: keyof typeof YES_NO_FACT) {
   const question: MessageKey = YES_NO_FACT[slot];
-  return new AskDialog<boolean | null>(`guided.${slot}`, {
+  return choiceDialog<FactAnswer>(`guided.${slot}`, {
     slot: slot satisfies Slot,
-    question: ({ l }) => ({
-      text: l.t(question),
-      choices: [
-        { id: 'yes', label: l.t('guided.yes') },
-        { id: 'no', label: l.t('guided.no') },
-        { id: 'unknown', label: l.t('guided.dontKnow') },
-      ],
-    }),
-    read: (text, { l, input }) => {
-      const answer =
-        matchChoice(input.choiceId ?? text, [
-          { id: 'yes', labels: [l.t('guided.yes')] },
-          { id: 'no', labels: [l.t('guided.no')] },
-          { id: 'unknown', labels: [l.t('guided.dontKnow')] },
-        ]) ??
-        (recognizeJobStatus(text) === 'unknown' ? 'unknown' : recognizeYesNo(text));
-      if (answer === null) return { ok: false, retry: l.t('guided.retry') };
-      return { ok: true, value: answer === 'unknown' ? null : answer === 'yes' };
-    },
-    maxAttempts: 3,
-    giveUp: () => null,
+    question: ({ l }) => l.t(question),
+    choices: ({ l }) => [
+      { id: 'yes', label: l.t('guided.yes') },
+      { id: 'no', label: l.t('guided.no') },
+      { id: 'unknown', label: l.t('guided.dontKnow') },
+    ],
+    understand: (text) => (recognizeJobStatus(text) === 'unknown' ? 'unknown' : recognizeYesNo(text)),
+    retry: ({ l }) => l.t('guided.retry'),
+    giveUp: 'unknown',
   });
+}
+
+function fact(answer: FactAnswer): boolean | null {
+  return answer === 'unknown' ? null : answer === 'yes';
 }
 
 /**
@@ -85,21 +69,22 @@ export function guidedDiagnosisDialogs(deps: DialogDependencies): Dialog[] {
       return step.beginDialog(JOB_STATUS, { lead: turn.l.t('guided.intro') });
     },
     async (step) => {
-      facts(step).jobStatus = step.result as string | null;
+      const status = step.result as JobStatusAnswer;
+      facts(step).jobStatus = status === 'unknown' ? null : status;
       return step.beginDialog('guided.code-activated');
     },
     async (step) => {
-      facts(step).codeActivated = step.result as boolean | null;
+      facts(step).codeActivated = fact(step.result as FactAnswer);
       return step.beginDialog('guided.photos-linked');
     },
     async (step) => {
-      facts(step).photosLinked = step.result as boolean | null;
-      if (facts(step).photosLinked === false) return step.next(null);
+      facts(step).photosLinked = fact(step.result as FactAnswer);
+      if (facts(step).photosLinked === false) return step.next('unknown' satisfies FactAnswer);
       return step.beginDialog('guided.photos-hidden');
     },
     async (step) => {
       const turn = turnOf(step.context);
-      facts(step).allPhotosHidden = step.result as boolean | null;
+      facts(step).allPhotosHidden = fact(step.result as FactAnswer);
       const diagnosis = diagnose(facts(step), turn.case.symptom ?? 'other');
       turn.case.scenario = diagnosis.scenario;
       turn.case.secondary = diagnosis.secondary;

@@ -1,10 +1,9 @@
 import { type Dialog, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
 import type { Symptom } from '../src/domain/symptoms.js';
-import { matchChoice } from '../src/language/recognizer.js';
 import type { MessageKey } from '../src/language/messages.js';
 import { PlatformUnavailableError } from '../src/platform/port.js';
 import { turnOf } from '../src/bot/turn.js';
-import { AskDialog } from './ask.js';
+import { choiceDialog } from './choiceDialog.js';
 import type { DialogDependencies } from './dependencies.js';
 import { recordCase } from './escalation.js';
 import { FIX_WALKTHROUGH_DIALOG, type WalkthroughOptions, type WalkthroughOutcome } from './fixWalkthroughDialog.js';
@@ -14,7 +13,7 @@ import { JOB_REFERENCE_DIALOG, type JobReference, type JobReferenceOptions } fro
 import { photographerPlan } from './photographerPlan.js';
 import { askSymptomUnlessKnown } from './symptomDialog.js';
 import { FEEDBACK_DIALOG } from './feedbackDialog.js';
-import { CONFIRM_DIALOG, type YesNoOptions } from './yesNoDialogs.js';
+import { CONFIRM_DIALOG, type YesNoOptions, type YesNo } from './yesNoDialogs.js';
 
 export const PHOTOGRAPHER_DIALOG = 'photographer';
 const FIX_MODE_DIALOG = 'fix-mode';
@@ -30,24 +29,15 @@ interface StepValues {
   stage: Stage;
 }
 
-const fixModeDialog = new AskDialog<'walk' | 'auto'>(FIX_MODE_DIALOG, {
+const fixModeDialog = choiceDialog<'walk' | 'auto'>(FIX_MODE_DIALOG, {
   slot: 'step-result',
-  question: ({ l }) => ({
-    text: l.t('photographer.howToFix'),
-    choices: [
-      { id: 'walk', label: l.t('photographer.walk') },
-      { id: 'auto', label: l.t('photographer.auto') },
-    ],
-  }),
-  read: (text, { l, input }) => {
-    const mode = matchChoice(input.choiceId ?? text, [
-      { id: 'walk', labels: [l.t('photographer.walk')] },
-      { id: 'auto', labels: [l.t('photographer.auto'), l.t('walk.auto')] },
-    ]);
-    return mode === null ? { ok: false, retry: l.t('walk.retry') } : { ok: true, value: mode };
-  },
-  maxAttempts: 3,
-  giveUp: () => 'walk',
+  question: ({ l }) => l.t('photographer.howToFix'),
+  choices: ({ l }) => [
+    { id: 'walk', label: l.t('photographer.walk') },
+    { id: 'auto', label: l.t('photographer.auto'), also: [l.t('walk.auto')] },
+  ],
+  retry: ({ l }) => l.t('walk.retry'),
+  giveUp: 'walk',
 });
 
 /**
@@ -110,7 +100,7 @@ export function photographerDialogs(deps: DialogDependencies): Dialog[] {
       const { stage } = step.values as StepValues;
       if (stage === 'walk') return step.beginDialog(FIX_WALKTHROUGH_DIALOG, { auto: step.result === 'auto' } satisfies WalkthroughOptions);
       if (stage === 'support') {
-        if (step.result === true) {
+        if ((step.result as YesNo) === 'yes') {
           const recorded = await recordCase(turn, deps, 'escalation', 'nothing in the data explains it');
           turn.say({ text: turn.l.t(recorded ? 'notify.recordedSupport' : 'escalation.failed') });
           return step.endDialog();

@@ -1,7 +1,8 @@
 import type { MessageKey } from '../src/language/messages.js';
-import { matchChoice, recognizeYesNo } from '../src/language/recognizer.js';
+import { recognizeYesNo } from '../src/language/recognizer.js';
 import type { Slot } from '../src/channels/replyModel.js';
-import { AskDialog, type AskOptions } from './ask.js';
+import type { AskOptions } from './ask.js';
+import { choiceDialog } from './choiceDialog.js';
 
 export const CONFIRM_DIALOG = 'confirm';
 
@@ -11,30 +12,22 @@ export interface YesNoOptions extends AskOptions {
   no: MessageKey;
 }
 
-export function yesNoDialog(dialogId: string, slot: Slot, retry: MessageKey): AskDialog<boolean, YesNoOptions> {
-  return new AskDialog<boolean, YesNoOptions>(dialogId, {
+export type YesNo = 'yes' | 'no';
+
+/** A yes/no question with its own button labels; three answers that are neither count as no. */
+export function yesNoDialog(dialogId: string, slot: Slot, retry: MessageKey) {
+  return choiceDialog<YesNo, YesNoOptions>(dialogId, {
     slot,
-    question: ({ l }, options) => ({
-      text: l.t(options.question),
-      choices: [
-        { id: 'yes', label: l.t(options.yes) },
-        { id: 'no', label: l.t(options.no) },
-      ],
-    }),
-    read: (text, { l, input }, options) => {
-      const answer =
-        matchChoice(input.choiceId ?? text, [
-          { id: 'yes', labels: [l.t(options.yes)] },
-          { id: 'no', labels: [l.t(options.no)] },
-        ]) ?? recognizeYesNo(text);
-      return answer === null ? { ok: false, retry: l.t(retry) } : { ok: true, value: answer === 'yes' };
-    },
-    // Three answers that are neither yes nor no: take it as a no and carry on.
-    maxAttempts: 3,
-    giveUp: () => false,
+    question: ({ l }, options) => l.t(options.question),
+    choices: ({ l }, options) => [
+      { id: 'yes', label: l.t(options.yes) },
+      { id: 'no', label: l.t(options.no) },
+    ],
+    understand: recognizeYesNo,
+    retry: ({ l }) => l.t(retry),
+    giveUp: 'no',
   });
 }
 
 /** A yes/no before the bot acts on the person's behalf (notify, escalate, apply a fix). */
 export const confirmDialog = yesNoDialog(CONFIRM_DIALOG, 'confirm', 'confirm.retry');
-
