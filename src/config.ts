@@ -12,6 +12,19 @@ const optionalText = z
   .transform((value) => (value === '' ? undefined : value))
   .optional();
 
+/** One of a few words; empty counts as unset, like every other variable. */
+function choice<const T extends readonly [string, ...string[]]>(values: T) {
+  return optionalText.pipe(z.enum(values).optional());
+}
+
+/** An IP address or a host name to listen on. */
+const host = optionalText.pipe(
+  z
+    .string()
+    .regex(/^(\[?[0-9a-f:.]+\]?|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*)$/i, 'expected an IP address or a host name')
+    .optional(),
+);
+
 const port = optionalText.pipe(
   z
     .string()
@@ -24,20 +37,20 @@ const port = optionalText.pipe(
 const configSchema = z
   .object({
     PORT: port.transform((value) => value ?? 3978),
-    HOST: optionalText.default('0.0.0.0'),
+    HOST: host.transform((value) => value ?? '0.0.0.0'),
     PLATFORM_DATA: optionalText,
     PLATFORM_API_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
     PLATFORM_API_TOKEN: optionalText,
-    STORAGE: z.enum(['sqlite', 'azure-blob', 'memory']).default('sqlite'),
+    STORAGE: choice(['sqlite', 'azure-blob', 'memory']).transform((value) => value ?? 'sqlite'),
     STORAGE_PATH: optionalText.default('./data/bot.sqlite'),
     AZURE_STORAGE_CONNECTION_STRING: optionalText,
     AZURE_STORAGE_CONTAINER: optionalText.default('bot-state'),
-    HANDOFF_FORMAT: z.enum(['freshdesk', 'zendesk', 'generic']).default('generic'),
+    HANDOFF_FORMAT: choice(['freshdesk', 'zendesk', 'generic']).transform((value) => value ?? 'generic'),
     HANDOFF_WEBHOOK_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
     HANDOFF_API_KEY: optionalText,
     MicrosoftAppId: optionalText,
     MicrosoftAppPassword: optionalText,
-    MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).optional(),
+    MicrosoftAppType: choice(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']),
     MicrosoftAppTenantId: optionalText,
     DIRECTLINE_SECRET: optionalText,
     SLACK_BOT_TOKEN: optionalText,
@@ -45,7 +58,7 @@ const configSchema = z
     DEFAULT_LOCALE: optionalText
       .default('en-US')
       .pipe(z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'expected a locale such as en-US or de-DE')),
-    LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+    LOG_LEVEL: choice(['debug', 'info', 'warn', 'error', 'silent']).transform((value) => value ?? 'info'),
   })
   .superRefine((config, ctx) => {
     if (config.PLATFORM_API_URL !== undefined && config.PLATFORM_API_TOKEN === undefined) {
@@ -72,14 +85,33 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
+const SECRET_VARIABLE = /PASSWORD|TOKEN|SECRET|KEY|CONNECTION/i;
+
+/** Just where a URL points: webhook paths and user:password@ often are the secret. */
+function urlOrigin(value: string): string {
+  try {
+    const url = new URL(value);
+    return `${url.protocol}//${url.host}${url.pathname.length > 1 || url.search !== '' ? '/…' : ''}`;
+  } catch {
+    const [first = ''] = value.split('/');
+    return first.replace(/^.*@/, '…@') + (value.includes('/') ? '/…' : '');
+  }
+}
+
+/** The value an error may repeat to help the fix: never a secret, only the origin of a URL. */
+function shownValue(variable: string, value: string | undefined): string | null {
+  if (typeof value !== 'string' || value.trim() === '' || SECRET_VARIABLE.test(variable)) return null;
+  return variable.endsWith('_URL') ? urlOrigin(value.trim()) : value;
+}
+
 /** Validates the environment; throws a ConfigError whose message is one line naming the variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const result = configSchema.safeParse(env);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const variable = issue?.path.join('.') ?? 'configuration';
-  const shown = typeof env[variable] === 'string' && !/PASSWORD|TOKEN|SECRET|KEY|CONNECTION/i.test(variable) ? ` (got "${env[variable]}")` : '';
-  throw new ConfigError(`Invalid configuration: ${variable}${shown}: ${issue?.message ?? 'invalid value'}`);
+  const shown = shownValue(variable, env[variable]);
+  throw new ConfigError(`Invalid configuration: ${variable}${shown === null ? '' : ` (got "${shown}")`}: ${issue?.message ?? 'invalid value'}`);
 }
 
 /** Bot Framework credentials are set: every request to /api/messages must carry a valid token. */

@@ -3,9 +3,10 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { AddressInfo } from 'node:net';
-import { CloudAdapter, ConfigurationBotFrameworkAuthentication, ConversationState, MemoryStorage, type Storage } from 'botbuilder';
+import { ConfigurationBotFrameworkAuthentication, ConversationState, MemoryStorage, type Storage } from 'botbuilder';
 import { MainDialog } from '../dialogs/mainDialog.js';
 import { keepEntityProperties } from './bot/connectorEntities.js';
+import { GalleryAdapter } from './bot/galleryAdapter.js';
 import { apologize, GalleryBot } from './bot/galleryBot.js';
 import { createDelivery } from './channels/delivery.js';
 import { SlackBlockKitSender } from './channels/slackWebApi.js';
@@ -36,6 +37,17 @@ const SDK_SETTINGS = [
   'CallerId',
   'ValidateAuthority',
 ] as const;
+
+/** A failed listen, said in terms of the variable to change. */
+function listenError(error: unknown, config: Config): Error {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE') return new ConfigError(`Invalid configuration: PORT (got "${config.PORT}"): the port is already in use`);
+  if (code === 'EACCES') return new ConfigError(`Invalid configuration: PORT (got "${config.PORT}"): not allowed to listen on this port`);
+  if (code === 'ENOTFOUND' || code === 'EADDRNOTAVAIL' || code === 'EAI_AGAIN') {
+    return new ConfigError(`Invalid configuration: HOST (got "${config.HOST}"): not an address of this machine`);
+  }
+  return error instanceof Error ? error : new Error(String(error));
+}
 
 export interface RunningBot {
   url: string;
@@ -69,15 +81,20 @@ function createStorage(config: Config): { storage: Storage; database: SqliteData
     case 'memory':
       return { storage: new MemoryStorage(), database: openDatabase(':memory:') };
     case 'sqlite': {
-      const database = openDatabase(resolve(config.STORAGE_PATH));
-      return { storage: new SqliteStorage(database), database };
+      let database: SqliteDatabase;
+      try {
+        database = openDatabase(resolve(config.STORAGE_PATH));
+        return { storage: new SqliteStorage(database), database };
+      } catch (error) {
+        throw new ConfigError(`Invalid configuration: STORAGE_PATH (got "${config.STORAGE_PATH}"): ${error instanceof Error ? error.message : String(error)}`);
+      }
     }
     case 'azure-blob':
       throw new ConfigError('Invalid configuration: STORAGE: azure-blob is not part of this release; use sqlite or memory');
   }
 }
 
-function createAdapter(config: Config, env: NodeJS.ProcessEnv, logger: Logger): CloudAdapter {
+function createAdapter(config: Config, env: NodeJS.ProcessEnv, logger: Logger): GalleryAdapter {
   const settings: Record<string, string | undefined> = {
     MicrosoftAppId: config.MicrosoftAppId,
     MicrosoftAppPassword: config.MicrosoftAppPassword,
@@ -86,7 +103,7 @@ function createAdapter(config: Config, env: NodeJS.ProcessEnv, logger: Logger): 
   };
   for (const name of SDK_SETTINGS) if (env[name] !== undefined) settings[name] = env[name];
   keepEntityProperties();
-  const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication(settings));
+  const adapter = new GalleryAdapter(new ConfigurationBotFrameworkAuthentication(settings));
   adapter.onTurnError = async (context, error) => {
     logger.error('turn failed', { error, channel: context.activity.channelId, type: context.activity.type });
     try {
@@ -123,10 +140,15 @@ export async function startBot(
   });
   const { server, inFlight } = createServer({ adapter, logic: (context) => bot.run(context), logger });
 
-  await new Promise<void>((ready, fail) => {
-    server.once('error', fail);
-    server.listen(config.PORT, config.HOST, () => ready());
-  });
+  try {
+    await new Promise<void>((ready, fail) => {
+      server.once('error', fail);
+      server.listen(config.PORT, config.HOST, () => ready());
+    });
+  } catch (error) {
+    database.close();
+    throw listenError(error, config);
+  }
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${address.port}`;

@@ -2,7 +2,7 @@ import type { TurnContext } from 'botbuilder';
 import type { Logger } from '../logger.js';
 import { rendererFor } from './renderers.js';
 import type { DiagnosisSnapshot, Reply } from './replyModel.js';
-import { type SlackBlockKitSender, slackApiToken, slackTarget } from './slackWebApi.js';
+import { type SlackBlockKitSender, SlackDeliveryError, slackApiToken, slackTarget } from './slackWebApi.js';
 
 /** Sends a turn's replies the best way the channel allows. */
 export interface ReplyDelivery {
@@ -20,15 +20,18 @@ export function createDelivery(options: { slack?: SlackBlockKitSender; logger: L
       const activity = context.activity;
       const token = activity.channelId === 'slack' && activity.deliveryMode !== 'expectReplies' ? slackApiToken(activity) : undefined;
       const target = token === undefined ? null : slackTarget(activity);
+      let rest = replies;
       if (options.slack !== undefined && token !== undefined && target !== null) {
         try {
           await options.slack.send(token, target, replies);
           return;
         } catch (error) {
-          options.logger.warn('slack block kit failed, sending through the channel', { error });
+          // What Slack took stays; only the rest goes through the channel, so nothing shows twice.
+          if (error instanceof SlackDeliveryError) rest = replies.slice(error.sent);
+          options.logger.warn('slack block kit failed, sending the rest through the channel', { error, sent: replies.length - rest.length });
         }
       }
-      await context.sendActivities(rendererFor(activity.channelId)(replies, snapshot));
+      await context.sendActivities(rendererFor(activity.channelId)(rest, snapshot));
     },
   };
 }

@@ -18,6 +18,18 @@ export interface SlackTarget {
   threadTs?: string;
 }
 
+/** Slack took the first `sent` replies of a turn, then failed. */
+export class SlackDeliveryError extends Error {
+  override readonly name = 'SlackDeliveryError';
+
+  constructor(
+    readonly sent: number,
+    override readonly cause: unknown,
+  ) {
+    super(`Slack took ${sent} replies, then failed: ${cause instanceof Error ? cause.message : String(cause)}`);
+  }
+}
+
 /** A choice or a date picked in a Block Kit message, read from a `block_actions` payload. */
 export interface SlackAction {
   choiceId?: string;
@@ -61,12 +73,14 @@ export class SlackBlockKitSender {
   }
 
   /**
-   * Sends each reply with the workspace's bot token (`xoxb-…`, from `channelData.ApiToken`):
+   * Sends each reply in order with the workspace's bot token (`xoxb-…`, from `channelData.ApiToken`):
    * `blocks` from `toBlockKit`, and `text` in mrkdwn as the notification and accessibility
-   * fallback. Rejects with a `SlackApiError` carrying Slack's error code when Slack says no.
+   * fallback. Rejects with a `SlackDeliveryError` that says how many replies Slack took
+   * before it failed (its cause a `SlackApiError` when Slack said no), so the rest can go
+   * another way without showing any reply twice.
    */
   async send(token: string, target: SlackTarget, replies: readonly Reply[]): Promise<void> {
-    for (const reply of replies) {
+    for (const [sent, reply] of replies.entries()) {
       try {
         await this.client.chat.postMessage({
           token,
@@ -78,7 +92,7 @@ export class SlackBlockKitSender {
           unfurl_media: false,
         });
       } catch (error) {
-        throw toSlackError('chat.postMessage', error);
+        throw new SlackDeliveryError(sent, toSlackError('chat.postMessage', error));
       }
     }
   }

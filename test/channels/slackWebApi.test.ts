@@ -1,97 +1,12 @@
-import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Activity } from 'botbuilder';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { readTurnInput } from '../../src/bot/turnInput.js';
 import { slackText, toBlockKit } from '../../src/channels/slackRenderer.js';
-import { SlackApiError, SlackBlockKitSender, readSlackAction, slackApiToken, slackTarget, slackUserId } from '../../src/channels/slackWebApi.js';
+import { SlackApiError, SlackBlockKitSender, SlackDeliveryError, readSlackAction, slackApiToken, slackTarget, slackUserId } from '../../src/channels/slackWebApi.js';
+import { SlackStandIn } from '../support/slackApiStandIn.js';
 import { archiveDateReply, planReply, stepReply } from './fixtures.js';
 
 const BOT_TOKEN = 'xoxb-1111-2222-test';
-
-interface PostedMessage {
-  path: string;
-  contentType: string;
-  token: string | undefined;
-  args: Record<string, unknown>;
-}
-
-/**
- * A stand-in for Slack's Web API on 127.0.0.1 that speaks its wire format: POST
- * /api/<method> with a form-encoded body (objects JSON-encoded in a field) or a JSON body,
- * the token as `Authorization: Bearer` or a `token` field, and HTTP 200 answers of
- * `{ ok: true, … }` or `{ ok: false, error }`.
- */
-class SlackStandIn {
-  readonly posted: PostedMessage[] = [];
-  /** Set to make the next call hang (never answered) or fail at the HTTP level. */
-  mode: 'normal' | 'hang' | 'http-500' = 'normal';
-  private server: Server | undefined;
-  private sequence = 0;
-  private readonly hanging: ServerResponse[] = [];
-
-  async start(): Promise<string> {
-    this.server = createServer((request, response) => void this.handle(request, response));
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/api/`;
-  }
-
-  async stop(): Promise<void> {
-    for (const response of this.hanging) response.destroy();
-    this.server?.closeAllConnections();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
-  }
-
-  private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of request) chunks.push(chunk as Buffer);
-    const raw = Buffer.concat(chunks).toString('utf8');
-    const contentType = request.headers['content-type'] ?? '';
-    const answer = (body: unknown, status = 200): void => {
-      response.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
-      response.end(JSON.stringify(body));
-    };
-    if (this.mode === 'hang') return void this.hanging.push(response);
-    if (this.mode === 'http-500') return answer({ ok: false, error: 'internal_error' }, 500);
-    if (request.method !== 'POST') return answer({ ok: false, error: 'invalid_request' });
-    let args: Record<string, unknown>;
-    if (contentType.startsWith('application/json')) {
-      args = JSON.parse(raw) as Record<string, unknown>;
-    } else if (contentType.startsWith('application/x-www-form-urlencoded')) {
-      args = Object.fromEntries(new URLSearchParams(raw));
-      // Slack reads structured arguments of a form post as JSON strings.
-      for (const key of ['blocks', 'attachments', 'metadata']) {
-        if (typeof args[key] === 'string') {
-          try {
-            args[key] = JSON.parse(args[key]);
-          } catch {
-            return answer({ ok: false, error: key === 'blocks' ? 'invalid_blocks_format' : 'invalid_arguments' });
-          }
-        }
-      }
-    } else {
-      return answer({ ok: false, error: 'invalid_form_data' });
-    }
-    const bearer = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
-    const token = bearer ?? (typeof args.token === 'string' ? args.token : undefined);
-    const path = request.url ?? '';
-    this.posted.push({ path, contentType, token, args });
-    if (token === undefined) return answer({ ok: false, error: 'not_authed' });
-    if (token !== BOT_TOKEN) return answer({ ok: false, error: 'invalid_auth' });
-    if (path !== '/api/chat.postMessage') return answer({ ok: false, error: 'unknown_method' });
-    if (typeof args.channel !== 'string' || args.channel === '') return answer({ ok: false, error: 'channel_not_found' });
-    if (typeof args.text !== 'string' && !Array.isArray(args.blocks)) return answer({ ok: false, error: 'no_text' });
-    if (args.blocks !== undefined && (!Array.isArray(args.blocks) || args.blocks.length > 50)) return answer({ ok: false, error: 'invalid_blocks' });
-    this.sequence += 1;
-    const ts = `1733900100.${String(this.sequence).padStart(6, '0')}`;
-    answer({
-      ok: true,
-      channel: args.channel,
-      ts,
-      message: { type: 'message', bot_id: 'B0GALLERY', text: args.text, ts, ...(args.thread_ts ? { thread_ts: args.thread_ts } : {}) },
-    });
-  }
-}
 
 /** A direct message to the bot, as the Azure Bot Service Slack channel delivers it. */
 function eventActivity(event: Record<string, unknown> = {}): Partial<Activity> {
@@ -172,7 +87,7 @@ const buttonClick = { type: 'button', action_id: 'choice:2026-12-13', block_id: 
 const datePick = { type: 'datepicker', action_id: 'date', block_id: 'b0', selected_date: '2026-12-20', initial_date: '2026-11-30', action_ts: '1733900201.000400' };
 
 describe('SlackBlockKitSender against a Slack Web API stand-in', () => {
-  const slack = new SlackStandIn();
+  const slack = new SlackStandIn(BOT_TOKEN);
   let slackApiUrl = '';
 
   beforeAll(async () => {
@@ -207,22 +122,29 @@ describe('SlackBlockKitSender against a Slack Web API stand-in', () => {
   it("rejects with Slack's error code when Slack answers ok: false, and stops sending", async () => {
     const sender = new SlackBlockKitSender({ slackApiUrl });
     const failure = sender.send('xoxb-revoked', { channel: 'D0MEGANDM' }, [planReply, stepReply]);
-    await expect(failure).rejects.toBeInstanceOf(SlackApiError);
-    await expect(failure).rejects.toMatchObject({ slackError: 'invalid_auth', message: 'Slack chat.postMessage failed: invalid_auth' });
+    await expect(failure).rejects.toBeInstanceOf(SlackDeliveryError);
+    await expect(failure).rejects.toMatchObject({ sent: 0, cause: expect.any(SlackApiError) });
+    await expect(failure).rejects.toMatchObject({ cause: { slackError: 'invalid_auth', message: 'Slack chat.postMessage failed: invalid_auth' } });
     expect(slack.posted).toHaveLength(1);
-    await expect(sender.send(BOT_TOKEN, { channel: '' }, [planReply])).rejects.toMatchObject({ slackError: 'channel_not_found' });
+    await expect(sender.send(BOT_TOKEN, { channel: '' }, [planReply])).rejects.toMatchObject({ cause: { slackError: 'channel_not_found' } });
+  });
+
+  it('says how many replies Slack took before it failed', async () => {
+    slack.slackError = 'ratelimited';
+    slack.slackErrorAfter = slack.posted.length + 1;
+    const failure = new SlackBlockKitSender({ slackApiUrl }).send(BOT_TOKEN, { channel: 'C0STUDIO' }, [planReply, stepReply]);
+    await expect(failure).rejects.toMatchObject({ sent: 1, cause: { slackError: 'ratelimited' } });
   });
 
   it('gives up on an HTTP error and on a Slack that does not answer', async () => {
     slack.mode = 'http-500';
     await expect(new SlackBlockKitSender({ slackApiUrl }).send(BOT_TOKEN, { channel: 'C0STUDIO' }, [planReply])).rejects.toMatchObject({
-      code: 'slack_webapi_http_error',
-      statusCode: 500,
+      cause: { code: 'slack_webapi_http_error', statusCode: 500 },
     });
     slack.mode = 'hang';
     const started = Date.now();
     await expect(new SlackBlockKitSender({ slackApiUrl, timeoutMs: 300 }).send(BOT_TOKEN, { channel: 'C0STUDIO' }, [planReply])).rejects.toMatchObject({
-      code: 'slack_webapi_request_error',
+      cause: { code: 'slack_webapi_request_error' },
     });
     expect(Date.now() - started).toBeLessThan(5000);
   });

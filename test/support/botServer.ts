@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Activity } from 'botbuilder';
 import { loadConfig } from '../../src/config.js';
 import { silentLogger } from '../../src/logger.js';
-import { type RunningBot, startBot } from '../../src/main.js';
+import { type RunningBot, type StartOptions, startBot } from '../../src/main.js';
 import { projectRoot } from '../../src/projectRoot.js';
 import { DIAGNOSIS_ENTITY_TYPE, type DiagnosisEntity } from '../../src/channels/diagnosisEntity.js';
 
@@ -17,7 +17,8 @@ export interface TestBot extends RunningBot {
   stop(): Promise<void>;
 }
 
-export async function startTestBot(env: Record<string, string> = {}): Promise<TestBot> {
+/** `options` go to `startBot` as they are, e.g. `{ slackApiUrl }` for a local Slack Web API stand-in. */
+export async function startTestBot(env: Record<string, string> = {}, options: StartOptions = {}): Promise<TestBot> {
   const folder = await mkdtemp(join(tmpdir(), 'gallery-bot-'));
   const dataFile = join(folder, 'platform.json');
   await copyFile(join(projectRoot(), 'demo', 'platform.json'), dataFile);
@@ -30,7 +31,7 @@ export async function startTestBot(env: Record<string, string> = {}): Promise<Te
     LOG_LEVEL: 'silent',
     ...env,
   };
-  const bot = await startBot(loadConfig(fullEnv), fullEnv, silentLogger);
+  const bot = await startBot(loadConfig(fullEnv), fullEnv, silentLogger, options);
   return {
     ...bot,
     dataFile,

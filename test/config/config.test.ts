@@ -1,0 +1,264 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseEnv } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { channelAuthenticationEnabled, ConfigError, loadConfig } from '../../src/config.js';
+import { projectRoot } from '../../src/projectRoot.js';
+
+/**
+ * loadConfig over the design's configuration table: defaults, one-line errors that name the
+ * variable and never echo a secret, the cross-field rules, and `.env.example` as the list
+ * of every variable.
+ */
+
+/** The design's defaults, exactly: everything else is unset. */
+const DESIGN_DEFAULTS = {
+  PORT: 3978,
+  HOST: '0.0.0.0',
+  STORAGE: 'sqlite',
+  STORAGE_PATH: './data/bot.sqlite',
+  AZURE_STORAGE_CONTAINER: 'bot-state',
+  HANDOFF_FORMAT: 'generic',
+  DEFAULT_LOCALE: 'en-US',
+  LOG_LEVEL: 'info',
+};
+
+/** The variables of the design's configuration table. */
+const DESIGN_VARIABLES = [
+  'PORT',
+  'HOST',
+  'PLATFORM_DATA',
+  'PLATFORM_API_URL',
+  'PLATFORM_API_TOKEN',
+  'STORAGE',
+  'STORAGE_PATH',
+  'AZURE_STORAGE_CONNECTION_STRING',
+  'AZURE_STORAGE_CONTAINER',
+  'HANDOFF_FORMAT',
+  'HANDOFF_WEBHOOK_URL',
+  'HANDOFF_API_KEY',
+  'MicrosoftAppId',
+  'MicrosoftAppPassword',
+  'MicrosoftAppType',
+  'MicrosoftAppTenantId',
+  'DIRECTLINE_SECRET',
+  'SLACK_BOT_TOKEN',
+  'SLACK_SIGNING_SECRET',
+  'DEFAULT_LOCALE',
+  'LOG_LEVEL',
+];
+
+/**
+ * The schema's variables, seen from outside: loadConfig reads every key of its schema from
+ * the environment object, so a Proxy that records property reads lists them.
+ */
+function schemaVariables(): string[] {
+  const read = new Set<string>();
+  const env = new Proxy({} as NodeJS.ProcessEnv, {
+    get(target, key) {
+      if (typeof key === 'string' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) read.add(key);
+      return Reflect.get(target, key);
+    },
+  });
+  loadConfig(env);
+  return [...read].sort();
+}
+
+/** The ConfigError loadConfig throws for `env`. */
+function configError(env: NodeJS.ProcessEnv): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return error as ConfigError;
+  }
+  throw new Error(`loadConfig accepted ${JSON.stringify(env)}`);
+}
+
+function expectOneLineNaming(error: ConfigError, variable: string): void {
+  expect(error.message).not.toContain('\n');
+  expect(error.message).toMatch(/^Invalid configuration: /);
+  expect(error.message).toMatch(new RegExp(`\\b${variable}\\b`));
+  expect(error.name).toBe('ConfigError');
+}
+
+describe('defaults', () => {
+  it('an empty environment gives exactly the design defaults, everything else unset', () => {
+    expect(loadConfig({})).toStrictEqual(DESIGN_DEFAULTS);
+  });
+
+  it('ignores variables that are not its own (the real process environment is full of them)', () => {
+    expect(loadConfig({ PATH: '/usr/bin', HOME: '/root', NODE_ENV: 'production', npm_config_cache: 'x' })).toStrictEqual(DESIGN_DEFAULTS);
+  });
+
+  it('treats an empty or blank text value as unset', () => {
+    expect(loadConfig({ PORT: '', HOST: '  ', STORAGE_PATH: '', DEFAULT_LOCALE: '', PLATFORM_DATA: ' ', MicrosoftAppId: '' })).toEqual(DESIGN_DEFAULTS);
+  });
+
+  // `.env` files and container definitions often carry `NAME=` for "not set".
+  it('treats an empty value as unset for the choice variables too', () => {
+    for (const variable of ['STORAGE', 'HANDOFF_FORMAT', 'LOG_LEVEL', 'MicrosoftAppType']) {
+      expect(() => loadConfig({ [variable]: '' }), variable).not.toThrow();
+    }
+  });
+
+  it('reads values, trims them and converts PORT to a number', () => {
+    const config = loadConfig({
+      PORT: ' 8080 ',
+      HOST: '127.0.0.1',
+      STORAGE: 'memory',
+      STORAGE_PATH: '/var/lib/bot/state.sqlite',
+      PLATFORM_DATA: './platform.json',
+      HANDOFF_FORMAT: 'zendesk',
+      HANDOFF_WEBHOOK_URL: 'https://example.zendesk.com/api/v2/tickets',
+      DEFAULT_LOCALE: 'de-DE',
+      LOG_LEVEL: 'debug',
+    });
+    expect(config).toMatchObject({ PORT: 8080, HOST: '127.0.0.1', STORAGE: 'memory', HANDOFF_FORMAT: 'zendesk', DEFAULT_LOCALE: 'de-DE', LOG_LEVEL: 'debug' });
+    expect(loadConfig({ PORT: '0' }).PORT).toBe(0);
+    expect(loadConfig({ PORT: '65535' }).PORT).toBe(65535);
+  });
+
+  it('switches channel authentication on exactly when MicrosoftAppId is set', () => {
+    expect(channelAuthenticationEnabled(loadConfig({}))).toBe(false);
+    expect(channelAuthenticationEnabled(loadConfig({ MicrosoftAppId: 'app', MicrosoftAppPassword: 'pw' }))).toBe(true);
+  });
+});
+
+describe('an invalid value is a ConfigError of one line naming the variable', () => {
+  it.each([
+    ['PORT', 'abc'],
+    ['PORT', '70000'],
+    ['PORT', '-1'],
+    ['PORT', '3978.5'],
+    ['PORT', '123456'],
+    ['STORAGE', 'redis'],
+    ['STORAGE', 'SQLite'],
+    ['HANDOFF_FORMAT', 'jira'],
+    ['MicrosoftAppType', 'Single'],
+    ['DEFAULT_LOCALE', 'english'],
+    ['DEFAULT_LOCALE', 'EN-us'],
+    ['LOG_LEVEL', 'verbose'],
+  ])('%s=%s', (variable, value) => {
+    const env: NodeJS.ProcessEnv = { [variable]: value };
+    if (variable === 'PLATFORM_API_URL') env.PLATFORM_API_TOKEN = 'token';
+    const error = configError(env);
+    expectOneLineNaming(error, variable);
+    expect(error.message).toContain(`"${value}"`); // a non-secret value is shown, to help the fix
+  });
+});
+
+describe('secrets are never echoed', () => {
+  const SECRETS = {
+    MicrosoftAppPassword: 'Pw~SECRET-app-password',
+    PLATFORM_API_TOKEN: 'SECRET-platform-token',
+    HANDOFF_API_KEY: 'SECRET-handoff-key',
+    AZURE_STORAGE_CONNECTION_STRING: 'DefaultEndpointsProtocol=https;AccountName=a;AccountKey=SECRET-account-key',
+    DIRECTLINE_SECRET: 'SECRET-directline',
+    SLACK_BOT_TOKEN: 'xoxb-SECRET-slack',
+    SLACK_SIGNING_SECRET: 'SECRET-signing',
+  };
+
+  function expectNoSecret(message: string): void {
+    for (const secret of Object.values(SECRETS)) expect(message).not.toContain(secret);
+    expect(message).not.toMatch(/SECRET/);
+  }
+
+  it('not in the error of another variable', () => {
+    for (const [variable, value] of [
+      ['PORT', 'abc'],
+      ['STORAGE', 'redis'],
+      ['LOG_LEVEL', 'loud'],
+      ['MicrosoftAppType', 'Other'],
+    ] as const) {
+      expectNoSecret(configError({ ...SECRETS, MicrosoftAppId: 'app', [variable]: value }).message);
+    }
+  });
+
+  it('not in the errors of the cross-field rules', () => {
+    expectNoSecret(configError({ ...SECRETS, PLATFORM_API_TOKEN: ' ', PLATFORM_API_URL: 'https://platform.example.com' }).message);
+    expectNoSecret(configError({ ...SECRETS, AZURE_STORAGE_CONNECTION_STRING: '', STORAGE: 'azure-blob' }).message);
+    expectNoSecret(configError({ ...SECRETS, MicrosoftAppId: 'app', MicrosoftAppPassword: '   ' }).message);
+    expectNoSecret(configError({ ...SECRETS, MicrosoftAppId: 'app', MicrosoftAppType: 'SingleTenant' }).message);
+  });
+
+  it('a blank secret named in an error is not shown either', () => {
+    const error = configError({ MicrosoftAppId: 'app', MicrosoftAppPassword: '   ' });
+    expectOneLineNaming(error, 'MicrosoftAppPassword');
+    expect(error.message).not.toContain('got');
+  });
+
+  // Webhook and API URLs often carry the secret themselves (Slack-style webhook paths, user:password@).
+  it.each([
+    ['PLATFORM_API_URL', 'not a url', '"not a url"'],
+    ['PLATFORM_API_URL', 'ftp://platform.example.com', '"ftp://platform.example.com"'],
+    ['HANDOFF_WEBHOOK_URL', 'example.com/hook', '"example.com/…"'],
+    ['HANDOFF_WEBHOOK_URL', 'file:///etc/passwd', '"file:///…"'],
+  ])('an invalid %s=%s is shown only as where it points: %s', (variable, value, shown) => {
+    const env: NodeJS.ProcessEnv = { [variable]: value };
+    if (variable === 'PLATFORM_API_URL') env.PLATFORM_API_TOKEN = 'token';
+    const error = configError(env);
+    expectOneLineNaming(error, variable);
+    expect(error.message).toContain(shown);
+  });
+
+  it('not as part of an invalid URL value', () => {
+    const webhook = configError({ HANDOFF_WEBHOOK_URL: 'hooks.slack.com/services/T0000/B0000/SECRETwebhookPath' });
+    expectOneLineNaming(webhook, 'HANDOFF_WEBHOOK_URL');
+    expect(webhook.message).not.toContain('SECRETwebhookPath');
+    const api = configError({ PLATFORM_API_URL: 'ftp://bot:SECRETpassword@platform.example.com', PLATFORM_API_TOKEN: 'token' });
+    expectOneLineNaming(api, 'PLATFORM_API_URL');
+    expect(api.message).not.toContain('SECRETpassword');
+  });
+});
+
+describe('cross-field rules', () => {
+  it('PLATFORM_API_URL needs PLATFORM_API_TOKEN', () => {
+    expectOneLineNaming(configError({ PLATFORM_API_URL: 'https://platform.example.com/api' }), 'PLATFORM_API_TOKEN');
+    expect(loadConfig({ PLATFORM_API_URL: 'https://platform.example.com/api', PLATFORM_API_TOKEN: 't' }).PLATFORM_API_URL).toBe(
+      'https://platform.example.com/api',
+    );
+    expect(loadConfig({ PLATFORM_API_TOKEN: 't' }).PLATFORM_API_TOKEN).toBe('t');
+  });
+
+  it('STORAGE=azure-blob needs AZURE_STORAGE_CONNECTION_STRING', () => {
+    expectOneLineNaming(configError({ STORAGE: 'azure-blob' }), 'AZURE_STORAGE_CONNECTION_STRING');
+    expectOneLineNaming(configError({ STORAGE: 'azure-blob', AZURE_STORAGE_CONNECTION_STRING: '  ' }), 'AZURE_STORAGE_CONNECTION_STRING');
+    expect(loadConfig({ STORAGE: 'azure-blob', AZURE_STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true' })).toMatchObject({
+      STORAGE: 'azure-blob',
+      AZURE_STORAGE_CONTAINER: 'bot-state',
+    });
+  });
+
+  it('MicrosoftAppId needs MicrosoftAppPassword unless MicrosoftAppType=UserAssignedMSI', () => {
+    expectOneLineNaming(configError({ MicrosoftAppId: 'app' }), 'MicrosoftAppPassword');
+    expectOneLineNaming(configError({ MicrosoftAppId: 'app', MicrosoftAppType: 'MultiTenant' }), 'MicrosoftAppPassword');
+    expect(loadConfig({ MicrosoftAppId: 'app', MicrosoftAppPassword: 'pw' }).MicrosoftAppType).toBeUndefined();
+    expect(loadConfig({ MicrosoftAppId: 'app', MicrosoftAppType: 'UserAssignedMSI' }).MicrosoftAppPassword).toBeUndefined();
+  });
+
+  it('MicrosoftAppType=SingleTenant needs MicrosoftAppTenantId', () => {
+    expectOneLineNaming(configError({ MicrosoftAppId: 'app', MicrosoftAppPassword: 'pw', MicrosoftAppType: 'SingleTenant' }), 'MicrosoftAppTenantId');
+    expect(
+      loadConfig({ MicrosoftAppId: 'app', MicrosoftAppPassword: 'pw', MicrosoftAppType: 'SingleTenant', MicrosoftAppTenantId: 'tenant' }),
+    ).toMatchObject({ MicrosoftAppType: 'SingleTenant', MicrosoftAppTenantId: 'tenant' });
+  });
+});
+
+describe('.env.example', () => {
+  const text = readFileSync(join(projectRoot(), '.env.example'), 'utf8');
+  /** Every `NAME=` line, commented out or not. */
+  const documented = [...text.matchAll(/^#?\s*([A-Za-z_][A-Za-z0-9_]*)=/gm)].map((match) => match[1]!);
+
+  it('the schema holds exactly the variables of the design', () => {
+    expect(schemaVariables()).toEqual([...DESIGN_VARIABLES].sort());
+  });
+
+  it('documents exactly the variables of the config schema, each once', () => {
+    expect([...documented].sort()).toEqual(schemaVariables());
+  });
+
+  it('as a .env, starts the bot with exactly the defaults', () => {
+    expect(loadConfig(parseEnv(text))).toStrictEqual(DESIGN_DEFAULTS);
+  });
+});
