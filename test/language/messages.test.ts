@@ -1,0 +1,73 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { LANGUAGES } from '../../src/language/languages.js';
+import { localizer, messageKeys, resolveLocale, translate } from '../../src/language/messages.js';
+import { projectRoot } from '../../src/projectRoot.js';
+
+function catalog(language: string): Record<string, string> {
+  return JSON.parse(readFileSync(join(projectRoot(), 'locales', `${language}.json`), 'utf8')) as Record<string, string>;
+}
+
+const placeholders = (text: string) => (text.match(/\{\w+\}/g) ?? []).sort();
+
+/** Values that are the same word in English and this language. */
+const SAME_AS_ENGLISH: Record<string, string[]> = {
+  de: ['fact.status', 'date.dayMonth'],
+  fr: ['date.dayMonth', 'customer.mismatch.quote'],
+  nl: ['fact.status', 'guided.job-status.planning', 'status.planning', 'date.dayMonth', 'customer.mismatch.quote'],
+};
+
+describe('every sentence in every language', () => {
+  const english = catalog('en');
+
+  it.each(LANGUAGES.filter((language) => language !== 'en'))('%s has exactly the keys of English, in the same order', (language) => {
+    expect(Object.keys(catalog(language))).toEqual(Object.keys(english));
+    expect(messageKeys(language)).toEqual(Object.keys(english));
+  });
+
+  it.each(LANGUAGES.filter((language) => language !== 'en'))('%s keeps every placeholder and translates every sentence', (language) => {
+    const translated = catalog(language);
+    for (const [key, text] of Object.entries(english)) {
+      const value = translated[key] ?? '';
+      expect(placeholders(value), `${language} ${key}`).toEqual(placeholders(text));
+      expect(value.trim(), `${language} ${key} is empty`).not.toBe('');
+      if (!(SAME_AS_ENGLISH[language] ?? []).includes(key)) expect(value, `${language} ${key} is still English`).not.toBe(text);
+    }
+  });
+
+  it('fills placeholders and leaves unknown ones visible', () => {
+    expect(translate('en', 'code.notFound', { code: 'ABCD 1234' })).toBe("I can't find the code ABCD 1234. Please compare it with your card once more.");
+    expect(translate('en', 'code.notFound')).toContain('{code}');
+  });
+});
+
+describe('locales and dates', () => {
+  it('answers in the channel locale when the bot speaks it, else the default', () => {
+    expect(resolveLocale('de-AT', 'en-US')).toBe('de-AT');
+    expect(resolveLocale('es-ES', 'en-US')).toBe('en-US');
+    expect(resolveLocale(undefined, 'fr-FR')).toBe('fr-FR');
+    expect(resolveLocale(5, 'nl-NL')).toBe('nl-NL');
+    expect(resolveLocale('es-ES', 'pt-BR')).toBe('en-US');
+    expect(resolveLocale('<script>', 'en-US')).toBe('en-US');
+  });
+
+  it.each([
+    ['en-US', 'October 12, 2026', 'Sunday, December 20, 2026', 'Sun, Dec 6'],
+    ['en-GB', '12 October 2026', 'Sunday 20 December 2026', 'Sun 6 Dec'],
+    ['de-DE', '12. Oktober 2026', 'Sonntag, 20. Dezember 2026', 'So 6.12.'],
+    ['fr-FR', '12 octobre 2026', 'dimanche 20 décembre 2026', 'dim. 6 déc.'],
+    ['nl-NL', '12 oktober 2026', 'zondag 20 december 2026', 'zo 6 dec.'],
+  ])('%s writes dates as people there do', (locale, long, full, short) => {
+    const l = localizer(locale);
+    expect(l.longDate('2026-10-12')).toBe(long);
+    expect(l.fullDate('2026-12-20')).toBe(full);
+    expect(l.shortDate('2026-12-06')).toBe(short);
+  });
+
+  it('names a day that does not exist', () => {
+    expect(localizer('de-DE').dayMonth(31, 11)).toBe('31. November');
+    expect(localizer('en-GB').dayMonth(31, 2)).toBe('31 February');
+    expect(localizer('fr-FR').dayMonth(31, 11)).toBe('31 novembre');
+  });
+});
