@@ -7,7 +7,7 @@ import { localizer, resolveLocale } from '../language/messages.js';
 import { guessLanguage } from '../language/recognizer.js';
 import { appendTranscript, type CaseState, newCase, snapshotOf } from './caseState.js';
 import type { PlatformPort } from '../platform/port.js';
-import { identify } from './identity.js';
+import { type Identity, identify } from './identity.js';
 import { attachTurn, createTurn, type Turn } from './turn.js';
 import { isUserInput, readTurnInput } from './turnInput.js';
 
@@ -52,11 +52,16 @@ export class CaseTurns {
     return false;
   }
 
-  /** The locale to answer in: the channel's, else the case's, else a guess from the text, else the default. */
-  private localeFor(context: TurnContext, current: CaseState | undefined, text: string): string {
+  /**
+   * The locale to answer in: the channel's, else the case's, else the photographer
+   * account's, else a guess from the text, else the default.
+   */
+  private localeFor(context: TurnContext, current: CaseState | undefined, identity: Identity, text: string): string {
     const fromChannel = context.activity.locale;
     if (languageOf(fromChannel) !== null) return resolveLocale(fromChannel, this.defaultLocale);
     if (current !== undefined) return current.locale;
+    const account = identity.role === 'photographer' ? identity.photographer?.locale : undefined;
+    if (languageOf(account) !== null) return resolveLocale(account, this.defaultLocale);
     const guessed = guessLanguage(text);
     return guessed !== null ? LANGUAGE_LOCALES[guessed] : resolveLocale(undefined, this.defaultLocale);
   }
@@ -66,12 +71,12 @@ export class CaseTurns {
     const input = readTurnInput(activity);
     const dialogState = await this.dialogState.get(context, { dialogStack: [] });
     const stored = await this.caseState.get(context);
-    const locale = this.localeFor(context, stored, input.text);
+    // Identity is worked out again on every turn: an account unlinked a minute ago has no data access now.
+    const identity = await identify(activity, this.platform);
+    const locale = this.localeFor(context, stored, identity, input.text);
     // A finished case stays for the record of its last replies; the next message opens a new one.
     const current = stored !== undefined && dialogState.dialogStack.length > 0 ? stored : newCase(locale, stored);
     current.locale = locale;
-    // Identity is worked out again on every turn: an account unlinked a minute ago has no data access now.
-    const identity = await identify(activity, this.platform);
     if (identity.role !== null) {
       current.role = identity.role;
       current.roleSource = 'channel';
