@@ -28,6 +28,8 @@ export interface AskOptions {
 interface AskState<O> {
   options: O;
   attempts: number;
+  /** The number this question was shown with (its cards send it back); set when first shown. */
+  questionId?: number;
 }
 
 /**
@@ -49,7 +51,7 @@ export class AskDialog<T, O extends AskOptions = AskOptions> extends Dialog<O> {
     dc.activeDialog!.state = state;
     const turn = turnOf(dc.context);
     if (opts.answer !== undefined && opts.answer !== '') return this.readAnswer(dc, turn, state, opts.answer);
-    this.ask(turn, opts, opts.lead);
+    this.show(turn, state, opts.lead === undefined || opts.lead === '' ? {} : { lead: opts.lead });
     return Dialog.EndOfTurn;
   }
 
@@ -57,12 +59,17 @@ export class AskDialog<T, O extends AskOptions = AskOptions> extends Dialog<O> {
     // Typing indicators, reactions and other non-messages neither answer nor count as a try.
     if (!isUserInput(dc.context.activity)) return Dialog.EndOfTurn;
     const turn = turnOf(dc.context);
-    return this.readAnswer(dc, turn, dc.activeDialog!.state as AskState<O>, turn.input.text);
+    const state = dc.activeDialog!.state as AskState<O>;
+    if (turn.input.questionId !== null && turn.input.questionId !== state.questionId) {
+      // A click on an older card (a double click, a card scrolled back to): never an answer to this question.
+      this.show(turn, state, { lead: turn.l.t('input.staleButton') });
+      return Dialog.EndOfTurn;
+    }
+    return this.readAnswer(dc, turn, state, turn.input.text);
   }
 
   override async repromptDialog(context: TurnContext, instance: DialogInstance): Promise<void> {
-    const state = instance.state as AskState<O>;
-    this.ask(turnOf(context), state.options);
+    this.show(turnOf(context), instance.state as AskState<O>);
   }
 
   private async readAnswer(dc: DialogContext, turn: Turn, state: AskState<O>, text: string): Promise<DialogTurnResult> {
@@ -80,16 +87,22 @@ export class AskDialog<T, O extends AskOptions = AskOptions> extends Dialog<O> {
       turn.case.awaiting = null;
       return dc.endDialog(this.spec.giveUp(turn, state.options));
     }
-    // The reason to ask again replaces the question's text; its buttons stay.
-    const question = this.spec.question(turn, state.options);
-    turn.case.awaiting = this.spec.slot;
-    turn.say({ ...question, text: answer.retry, ...(answer.choices ? { choices: answer.choices } : {}) });
+    this.show(turn, state, { text: answer.retry, ...(answer.choices ? { choices: answer.choices } : {}) });
     return Dialog.EndOfTurn;
   }
 
-  private ask(turn: Turn, options: O, lead?: string): void {
-    const question = this.spec.question(turn, options);
+  /**
+   * Shows the question: with a lead before it, or with its text replaced by a reason to
+   * ask again (its buttons stay). Shown again, it keeps its number.
+   */
+  private show(turn: Turn, state: AskState<O>, change: { lead?: string; text?: string; choices?: ReplyChoice[] } = {}): void {
+    const question = this.spec.question(turn, state.options);
+    if (state.questionId === undefined) {
+      turn.case.questionId += 1;
+      state.questionId = turn.case.questionId;
+    }
     turn.case.awaiting = this.spec.slot;
-    turn.say(lead ? { ...question, text: `${lead} ${question.text}` } : question);
+    const text = change.text ?? (change.lead ? `${change.lead} ${question.text}` : question.text);
+    turn.say({ ...question, text, ...(change.choices ? { choices: change.choices } : {}), questionId: state.questionId });
   }
 }

@@ -60,7 +60,7 @@ const stepResultDialog = choiceDialog<StepResult, StepResultOptions>(STEP_RESULT
     return yesNo === 'yes' ? 'done' : yesNo === 'no' ? 'failed' : null;
   },
   refuse: (id, { l }, { step }) => (id === 'auto' && step.action === null ? l.t('walk.manualOnly') : null),
-  retry: ({ l }) => l.t('walk.retry'),
+  retry: ({ l }, { step }) => l.t(step.action === null ? 'walk.retryManual' : 'walk.retry'),
 });
 
 /**
@@ -92,7 +92,7 @@ export function fixWalkthroughDialogs(deps: DialogDependencies): Dialog[] {
       c.replans += 1;
       turn.say({ text: l.t(reason === 'still-blocked' ? 'walk.stillBlocked' : 'walk.nextExplanation') });
       adoptInspection(turn, inspection);
-      turn.say(photographerPlan(l, inspection.diagnosis));
+      turn.say(photographerPlan(l, inspection.diagnosis, { job: inspection.job, code: c.accessCode }));
       return step.replaceDialog(FIX_WALKTHROUGH_DIALOG, { auto: false } satisfies WalkthroughOptions);
     }
     await recordCase(turn, deps, 'escalation', reason === 'step-failed' ? 'a fix step did not work' : 'still blocked after the fix plan');
@@ -137,6 +137,7 @@ export function fixWalkthroughDialogs(deps: DialogDependencies): Dialog[] {
       switch (step.result as StepResult) {
         case 'done':
           turn.case.done.push(open.step.id);
+          turn.case.stepsTried.push(`${open.step.id}: done by hand`);
           return step.replaceDialog(FIX_WALKTHROUGH_DIALOG, step.options);
         case 'failed':
           turn.case.stepsTried.push(`${open.step.id}: did not work`);

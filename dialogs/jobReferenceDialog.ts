@@ -36,7 +36,9 @@ export function jobReferenceDialog({ platform }: DialogDependencies): AskDialog<
     const chosenJob = turn.input.choiceId === null ? null : await platform.getJob(turn.input.choiceId);
     if (chosenJob !== null && mine(chosenJob) && !chosenJob.deleted) return { ok: true, value: { kind: 'job', jobId: chosenJob.id } };
 
-    const code = extractAccessCodeFromAnswer(text) ?? extractAccessCode(text);
+    // A token that looks like a code ("MXR2 9PLT"); the lenient reading also takes plain words ("Herbst 2026").
+    const codeShaped = extractAccessCode(text);
+    const code = extractAccessCodeFromAnswer(text) ?? codeShaped;
     if (code !== null) {
       const lookup = await platform.lookupCode(code);
       if (lookup.kind !== 'unknown') {
@@ -58,10 +60,10 @@ export function jobReferenceDialog({ platform }: DialogDependencies): AskDialog<
       const byId = await platform.getJob(text.trim());
       if (byId !== null && !mine(byId)) return { ok: false, retry: l.t('photographer.notYours') };
     }
-    if (code !== null) {
+    if (codeShaped !== null) {
       // A code that exists nowhere is a diagnosis of its own (check it with the customer).
-      turn.case.accessCode = code;
-      return { ok: true, value: { kind: 'code', code, jobId: null, galleryId: null } };
+      turn.case.accessCode = codeShaped;
+      return { ok: true, value: { kind: 'code', code: codeShaped, jobId: null, galleryId: null } };
     }
     return { ok: false, retry: l.t('photographer.notFound') };
   }

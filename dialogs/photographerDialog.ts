@@ -76,7 +76,8 @@ export function photographerDialogs(deps: DialogDependencies): Dialog[] {
         return step.replaceDialog(GUIDED_DIAGNOSIS_DIALOG);
       }
       const { diagnosis } = inspection;
-      if (reference.kind === 'job' && diagnosis.undetermined.length > 0 && diagnosis.unknownJobStatus === null) {
+      // A Selling job alone explains nothing: the fault is in one customer's gallery.
+      if (reference.kind === 'job' && diagnosis.scenario === 'no-known-cause' && diagnosis.unknownJobStatus === null) {
         return step.replaceDialog(PHOTOGRAPHER_DIALOG, { codeOnly: 'photographer.jobNeedsCode' } satisfies PhotographerOptions);
       }
       adoptInspection(turn, inspection);

@@ -32,6 +32,8 @@ export interface CaseState {
   step: number | null;
   steps: number | null;
   awaiting: Slot | null;
+  /** Counts the questions asked in this conversation; the open one has this number. */
+  questionId: number;
   /** The fix plan being walked through with a photographer. */
   plan: FixStep[];
   /** Steps of the plan that are done, by hand or applied by the bot. */
@@ -46,7 +48,7 @@ export interface CaseState {
   greeted: boolean;
 }
 
-export function newCase(locale: string, previous?: Pick<CaseState, 'role' | 'roleSource' | 'greeted'>): CaseState {
+export function newCase(locale: string, previous?: Pick<CaseState, 'role' | 'roleSource' | 'greeted' | 'questionId'>): CaseState {
   return {
     id: randomUUID(),
     role: previous?.role ?? null,
@@ -63,6 +65,7 @@ export function newCase(locale: string, previous?: Pick<CaseState, 'role' | 'rol
     step: null,
     steps: null,
     awaiting: null,
+    questionId: previous?.questionId ?? 0,
     plan: [],
     done: [],
     appliedChanges: [],

@@ -13,6 +13,8 @@ export interface TurnInput {
   text: string;
   /** The choice id of a clicked card button (`{ "choice": "missed-sale" }`), if any. */
   choiceId: string | null;
+  /** The question the clicked card asked (`{ "question": 7 }`), to recognise clicks on old cards. */
+  questionId: number | null;
   /** The message carried only attachments (a screenshot, a file) and no text. */
   attachmentsOnly: boolean;
 }
@@ -35,13 +37,14 @@ function plainText(raw: string): string {
  * A date picker submit (Teams' Input.Date) carries `{ choice: 'date-input', date: 'yyyy-MM-dd' }`:
  * the picked date is read as the text, so it goes through the same date parser as a typed date.
  */
-function readValue(value: unknown): { choiceId: string | null; text: string | null } {
-  if (typeof value === 'string') return { choiceId: null, text: value };
-  if (value === null || typeof value !== 'object') return { choiceId: null, text: null };
+function readValue(value: unknown): { choiceId: string | null; questionId: number | null; text: string | null } {
+  if (typeof value === 'string') return { choiceId: null, questionId: null, text: value };
+  if (value === null || typeof value !== 'object') return { choiceId: null, questionId: null, text: null };
   const record = value as Record<string, unknown>;
   const text = typeof record.text === 'string' && record.text.trim() !== '' ? record.text : null;
   return {
     choiceId: typeof record.choice === 'string' ? record.choice.slice(0, 100) : null,
+    questionId: typeof record.question === 'number' && Number.isInteger(record.question) ? record.question : null,
     text: text ?? (typeof record.date === 'string' ? record.date : null),
   };
 }
@@ -58,7 +61,9 @@ function submittedValue(activity: Partial<Activity>): unknown {
   if (activity.type === ActivityTypes.Invoke) return (activity.value as { action?: { data?: unknown } } | undefined)?.action?.data;
   if (activity.channelId === 'slack') {
     const action = readSlackAction(activity);
-    if (action !== null) return { choice: action.choiceId, ...(action.date === undefined ? {} : { date: action.date }) };
+    if (action !== null) {
+      return { choice: action.choiceId, ...(action.date === undefined ? {} : { date: action.date }), ...(action.questionId === undefined ? {} : { question: action.questionId }) };
+    }
   }
   return activity.value;
 }
@@ -68,5 +73,5 @@ export function readTurnInput(activity: Partial<Activity>): TurnInput {
   const rawText = typeof activity.text === 'string' && activity.text.trim() !== '' ? activity.text : (value.text ?? '');
   const text = plainText(rawText);
   const attachmentsOnly = text === '' && value.choiceId === null && Array.isArray(activity.attachments) && activity.attachments.length > 0;
-  return { text, choiceId: value.choiceId, attachmentsOnly };
+  return { text, choiceId: value.choiceId, questionId: value.questionId, attachmentsOnly };
 }

@@ -62,6 +62,12 @@ export interface Reply {
   facts?: ReplyFact[];
   choices?: ReplyChoice[];
   dateInput?: DateInput;
+  /**
+   * The number of the question this reply asks. Cards send it back with a click, so a
+   * click on an older card (a double click, a scrolled-up card) is not taken as an answer
+   * to the question open now.
+   */
+  questionId?: number;
 }
 
 export type Role = 'customer' | 'photographer';

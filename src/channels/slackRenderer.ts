@@ -12,6 +12,9 @@ import type { DiagnosisSnapshot, Reply } from './replyModel.js';
 
 /** The prefix of a Block Kit button's `action_id`; the rest (and the button's `value`) is the choice id. */
 export const SLACK_CHOICE_ACTION_PREFIX = 'choice:';
+/** The prefix of an actions block's `block_id`: `question:<number>:<block>`. */
+export const SLACK_QUESTION_BLOCK_PREFIX = 'question:';
+
 /** The `action_id` of the Block Kit date picker. */
 export const SLACK_DATE_ACTION_ID = 'date';
 
@@ -115,9 +118,13 @@ export function toBlockKit(reply: Reply): KnownBlock[] {
       fields: facts.map(({ label, value }) => ({ type: 'mrkdwn', text: truncate(`${boldLine(label)}\n${toMrkdwn(value)}`, FIELD_TEXT_MAX) })),
     });
   }
+  // Block ids carry the question's number (unique per block), so a click on an old message is recognised.
+  let actionBlocks = 0;
+  const blockId = (): { block_id?: string } =>
+    reply.questionId === undefined ? {} : { block_id: `${SLACK_QUESTION_BLOCK_PREFIX}${reply.questionId}:${(actionBlocks += 1)}` };
   if (reply.dateInput) {
     const picker: Datepicker = { type: 'datepicker', action_id: SLACK_DATE_ACTION_ID, initial_date: reply.dateInput.min };
-    const actions: ActionsBlock = { type: 'actions', elements: [picker] };
+    const actions: ActionsBlock = { type: 'actions', elements: [picker], ...blockId() };
     blocks.push(actions);
   }
   for (const choices of chunks(reply.choices ?? [], ELEMENTS_PER_ACTIONS)) {
@@ -127,7 +134,7 @@ export function toBlockKit(reply: Reply): KnownBlock[] {
       action_id: `${SLACK_CHOICE_ACTION_PREFIX}${choice.id}`,
       value: choice.id,
     }));
-    blocks.push({ type: 'actions', elements: buttons });
+    blocks.push({ type: 'actions', elements: buttons, ...blockId() });
   }
   return blocks;
 }

@@ -1,7 +1,7 @@
 import type { Activity } from 'botbuilder';
 import { ErrorCode, LogLevel, WebClient } from '@slack/web-api';
 import type { Reply } from './replyModel.js';
-import { SLACK_CHOICE_ACTION_PREFIX, SLACK_DATE_ACTION_ID, slackText, toBlockKit } from './slackRenderer.js';
+import { SLACK_CHOICE_ACTION_PREFIX, SLACK_DATE_ACTION_ID, slackText, toBlockKit, SLACK_QUESTION_BLOCK_PREFIX } from './slackRenderer.js';
 import { DATE_INPUT_CHOICE_ID } from './teamsRenderer.js';
 
 /**
@@ -34,6 +34,8 @@ export class SlackDeliveryError extends Error {
 export interface SlackAction {
   choiceId?: string;
   date?: string;
+  /** The number of the question whose message held the clicked element. */
+  questionId?: number;
 }
 
 /** Slack answered `ok: false`; `slackError` is Slack's error code (`invalid_auth`, `channel_not_found`, …). */
@@ -186,6 +188,7 @@ export function slackUserId(activity: Partial<Activity>): string | undefined {
 }
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+const QUESTION_BLOCK = new RegExp(`^${SLACK_QUESTION_BLOCK_PREFIX}(\\d{1,9}):`);
 
 /**
  * A click in a Block Kit message posted by `SlackBlockKitSender`, read from the `block_actions`
@@ -200,14 +203,16 @@ export function readSlackAction(activity: Partial<Activity>): SlackAction | null
   for (const action of actions) {
     if (!isRecord(action)) continue;
     const actionId = typeof action.action_id === 'string' ? action.action_id : '';
+    const question = typeof action.block_id === 'string' ? QUESTION_BLOCK.exec(action.block_id)?.[1] : undefined;
+    const questionId = question === undefined ? {} : { questionId: Number(question) };
     if (actionId === SLACK_DATE_ACTION_ID || action.type === 'datepicker') {
       const date = typeof action.selected_date === 'string' ? action.selected_date : undefined;
-      if (date !== undefined && ISO_DATE.test(date)) return { choiceId: DATE_INPUT_CHOICE_ID, date };
+      if (date !== undefined && ISO_DATE.test(date)) return { choiceId: DATE_INPUT_CHOICE_ID, date, ...questionId };
       continue;
     }
     if (actionId.startsWith(SLACK_CHOICE_ACTION_PREFIX)) {
       const choiceId = typeof action.value === 'string' && action.value !== '' ? action.value : actionId.slice(SLACK_CHOICE_ACTION_PREFIX.length);
-      if (choiceId !== '') return { choiceId: choiceId.slice(0, 100) };
+      if (choiceId !== '') return { choiceId: choiceId.slice(0, 100), ...questionId };
     }
   }
   return null;

@@ -47,7 +47,7 @@ export type CardElement = TextBlock | FactSet | DateInputElement;
 export interface SubmitAction {
   type: 'Action.Submit';
   title: string;
-  data: { choice: string };
+  data: { choice: string; question?: number };
   /** `none` on plain choices, so clicking one does not demand the (required) date first. */
   associatedInputs?: 'auto' | 'none';
 }
@@ -91,6 +91,10 @@ function textBlocks(text: string): TextBlock[] {
  * The Adaptive Card of one reply. The date picker starts empty on purpose: a required input,
  * so nobody submits the earliest date by accident.
  */
+function questionOf(reply: Reply): { question?: number } {
+  return reply.questionId === undefined ? {} : { question: reply.questionId };
+}
+
 export function toAdaptiveCard(reply: Reply): AdaptiveCard {
   const body: CardElement[] = [];
   if (reply.title !== undefined && reply.title.trim() !== '') {
@@ -127,7 +131,7 @@ export function toAdaptiveCard(reply: Reply): AdaptiveCard {
     actions.push({
       type: 'Action.Submit',
       title: choice.label,
-      data: { choice: choice.id },
+      data: { choice: choice.id, ...questionOf(reply) },
       ...(reply.dateInput ? { associatedInputs: 'none' as const } : {}),
     });
   }
@@ -135,7 +139,7 @@ export function toAdaptiveCard(reply: Reply): AdaptiveCard {
     actions.push({
       type: 'Action.Submit',
       title: reply.dateInput.submitLabel,
-      data: { choice: DATE_INPUT_CHOICE_ID },
+      data: { choice: DATE_INPUT_CHOICE_ID, ...questionOf(reply) },
       associatedInputs: 'auto',
     });
   }

@@ -197,10 +197,17 @@ describe('renderTeams', () => {
 
   it('reads the submit Teams sends back for the date picker as the picked date', () => {
     const input = readTurnInput({ type: 'message', value: { choice: 'date-input', date: '2026-12-20' } });
-    expect(input).toEqual({ text: '2026-12-20', choiceId: 'date-input', attachmentsOnly: false });
+    expect(input).toEqual({ text: '2026-12-20', choiceId: 'date-input', questionId: null, attachmentsOnly: false });
     expect(readTurnInput({ type: 'message', text: 'morgen', value: { choice: 'date-input', date: '2026-12-20' } }).text).toBe('morgen');
-    expect(readTurnInput({ type: 'message', value: { choice: 'yes' } })).toEqual({ text: '', choiceId: 'yes', attachmentsOnly: false });
+    expect(readTurnInput({ type: 'message', value: { choice: 'yes' } })).toEqual({ text: '', choiceId: 'yes', questionId: null, attachmentsOnly: false });
+    expect(readTurnInput({ type: 'message', value: { choice: 'yes', question: 7 } }).questionId).toBe(7);
     expect(readTurnInput({ type: 'message', value: { choice: 'date-input', date: 42 } }).text).toBe('');
+  });
+
+  it("sends the question's number back with every button, so old cards are recognised", () => {
+    const card = toAdaptiveCard({ ...archiveDateReply, questionId: 7 });
+    expect(card.actions?.every((action) => action.data.question === 7)).toBe(true);
+    expect(toAdaptiveCard(archiveDateReply).actions?.every((action) => !('question' in action.data))).toBe(true);
   });
 
   it('shows pictured choices as plain buttons, without images', () => {

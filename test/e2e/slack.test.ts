@@ -388,6 +388,8 @@ describe('Slack with the channel’s bot token: Block Kit through the Slack Web 
   });
 
   it('(b) reads a date picked in the Block Kit date picker as the archive date, and the confirmed change reopens the job', async () => {
+    // Slack sends no locale: Lena is answered in her account's language.
+    const l = localizer(DEMO_PHOTOGRAPHERS.lena.locale);
     const chat = conversation({ user: LENA });
     await chat.send(chat.message(MISSED_SALE));
     const howToFix = slack.posted.at(-1)!;

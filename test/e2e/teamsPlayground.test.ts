@@ -4,7 +4,7 @@ import { DIAGNOSIS_ENTITY_TYPE } from '../../src/channels/diagnosisEntity.js';
 import { localizer } from '../../src/language/messages.js';
 import { type Playground, type PlaygroundFrame, type PlaygroundLogFrame, startPlayground } from '../support/agentsPlayground.js';
 import { Chat, type TestBot, startTestBot } from '../support/botServer.js';
-import { DEMO_CASES, DEMO_CODES } from '../support/demoCodes.js';
+import { DEMO_CASES, DEMO_CODES, DEMO_PHOTOGRAPHERS } from '../support/demoCodes.js';
 import { CONTRACT_KEYS, DEMO_DATA, archiveDateOf } from './e2eSupport.js';
 
 /**
@@ -117,7 +117,8 @@ describe('Teams through the Microsoft 365 Agents Playground', () => {
     const greeting = await pg.waitForFrame(isBotCard, 'the greeting card', { timeoutMs: FRAME_TIMEOUT_MS });
     const greetingCard = cardOf(greeting.frame)!;
     expect(greetingCard.version).toBe('1.5');
-    expect(textOf(greetingCard)).toContain(l.t('greeting'));
+    // The installation's conversationUpdate carries no locale: the greeting is in Lena's account language.
+    expect(textOf(greetingCard)).toContain(localizer(DEMO_PHOTOGRAPHERS.lena.locale).t('greeting'));
     expect(choicesOf(greetingCard)).toEqual(['almost-ready', 'incorrect-code', 'missed-sale', 'other']);
 
     // Symptom and code in one message → the diagnosis with the whole plan, then "how would you like to fix it?".
