@@ -1,11 +1,10 @@
-import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../src/config.js';
-import { silentLogger } from '../src/logger.js';
-import { type RunningBot, startBot } from '../src/main.js';
+import type { RunningBot } from '../src/main.js';
 import { projectRoot } from '../src/projectRoot.js';
+import { startTestBot } from '../test/support/botServer.js';
 import { type Check, type LoadResult, type LoadWorker, startLoadWorker } from './load.js';
 import { type BenchServer, startBareRestify, startEchoBot } from './servers.js';
 
@@ -362,8 +361,7 @@ function table(results: readonly Summary[]): string {
 // The run.
 
 async function run(settings: Settings): Promise<number> {
-  const folder = await mkdtemp(join(tmpdir(), 'gallery-bench-'));
-  const cleanups: (() => Promise<void>)[] = [() => rm(folder, { recursive: true, force: true })];
+  const cleanups: (() => Promise<void>)[] = [];
   const cleanUp = async (): Promise<void> => {
     for (const cleanup of cleanups.splice(0).reverse()) {
       try {
@@ -380,18 +378,9 @@ async function run(settings: Settings): Promise<number> {
   process.once('SIGINT', interrupted);
 
   try {
-    const dataFile = join(folder, 'platform.json');
-    await copyFile(join(projectRoot(), 'demo', 'platform.json'), dataFile);
-    const env = {
-      PORT: '0',
-      HOST: '127.0.0.1',
-      STORAGE: 'memory',
-      STORAGE_PATH: join(folder, 'bot.sqlite'),
-      PLATFORM_DATA: dataFile,
-      LOG_LEVEL: 'silent',
-    };
-    const bot = await startBot(loadConfig(env), env, silentLogger);
-    cleanups.push(() => bot.close());
+    // The bot as the tests run it: in-memory state, its own copy of the demo data, no logs.
+    const bot = await startTestBot();
+    cleanups.push(() => bot.stop());
     const bare = await startBareRestify();
     cleanups.push(() => bare.close());
     const echo = await startEchoBot();

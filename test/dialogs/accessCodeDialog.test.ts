@@ -1,24 +1,19 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { formatAccessCode } from '../../src/domain/accessCode.js';
 import { localizer } from '../../src/language/messages.js';
 import { DEMO_CODES } from '../support/demoCodes.js';
 import {
   buttonsOf,
-  createHarness,
   type DialogHarness,
   type HarnessOptions,
   lastDiagnosis,
   msg,
   textsOf,
   unreachablePlatform,
+  useHarnesses,
 } from '../support/dialogHarness.js';
 
-let harnesses: DialogHarness[] = [];
-async function harness(options: HarnessOptions = {}): Promise<DialogHarness> {
-  const h = await createHarness(options);
-  harnesses.push(h);
-  return h;
-}
+const { harness } = useHarnesses();
 /** Web chat, symptom given, waiting for the code. */
 async function atCode(locale: string, options: HarnessOptions = {}): Promise<DialogHarness> {
   const h = await harness(options);
@@ -26,10 +21,6 @@ async function atCode(locale: string, options: HarnessOptions = {}): Promise<Dia
   expect(lastDiagnosis(replies).awaiting).toBe('access-code');
   return h;
 }
-afterEach(async () => {
-  await Promise.all(harnesses.map((h) => h.close()));
-  harnesses = [];
-});
 
 describe('access code given in the first message', () => {
   it.each([

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { formatAccessCode, normalizeAccessCode } from '../../src/domain/accessCode.js';
 import { SCENARIO_INFO } from '../../src/domain/scenarios.js';
 import type { Symptom } from '../../src/domain/symptoms.js';
@@ -9,24 +9,16 @@ import {
   allDemoJobNames,
   allText,
   buttonsOf,
-  createHarness,
   type DialogHarness,
   lastDiagnosis,
   LOCALES,
   msg,
   textsOf,
+  useHarnesses,
 } from '../support/dialogHarness.js';
 
-let harnesses: DialogHarness[] = [];
-async function harness(): Promise<DialogHarness> {
-  const h = await createHarness({ channelId: 'webchat' });
-  harnesses.push(h);
-  return h;
-}
-afterEach(async () => {
-  await Promise.all(harnesses.map((h) => h.close()));
-  harnesses = [];
-});
+const harnesses = useHarnesses();
+const harness = (): Promise<DialogHarness> => harnesses.harness({ channelId: 'webchat' });
 
 type Offer = 'photographer' | 'support' | null;
 

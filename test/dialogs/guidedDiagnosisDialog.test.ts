@@ -1,16 +1,12 @@
 import type { Activity } from 'botbuilder';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { FixStepId } from '../../src/domain/fixPlans.js';
 import type { ScenarioId } from '../../src/domain/scenarios.js';
 import type { Symptom } from '../../src/domain/symptoms.js';
 import type { MessageKey } from '../../src/language/messages.js';
-import { buttonsOf, createHarness, type DialogHarness, lastDiagnosis, msg, textsOf } from '../support/dialogHarness.js';
+import { buttonsOf, type DialogHarness, lastDiagnosis, msg, textsOf, useHarnesses } from '../support/dialogHarness.js';
 
-let harnesses: DialogHarness[] = [];
-afterEach(async () => {
-  await Promise.all(harnesses.map((h) => h.close()));
-  harnesses = [];
-});
+const { harness } = useHarnesses();
 
 type Status = 'planning' | 'selling' | 'archived' | 'unknown';
 type YesNo = 'yes' | 'no' | 'unknown';
@@ -25,8 +21,7 @@ function yesNoLabel(locale: string, answer: YesNo): string {
 
 /** A photographer on the emulator (role typed), waiting for the symptom. */
 async function photographer(locale: string, channelId = 'emulator'): Promise<DialogHarness> {
-  const h = await createHarness({ channelId });
-  harnesses.push(h);
+  const h = await harness({ channelId });
   const asked = await h.send('hi', { locale });
   expect(lastDiagnosis(asked).awaiting).toBe('role');
   const replies = await h.send(msg(locale, 'role.photographer'), { locale });
@@ -223,8 +218,7 @@ describe('guided diagnosis: feedback', () => {
 
 describe('guided diagnosis on Microsoft Teams (a Teams user not linked to a photographer account)', () => {
   it('no role question; the plan as a card, then how to link the account, then feedback', async () => {
-    const h = await createHarness({ channelId: 'msteams' });
-    harnesses.push(h);
+    const h = await harness({ channelId: 'msteams' });
     const first = await h.send('Hallo', { locale: 'de-DE' });
     expect(lastDiagnosis(first)).toMatchObject({ role: 'photographer', awaiting: 'symptom' });
     expect(textsOf(first)).toEqual([`${msg('de-DE', 'greeting')} ${msg('de-DE', 'symptom.questionPhotographer')}`]);

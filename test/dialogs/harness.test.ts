@@ -1,33 +1,17 @@
 import type { Activity } from 'botbuilder';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DIAGNOSIS_ENTITY_TYPE } from '../../src/channels/diagnosisEntity.js';
+import { customerSnapshot } from '../channels/fixtures.js';
 import { DEMO_CODES } from '../support/demoCodes.js';
-import {
-  createHarness,
-  type DialogHarness,
-  expectDiagnosisEntity,
-  expectTurnConsistent,
-  lastDiagnosis,
-  msg,
-} from '../support/dialogHarness.js';
+import { expectDiagnosisEntity, expectTurnConsistent, lastDiagnosis, msg, useHarnesses } from '../support/dialogHarness.js';
 
 /**
  * The checks every dialog test relies on must be able to fail, and CaseTurns must carry a
  * case across turns when it runs as DialogTestClient middleware.
  */
 
-const entity = (overrides: Record<string, unknown> = {}) => ({
-  type: DIAGNOSIS_ENTITY_TYPE,
-  role: 'customer',
-  locale: 'en-US',
-  symptom: null,
-  scenario: null,
-  secondary: [],
-  step: null,
-  steps: null,
-  awaiting: 'symptom',
-  ...overrides,
-});
+/** A customer's entity waiting for the symptom, with `overrides`. */
+const entity = (overrides: Record<string, unknown> = {}) => ({ type: DIAGNOSIS_ENTITY_TYPE, ...customerSnapshot, ...overrides });
 
 const reply = (text: string, overrides: Record<string, unknown> = {}, extra: Partial<Activity> = {}): Partial<Activity> => ({
   type: 'message',
@@ -64,14 +48,10 @@ describe('the harness checks (they must be able to fail)', () => {
 });
 
 describe('CaseTurns as DialogTestClient middleware', () => {
-  let h: DialogHarness | undefined;
-  afterEach(async () => {
-    await h?.close();
-    h = undefined;
-  });
+  const { harness } = useHarnesses();
 
   it('with the dialog-state shim, the case carries across turns (symptom, then code)', async () => {
-    h = await createHarness();
+    const h = await harness();
     await h.send('hi');
     await h.send('it says missed the sale');
     const replies = await h.send(DEMO_CODES['job-archived']);
@@ -79,7 +59,7 @@ describe('CaseTurns as DialogTestClient middleware', () => {
   });
 
   it('CaseTurns.middleware() keeps the case of an open dialog across turns', async () => {
-    h = await createHarness();
+    const h = await harness();
     await h.send('hi', { checkConsistency: false });
     await h.send('it says missed the sale', { checkConsistency: false });
     const diagnosis = await h.send(DEMO_CODES['job-archived'], { checkConsistency: false });

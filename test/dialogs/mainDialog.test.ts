@@ -1,32 +1,14 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEMO_CODES } from '../support/demoCodes.js';
-import {
-  buttonsOf,
-  createHarness,
-  type DialogHarness,
-  diagnosisOf,
-  lastDiagnosis,
-  msg,
-  symptomLabels,
-  textsOf,
-} from '../support/dialogHarness.js';
+import { buttonsOf, diagnosisOf, lastDiagnosis, msg, symptomLabels, textsOf, useHarnesses } from '../support/dialogHarness.js';
 import { reach, type ReachableSlot } from './slots.js';
 
-let harnesses: DialogHarness[] = [];
-async function harness(...args: Parameters<typeof createHarness>): Promise<DialogHarness> {
-  const h = await createHarness(...args);
-  harnesses.push(h);
-  return h;
-}
+const { harness, track } = useHarnesses();
 async function reached(slot: ReachableSlot, locale: string) {
   const result = await reach(slot, locale);
-  harnesses.push(result.h);
+  track(result.h);
   return result;
 }
-afterEach(async () => {
-  await Promise.all(harnesses.map((h) => h.close()));
-  harnesses = [];
-});
 
 describe('main dialog: the first question', () => {
   it('webchat: greets and asks the symptom first, as a customer', async () => {

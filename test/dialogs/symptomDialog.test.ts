@@ -1,28 +1,15 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SYMPTOMS, type Symptom } from '../../src/domain/symptoms.js';
-import {
-  buttonsOf,
-  createHarness,
-  type DialogHarness,
-  lastDiagnosis,
-  LOCALES,
-  msg,
-  symptomLabels,
-} from '../support/dialogHarness.js';
+import { buttonsOf, type DialogHarness, lastDiagnosis, LOCALES, msg, symptomLabels, useHarnesses } from '../support/dialogHarness.js';
 
-let harnesses: DialogHarness[] = [];
+const { harness } = useHarnesses();
 /** A web chat conversation waiting for the symptom. */
 async function atSymptom(locale: string): Promise<DialogHarness> {
-  const h = await createHarness({ channelId: 'webchat' });
-  harnesses.push(h);
+  const h = await harness({ channelId: 'webchat' });
   const replies = await h.send('hi', { locale });
   expect(lastDiagnosis(replies).awaiting).toBe('symptom');
   return h;
 }
-afterEach(async () => {
-  await Promise.all(harnesses.map((h) => h.close()));
-  harnesses = [];
-});
 
 /** The reply to a readable symptom: its acknowledgement, then the access-code question. */
 function expectSymptomTaken(replies: Awaited<ReturnType<DialogHarness['send']>>, locale: string, symptom: Symptom): void {

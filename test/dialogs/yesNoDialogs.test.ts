@@ -1,17 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEMO_CODES } from '../support/demoCodes.js';
-import { buttonsOf, createHarness, type DialogHarness, lastDiagnosis, LOCALES, msg, textsOf } from '../support/dialogHarness.js';
+import { buttonsOf, type DialogHarness, lastDiagnosis, LOCALES, msg, textsOf, useHarnesses } from '../support/dialogHarness.js';
 
-let harnesses: DialogHarness[] = [];
-afterEach(async () => {
-  await Promise.all(harnesses.map((h) => h.close()));
-  harnesses = [];
-});
+const { harness } = useHarnesses();
 
 /** A web chat customer with an archived job: the bot offers to notify the photographer. */
 async function atConfirm(locale: string): Promise<DialogHarness> {
-  const h = await createHarness({ channelId: 'webchat' });
-  harnesses.push(h);
+  const h = await harness({ channelId: 'webchat' });
   await h.send(msg(locale, 'symptom.choice.missed-sale'), { locale });
   const replies = await h.send(DEMO_CODES['job-archived'], { locale });
   expect(lastDiagnosis(replies)).toMatchObject({ scenario: 'job-archived', awaiting: 'confirm' });

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import type { Activity } from 'botbuilder';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DIAGNOSIS_ENTITY_TYPE, type DiagnosisEntity } from '../../src/channels/diagnosisEntity.js';
 import { localizer } from '../../src/language/messages.js';
 import { ConnectorStandIn } from '../support/connectorStandIn.js';
 import { type PostedMessage, SlackStandIn } from '../support/slackApiStandIn.js';
-import { type TestBot, postActivity, startTestBot } from '../support/botServer.js';
+import { type TestBot, diagnosisOf as entityOf, postActivity, startTestBot } from '../support/botServer.js';
+import { addDays, sundayThreeWeeksAhead, todayIn } from '../support/calendar.js';
 import { DEMO_CASES, DEMO_CODES, DEMO_PHOTOGRAPHERS } from '../support/demoCodes.js';
 import { DEMO_DATA, KNOWN_CODES, checkReply, normalizeCode } from './e2eSupport.js';
 
@@ -233,12 +233,6 @@ function expectBlockKitMessage(message: PostedMessage, channel: string, threadTs
   }
 }
 
-function entityOf(activity: Partial<Activity> | undefined): DiagnosisEntity {
-  const entity = activity?.entities?.find((candidate) => candidate.type === DIAGNOSIS_ENTITY_TYPE);
-  if (entity === undefined) throw new Error(`no diagnosis entity on ${JSON.stringify(activity)}`);
-  return entity as DiagnosisEntity;
-}
-
 /** The imBack buttons of a Bot Framework reply's hero card. */
 function heroButtonsOf(activity: Partial<Activity> | undefined): { type: string; title: string; value: unknown }[] {
   const hero = activity?.attachments?.find((attachment) => attachment.contentType === 'application/vnd.microsoft.card.hero');
@@ -251,24 +245,6 @@ function expectSlackActivity(activity: Partial<Activity>): void {
   expect(activity.text ?? '', 'Slack mrkdwn bold is *single*').not.toContain('**');
   for (const button of heroButtonsOf(activity)) expect(button).toMatchObject({ type: 'imBack', value: button.title });
   expect(activity.attachments?.some((attachment) => attachment.contentType.includes('adaptive')) ?? false, 'no Adaptive Cards on Slack').toBe(false);
-}
-
-/** Today's calendar day in a time zone (yyyy-MM-dd). */
-function todayIn(timeZone: string, now = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
-}
-
-function addDays(isoDate: string, days: number): string {
-  const date = new Date(`${isoDate}T00:00:00Z`);
-  date.setUTCDate(date.getUTCDate() + days);
-  return date.toISOString().slice(0, 10);
-}
-
-/** The first Sunday at least three weeks ahead: no countdown warning, no far-future warning. */
-function sundayThreeWeeksAhead(today: string): string {
-  let date = addDays(today, 21);
-  while (new Date(`${date}T00:00:00Z`).getUTCDay() !== 0) date = addDays(date, 1);
-  return date;
 }
 
 const slack = new SlackStandIn(BOT_TOKEN);

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import type { Activity } from 'botbuilder';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
-import { DIAGNOSIS_ENTITY_TYPE, type DiagnosisEntity } from '../../src/channels/diagnosisEntity.js';
 import { localizer } from '../../src/language/messages.js';
 import { ConnectorStandIn } from '../support/connectorStandIn.js';
-import { type TestBot, postActivity, startTestBot } from '../support/botServer.js';
+import { type TestBot, diagnosisOf as entityOf, postActivity, startTestBot } from '../support/botServer.js';
+import { addDays, sundayThreeWeeksAhead, todayIn } from '../support/calendar.js';
 import { DEMO_CASES, DEMO_CODES, DEMO_PHOTOGRAPHERS, PLAYGROUND_AAD_OBJECT_ID } from '../support/demoCodes.js';
 import { DEMO_DATA, archiveDateOf, checkReply } from './e2eSupport.js';
 
@@ -53,29 +53,6 @@ function cardText(activity: Partial<Activity> | undefined): string {
 
 function choicesOf(activity: Partial<Activity> | undefined): string[] {
   return (cardOf(activity)?.actions ?? []).map((action) => action.data?.choice ?? '');
-}
-
-function entityOf(activity: Partial<Activity> | undefined): DiagnosisEntity {
-  const entity = activity?.entities?.find((candidate) => candidate.type === DIAGNOSIS_ENTITY_TYPE);
-  if (entity === undefined) throw new Error(`no diagnosis entity on ${JSON.stringify(activity)}`);
-  return entity as DiagnosisEntity;
-}
-
-function todayIn(timeZone: string, now = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
-}
-
-function addDays(isoDate: string, days: number): string {
-  const date = new Date(`${isoDate}T00:00:00Z`);
-  date.setUTCDate(date.getUTCDate() + days);
-  return date.toISOString().slice(0, 10);
-}
-
-/** The first Sunday at least three weeks ahead: no countdown warning, no far-future warning. */
-function sundayThreeWeeksAhead(today: string): string {
-  let date = addDays(today, 21);
-  while (new Date(`${date}T00:00:00Z`).getUTCDay() !== 0) date = addDays(date, 1);
-  return date;
 }
 
 const connector = new ConnectorStandIn();

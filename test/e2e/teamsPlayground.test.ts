@@ -4,6 +4,7 @@ import { DIAGNOSIS_ENTITY_TYPE } from '../../src/channels/diagnosisEntity.js';
 import { localizer } from '../../src/language/messages.js';
 import { type Playground, type PlaygroundFrame, type PlaygroundLogFrame, startPlayground } from '../support/agentsPlayground.js';
 import { Chat, type TestBot, startTestBot } from '../support/botServer.js';
+import { sundayThreeWeeksAhead, todayIn, weekday } from '../support/calendar.js';
 import { DEMO_CASES, DEMO_CODES, DEMO_PHOTOGRAPHERS } from '../support/demoCodes.js';
 import { CONTRACT_KEYS, DEMO_DATA, archiveDateOf } from './e2eSupport.js';
 
@@ -65,24 +66,7 @@ function submitData(card: Card, choice: string): Record<string, unknown> {
 const isBotCard = (frame: PlaygroundFrame) => frame.action === 'createMessage' && cardOf(frame) !== undefined;
 
 /** Today's calendar day where Lena works (yyyy-MM-dd). */
-function todayInBerlin(now = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
-}
-
-function addDays(isoDate: string, days: number): string {
-  const date = new Date(`${isoDate}T00:00:00Z`);
-  date.setUTCDate(date.getUTCDate() + days);
-  return date.toISOString().slice(0, 10);
-}
-
-const weekday = (isoDate: string) => new Date(`${isoDate}T00:00:00Z`).getUTCDay();
-
-/** The first Sunday at least three weeks after today (Europe/Berlin). */
-function sundayThreeWeeksAhead(today: string): string {
-  let date = addDays(today, 21);
-  while (weekday(date) !== 0) date = addDays(date, 1);
-  return date;
-}
+const todayInBerlin = (now = new Date()): string => todayIn('Europe/Berlin', now);
 
 interface StoredJob {
   id: string;

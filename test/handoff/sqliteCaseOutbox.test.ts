@@ -1,29 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { NewCase } from '../../src/handoff/caseRecord.js';
 import { SqliteCaseOutbox } from '../../src/handoff/sqliteCaseOutbox.js';
-import { openDatabase, type SqliteDatabase } from '../../src/storage/database.js';
 import { DEMO_CASES, DEMO_CODES } from '../support/demoCodes.js';
+import { useSqliteFiles } from '../support/sqliteFiles.js';
 
-let folder: string;
-const opened: SqliteDatabase[] = [];
-
-function open(path = ':memory:'): SqliteDatabase {
-  const db = openDatabase(path);
-  opened.push(db);
-  return db;
-}
-
-beforeEach(() => {
-  folder = mkdtempSync(join(tmpdir(), 'case-outbox-'));
-});
-
-afterEach(() => {
-  for (const db of opened.splice(0)) if (db.open) db.close();
-  rmSync(folder, { recursive: true, force: true });
-});
+const { open, path: inFolder } = useSqliteFiles('case-outbox-');
 
 function newCase(overrides: Partial<NewCase> = {}): NewCase {
   const archived = DEMO_CASES['job-archived'];
@@ -114,7 +95,7 @@ describe('SqliteCaseOutbox', () => {
   });
 
   it('keeps pending cases across a restart', async () => {
-    const path = join(folder, 'data', 'bot.sqlite');
+    const path = inFolder('data', 'bot.sqlite');
     const db = open(path);
     const outbox = new SqliteCaseOutbox(db, { now: ticking() });
     const delivered = await outbox.record(newCase());
@@ -128,7 +109,7 @@ describe('SqliteCaseOutbox', () => {
 
   it('shares the database with the bot state', async () => {
     const { SqliteStorage } = await import('../../src/storage/sqliteStorage.js');
-    const db = open(join(folder, 'bot.sqlite'));
+    const db = open(inFolder('bot.sqlite'));
     const storage = new SqliteStorage(db);
     const outbox = new SqliteCaseOutbox(db);
     await storage.write({ k: { v: 1 } });

@@ -1,29 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { ConversationState, MemoryStorage, TestAdapter, type Storage, type StoreItems } from 'botbuilder';
 import fc from 'fast-check';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openDatabase, type SqliteDatabase } from '../../src/storage/database.js';
+import { describe, expect, it } from 'vitest';
 import { SqliteStorage } from '../../src/storage/sqliteStorage.js';
+import { useSqliteFiles } from '../support/sqliteFiles.js';
 
-let folder: string;
-const opened: SqliteDatabase[] = [];
-
-function open(path = ':memory:'): SqliteDatabase {
-  const db = openDatabase(path);
-  opened.push(db);
-  return db;
-}
-
-beforeEach(() => {
-  folder = mkdtempSync(join(tmpdir(), 'sqlite-storage-'));
-});
-
-afterEach(() => {
-  for (const db of opened.splice(0)) if (db.open) db.close();
-  rmSync(folder, { recursive: true, force: true });
-});
+const { open, path: inFolder } = useSqliteFiles('sqlite-storage-');
 
 type Outcome = { ok: true; value?: unknown } | { ok: false; error: string };
 
@@ -199,7 +180,7 @@ describe('SqliteStorage behaves like MemoryStorage', () => {
 
 describe('SqliteStorage on a file', () => {
   it('keeps data across closing and reopening the file, eTags included', async () => {
-    const path = join(folder, 'nested', 'state', 'bot.sqlite'); // the folder is created
+    const path = inFolder('nested', 'state', 'bot.sqlite'); // the folder is created
     const db = open(path);
     await new SqliteStorage(db).write({ 'conv/1': { dialogStack: ['main'], turns: 3 } });
     const { 'conv/1': before } = await new SqliteStorage(db).read(['conv/1']);
@@ -213,13 +194,13 @@ describe('SqliteStorage on a file', () => {
   });
 
   it('uses WAL and a busy timeout', () => {
-    const db = open(join(folder, 'bot.sqlite'));
+    const db = open(inFolder('bot.sqlite'));
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('busy_timeout', { simple: true })).toBe(5000);
   });
 
   it('rejects a stale eTag, also between two connections to the same file', async () => {
-    const path = join(folder, 'bot.sqlite');
+    const path = inFolder('bot.sqlite');
     const one = new SqliteStorage(open(path));
     const two = new SqliteStorage(open(path));
     await one.write({ k: { v: 1 } });
@@ -242,7 +223,7 @@ describe('SqliteStorage on a file', () => {
   });
 
   it('works as the storage of botbuilder state', async () => {
-    const storage = new SqliteStorage(open(join(folder, 'bot.sqlite')));
+    const storage = new SqliteStorage(open(inFolder('bot.sqlite')));
     const state = new ConversationState(storage);
     const turns = state.createProperty<number>('turns');
     const adapter = new TestAdapter(async (context) => {

@@ -10,7 +10,8 @@ import { DIAGNOSIS_ENTITY_TYPE, type DiagnosisEntity } from '../../src/channels/
 
 /**
  * A real bot server on 127.0.0.1 with a free port, in-memory bot state and its own copy
- * of the demo data, driven over HTTP with `deliveryMode: "expectReplies"`.
+ * of the demo data, driven over HTTP with `deliveryMode: "expectReplies"`. bench/turns.ts
+ * starts its bot with `startTestBot` too, outside vitest: keep this file free of vitest.
  */
 export interface TestBot extends RunningBot {
   dataFile: string;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Activity, ActivityTypes, ConversationState, MemoryStorage, type Middleware } from 'botbuilder';
 import { DialogTestClient } from 'botbuilder-testing';
-import { expect } from 'vitest';
+import { afterEach, expect } from 'vitest';
 import { MainDialog } from '../../dialogs/mainDialog.js';
 import { CaseTurns } from '../../src/bot/caseTurns.js';
 import { DIAGNOSIS_ENTITY_TYPE, type DiagnosisEntity } from '../../src/channels/diagnosisEntity.js';
@@ -173,6 +173,27 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Dialo
       if (folder !== null) await rm(folder, { recursive: true, force: true });
     },
   };
+}
+
+export interface Harnesses {
+  /** A new harness (`createHarness`), closed after the test. */
+  harness(options?: HarnessOptions): Promise<DialogHarness>;
+  /** Closes a harness made elsewhere after the test; returns it. */
+  track(h: DialogHarness): DialogHarness;
+}
+
+/** Harnesses that are all closed after each test. Call at the top level of a test file. */
+export function useHarnesses(): Harnesses {
+  let harnesses: DialogHarness[] = [];
+  afterEach(async () => {
+    await Promise.all(harnesses.map((h) => h.close()));
+    harnesses = [];
+  });
+  const track = (h: DialogHarness): DialogHarness => {
+    harnesses.push(h);
+    return h;
+  };
+  return { harness: async (options) => track(await createHarness(options)), track };
 }
 
 /** The diagnosis entity of a reply (contract 1); fails the test when it is missing. */

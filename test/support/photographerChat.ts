@@ -80,15 +80,8 @@ export function checkContract(reply: Partial<Activity>, role?: Role | null): Dia
   return entity;
 }
 
-export function entityOf(reply: Partial<Activity> | undefined): DiagnosisEntity {
-  const entity = reply?.entities?.find((candidate) => candidate.type === DIAGNOSIS_ENTITY_TYPE);
-  if (entity === undefined) throw new Error(`no diagnosis entity on ${JSON.stringify(reply)}`);
-  return entity as DiagnosisEntity;
-}
-
-export function lastEntity(replies: readonly Partial<Activity>[]): DiagnosisEntity {
-  return entityOf(replies.at(-1));
-}
+/** The diagnosis entity of a reply, and of the last reply of a turn (what the bot waits for). */
+export { diagnosisOf as entityOf, lastDiagnosis as lastEntity } from './botServer.js';
 
 // ---------------------------------------------------------------------------------------
 // Identities.
