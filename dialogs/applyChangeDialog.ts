@@ -6,6 +6,7 @@ import type { PlatformAction } from '../src/domain/fixPlans.js';
 import type { ReplyFact } from '../src/channels/replyModel.js';
 import type { Localizer, MessageKey } from '../src/language/messages.js';
 import { type JobChange, PlatformRefusedError, PlatformUnavailableError } from '../src/platform/port.js';
+import { linkedPhotographer } from '../src/bot/identity.js';
 import { type Turn, turnOf } from '../src/bot/turn.js';
 import type { DialogDependencies } from './dependencies.js';
 import { CONFIRM_DIALOG, type YesNoOptions, type YesNo } from './yesNoDialogs.js';
@@ -28,8 +29,9 @@ function statusName(l: Localizer, status: string): string {
 }
 
 function changeFor(turn: Turn, options: ApplyChangeOptions): JobChange | null {
-  const { jobId, galleryId, photographerId } = turn.case;
-  if (jobId === null || photographerId === null) return null;
+  const { jobId, galleryId } = turn.case;
+  const photographerId = linkedPhotographer(turn.identity)?.id;
+  if (jobId === null || photographerId === undefined) return null;
   switch (options.action) {
     case 'reopen-job':
       return options.archiveDate === undefined ? null : { kind: 'reopen-job', jobId, photographerId, archiveDate: options.archiveDate };

@@ -8,6 +8,8 @@ export interface ChoiceOption<T extends string> {
   label: string;
   /** Other words that mean this button (not shown). */
   also?: string[];
+  /** Understood but not offered here, so `refuse` can say why (e.g. "do it for me" on a manual step). */
+  hidden?: boolean;
 }
 
 export interface ChoiceSpec<T extends string, O extends AskOptions> {
@@ -37,7 +39,10 @@ export function choiceDialog<T extends string, O extends AskOptions = AskOptions
       const question = spec.question(turn, options);
       return {
         ...(typeof question === 'string' ? { text: question } : question),
-        choices: spec.choices(turn, options).map(({ id, label }) => ({ id, label })),
+        choices: spec
+        .choices(turn, options)
+        .filter((choice) => !choice.hidden)
+        .map(({ id, label }) => ({ id, label })),
       };
     },
     read: (text, turn, options) => {

@@ -53,7 +53,7 @@ const stepResultDialog = choiceDialog<StepResult, StepResultOptions>(STEP_RESULT
   choices: ({ l }, { step }) => [
     { id: 'done', label: l.t('walk.done') },
     { id: 'failed', label: l.t('walk.failed') },
-    ...(step.action !== null ? [{ id: 'auto' as const, label: l.t('walk.auto'), also: [l.t('photographer.auto')] }] : []),
+    { id: 'auto', label: l.t('walk.auto'), also: [l.t('photographer.auto')], hidden: step.action === null },
   ],
   understand: (text) => {
     const yesNo = recognizeYesNo(text);
@@ -61,6 +61,8 @@ const stepResultDialog = choiceDialog<StepResult, StepResultOptions>(STEP_RESULT
   },
   refuse: (id, { l }, { step }) => (id === 'auto' && step.action === null ? l.t('walk.manualOnly') : null),
   retry: ({ l }, { step }) => l.t(step.action === null ? 'walk.retryManual' : 'walk.retry'),
+  // Three answers that say nothing about the step: treated as "didn't work", which looks again or hands over.
+  giveUp: 'failed',
 });
 
 /**
@@ -78,8 +80,9 @@ export function fixWalkthroughDialogs(deps: DialogDependencies): Dialog[] {
     } catch {
       inspection = null;
     }
+    // Nothing blocks the gallery any more, whatever the last step felt like: it is fixed.
     const fixed = inspection !== null && inspection.diagnosis.scenario === 'no-known-cause' && inspection.diagnosis.secondary.length === 0;
-    if (fixed && reason === 'still-blocked') {
+    if (fixed && c.scenario !== 'no-known-cause') {
       turn.say({ text: l.t('walk.fixed') });
       await tellAboutWaitingCustomers(turn);
       return step.endDialog('fixed' satisfies WalkthroughOutcome);
@@ -104,7 +107,7 @@ export function fixWalkthroughDialogs(deps: DialogDependencies): Dialog[] {
   async function tellAboutWaitingCustomers(turn: Turn): Promise<void> {
     const jobId = turn.case.jobId;
     if (jobId === null) return;
-    const waiting = (await deps.outbox.pending(500)).filter((record) => record.kind === 'notify-photographer' && record.jobId === jobId).length;
+    const waiting = await deps.outbox.countPending({ kind: 'notify-photographer', jobId });
     if (waiting === 1) turn.say({ text: turn.l.t('walk.waitingOne') });
     else if (waiting > 1) turn.say({ text: turn.l.t('walk.waitingMany', { count: waiting }) });
   }
@@ -143,8 +146,8 @@ export function fixWalkthroughDialogs(deps: DialogDependencies): Dialog[] {
           turn.case.stepsTried.push(`${open.step.id}: did not work`);
           return lookAgain(step, turn, 'step-failed');
         case 'auto':
-          // The step-result dialog only offers "do it for me" for steps with an action.
-          return beginAction(step, open.step.action ?? 'set-selling');
+          if (open.step.action === null) throw new Error(`"do it for me" reached the manual step ${open.step.id}`);
+          return beginAction(step, open.step.action);
       }
     },
     async (step: WaterfallStepContext) => {

@@ -1,6 +1,7 @@
 import type { Job } from '../src/domain/platformModel.js';
 import { extractAccessCode, extractAccessCodeFromAnswer } from '../src/language/recognizer.js';
 import { PlatformUnavailableError } from '../src/platform/port.js';
+import { linkedPhotographer } from '../src/bot/identity.js';
 import type { Turn } from '../src/bot/turn.js';
 import { type Answer, AskDialog, type AskOptions } from './ask.js';
 import type { DialogDependencies } from './dependencies.js';
@@ -29,8 +30,8 @@ const MAX_JOB_CHOICES = 5;
 export function jobReferenceDialog({ platform }: DialogDependencies): AskDialog<JobReference, JobReferenceOptions> {
   async function read(text: string, turn: Turn, options: JobReferenceOptions): Promise<Answer<JobReference>> {
     const { l } = turn;
-    const me = turn.case.photographerId;
-    if (me === null) return { ok: true, value: { kind: 'unavailable' } };
+    const me = linkedPhotographer(turn.identity)?.id;
+    if (me === undefined) return { ok: true, value: { kind: 'unavailable' } };
     const mine = (job: Job) => job.photographerId === me;
 
     const chosenJob = turn.input.choiceId === null ? null : await platform.getJob(turn.input.choiceId);

@@ -2,6 +2,7 @@ import { ComponentDialog, type DialogContext, type DialogTurnResult, DialogTurnS
 import type { Role } from '../src/channels/replyModel.js';
 import { recognizeCommand } from '../src/language/recognizer.js';
 import { newCase } from '../src/bot/caseState.js';
+import { linkedPhotographer } from '../src/bot/identity.js';
 import { type Turn, turnOf } from '../src/bot/turn.js';
 import { isUserInput } from '../src/bot/turnInput.js';
 import { accessCodeDialog } from './accessCodeDialog.js';
@@ -45,8 +46,7 @@ export class MainDialog extends ComponentDialog {
           turn.case.roleSource ??= 'asked';
           if (turn.case.role === 'customer') return step.beginDialog(CUSTOMER_DIALOG);
           // Data and actions only for a photographer the channel identity maps to an account.
-          const linked = turn.identity.role === 'photographer' && turn.identity.photographer !== null;
-          return step.beginDialog(linked ? PHOTOGRAPHER_DIALOG : GUIDED_DIAGNOSIS_DIALOG);
+          return step.beginDialog(linkedPhotographer(turn.identity) !== null ? PHOTOGRAPHER_DIALOG : GUIDED_DIAGNOSIS_DIALOG);
         },
       ]),
     );

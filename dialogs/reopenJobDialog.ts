@@ -3,9 +3,10 @@ import { addDays, type ArchiveDateWarning, checkArchiveDate, isIsoDate, suggestA
 import type { ReplyChoice } from '../src/channels/replyModel.js';
 import { parseArchiveDate } from '../src/language/dateParser.js';
 import type { Localizer } from '../src/language/messages.js';
-import type { Turn } from '../src/bot/turn.js';
+import { linkedPhotographer } from '../src/bot/identity.js';
+import { type Turn, turnOf } from '../src/bot/turn.js';
 import { type Answer, AskDialog } from './ask.js';
-import { APPLY_CHANGE_DIALOG, type ApplyChangeOptions } from './applyChangeDialog.js';
+import { APPLY_CHANGE_DIALOG, type ApplyChangeOptions, type ApplyChangeResult } from './applyChangeDialog.js';
 import type { DialogDependencies } from './dependencies.js';
 
 export const REOPEN_JOB_DIALOG = 'reopen-job';
@@ -18,8 +19,7 @@ interface ChosenDate {
 
 /** The photographer's calendar day, in their own time zone. */
 function today(turn: Turn, now: () => Date): string {
-  const timeZone = turn.identity.role === 'photographer' ? turn.identity.photographer?.timeZone : undefined;
-  return todayIn(timeZone ?? 'UTC', now());
+  return todayIn(linkedPhotographer(turn.identity)?.timeZone ?? 'UTC', now());
 }
 
 function dateChoices(l: Localizer, dates: readonly string[]): ReplyChoice[] {
@@ -36,8 +36,8 @@ function listed(l: Localizer, dates: readonly string[]): string {
  * Sundays suggested; typed, relative and picked dates understood; past, today and
  * impossible dates refused with the reason), then the confirmed change.
  */
-export function reopenJobDialogs(deps: DialogDependencies): [WaterfallDialog, AskDialog<ChosenDate>] {
-  const archiveDate = new AskDialog<ChosenDate>(ARCHIVE_DATE_DIALOG, {
+export function reopenJobDialogs(deps: DialogDependencies): [WaterfallDialog, AskDialog<ChosenDate | null>] {
+  const archiveDate = new AskDialog<ChosenDate | null>(ARCHIVE_DATE_DIALOG, {
     slot: 'archive-date',
     question: (turn) => {
       const { l } = turn;
@@ -48,7 +48,7 @@ export function reopenJobDialogs(deps: DialogDependencies): [WaterfallDialog, As
         dateInput: { min: addDays(day, 1), submitLabel: l.t('reopen.pick'), requiredMessage: l.t('reopen.pickRequired') },
       };
     },
-    read: (text, turn): Answer<ChosenDate> => {
+    read: (text, turn): Answer<ChosenDate | null> => {
       const { l } = turn;
       const day = today(turn, deps.now);
       const picked = turn.input.choiceId !== null && isIsoDate(turn.input.choiceId) ? turn.input.choiceId : null;
@@ -71,12 +71,19 @@ export function reopenJobDialogs(deps: DialogDependencies): [WaterfallDialog, As
         }
       }
     },
+    // Four answers without a date it can use: leave the job as it is and go on with the plan by hand.
+    maxAttempts: 4,
+    giveUp: () => null,
   });
 
   const flow = new WaterfallDialog(REOPEN_JOB_DIALOG, [
     async (step: WaterfallStepContext) => step.beginDialog(ARCHIVE_DATE_DIALOG),
     async (step: WaterfallStepContext) => {
-      const chosen = step.result as ChosenDate;
+      const chosen = step.result as ChosenDate | null;
+      if (chosen === null) {
+        turnOf(step.context).say({ text: turnOf(step.context).l.t('change.cancelled') });
+        return step.endDialog({ applied: false } satisfies ApplyChangeResult);
+      }
       const options: ApplyChangeOptions = { action: 'reopen-job', archiveDate: chosen.date, warnings: chosen.warnings };
       return step.beginDialog(APPLY_CHANGE_DIALOG, options);
     },

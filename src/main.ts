@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { AddressInfo } from 'node:net';
-import { ConfigurationBotFrameworkAuthentication, ConversationState, MemoryStorage, type Storage } from 'botbuilder';
+import { ConfigurationBotFrameworkAuthentication, MemoryStorage, PrivateConversationState, type Storage } from 'botbuilder';
 import { MainDialog } from '../dialogs/mainDialog.js';
 import { keepEntityProperties } from './bot/connectorEntities.js';
 import { GalleryAdapter } from './bot/galleryAdapter.js';
@@ -131,7 +131,7 @@ export async function startBot(
   const outbox = new SqliteCaseOutbox(database);
   const adapter = createAdapter(config, env, logger);
   const bot = new GalleryBot({
-    conversationState: new ConversationState(storage),
+    state: new PrivateConversationState(storage),
     platform,
     delivery: createDelivery({ slack: new SlackBlockKitSender(options.slackApiUrl === undefined ? {} : { slackApiUrl: options.slackApiUrl }), logger }),
     rootDialog: new MainDialog({ platform, outbox, logger, now: () => new Date() }),

@@ -15,7 +15,7 @@ const activityEnvelope = z
     type: z.string().min(1),
     channelId: z.string().min(1),
     conversation: z.object({ id: z.string().min(1) }),
-    from: z.object({ id: z.string() }).optional(),
+    from: z.object({ id: z.string().min(1) }),
     serviceUrl: z.string().optional(),
     deliveryMode: z.string().optional(),
   })

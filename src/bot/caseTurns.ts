@@ -1,4 +1,4 @@
-import { type ConversationState, type Middleware, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
+import { type BotState, type Middleware, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
 import type { DialogState } from 'botbuilder-dialogs';
 import { createDelivery, type ReplyDelivery } from '../channels/delivery.js';
 import { silentLogger } from '../logger.js';
@@ -7,7 +7,7 @@ import { localizer, resolveLocale } from '../language/messages.js';
 import { guessLanguage } from '../language/recognizer.js';
 import { appendTranscript, type CaseState, newCase, snapshotOf } from './caseState.js';
 import type { PlatformPort } from '../platform/port.js';
-import { type Identity, identify } from './identity.js';
+import { type Identity, identify, linkedPhotographer } from './identity.js';
 import { attachTurn, createTurn, type Turn } from './turn.js';
 import { isUserInput, readTurnInput } from './turnInput.js';
 
@@ -28,15 +28,15 @@ export class CaseTurns {
   private readonly recentActivities: StatePropertyAccessor<string[]>;
 
   constructor(
-    conversationState: ConversationState,
+    state: BotState,
     private readonly platform: PlatformPort,
     private readonly defaultLocale: string,
     private readonly delivery: ReplyDelivery = createDelivery({ logger: silentLogger }),
   ) {
-    this.caseState = conversationState.createProperty<CaseState>('case');
+    this.caseState = state.createProperty<CaseState>('case');
     // The name botbuilder's own DialogTestClient uses, so the same state serves both.
-    this.dialogState = conversationState.createProperty<DialogState>('DialogState');
-    this.recentActivities = conversationState.createProperty<string[]>('recentActivities');
+    this.dialogState = state.createProperty<DialogState>('DialogState');
+    this.recentActivities = state.createProperty<string[]>('recentActivities');
   }
 
   /**
@@ -60,7 +60,7 @@ export class CaseTurns {
     const fromChannel = context.activity.locale;
     if (languageOf(fromChannel) !== null) return resolveLocale(fromChannel, this.defaultLocale);
     if (current !== undefined) return current.locale;
-    const account = identity.role === 'photographer' ? identity.photographer?.locale : undefined;
+    const account = linkedPhotographer(identity)?.locale;
     if (languageOf(account) !== null) return resolveLocale(account, this.defaultLocale);
     const guessed = guessLanguage(text);
     return guessed !== null ? LANGUAGE_LOCALES[guessed] : resolveLocale(undefined, this.defaultLocale);
@@ -75,12 +75,13 @@ export class CaseTurns {
     const identity = await identify(activity, this.platform);
     const locale = this.localeFor(context, stored, identity, input.text);
     // A finished case stays for the record of its last replies; the next message opens a new one.
-    const current = stored !== undefined && dialogState.dialogStack.length > 0 ? stored : newCase(locale, stored);
+    // A case kept by an older release gets today's fields with their defaults.
+    const current = stored !== undefined && dialogState.dialogStack.length > 0 ? { ...newCase(locale), ...stored } : newCase(locale, stored);
     current.locale = locale;
     if (identity.role !== null) {
       current.role = identity.role;
       current.roleSource = 'channel';
-      current.photographerId = identity.role === 'photographer' ? (identity.photographer?.id ?? null) : current.photographerId;
+      if (identity.role === 'photographer') current.photographerId = linkedPhotographer(identity)?.id ?? null;
     }
     if (isUserInput(activity)) appendTranscript(current, 'user', input.text);
     const turn = createTurn({
@@ -98,6 +99,8 @@ export class CaseTurns {
 
   async close(context: TurnContext, turn: Turn): Promise<void> {
     for (const reply of turn.replies) appendTranscript(turn.case, 'bot', reply.text);
+    // Once the bot has spoken, a greeting later in the conversation would be odd.
+    if (turn.replies.length > 0) turn.case.greeted = true;
     await this.caseState.set(context, turn.case);
     if (turn.replies.length === 0) return;
     await this.delivery.deliver(context, turn.replies, snapshotOf(turn.case));

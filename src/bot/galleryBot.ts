@@ -1,4 +1,4 @@
-import { ActivityHandler, type ConversationState, type InvokeResponse, type TurnContext } from 'botbuilder';
+import { ActivityHandler, type BotState, type InvokeResponse, type TurnContext } from 'botbuilder';
 import { type Dialog, DialogSet, DialogTurnStatus } from 'botbuilder-dialogs';
 import type { ReplyDelivery } from '../channels/delivery.js';
 import { rendererFor } from '../channels/renderers.js';
@@ -11,8 +11,15 @@ import { CaseTurns } from './caseTurns.js';
 import { createTurn, type Turn, turnOf } from './turn.js';
 import { CARD_ACTION_INVOKE, isUserInput, readTurnInput } from './turnInput.js';
 
+/** Set on a turn whose failure made the bot drop the case. */
+const CASE_DROPPED = Symbol('gallery-access.case-dropped');
+
 export interface GalleryBotOptions {
-  conversationState: ConversationState;
+  /**
+   * Where cases live: one per person in a conversation (PrivateConversationState), so
+   * two photographers in one Slack channel never share, or act on, each other's case.
+   */
+  state: BotState;
   platform: PlatformPort;
   delivery: ReplyDelivery;
   /** The root dialog; every conversation begins and continues there. */
@@ -29,10 +36,12 @@ export class GalleryBot extends ActivityHandler {
   private readonly turns: CaseTurns;
   private readonly dialogs: DialogSet;
   private readonly conversations = new Map<string, Promise<void>>();
+  /** Failed turns in a row, per conversation. */
+  private readonly failures = new Map<string, number>();
 
   constructor(private readonly options: GalleryBotOptions) {
     super();
-    this.turns = new CaseTurns(options.conversationState, options.platform, options.defaultLocale, options.delivery);
+    this.turns = new CaseTurns(options.state, options.platform, options.defaultLocale, options.delivery);
     this.dialogs = new DialogSet(this.turns.dialogState).add(options.rootDialog);
 
     this.onMessage(async (context, next) => {
@@ -53,15 +62,35 @@ export class GalleryBot extends ActivityHandler {
   override async run(context: TurnContext): Promise<void> {
     const key = context.activity.conversation?.id ?? '';
     const previous = this.conversations.get(key) ?? Promise.resolve();
-    const current = previous.catch(() => undefined).then(async () => {
-      await super.run(context);
-      await this.options.conversationState.saveChanges(context, false);
-    });
+    const current = previous.catch(() => undefined).then(() => this.runGuarded(key, context));
     this.conversations.set(key, current);
     try {
       await current;
     } finally {
       if (this.conversations.get(key) === current) this.conversations.delete(key);
+    }
+  }
+
+  /**
+   * A turn that fails keeps the state it started from, so the person can simply try
+   * again. A second failure in a row means the state itself is the problem: the case
+   * is dropped, so the conversation can go on with a new one instead of failing forever.
+   */
+  private async runGuarded(key: string, context: TurnContext): Promise<void> {
+    try {
+      await super.run(context);
+      await this.options.state.saveChanges(context, false);
+      this.failures.delete(key);
+    } catch (error) {
+      const failures = (this.failures.get(key) ?? 0) + 1;
+      this.failures.set(key, failures);
+      if (failures >= 2) {
+        this.failures.delete(key);
+        await this.options.state.delete(context);
+        context.turnState.set(CASE_DROPPED, true);
+        this.options.logger.warn('case dropped after repeated failures', { channel: context.activity.channelId });
+      }
+      throw error;
     }
   }
 
@@ -116,5 +145,7 @@ export async function apologize(context: TurnContext, defaultLocale: string): Pr
       l: localizer(locale),
     });
   }
-  await context.sendActivities(rendererFor(context.activity.channelId)([{ text: turn.l.t('error.generic') }], snapshotOf(turn.case)));
+  const dropped = context.turnState.get(CASE_DROPPED) === true;
+  const snapshot = dropped ? { ...snapshotOf(turn.case), awaiting: null } : snapshotOf(turn.case);
+  await context.sendActivities(rendererFor(context.activity.channelId)([{ text: turn.l.t(dropped ? 'error.caseDropped' : 'error.generic') }], snapshot));
 }

@@ -55,3 +55,8 @@ export async function identify(activity: Partial<Activity>, platform: PlatformPo
     return { role: 'photographer', photographer: null, channel: user.channel, platformDown: true };
   }
 }
+
+/** The photographer account the channel identity maps to: the only key to data and changes. */
+export function linkedPhotographer(identity: Identity): Photographer | null {
+  return identity.role === 'photographer' ? identity.photographer : null;
+}

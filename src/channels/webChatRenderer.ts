@@ -1,4 +1,4 @@
-import { type Activity, ActionTypes, ActivityTypes, CardFactory, InputHints } from 'botbuilder';
+import { type Activity, ActionTypes, ActivityTypes, CardFactory, type CardAction, InputHints } from 'botbuilder';
 import { diagnosisEntity } from './diagnosisEntity.js';
 import type { DiagnosisSnapshot, Reply } from './replyModel.js';
 import { shopPictureUrl } from './shopPictures.js';
@@ -15,9 +15,18 @@ export function markdownOf(reply: Reply): string {
 }
 
 /**
+ * A button that says its label in the chat, like typing it, and also carries the choice
+ * and the question's number, so a second click on an old button is recognised.
+ */
+function button(reply: Reply, id: string, label: string): CardAction {
+  const value = { choice: id, ...(reply.questionId === undefined ? {} : { question: reply.questionId }) };
+  return { type: ActionTypes.MessageBack, title: label, text: label, displayText: label, value };
+}
+
+/**
  * Web Chat (Direct Line), the Emulator and any channel without a renderer of its own:
  * Markdown text, pictures of the shop screens as hero cards, every other choice as a
- * suggested action whose value is its label, so tapping and typing are the same input.
+ * suggested action that sends its label, so tapping and typing are the same input.
  */
 export function renderWebChat(replies: readonly Reply[], snapshot: DiagnosisSnapshot): Partial<Activity>[] {
   return replies.map((reply, index) => {
@@ -33,13 +42,13 @@ export function renderWebChat(replies: readonly Reply[], snapshot: DiagnosisSnap
     };
     if (pictured.length > 0) {
       activity.attachmentLayout = 'carousel';
-      activity.attachments = pictured.flatMap(({ label, picture }) =>
+      activity.attachments = pictured.flatMap(({ id, label, picture }) =>
         picture
           ? [
               CardFactory.heroCard(
                 '',
                 [{ url: shopPictureUrl(picture.symptom, picture.caption), alt: picture.caption }],
-                [{ type: ActionTypes.ImBack, title: label, value: label }],
+                [button(reply, id, label)],
               ),
             ]
           : [],
@@ -48,7 +57,7 @@ export function renderWebChat(replies: readonly Reply[], snapshot: DiagnosisSnap
     if (plain.length > 0) {
       activity.suggestedActions = {
         to: [],
-        actions: plain.map((choice) => ({ type: ActionTypes.ImBack, title: choice.label, value: choice.label })),
+        actions: plain.map((choice) => button(reply, choice.id, choice.label)),
       };
     }
     return activity;

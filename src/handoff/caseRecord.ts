@@ -40,4 +40,6 @@ export interface CaseOutbox {
   /** Cases not delivered yet, oldest first. */
   pending(limit?: number): Promise<CaseRecord[]>;
   markDelivered(id: string): Promise<void>;
+  /** How many undelivered cases of this kind are about this job (customers waiting for it). */
+  countPending(filter: { kind: CaseKind; jobId: string }): Promise<number>;
 }

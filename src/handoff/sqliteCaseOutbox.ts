@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { SqliteDatabase } from '../storage/database.js';
-import type { CaseOutbox, CaseRecord, NewCase } from './caseRecord.js';
+import type { CaseKind, CaseOutbox, CaseRecord, NewCase } from './caseRecord.js';
 
 /**
  * The case outbox in SQLite: a recorded case survives a crash or restart until a worker
@@ -11,6 +11,7 @@ export class SqliteCaseOutbox implements CaseOutbox {
   private readonly selectPending;
   private readonly markOne;
   private readonly exists;
+  private readonly countForJob;
   private readonly now: () => Date;
 
   constructor(db: SqliteDatabase, options: { now?: () => Date } = {}) {
@@ -29,6 +30,13 @@ export class SqliteCaseOutbox implements CaseOutbox {
     );
     this.markOne = db.prepare<[string, string]>('UPDATE case_outbox SET delivered_at = ? WHERE id = ? AND delivered_at IS NULL');
     this.exists = db.prepare<[string], { id: string }>('SELECT id FROM case_outbox WHERE id = ?');
+    this.countForJob = db.prepare<[string, string], { count: number }>(
+      "SELECT count(*) AS count FROM case_outbox WHERE delivered_at IS NULL AND json_extract(json, '$.kind') = ? AND json_extract(json, '$.jobId') = ?",
+    );
+  }
+
+  async countPending(filter: { kind: CaseKind; jobId: string }): Promise<number> {
+    return this.countForJob.get(filter.kind, filter.jobId)?.count ?? 0;
   }
 
   async record(newCase: NewCase): Promise<CaseRecord> {

@@ -12,17 +12,18 @@ describe('renderWebChat', () => {
     expect(markdownOf(plainReply)).toBe(plainReply.text);
   });
 
-  it('offers plain choices as imBack suggested actions whose value is the label', () => {
-    const [activity] = renderWebChat([archiveDateReply], photographerSnapshot);
+  it('offers plain choices as suggested actions that say their label and carry the choice and the question', () => {
+    const [activity] = renderWebChat([{ ...archiveDateReply, questionId: 4 }], photographerSnapshot);
+    const button = (id: string, label: string) => ({ type: 'messageBack', title: label, text: label, displayText: label, value: { choice: id, question: 4 } });
     expect(activity!.suggestedActions?.actions).toEqual([
-      { type: 'imBack', title: 'So 6.12.', value: 'So 6.12.' },
-      { type: 'imBack', title: 'So 13.12.', value: 'So 13.12.' },
-      { type: 'imBack', title: 'So 20.12.', value: 'So 20.12.' },
+      button('2026-12-06', 'So 6.12.'),
+      button('2026-12-13', 'So 13.12.'),
+      button('2026-12-20', 'So 20.12.'),
     ]);
     expect(activity!.attachments).toBeUndefined();
   });
 
-  it('shows pictured choices as a carousel of hero cards with the picture and an imBack button, the rest as suggested actions', () => {
+  it('shows pictured choices as a carousel of hero cards with the picture and a button, the rest as suggested actions', () => {
     const [activity] = renderWebChat([symptomReply], customerSnapshot);
     expect(activity!.attachmentLayout).toBe('carousel');
     const cards = activity!.attachments as Attachment[];
@@ -33,9 +34,11 @@ describe('renderWebChat', () => {
       expect(card.content.images).toHaveLength(1);
       expect(card.content.images[0].url).toMatch(/^data:image\/svg\+xml;base64,/);
       expect(card.content.images[0].alt).toBe(choice.picture!.caption);
-      expect(card.content.buttons).toEqual([{ type: 'imBack', title: choice.label, value: choice.label }]);
+      expect(card.content.buttons).toEqual([{ type: 'messageBack', title: choice.label, text: choice.label, displayText: choice.label, value: { choice: choice.id } }]);
     }
-    expect(activity!.suggestedActions?.actions).toEqual([{ type: 'imBack', title: 'Something else', value: 'Something else' }]);
+    expect(activity!.suggestedActions?.actions).toEqual([
+      { type: 'messageBack', title: 'Something else', text: 'Something else', displayText: 'Something else', value: { choice: 'other' } },
+    ]);
   });
 
   it('puts the diagnosis entity on every activity and expects input on the last one', () => {

@@ -309,8 +309,11 @@ describe('a change the platform refuses, a platform that fails mid-flow', () => 
       await copyFile(join(projectRoot(), 'demo', 'platform.json'), dataFile);
       const first = await botOn(folder);
       let conversationId: string;
+      let from: Partial<Activity['from']>;
       try {
-        conversationId = (await lenaAtConfirm(first.url)).chat.conversationId;
+        const { chat } = await lenaAtConfirm(first.url);
+        conversationId = chat.conversationId;
+        from = chat.activity({}).from!;
       } finally {
         await first.stop();
       }
@@ -319,7 +322,8 @@ describe('a change the platform refuses, a platform that fails mid-flow', () => 
       await writeFile(dataFile, changed);
       const second = await botOn(folder);
       try {
-        const resumed = new ContractChat(second.url, { channelId: 'msteams', locale: LENA.locale, role: 'photographer', conversationId, from: { id: '29:resumed', aadObjectId: LENA.msteams[1] } });
+        // The same Teams user in the same chat: their case is kept per person in the conversation.
+        const resumed = new ContractChat(second.url, { channelId: 'msteams', locale: LENA.locale, role: 'photographer', conversationId, from });
         const replies = await resumed.send({ id: `${conversationId}-after-restart`, value: { choice: 'yes' } });
         const text = allText(replies);
         expect(text).toContain(resumed.t('change.refused', { reason: resumed.t(`change.refused.${reason}`) }));
