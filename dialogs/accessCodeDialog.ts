@@ -1,6 +1,6 @@
 import { formatAccessCode, lookAlikeCharacters } from '../src/domain/accessCode.js';
 import type { CodeLookup } from '../src/domain/platformModel.js';
-import { extractAccessCode, extractAccessCodeFromAnswer } from '../src/language/recognizer.js';
+import { extractAccessCodeFromAnswer } from '../src/language/recognizer.js';
 import { PlatformUnavailableError } from '../src/platform/port.js';
 import type { Turn } from '../src/bot/turn.js';
 import { type Answer, AskDialog } from './ask.js';
@@ -41,7 +41,7 @@ export function accessCodeDialog({ platform, logger }: DialogDependencies): AskD
     slot: 'access-code',
     question: ({ l, case: c }) => ({ text: l.t(c.role === 'photographer' ? 'code.questionPhotographer' : 'code.question') }),
     read: async (text, turn): Promise<Answer<CodeResult>> => {
-      const code = extractAccessCodeFromAnswer(text) ?? extractAccessCode(text);
+      const code = extractAccessCodeFromAnswer(text);
       if (code === null) return { ok: false, retry: turn.l.t('code.retryNoCode') };
       turn.case.accessCode = code;
       let lookup: CodeLookup;

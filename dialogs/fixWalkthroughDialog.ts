@@ -128,7 +128,6 @@ export function fixWalkthroughDialogs(deps: DialogDependencies): Dialog[] {
         return lookAgain(step, turn, 'still-blocked');
       }
       turn.case.step = open.index + 1;
-      turn.case.steps = turn.case.plan.length;
       const { auto } = step.options as WalkthroughOptions;
       if (auto && open.step.action !== null) return step.next('auto' satisfies StepResult);
       return step.beginDialog(STEP_RESULT_DIALOG, open satisfies StepResultOptions);

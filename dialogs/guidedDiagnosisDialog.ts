@@ -4,7 +4,7 @@ import { diagnose } from '../src/domain/scenarios.js';
 import type { Symptom } from '../src/domain/symptoms.js';
 import type { Slot } from '../src/channels/replyModel.js';
 import type { MessageKey } from '../src/language/messages.js';
-import { recognizeJobStatus, recognizeYesNo } from '../src/language/recognizer.js';
+import { type JobStatusAnswer, recognizeJobStatus, recognizeYesNo } from '../src/language/recognizer.js';
 import { turnOf } from '../src/bot/turn.js';
 import { choiceDialog } from './choiceDialog.js';
 import type { DialogDependencies } from './dependencies.js';
@@ -15,8 +15,6 @@ import { FEEDBACK_DIALOG } from './feedbackDialog.js';
 export const GUIDED_DIAGNOSIS_DIALOG = 'guided-diagnosis';
 const JOB_STATUS = 'guided.job-status';
 const YES_NO_FACT = { 'code-activated': 'guided.code-activated', 'photos-linked': 'guided.photos-linked', 'photos-hidden': 'guided.photos-hidden' } as const;
-
-type JobStatusAnswer = 'planning' | 'selling' | 'archived' | 'unknown';
 
 const jobStatusDialog = choiceDialog<JobStatusAnswer>(JOB_STATUS, {
   slot: 'job-status',

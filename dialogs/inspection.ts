@@ -46,6 +46,5 @@ export function adoptInspection(turn: Turn, { diagnosis, job, gallery }: Inspect
   c.galleryId = gallery?.id ?? null;
   c.plan = fixPlan(diagnosis);
   c.done = [];
-  c.steps = c.plan.length;
   c.step = null;
 }

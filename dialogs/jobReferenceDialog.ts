@@ -39,7 +39,7 @@ export function jobReferenceDialog({ platform }: DialogDependencies): AskDialog<
 
     // A token that looks like a code ("MXR2 9PLT"); the lenient reading also takes plain words ("Herbst 2026").
     const codeShaped = extractAccessCode(text);
-    const code = extractAccessCodeFromAnswer(text) ?? codeShaped;
+    const code = extractAccessCodeFromAnswer(text);
     if (code !== null) {
       const lookup = await platform.lookupCode(code);
       if (lookup.kind !== 'unknown') {

@@ -1,5 +1,5 @@
 import { ComponentDialog, type DialogContext, type DialogTurnResult, DialogTurnStatus, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
-import type { Role } from '../src/channels/replyModel.js';
+import type { Role } from '../src/domain/roles.js';
 import { recognizeCommand } from '../src/language/recognizer.js';
 import { newCase } from '../src/bot/caseState.js';
 import { linkedPhotographer } from '../src/bot/identity.js';
@@ -43,7 +43,6 @@ export class MainDialog extends ComponentDialog {
         async (step: WaterfallStepContext) => {
           const turn = turnOf(step.context);
           turn.case.role = step.result as Role;
-          turn.case.roleSource ??= 'asked';
           if (turn.case.role === 'customer') return step.beginDialog(CUSTOMER_DIALOG);
           // Data and actions only for a photographer the channel identity maps to an account.
           return step.beginDialog(linkedPhotographer(turn.identity) !== null ? PHOTOGRAPHER_DIALOG : GUIDED_DIAGNOSIS_DIALOG);

@@ -1,4 +1,4 @@
-import type { Role } from '../src/channels/replyModel.js';
+import type { Role } from '../src/domain/roles.js';
 import { recognizeRole } from '../src/language/recognizer.js';
 import { choiceDialog } from './choiceDialog.js';
 

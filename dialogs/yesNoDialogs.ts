@@ -1,5 +1,5 @@
 import type { MessageKey } from '../src/language/messages.js';
-import { recognizeYesNo } from '../src/language/recognizer.js';
+import { recognizeYesNo, type YesNo } from '../src/language/recognizer.js';
 import type { Slot } from '../src/channels/replyModel.js';
 import type { AskOptions } from './ask.js';
 import { choiceDialog } from './choiceDialog.js';
@@ -12,7 +12,7 @@ export interface YesNoOptions extends AskOptions {
   no: MessageKey;
 }
 
-export type YesNo = 'yes' | 'no';
+export type { YesNo } from '../src/language/recognizer.js';
 
 /** A yes/no question with its own button labels; three answers that are neither count as no. */
 export function yesNoDialog(dialogId: string, slot: Slot, retry: MessageKey) {

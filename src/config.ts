@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LOCALE_PATTERN } from './language/languages.js';
 
 /**
  * The bot's configuration: exactly the variables of the design's configuration table,
@@ -57,7 +58,7 @@ const configSchema = z
     SLACK_SIGNING_SECRET: optionalText,
     DEFAULT_LOCALE: optionalText
       .default('en-US')
-      .pipe(z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'expected a locale such as en-US or de-DE')),
+      .pipe(z.string().regex(LOCALE_PATTERN, 'expected a locale such as en-US or de-DE')),
     LOG_LEVEL: choice(['debug', 'info', 'warn', 'error', 'silent']).transform((value) => value ?? 'info'),
   })
   .superRefine((config, ctx) => {

@@ -10,7 +10,7 @@ import { GalleryAdapter } from './bot/galleryAdapter.js';
 import { apologize, GalleryBot } from './bot/galleryBot.js';
 import { createDelivery } from './channels/delivery.js';
 import { SlackBlockKitSender } from './channels/slackWebApi.js';
-import { type Config, ConfigError, loadConfig } from './config.js';
+import { channelAuthenticationEnabled, type Config, ConfigError, loadConfig } from './config.js';
 import type { CaseOutbox } from './handoff/caseRecord.js';
 import { SqliteCaseOutbox } from './handoff/sqliteCaseOutbox.js';
 import { createLogger, type Logger } from './logger.js';
@@ -152,7 +152,7 @@ export async function startBot(
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${address.port}`;
-  logger.info('listening', { url, storage: config.STORAGE, channelAuthentication: config.MicrosoftAppId !== undefined });
+  logger.info('listening', { url, storage: config.STORAGE, channelAuthentication: channelAuthenticationEnabled(config) });
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> =>

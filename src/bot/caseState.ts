@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { FixStep, FixStepId } from '../domain/fixPlans.js';
 import type { ScenarioId } from '../domain/scenarios.js';
 import type { Symptom } from '../domain/symptoms.js';
-import type { DiagnosisSnapshot, Role, Slot } from '../channels/replyModel.js';
+import type { DiagnosisSnapshot, Slot } from '../channels/replyModel.js';
+import type { Role } from '../domain/roles.js';
 import type { TranscriptLine } from '../handoff/caseRecord.js';
 
 const TRANSCRIPT_LINES = 60;
@@ -15,8 +16,6 @@ const TRANSCRIPT_LINE_LENGTH = 1000;
 export interface CaseState {
   id: string;
   role: Role | null;
-  /** `channel`: from the authenticated channel identity; `asked`: typed, never unlocks data. */
-  roleSource: 'channel' | 'asked' | null;
   locale: string;
   symptom: Symptom | null;
   /** Normalised access code the person gave (kept out of logs). */
@@ -30,7 +29,6 @@ export interface CaseState {
   scenario: ScenarioId | null;
   secondary: ScenarioId[];
   step: number | null;
-  steps: number | null;
   awaiting: Slot | null;
   /** Counts the questions asked in this conversation; the open one has this number. */
   questionId: number;
@@ -48,11 +46,10 @@ export interface CaseState {
   greeted: boolean;
 }
 
-export function newCase(locale: string, previous?: Pick<CaseState, 'role' | 'roleSource' | 'greeted' | 'questionId'>): CaseState {
+export function newCase(locale: string, previous?: Pick<CaseState, 'role' | 'greeted' | 'questionId'>): CaseState {
   return {
     id: randomUUID(),
     role: previous?.role ?? null,
-    roleSource: previous?.roleSource ?? null,
     locale,
     symptom: null,
     accessCode: null,
@@ -63,7 +60,6 @@ export function newCase(locale: string, previous?: Pick<CaseState, 'role' | 'rol
     scenario: null,
     secondary: [],
     step: null,
-    steps: null,
     awaiting: null,
     questionId: previous?.questionId ?? 0,
     plan: [],
@@ -84,7 +80,7 @@ export function snapshotOf(state: CaseState): DiagnosisSnapshot {
     scenario: state.scenario,
     secondary: state.secondary,
     step: state.step,
-    steps: state.steps,
+    steps: state.plan.length > 0 ? state.plan.length : null,
     awaiting: state.awaiting,
   };
 }

@@ -80,7 +80,6 @@ export class CaseTurns {
     current.locale = locale;
     if (identity.role !== null) {
       current.role = identity.role;
-      current.roleSource = 'channel';
       if (identity.role === 'photographer') current.photographerId = linkedPhotographer(identity)?.id ?? null;
     }
     if (isUserInput(activity)) appendTranscript(current, 'user', input.text);

@@ -1,5 +1,5 @@
 import type { Activity } from 'botbuilder';
-import { slackUserId } from '../channels/slackWebApi.js';
+import { slackUserId } from '../channels/slackPayload.js';
 import type { Photographer } from '../domain/platformModel.js';
 import { type PlatformPort, PlatformUnavailableError } from '../platform/port.js';
 

@@ -1,5 +1,5 @@
 import { type Activity, ActivityTypes } from 'botbuilder';
-import { readSlackAction } from '../channels/slackWebApi.js';
+import { readSlackAction } from '../channels/slackPayload.js';
 
 /**
  * Longer messages are cut before recognition. Long enough for a pasted e-mail with the

@@ -2,7 +2,8 @@ import type { TurnContext } from 'botbuilder';
 import type { Logger } from '../logger.js';
 import { rendererFor } from './renderers.js';
 import type { DiagnosisSnapshot, Reply } from './replyModel.js';
-import { type SlackBlockKitSender, SlackDeliveryError, slackApiToken, slackTarget } from './slackWebApi.js';
+import { slackApiToken, slackTarget } from './slackPayload.js';
+import { type SlackBlockKitSender, SlackDeliveryError } from './slackWebApi.js';
 
 /** Sends a turn's replies the best way the channel allows. */
 export interface ReplyDelivery {

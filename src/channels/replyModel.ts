@@ -1,4 +1,5 @@
 import type { ScenarioId } from '../domain/scenarios.js';
+import type { Role } from '../domain/roles.js';
 import type { Symptom } from '../domain/symptoms.js';
 
 /**
@@ -32,6 +33,9 @@ export interface ReplyChoice {
   label: string;
   picture?: { symptom: ShopPicture; caption: string };
 }
+
+/** The choice a submitted date picker sends with the picked date (`{ choice, date }`). */
+export const DATE_INPUT_CHOICE_ID = 'date-input';
 
 /** A date picker for the archive date: cards show a calendar, other channels the suggestions as buttons. */
 export interface DateInput {
@@ -70,7 +74,6 @@ export interface Reply {
   questionId?: number;
 }
 
-export type Role = 'customer' | 'photographer';
 
 /** The state of the case that every reply of a turn reports in its diagnosis entity. */
 export interface DiagnosisSnapshot {

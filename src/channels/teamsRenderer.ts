@@ -1,6 +1,6 @@
 import { type Activity, ActivityTypes, CardFactory, InputHints } from 'botbuilder';
 import { diagnosisEntity } from './diagnosisEntity.js';
-import type { DiagnosisSnapshot, Reply } from './replyModel.js';
+import { DATE_INPUT_CHOICE_ID, type DiagnosisSnapshot, type Reply } from './replyModel.js';
 
 /**
  * Microsoft Teams: a reply with structure (a title, a plan, progress, facts, buttons, a date
@@ -13,8 +13,6 @@ import type { DiagnosisSnapshot, Reply } from './replyModel.js';
 export const ADAPTIVE_CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
 export const ADAPTIVE_CARD_SCHEMA = 'http://adaptivecards.io/schemas/adaptive-card.json';
 export const ADAPTIVE_CARD_VERSION = '1.5';
-/** The choice id the date picker's submit button carries; the picked date comes as `date`. */
-export const DATE_INPUT_CHOICE_ID = 'date-input';
 /** The id of the Input.Date: Teams puts the picked date under this key of the submit's `value`. */
 export const DATE_INPUT_ID = 'date';
 

@@ -17,15 +17,6 @@ export function formatAccessCode(code: string): string {
   return normalizeAccessCode(code).replace(/(.{4})(?=.)/g, '$1 ');
 }
 
-/**
- * Only the first two characters, for logs and tickets that must not carry a working
- * code (a code opens a child's photos).
- */
-export function maskAccessCode(code: string): string {
-  const normalized = normalizeAccessCode(code);
-  return normalized.slice(0, 2) + '*'.repeat(Math.max(0, normalized.length - 2));
-}
-
 /** Characters printed codes are easily misread by: each with what it is often confused with. */
 const LOOK_ALIKES: Readonly<Record<string, string>> = {
   '0': 'O',

@@ -13,3 +13,6 @@ export function languageOf(locale: unknown): Language | null {
   const language = locale.trim().slice(0, 2).toLowerCase();
   return isLanguage(language) ? language : null;
 }
+
+/** A BCP 47 locale as channels and configuration write it: `en`, `de-DE`, `zh-Hant-TW`. */
+export const LOCALE_PATTERN = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;

@@ -5,7 +5,7 @@ import de from '../../locales/de.json' with { type: 'json' };
 import en from '../../locales/en.json' with { type: 'json' };
 import fr from '../../locales/fr.json' with { type: 'json' };
 import nl from '../../locales/nl.json' with { type: 'json' };
-import { type Language, languageOf } from './languages.js';
+import { LOCALE_PATTERN, type Language, languageOf } from './languages.js';
 
 /**
  * Every sentence the bot says comes from `locales/<language>.json`. English defines the
@@ -46,7 +46,7 @@ function dateLocale(locale: string): Locale {
 /** Picks the locale the bot answers in: the channel's when the bot speaks it, else the default. */
 export function resolveLocale(requested: unknown, fallback: string): string {
   const trimmed = typeof requested === 'string' ? requested.trim() : undefined;
-  if (trimmed && languageOf(trimmed) !== null && /^[a-z]{2}(-[A-Za-z0-9]{2,8})*$/i.test(trimmed)) return trimmed;
+  if (trimmed && languageOf(trimmed) !== null && LOCALE_PATTERN.test(trimmed)) return trimmed;
   return languageOf(fallback) !== null ? fallback : 'en-US';
 }
 

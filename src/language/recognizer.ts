@@ -16,6 +16,7 @@
  * when it scores at least MIN_SCORE and clearly beats the runner-up, else `other`.
  */
 import { normalizeAccessCode } from '../domain/accessCode.js';
+import type { Role } from '../domain/roles.js';
 import type { Symptom } from '../domain/symptoms.js';
 import { LANGUAGES, phraseFiles, type Language, type PhraseFile } from './phrases.js';
 
@@ -23,7 +24,6 @@ export { LANGUAGES, type Language } from './phrases.js';
 
 export type Command = 'help' | 'restart' | 'agent';
 export type YesNo = 'yes' | 'no';
-export type Role = 'customer' | 'photographer';
 export type JobStatusAnswer = 'planning' | 'selling' | 'archived' | 'unknown';
 
 export interface SymptomRecognition {

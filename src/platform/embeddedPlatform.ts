@@ -10,7 +10,8 @@ import {
   type JobChange,
   type PlatformPort,
 } from './port.js';
-import { isIsoCalendarDate, parsePlatformData, PlatformDataError, type PlatformData } from './schema.js';
+import { isIsoDate } from '../domain/archiveDate.js';
+import { parsePlatformData, PlatformDataError, type PlatformData } from './schema.js';
 
 /** Where a normalised access code lives. */
 interface CodeLocation {
@@ -144,7 +145,7 @@ export class EmbeddedPlatform implements PlatformPort {
     const after = structuredClone(before);
     switch (change.kind) {
       case 'reopen-job':
-        if (!isIsoCalendarDate(change.archiveDate)) {
+        if (!isIsoDate(change.archiveDate)) {
           throw new PlatformRefusedError('invalid-change', `"${change.archiveDate}" is not a calendar date written yyyy-MM-dd.`);
         }
         after.status = 'selling';

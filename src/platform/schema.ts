@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { isIsoDate } from '../domain/archiveDate.js';
+import { LOCALE_PATTERN } from '../language/languages.js';
 import { normalizeAccessCode } from '../domain/accessCode.js';
 import type { Job, Photographer } from '../domain/platformModel.js';
 
@@ -7,15 +9,6 @@ import type { Job, Photographer } from '../domain/platformModel.js';
  * Objects are strict: a misspelt field in a hand-edited file is an error, not silently
  * dropped (the file is also written back, so nothing unknown could survive a change).
  */
-
-/** A real calendar date written `yyyy-MM-dd` (no 2026-02-30, no 2026-13-01). */
-export function isIsoCalendarDate(value: string): boolean {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
-  if (match === null) return false;
-  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  const date = new Date(Date.UTC(year, month - 1, day));
-  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
-}
 
 function isTimeZone(value: string): boolean {
   try {
@@ -28,7 +21,7 @@ function isTimeZone(value: string): boolean {
 
 function isLocale(value: string): boolean {
   try {
-    return /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(value) && Intl.getCanonicalLocales(value).length === 1;
+    return LOCALE_PATTERN.test(value) && Intl.getCanonicalLocales(value).length === 1;
   } catch {
     return false;
   }
@@ -69,7 +62,7 @@ const jobSchema = z.strictObject({
   status: text,
   archiving: z.strictObject({
     enabled: z.boolean(),
-    date: z.string().refine(isIsoCalendarDate, 'expected a calendar date written yyyy-MM-dd').nullable(),
+    date: z.string().refine(isIsoDate, 'expected a calendar date written yyyy-MM-dd').nullable(),
   }),
   campaignActive: z.boolean(),
   deleted: z.boolean(),

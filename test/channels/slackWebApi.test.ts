@@ -2,7 +2,8 @@ import type { Activity } from 'botbuilder';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { readTurnInput } from '../../src/bot/turnInput.js';
 import { slackText, toBlockKit } from '../../src/channels/slackRenderer.js';
-import { SlackApiError, SlackBlockKitSender, SlackDeliveryError, readSlackAction, slackApiToken, slackTarget, slackUserId } from '../../src/channels/slackWebApi.js';
+import { readSlackAction, slackApiToken, slackTarget, slackUserId } from '../../src/channels/slackPayload.js';
+import { SlackApiError, SlackBlockKitSender, SlackDeliveryError } from '../../src/channels/slackWebApi.js';
 import { SlackStandIn } from '../support/slackApiStandIn.js';
 import { archiveDateReply, planReply, stepReply } from './fixtures.js';
 

@@ -2,11 +2,11 @@ import type { Activity, Attachment } from 'botbuilder';
 import { describe, expect, it } from 'vitest';
 import { DIAGNOSIS_ENTITY_TYPE, diagnosisEntity } from '../../src/channels/diagnosisEntity.js';
 import { rendererFor } from '../../src/channels/renderers.js';
+import { DATE_INPUT_CHOICE_ID } from '../../src/channels/replyModel.js';
 import { renderSlack } from '../../src/channels/slackRenderer.js';
 import {
   ADAPTIVE_CARD_CONTENT_TYPE,
   type AdaptiveCard,
-  DATE_INPUT_CHOICE_ID,
   adaptiveCardMessageResponse,
   renderTeams,
   toAdaptiveCard,

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { isIsoCalendarDate, parsePlatformData, PlatformDataError } from '../../src/platform/schema.js';
+import { isIsoDate as isIsoCalendarDate } from '../../src/domain/archiveDate.js';
+import { parsePlatformData, PlatformDataError } from '../../src/platform/schema.js';
 import { DEMO_PHOTOGRAPHERS, PLAYGROUND_AAD_OBJECT_ID } from '../support/demoCodes.js';
 
 const DEMO_FILE = 'demo/platform.json';

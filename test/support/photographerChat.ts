@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { Activity } from 'botbuilder';
 import { expect } from 'vitest';
 import { DIAGNOSIS_ENTITY_TYPE, type DiagnosisEntity } from '../../src/channels/diagnosisEntity.js';
-import type { Role } from '../../src/channels/replyModel.js';
+import type { Role } from '../../src/domain/roles.js';
 import type { Job, Photographer } from '../../src/domain/platformModel.js';
 import { type Language, languageOf } from '../../src/language/languages.js';
 import { type MessageKey, type MessageValues, translate } from '../../src/language/messages.js';
