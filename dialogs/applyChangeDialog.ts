@@ -110,6 +110,11 @@ export function applyChangeDialog({ platform, logger }: DialogDependencies): Wat
         turn.say({ text: l.t('change.cancelled') });
         return step.endDialog({ applied: false } satisfies ApplyChangeResult);
       }
+      // Whoever says yes must still be the job's photographer: an account unlinked since the summary acts on nothing.
+      if (linkedPhotographer(turn.identity)?.id !== change.photographerId) {
+        turn.say({ text: l.t('change.refused', { reason: l.t('change.refused.not-owner') }) });
+        return step.endDialog({ applied: false } satisfies ApplyChangeResult);
+      }
       const key = changeKey(change);
       if (c.appliedChanges.includes(key)) {
         turn.say({ text: l.t('change.already') });

@@ -76,6 +76,8 @@ export class MainDialog extends ComponentDialog {
       await escalate(turn, this.deps, 'requested');
       return END_OF_CASE;
     }
+    // No question is open, so a clicked card button belongs to an earlier case.
+    if (turn.input.questionId !== null) turn.say({ text: turn.l.t('input.staleButton') });
     if (command === 'help') turn.say({ text: turn.l.t('help') });
     else if (command === null) noteVolunteered(turn, turn.input.text);
     return super.onBeginDialog(innerDc, options);

@@ -36,7 +36,7 @@ export class GalleryBot extends ActivityHandler {
   private readonly turns: CaseTurns;
   private readonly dialogs: DialogSet;
   private readonly conversations = new Map<string, Promise<void>>();
-  /** Failed turns in a row, per conversation. */
+  /** Failed turns in a row, per person in a conversation (each has their own case). */
   private readonly failures = new Map<string, number>();
 
   constructor(private readonly options: GalleryBotOptions) {
@@ -62,7 +62,8 @@ export class GalleryBot extends ActivityHandler {
   override async run(context: TurnContext): Promise<void> {
     const key = context.activity.conversation?.id ?? '';
     const previous = this.conversations.get(key) ?? Promise.resolve();
-    const current = previous.catch(() => undefined).then(() => this.runGuarded(key, context));
+    const person = `${key}/${context.activity.from?.id ?? ''}`;
+    const current = previous.catch(() => undefined).then(() => this.runGuarded(person, context));
     this.conversations.set(key, current);
     try {
       await current;

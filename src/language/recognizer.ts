@@ -784,6 +784,12 @@ export function matchChoice<T extends string>(text: string, choices: readonly Ch
     if (byCore.length > 1) return null;
   }
 
+  // A label of several words said inside a longer answer: "do it for me, please", "ja, ändern bitte".
+  const padded = ` ${typed} `;
+  const inside = choices.filter((choice) => keysOf(choice).some((key) => key.includes(' ') && padded.includes(` ${key} `)));
+  if (inside.length === 1) return inside[0]?.id ?? null;
+  if (inside.length > 1) return null;
+
   // Small typos over the whole label: the closest choice, if it is the only one that close.
   let best: T | null = null;
   let bestDistance = Number.POSITIVE_INFINITY;

@@ -117,4 +117,38 @@ describe('SqliteCaseOutbox', () => {
     const tables = db.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all();
     expect(tables.map((t) => t.name)).toEqual(['bot_state', 'case_outbox']);
   });
+  it('countPending counts only undelivered cases of that kind about that job, across more than 500 cases', async () => {
+    const db = open();
+    const outbox = new SqliteCaseOutbox(db, { now: ticking() });
+    const jobId = DEMO_CASES['job-archived'].jobId!;
+    const otherJob = DEMO_CASES['photos-hidden'].jobId!;
+    const mine: string[] = [];
+    // 520 customers waiting for this job, 30 for another job, 40 escalations about this job.
+    for (let i = 0; i < 520; i++) mine.push((await outbox.record(newCase({ conversationId: `wait-${i}` }))).id);
+    for (let i = 0; i < 30; i++) await outbox.record(newCase({ conversationId: `other-${i}`, jobId: otherJob }));
+    for (let i = 0; i < 40; i++) await outbox.record(newCase({ conversationId: `esc-${i}`, kind: 'escalation' }));
+    await outbox.record(newCase({ conversationId: 'no-job', jobId: null }));
+    expect(await outbox.countPending({ kind: 'notify-photographer', jobId })).toBe(520);
+    expect(await outbox.countPending({ kind: 'notify-photographer', jobId: otherJob })).toBe(30);
+    expect(await outbox.countPending({ kind: 'escalation', jobId })).toBe(40);
+    expect(await outbox.countPending({ kind: 'escalation', jobId: otherJob })).toBe(0);
+    expect(await outbox.countPending({ kind: 'notify-photographer', jobId: 'job-none' })).toBe(0);
+
+    // Delivered cases no longer wait, the oldest as well as the newest.
+    for (const id of [...mine.slice(0, 10), ...mine.slice(-5)]) await outbox.markDelivered(id);
+    expect(await outbox.countPending({ kind: 'notify-photographer', jobId })).toBe(505);
+    expect(await outbox.countPending({ kind: 'notify-photographer', jobId: otherJob })).toBe(30);
+    // The same as filtering every pending case, which pending(500) could not see in full.
+    const all = await outbox.pending(10_000);
+    expect(all.filter((record) => record.kind === 'notify-photographer' && record.jobId === jobId)).toHaveLength(505);
+    expect((await outbox.pending(500)).filter((record) => record.kind === 'notify-photographer' && record.jobId === jobId).length).toBeLessThan(505);
+  });
+
+  it('countPending is 0 on an empty outbox and does not count a job id that only appears in the text', async () => {
+    const outbox = new SqliteCaseOutbox(open());
+    const jobId = DEMO_CASES['job-archived'].jobId!;
+    expect(await outbox.countPending({ kind: 'notify-photographer', jobId })).toBe(0);
+    await outbox.record(newCase({ jobId: null, reason: jobId, transcript: [{ from: 'user', text: jobId, at: '2026-11-27T08:00:00.000Z' }] }));
+    expect(await outbox.countPending({ kind: 'notify-photographer', jobId })).toBe(0);
+  });
 });

@@ -507,3 +507,13 @@ describe('robustness', () => {
     );
   });
 });
+
+describe('recognizeYesNo: "do it" is a request, not a yes (review fix 4)', () => {
+  it.each(['do it', 'Do it!', 'do it for me', 'Do it for me', 'mach das', 'Mach das!', 'mach das für mich', 'Mach das für mich'])('%j is not read as yes', (text) => {
+    expect(recognizeYesNo(text)).not.toBe('yes');
+  });
+
+  it('the plain yes words still are', () => {
+    for (const text of ['yes', 'go ahead', 'please do', 'ja', 'ja gerne', 'gerne']) expect(recognizeYesNo(text), text).toBe('yes');
+  });
+});

@@ -1,0 +1,225 @@
+import { readFile } from 'node:fs/promises';
+import type { Activity } from 'botbuilder';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type TestBot, startTestBot } from '../support/botServer.js';
+import { DEMO_CASES, DEMO_CODES } from '../support/demoCodes.js';
+import { allText, type ContractChat, choicesOf, lastEntity, replyLines, slackPhotographer, teamsPhotographer } from '../support/photographerChat.js';
+
+/**
+ * Review fixes 4–6: "do it for me" on a step done by hand is refused and marks nothing
+ * done; every question of the walk-through ends (three unreadable step results, four
+ * answers without a usable archive date); a fix verified after any step counts as fixed.
+ */
+
+const PLANNING = DEMO_CASES['job-in-planning'];
+
+let bot: TestBot;
+
+beforeEach(async () => {
+  bot = await startTestBot();
+});
+
+afterEach(async () => {
+  await bot?.stop();
+});
+
+/** Lines of a reply without Slack's *bold* markers. */
+function plainLines(reply: Partial<Activity>): string[] {
+  return replyLines(reply).map((line) => line.replace(/^\*(.*)\*$/, '$1'));
+}
+
+function says(chat: ContractChat, replies: readonly Partial<Activity>[], key: Parameters<ContractChat['t']>[0]): boolean {
+  const wanted = chat.t(key);
+  return replies.some((reply) => plainLines(reply).some((line) => line.includes(wanted)));
+}
+
+async function escalations(jobId: string): Promise<number> {
+  return (await bot.outbox.pending()).filter((record) => record.kind === 'escalation' && record.jobId === jobId).length;
+}
+
+/** Megan (Slack, en-US) at step 1 of the job-in-planning plan: confirm-photos-linked, done by hand. */
+async function meganAtPlanningStep1(): Promise<ContractChat> {
+  const megan = slackPhotographer(bot.url, 'megan');
+  const diagnosis = await megan.say(`the customer sees "your photos are almost ready", code ${PLANNING.code}`);
+  expect(lastEntity(diagnosis)).toMatchObject({ scenario: 'job-in-planning', secondary: [], awaiting: 'step-result' });
+  const step1 = await megan.say('step by step');
+  expect(lastEntity(step1)).toMatchObject({ step: 1, steps: 3, awaiting: 'step-result' });
+  expect(plainLines(step1.at(-1)!)).toContain(megan.t('step.confirm-photos-linked'));
+  return megan;
+}
+
+describe('"do it for me" at a step done by hand', () => {
+  it('typed "do it for me" at confirm-photos-linked (en-US, Slack): walk.manualOnly, the step stays open; "done" still works', async () => {
+    const megan = await meganAtPlanningStep1();
+    const refused = await megan.say('do it for me');
+    expect(says(megan, refused, 'walk.manualOnly'), JSON.stringify(allText(refused))).toBe(true);
+    expect(lastEntity(refused)).toMatchObject({ step: 1, steps: 3, awaiting: 'step-result' });
+    expect(plainLines(refused.at(-1)!)).toContain(megan.t('walk.title', { step: 1, steps: 3 }));
+    expect(choicesOf(refused.at(-1))).toEqual([megan.t('walk.done'), megan.t('walk.failed')]);
+    const next = await megan.say('done');
+    expect(lastEntity(next)).toMatchObject({ step: 2, steps: 3, awaiting: 'step-result' });
+    expect(plainLines(next.at(-1)!)).toContain(megan.t('step.set-status-selling'));
+    expect((await bot.outbox.pending()).length).toBe(0);
+  });
+
+  it('"do it for me, please" at a step done by hand is refused too, not read as "done"', async () => {
+    const megan = await meganAtPlanningStep1();
+    for (const typed of ['do it for me, please', 'please do it for me']) {
+      const refused = await megan.say(typed);
+      expect(lastEntity(refused), typed).toMatchObject({ step: 1, steps: 3, awaiting: 'step-result' });
+      expect(says(megan, refused, 'walk.manualOnly'), typed).toBe(true);
+    }
+  });
+
+  it('"Mach das für mich" at tell-customer after the unhide was applied (de-DE, Teams): refused, step 2 stays; "erledigt" finishes', async () => {
+    const lena = teamsPhotographer(bot.url, 'lena');
+    const diagnosis = await lena.say(`fast fertig, Code ${DEMO_CODES['photos-hidden']}`);
+    expect(lastEntity(diagnosis)).toMatchObject({ scenario: 'photos-hidden', awaiting: 'step-result' });
+    const summary = await lena.say('Mach das für mich');
+    expect(lastEntity(summary).awaiting).toBe('confirm');
+    const applied = await lena.say('ja');
+    expect(says(lena, applied, 'change.doneTitle')).toBe(true);
+    expect(lastEntity(applied)).toMatchObject({ step: 2, steps: 2, awaiting: 'step-result' });
+    expect(choicesOf(applied.at(-1))).toEqual(['done', 'failed']);
+    const dataAfterChange = await readFile(bot.dataFile, 'utf8');
+
+    const refused = await lena.say('Mach das für mich');
+    expect(says(lena, refused, 'walk.manualOnly')).toBe(true);
+    expect(lastEntity(refused)).toMatchObject({ step: 2, steps: 2, awaiting: 'step-result' });
+    expect(says(lena, refused, 'walk.allDone')).toBe(false);
+    const submitted = await lena.submit({ choice: 'auto' });
+    expect(says(lena, submitted, 'walk.manualOnly')).toBe(true);
+    expect(lastEntity(submitted)).toMatchObject({ step: 2, steps: 2, awaiting: 'step-result' });
+    expect(await readFile(bot.dataFile, 'utf8')).toBe(dataAfterChange);
+
+    const finished = await lena.say('erledigt');
+    expect(says(lena, finished, 'walk.allDone')).toBe(true);
+    expect(says(lena, finished, 'walk.fixed')).toBe(true);
+    expect(lastEntity(finished)).toMatchObject({ step: null, awaiting: 'feedback' });
+  });
+
+  it('"do it for me" at check-code-gallery (Camille, fr-FR, Teams): refused, the step stays open', async () => {
+    const camille = teamsPhotographer(bot.url, 'camille');
+    const diagnosis = await camille.say(`le client voit « vos photos sont presque prêtes », code ${DEMO_CODES['code-not-activated']}`);
+    expect(lastEntity(diagnosis)).toMatchObject({ scenario: 'code-not-activated', awaiting: 'step-result' });
+    await camille.submit({ choice: 'walk' });
+    const step2 = await camille.submit({ choice: 'done' });
+    expect(lastEntity(step2)).toMatchObject({ step: 2, awaiting: 'step-result' });
+    expect(replyLines(step2.at(-1)!)).toContain(camille.t('step.check-code-gallery'));
+    expect(choicesOf(step2.at(-1))).toEqual(['done', 'failed']);
+    for (const refused of [await camille.say(camille.t('walk.auto')), await camille.submit({ choice: 'auto' })]) {
+      expect(says(camille, refused, 'walk.manualOnly')).toBe(true);
+      expect(lastEntity(refused)).toMatchObject({ step: 2, awaiting: 'step-result' });
+    }
+    const step3 = await camille.submit({ choice: 'done' });
+    expect(lastEntity(step3)).toMatchObject({ step: 3, awaiting: 'step-result' });
+  });
+});
+
+describe('every question of the walk-through ends', () => {
+  it('three unreadable answers at a step end as "didn\'t work": the bot looks again and escalates, it does not loop', async () => {
+    const lena = teamsPhotographer(bot.url, 'lena');
+    await lena.say(`Verkauf verpasst, Code ${DEMO_CODES['job-archived']}`);
+    const step1 = await lena.submit({ choice: 'walk' });
+    expect(lastEntity(step1)).toMatchObject({ step: 1, awaiting: 'step-result' });
+    for (const unreadable of ['Banane', 'blau']) {
+      const retry = await lena.say(unreadable);
+      expect(lastEntity(retry)).toMatchObject({ step: 1, awaiting: 'step-result' });
+      expect(says(lena, retry, 'walk.retry')).toBe(true);
+    }
+    const ended = await lena.say('hmm');
+    expect(lastEntity(ended).awaiting).not.toBe('step-result');
+    // The data still says archived: the same explanation, so support takes it over.
+    expect(says(lena, ended, 'walk.escalated')).toBe(true);
+    expect(await escalations(DEMO_CASES['job-archived'].jobId!)).toBe(1);
+  });
+
+  it('four answers without a usable date at the archive date: "nothing was changed", the walk goes on by hand', async () => {
+    const lena = teamsPhotographer(bot.url, 'lena');
+    await lena.say(`Verkauf verpasst, Code ${DEMO_CODES['job-archived']}`);
+    const dateQuestion = await lena.submit({ choice: 'auto' });
+    expect(lastEntity(dateQuestion)).toMatchObject({ step: 1, awaiting: 'archive-date' });
+    const before = await readFile(bot.dataFile, 'utf8');
+    for (const answer of ['Banane', '01.01.2020', 'irgendwann']) {
+      const retry = await lena.say(answer);
+      expect(lastEntity(retry)).toMatchObject({ step: 1, awaiting: 'archive-date' });
+      expect(says(lena, retry, 'change.cancelled')).toBe(false);
+    }
+    const ended = await lena.say('keine Ahnung');
+    expect(says(lena, ended, 'change.cancelled')).toBe(true);
+    expect(says(lena, ended, 'change.summaryTitle')).toBe(false);
+    expect(lastEntity(ended)).toMatchObject({ scenario: 'job-archived', step: 1, steps: 5, awaiting: 'step-result' });
+    expect(replyLines(ended.at(-1)!)).toContain(lena.t('step.untick-archiving-set-date'));
+    expect(choicesOf(ended.at(-1))).toEqual(['done', 'failed', 'auto']);
+    expect(await readFile(bot.dataFile, 'utf8')).toBe(before);
+    expect(await bot.outbox.pending()).toEqual([]);
+    // By hand from here: "done" moves on to step 2.
+    const step2 = await lena.submit({ choice: 'done' });
+    expect(lastEntity(step2)).toMatchObject({ step: 2, awaiting: 'step-result' });
+  });
+});
+
+describe('a fix verified right after any step counts as fixed', () => {
+  it('job in planning: set-selling applied, then "didn\'t work" on the next step → walk.fixed, no escalation', async () => {
+    const megan = await meganAtPlanningStep1();
+    const step2 = await megan.say('done');
+    expect(lastEntity(step2)).toMatchObject({ step: 2, awaiting: 'step-result' });
+    const summary = await megan.say('do it for me');
+    expect(lastEntity(summary).awaiting).toBe('confirm');
+    const applied = await megan.say('yes');
+    expect(says(megan, applied, 'change.doneTitle')).toBe(true);
+    expect(lastEntity(applied)).toMatchObject({ step: 3, steps: 3, awaiting: 'step-result' });
+    expect(plainLines(applied.at(-1)!)).toContain(megan.t('step.tell-customer'));
+    const planningJob = JSON.parse(await readFile(bot.dataFile, 'utf8')).jobs.find((job: { id: string }) => job.id === PLANNING.jobId);
+    expect(planningJob.status).toBe('selling');
+
+    const failed = await megan.say("didn't work");
+    expect(says(megan, failed, 'walk.fixed')).toBe(true);
+    expect(says(megan, failed, 'walk.escalated')).toBe(false);
+    expect(lastEntity(failed)).toMatchObject({ awaiting: 'feedback' });
+    expect(await escalations(PLANNING.jobId!)).toBe(0);
+  });
+});
+
+describe('customers waiting for the job are counted in the outbox', () => {
+  it('more than 500 pending cases: the report counts exactly the undelivered notify cases of this job, through countPending', async () => {
+    const base = {
+      reason: 'customer asked to notify the photographer',
+      role: 'customer' as const,
+      channel: 'webchat',
+      locale: 'en-US',
+      symptom: 'almost-ready' as const,
+      scenario: 'job-in-planning' as const,
+      secondary: [],
+      accessCode: PLANNING.code,
+      photographerId: 'ph-carter',
+      stepsTried: [],
+      transcript: [],
+    };
+    const delivered: string[] = [];
+    for (let i = 0; i < 560; i++) {
+      const record = await bot.outbox.record({ ...base, kind: 'notify-photographer', conversationId: `waiting-${i}`, jobId: PLANNING.jobId });
+      if (i % 10 === 0) delivered.push(record.id);
+    }
+    for (let i = 0; i < 20; i++) await bot.outbox.record({ ...base, kind: 'escalation', conversationId: `esc-${i}`, jobId: PLANNING.jobId });
+    for (let i = 0; i < 20; i++) await bot.outbox.record({ ...base, kind: 'notify-photographer', conversationId: `other-${i}`, jobId: 'job-4102' });
+    for (const id of delivered) await bot.outbox.markDelivered(id);
+    const counted: unknown[] = [];
+    const countPending = bot.outbox.countPending.bind(bot.outbox);
+    bot.outbox.countPending = (filter) => {
+      counted.push(filter);
+      return countPending(filter);
+    };
+
+    const megan = await meganAtPlanningStep1();
+    await megan.say('done');
+    await megan.say('do it for me');
+    const applied = await megan.say('yes');
+    expect(lastEntity(applied)).toMatchObject({ step: 3, awaiting: 'step-result' });
+    const report = await megan.say('done');
+    expect(says(megan, report, 'walk.fixed')).toBe(true);
+    expect(allText(report)).toContain(megan.t('walk.waitingMany', { count: 504 }));
+    expect(counted).toEqual([{ kind: 'notify-photographer', jobId: PLANNING.jobId }]);
+  });
+});
+
