@@ -7,7 +7,7 @@ import { choiceDialog } from './choiceDialog.js';
 import { APPLY_CHANGE_DIALOG, type ApplyChangeOptions, type ApplyChangeResult } from './applyChangeDialog.js';
 import type { DialogDependencies } from './dependencies.js';
 import { recordCase } from './escalation.js';
-import { adoptInspection, inspect, type Inspection } from './inspection.js';
+import { adoptInspection, inspect } from './inspection.js';
 import { photographerPlan } from './photographerPlan.js';
 import { REOPEN_JOB_DIALOG } from './reopenJobDialog.js';
 
@@ -74,12 +74,8 @@ export function fixWalkthroughDialogs(deps: DialogDependencies): Dialog[] {
   /** Looks again; a changed picture gets one new plan, else the case goes to support. */
   async function lookAgain(step: WaterfallStepContext, turn: Turn, reason: 'step-failed' | 'still-blocked'): Promise<ReturnType<WaterfallStepContext['endDialog']>> {
     const { l, case: c } = turn;
-    let inspection: Inspection | null = null;
-    try {
-      inspection = await inspect(deps.platform, turn);
-    } catch {
-      inspection = null;
-    }
+    // A platform that can't answer now can't confirm anything: support takes over.
+    const inspection = await inspect(deps.platform, turn).catch(() => null);
     // Nothing blocks the gallery any more, whatever the last step felt like: it is fixed.
     const fixed = inspection !== null && inspection.diagnosis.scenario === 'no-known-cause' && inspection.diagnosis.secondary.length === 0;
     if (fixed && c.scenario !== 'no-known-cause') {
