@@ -86,3 +86,9 @@ export interface DiagnosisSnapshot {
   steps: number | null;
   awaiting: Slot | null;
 }
+
+/** A plan's progress as a small bar, "▰▰▱▱" for step 2 of 4 (empty for odd or very long plans). */
+export function progressBar({ step, steps }: { step: number; steps: number }): string {
+  const done = Math.max(0, Math.min(step, steps));
+  return steps > 0 && steps <= 20 ? `${'▰'.repeat(done)}${'▱'.repeat(steps - done)}` : '';
+}

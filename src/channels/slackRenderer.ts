@@ -1,7 +1,7 @@
 import { type Activity, ActionTypes, ActivityTypes, CardFactory, InputHints } from 'botbuilder';
 import type { ActionsBlock, Button, ContextBlock, Datepicker, KnownBlock, SectionBlock } from '@slack/web-api';
 import { diagnosisEntity } from './diagnosisEntity.js';
-import type { DiagnosisSnapshot, Reply } from './replyModel.js';
+import { type DiagnosisSnapshot, type Reply, progressBar } from './replyModel.js';
 
 /**
  * Slack through the Azure Bot Service Slack channel. What that channel delivers reliably is
@@ -104,10 +104,9 @@ export function toBlockKit(reply: Reply): KnownBlock[] {
   const blocks: KnownBlock[] = [];
   if (reply.title && boldLine(reply.title) !== '') blocks.push(section(boldLine(reply.title)));
   if (reply.progress) {
-    const { step, steps } = reply.progress;
-    const done = Math.max(0, Math.min(step, steps));
-    const bar = steps > 0 && steps <= 20 ? `${'▰'.repeat(done)}${'▱'.repeat(steps - done)}  ` : '';
-    const context: ContextBlock = { type: 'context', elements: [{ type: 'mrkdwn', text: `${bar}${step}/${steps}` }] };
+    const bar = progressBar(reply.progress);
+    const text = `${bar === '' ? '' : `${bar}  `}${reply.progress.step}/${reply.progress.steps}`;
+    const context: ContextBlock = { type: 'context', elements: [{ type: 'mrkdwn', text }] };
     blocks.push(context);
   }
   if (reply.text.trim() !== '') blocks.push(section(toMrkdwn(reply.text)));

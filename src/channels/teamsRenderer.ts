@@ -1,6 +1,6 @@
 import { type Activity, ActivityTypes, CardFactory, InputHints } from 'botbuilder';
 import { diagnosisEntity } from './diagnosisEntity.js';
-import { DATE_INPUT_CHOICE_ID, type DiagnosisSnapshot, type Reply } from './replyModel.js';
+import { DATE_INPUT_CHOICE_ID, type DiagnosisSnapshot, progressBar, type Reply } from './replyModel.js';
 
 /**
  * Microsoft Teams: a reply with structure (a title, a plan, progress, facts, buttons, a date
@@ -98,10 +98,11 @@ export function toAdaptiveCard(reply: Reply): AdaptiveCard {
   if (reply.title !== undefined && reply.title.trim() !== '') {
     body.push({ type: 'TextBlock', text: reply.title, wrap: true, weight: 'Bolder', size: 'Medium' });
   }
-  if (reply.progress) {
+  // The title already says "step 2 of 4"; the bar shows it at a glance.
+  if (reply.progress && progressBar(reply.progress) !== '') {
     body.push({
       type: 'TextBlock',
-      text: `${reply.progress.step} / ${reply.progress.steps}`,
+      text: progressBar(reply.progress),
       wrap: true,
       isSubtle: true,
       size: 'Small',

@@ -164,9 +164,9 @@ describe('renderTeams', () => {
     }
   });
 
-  it('shows progress as a subtle "2 / 4" line under the title', () => {
+  it('shows progress as a subtle bar under the title', () => {
     const card = cardOf(renderTeams([stepReply], photographerSnapshot)[0]!);
-    expect(card.body[1]).toMatchObject({ type: 'TextBlock', text: '2 / 4', isSubtle: true });
+    expect(card.body[1]).toMatchObject({ type: 'TextBlock', text: '▰▰▱▱', isSubtle: true });
   });
 
   it('shows facts as a FactSet', () => {
