@@ -91,7 +91,7 @@ describe('main dialog: "help" at any slot answers and asks the same question aga
     const question = last[last.length - 1]!;
     const replies = await h.send(word, { locale });
     expect(replies).toHaveLength(2);
-    expect(replies[0]!.text).toBe(msg(locale, 'help'));
+    expect(replies[0]!.text).toBe(msg(locale, 'help', { audience: before.role ?? 'unknown' }));
     expect(lastDiagnosis(replies)).toEqual(before);
     // The question again, without the greeting or acknowledgement that led into it the first time.
     expect(question.text!.endsWith(replies[1]!.text!)).toBe(true);

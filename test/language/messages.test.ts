@@ -1,15 +1,23 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { LANGUAGES } from '../../src/language/languages.js';
-import { localizer, messageKeys, resolveLocale, translate } from '../../src/language/messages.js';
+import { type Language, LANGUAGES } from '../../src/language/languages.js';
+import { AUDIENCE_ARGUMENT, localizer, type MessageKey, messageArguments, messageKeys, resolveLocale, translate } from '../../src/language/messages.js';
 import { projectRoot } from '../../src/projectRoot.js';
 
 function catalog(language: string): Record<string, string> {
   return JSON.parse(readFileSync(join(projectRoot(), 'locales', `${language}.json`), 'utf8')) as Record<string, string>;
 }
 
-const placeholders = (text: string) => (text.match(/\{\w+\}/g) ?? []).sort();
+/**
+ * The ICU arguments of a message, name and kind, sorted. `audience` is left out: every
+ * language may choose words by who reads them (German "Sie" and "du") without English doing so.
+ */
+const argumentsOf = (language: Language, key: string) =>
+  messageArguments(language, key as MessageKey)
+    .filter(({ name }) => name !== AUDIENCE_ARGUMENT)
+    .map(({ name, kind }) => `${name}:${kind}`)
+    .sort();
 
 /** Values that are the same word in English and this language. */
 const SAME_AS_ENGLISH: Record<string, string[]> = {
@@ -26,19 +34,59 @@ describe('every sentence in every language', () => {
     expect(messageKeys(language)).toEqual(Object.keys(english));
   });
 
-  it.each(LANGUAGES.filter((language) => language !== 'en'))('%s keeps every placeholder and translates every sentence', (language) => {
+  it.each(LANGUAGES.filter((language) => language !== 'en'))('%s keeps every ICU argument and translates every sentence', (language) => {
     const translated = catalog(language);
     for (const [key, text] of Object.entries(english)) {
       const value = translated[key] ?? '';
-      expect(placeholders(value), `${language} ${key}`).toEqual(placeholders(text));
+      expect(argumentsOf(language, key), `${language} ${key}`).toEqual(argumentsOf('en', key));
       expect(value.trim(), `${language} ${key} is empty`).not.toBe('');
       if (!(SAME_AS_ENGLISH[language] ?? []).includes(key)) expect(value, `${language} ${key} is still English`).not.toBe(text);
+    }
+  });
+
+  it.each(LANGUAGES)('%s: every sentence is valid ICU MessageFormat whose apostrophes stay letters', (language) => {
+    for (const [key, text] of Object.entries(catalog(language))) {
+      // In ICU an apostrophe before a brace, "#" or "|" starts a quoted literal and disappears.
+      expect(text, `${language} ${key}`).not.toMatch(/'[{}#|]/);
+      expect(() => translate(language, key as MessageKey), `${language} ${key}`).not.toThrow();
     }
   });
 
   it('fills placeholders and leaves unknown ones visible', () => {
     expect(translate('en', 'code.notFound', { code: 'ABCD 1234' })).toBe("I can't find the code ABCD 1234. Please compare it with your card once more.");
     expect(translate('en', 'code.notFound')).toContain('{code}');
+  });
+
+  it('counts with the plural rules of each language', () => {
+    expect(translate('en', 'plan.title', { count: 1 })).toBe('Fix in one step:');
+    expect(translate('en', 'plan.title', { count: 4 })).toBe('Fix in 4 steps:');
+    expect(translate('de', 'plan.title', { count: 1 })).toBe('In einem Schritt beheben:');
+    expect(translate('de', 'plan.title', { count: 3 })).toBe('In 3 Schritten beheben:');
+    expect(translate('fr', 'fact.photos.visible', { count: 1 })).toBe('1 photo masquée → visible');
+    expect(translate('fr', 'fact.photos.visible', { count: 12 })).toBe('12 photos masquées → visibles');
+    expect(translate('nl', 'fact.photos.visible', { count: 2 })).toBe("2 verborgen foto's → zichtbaar");
+  });
+
+  it('speaks to German customers with "Sie" and to photographers with "du"', () => {
+    expect(localizer('de-DE', 'customer').t('feedback.question')).toBe('Hat Ihnen das geholfen?');
+    expect(localizer('de-DE', 'unknown').t('feedback.question')).toBe('Hat Ihnen das geholfen?');
+    expect(localizer('de-DE', 'photographer').t('feedback.question')).toBe('Hat dir das geholfen?');
+    let role: 'customer' | 'photographer' | null = null;
+    const l = localizer('de-DE', () => role);
+    expect(l.t('confirm.retry')).toBe('Bitte antworten Sie mit Ja oder Nein.');
+    role = 'photographer';
+    expect(l.t('confirm.retry')).toBe('Bitte antworte mit Ja oder Nein.');
+  });
+
+  it.each([
+    ['en-US', 'A, B, and C', 'A or B'],
+    ['en-GB', 'A, B and C', 'A or B'],
+    ['de-DE', 'A, B und C', 'A oder B'],
+    ['fr-FR', 'A, B et C', 'A ou B'],
+    ['nl-NL', 'A, B en C', 'A of B'],
+  ])('%s joins lists the way the language does', (locale, and, or) => {
+    expect(localizer(locale).list(['A', 'B', 'C'])).toBe(and);
+    expect(localizer(locale).list(['A', 'B'], 'or')).toBe(or);
   });
 });
 
