@@ -18,7 +18,7 @@ export interface PlanContext {
 function primarySentence(l: Localizer, diagnosis: Diagnosis, job: Job | null | undefined): string {
   if (diagnosis.unknownJobStatus !== null) return l.t('scenario.cannot-diagnose', { status: diagnosis.unknownJobStatus });
   if (diagnosis.scenario === 'no-known-cause' && diagnosis.undetermined.length > 0) return l.t('scenario.undetermined');
-  if (diagnosis.scenario === 'job-archived' && job?.archiving.date) return l.t('photographer.archivedSince', { date: l.longDate(job.archiving.date) });
+  if (diagnosis.scenario === 'job-archived' && job?.archiving.date) return l.t('photographer.archivedSince', { job: job.name, date: l.longDate(job.archiving.date) });
   return l.t(`scenario.${diagnosis.scenario}`);
 }
 
@@ -38,7 +38,7 @@ export function photographerPlan(l: Localizer, diagnosis: Diagnosis, context: Pl
     );
   }
   const steps = fixPlan(diagnosis).map((step) => l.t(`step.${step.id}`));
-  sentences.push(l.t('plan.title', { count: steps.length }));
+  sentences.push(l.t('plan.title', { plan: diagnosis.scenario === 'job-archived' ? 'reopen' : 'fix', count: steps.length }));
   const title = [context.job?.name, context.code ? l.t('photographer.codeLabel', { code: formatAccessCode(context.code) }) : undefined]
     .filter((part): part is string => part !== undefined && part !== '')
     .join(' · ');

@@ -43,7 +43,7 @@ import {
 const LENA = DEMO_PHOTOGRAPHERS.lena;
 const ARCHIVED = DEMO_CASES['job-archived'];
 const JOB_ID = ARCHIVED.jobId!;
-const de = localizer('de-DE');
+const de = localizer('de-DE', 'photographer');
 
 /** Lena's calendar day now (the bot reads the real clock in her time zone). */
 function today(): string {

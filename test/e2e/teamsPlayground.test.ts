@@ -31,7 +31,7 @@ const JOB = DEMO_DATA.jobs.find((job) => job.id === JOB_ID)!;
 const ADAPTIVE_CARD = 'application/vnd.microsoft.card.adaptive';
 const FRAME_TIMEOUT_MS = 20_000;
 /** The Playground sends en-US, and the bot answers in the language of the activity. */
-const l = localizer('en-US');
+const l = localizer('en-US', 'photographer');
 
 interface Card {
   type: 'AdaptiveCard';
@@ -102,7 +102,7 @@ describe('Teams through the Microsoft 365 Agents Playground', () => {
     const greetingCard = cardOf(greeting.frame)!;
     expect(greetingCard.version).toBe('1.5');
     // The installation's conversationUpdate carries no locale: the greeting is in Lena's account language.
-    expect(textOf(greetingCard)).toContain(localizer(DEMO_PHOTOGRAPHERS.lena.locale).t('greeting'));
+    expect(textOf(greetingCard)).toContain(localizer(DEMO_PHOTOGRAPHERS.lena.locale, 'photographer').t('greeting'));
     expect(choicesOf(greetingCard)).toEqual(['almost-ready', 'incorrect-code', 'missed-sale', 'other']);
 
     // Symptom and code in one message → the diagnosis with the whole plan, then "how would you like to fix it?".

@@ -119,3 +119,54 @@ describe('locales and dates', () => {
     expect(localizer('fr-FR').dayMonth(31, 11)).toBe('31 novembre');
   });
 });
+
+describe('how the bot addresses people', () => {
+  const german = catalog('de');
+  const startsWith = (key: string, prefixes: readonly string[]) => prefixes.some((prefix) => key === prefix || key.startsWith(`${prefix}.`));
+  /** Said only to customers: the diagnosis in their words and the offers made to them. */
+  const CUSTOMER = ['customer', 'shop', 'symptom.ack', 'symptom.question', 'code.question', 'code.giveUp', 'code.noneGiven', 'notify.offerPhotographer', 'notify.recorded'];
+  /** Said only to photographers: data, plans, steps and changes. */
+  const PHOTOGRAPHER = ['guided', 'scenario', 'fault', 'plan', 'step', 'photographer', 'walk', 'reopen', 'change', 'fact', 'status', 'symptom.questionPhotographer', 'code.questionPhotographer'];
+  /** Said before anybody knows who is writing (the Emulator's role question): formal. */
+  const NOBODY_YET = ['role'];
+  /** The shop's own words, quoted as the shop says them to customers ("Ihre Fotos …"). */
+  const QUOTED = ['shop', 'symptom.choice'];
+  const shared = Object.keys(german).filter((key) => !startsWith(key, [...CUSTOMER, ...PHOTOGRAPHER, ...NOBODY_YET, ...QUOTED]));
+  const informal = /\b(du|dich|dir|dein|deine|deinen|deinem|deiner|deines)\b/i;
+  /** "Ihnen", "Ihr…", or "Sie" after a lower-case word (not "they" at the start of a sentence). */
+  const formal = /\b(Ihnen|Ihr|Ihre|Ihren|Ihrem|Ihrer|Ihres)\b|[a-zäöüß,] Sie\b/;
+
+  it('German customers are always addressed with "Sie", never with "du"', () => {
+    const l = localizer('de-DE', 'customer');
+    for (const key of Object.keys(german).filter((key) => !startsWith(key, PHOTOGRAPHER))) {
+      expect(l.t(key as MessageKey, { photos: 'ready' }), key).not.toMatch(informal);
+    }
+    expect(l.t('customer.job-in-planning', { photos: 'ready' })).toMatch(formal);
+  });
+
+  it('German photographers are addressed with "du", never with "Sie"', () => {
+    const l = localizer('de-DE', 'photographer');
+    for (const key of Object.keys(german).filter((key) => !startsWith(key, [...CUSTOMER, ...NOBODY_YET, ...QUOTED]))) {
+      // Quotations of the shop („Ihre Fotos sind fast fertig“) keep the shop's "Sie".
+      expect(l.t(key as MessageKey).replace(/„[^“]*“/gu, ''), key).not.toMatch(formal);
+    }
+    expect(l.t('photographer.howToFix')).toMatch(informal);
+  });
+
+  it('a shared German sentence that addresses the reader has both forms', () => {
+    for (const key of shared) {
+      const customer = localizer('de-DE', 'customer').t(key as MessageKey);
+      const photographer = localizer('de-DE', 'photographer').t(key as MessageKey);
+      if (informal.test(photographer) || formal.test(customer)) expect(customer, key).not.toBe(photographer);
+    }
+  });
+
+  it('French uses its typography: no-break spaces before : ; ! ? and inside « »', () => {
+    for (const [key, text] of Object.entries(catalog('fr'))) {
+      const said = translate('fr', key as MessageKey);
+      expect(said, `fr ${key}`).not.toMatch(/[^\u00a0\u202f][:;!?](\s|$)/u);
+      expect(said, `fr ${key}`).not.toMatch(/«[^\u00a0\u202f]|[^\u00a0\u202f]»/u);
+      expect(text, `fr ${key} uses English quotation marks`).not.toMatch(/[“”"]/u);
+    }
+  });
+});
