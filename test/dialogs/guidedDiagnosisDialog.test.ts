@@ -80,7 +80,7 @@ function expectPlan(
   const plan = replies[0]!.text!;
   expect(plan.startsWith(msg(locale, lead))).toBe(true);
   for (const fault of secondary) expect(plan).toContain(msg(locale, `fault.${fault as 'code-not-activated'}`));
-  expect(plan).toContain(msg(locale, 'plan.title', { count: steps.length }));
+  expect(plan).toContain(msg(locale, 'plan.title', { plan: scenario === 'job-archived' ? 'reopen' : 'fix', count: steps.length }));
   const numbered = steps.map((id, index) => `${index + 1}. ${msg(locale, `step.${id}`)}`).join('\n');
   expect(plan.endsWith(`\n\n${numbered}`)).toBe(true);
 }

@@ -167,7 +167,7 @@ describe('main dialog: asking for a person records an escalation', () => {
   ] as const)('at "%s" (%s: "%s") the case ends: awaiting null', async (slot, locale, words) => {
     const { h } = await reached(slot, locale);
     const replies = await h.send(words, { locale, checkConsistency: false });
-    expect(textsOf(replies)).toEqual([msg(locale, 'escalation.requested')]);
+    expect(textsOf(replies)).toEqual([msg(locale, 'escalation.requested', { audience: lastDiagnosis(replies).role ?? 'unknown' })]);
     const cases = await h.outbox.pending();
     expect(cases.map((c) => [c.kind, c.reason, c.locale])).toEqual([['escalation', 'requested', locale]]);
     expect(cases[0]!.transcript.some((line) => line.from === 'user' && line.text === words)).toBe(true);

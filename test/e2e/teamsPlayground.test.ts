@@ -115,7 +115,7 @@ describe('Teams through the Microsoft 365 Agents Playground', () => {
     const diagnosis = pg.frames.slice(greeting.index + 1, howToFix.index).find((frame) => isBotCard(frame) && textOf(cardOf(frame)!).includes(JOB.name));
     expect(diagnosis, 'the diagnosis card names the job').toBeDefined();
     const diagnosisText = textOf(cardOf(diagnosis!)!);
-    expect(diagnosisText).toContain(l.t('photographer.archivedSince', { date: l.longDate(archiveDateOf(JOB_ID)!) }));
+    expect(diagnosisText).toContain(l.t('photographer.archivedSince', { job: JOB.name, date: l.longDate(archiveDateOf(JOB_ID)!) }));
     for (const step of ['1. ', '2. ', '3. ', '4. ']) expect(diagnosisText).toContain(step);
     expect(diagnosisText).toContain('Selling');
     const howToFixCard = cardOf(howToFix.frame)!;
