@@ -49,7 +49,7 @@ afterAll(async () => {
   await Promise.all(folders.map((folder) => rm(folder, { recursive: true, force: true })));
 });
 
-describe('the process on its defaults (STORAGE=sqlite)', { timeout: 180_000 }, () => {
+describe('the process on its defaults (STORAGE=sqlite)', { timeout: 120_000 }, () => {
   let cwd: string;
   const conversationId = `process-conversation-${process.pid}`;
   const userId = 'process-user';
@@ -72,9 +72,9 @@ describe('the process on its defaults (STORAGE=sqlite)', { timeout: 180_000 }, (
     expect(lastDiagnosis(replies)).toMatchObject({ role: 'customer', symptom: 'almost-ready', awaiting: 'access-code' });
 
     bot.signal('SIGTERM');
-    const exit = await within(bot.exited, 60_000, 'exit after SIGTERM');
+    const exit = await within(bot.exited, 30_000, 'exit after SIGTERM');
     expect(exit.code).toBe(0);
-    expect(exit.afterMs).toBeLessThan(60_000);
+    
     expect(bot.stderr()).toBe('');
   });
 
@@ -84,7 +84,7 @@ describe('the process on its defaults (STORAGE=sqlite)', { timeout: 180_000 }, (
     const replies = await new Chat(url, { conversationId, userId }).send({ id: `${conversationId}-after-restart`, text: DEMO_CODES['job-in-planning'] });
     expect(lastDiagnosis(replies)).toMatchObject({ symptom: 'almost-ready', scenario: 'job-in-planning' });
     bot.signal('SIGTERM');
-    expect((await within(bot.exited, 60_000, 'exit after SIGTERM')).code).toBe(0);
+    expect((await within(bot.exited, 30_000, 'exit after SIGTERM')).code).toBe(0);
   });
 
   it('finishes a turn in flight at SIGTERM: its replies are delivered and the request answered', async () => {
@@ -120,14 +120,14 @@ describe('the process on its defaults (STORAGE=sqlite)', { timeout: 180_000 }, (
         deliveryMode: 'normal',
         serviceUrl,
       });
-      await within(firstReplyArrived, 60_000, 'first reply at the connector');
+      await within(firstReplyArrived, 10_000, 'first reply at the connector');
       bot.signal('SIGTERM');
       const response = await request.catch((error: unknown) => {
         throw new Error(`the in-flight request failed: ${String(error)}\nbot stdout: ${bot.stdout()}\nbot stderr: ${bot.stderr()}\nconnector got ${received.length}`);
       });
       expect(response.status).toBe(200);
       await response.arrayBuffer();
-      const exit = await within(bot.exited, 60_000, 'exit after SIGTERM');
+      const exit = await within(bot.exited, 30_000, 'exit after SIGTERM');
       expect(exit.code).toBe(0);
       expect(bot.stdout().indexOf('"shutting down"')).toBeLessThan(bot.stdout().indexOf('"turn"')); // really in flight
       const last = received.at(-1);
@@ -141,7 +141,7 @@ describe('the process on its defaults (STORAGE=sqlite)', { timeout: 180_000 }, (
   });
 });
 
-describe('a wrong configuration stops the start', { timeout: 180_000 }, () => {
+describe('a wrong configuration stops the start', { timeout: 90_000 }, () => {
   /** Starts the entry with `env` and expects a quick non-zero exit with one line on stderr. */
   async function failedStart(env: Record<string, string>): Promise<string> {
     const cwd = await tempFolder();
@@ -150,29 +150,27 @@ describe('a wrong configuration stops the start', { timeout: 180_000 }, () => {
     const exit = await within(bot.exited, 60_000, `exit with ${JSON.stringify(env)}`);
     expect(exit.code, bot.stderr()).not.toBe(0);
     expect(exit.code, bot.stderr()).not.toBeNull();
-    // Generous: starting tsx alone takes 1.5 s, and far more on a busy shared machine.
-    expect(exit.afterMs).toBeLessThan(60_000);
     const lines = bot.stderr().trimEnd().split('\n');
     expect(lines, bot.stderr()).toHaveLength(1);
     expect(bot.stderr()).not.toMatch(/^\s+at /m);
     return lines[0] ?? '';
   }
 
-  it.concurrent('STORAGE=redis names STORAGE', async () => {
+  it('STORAGE=redis names STORAGE', async () => {
     expect(await failedStart({ STORAGE: 'redis' })).toMatch(/\bSTORAGE\b.*redis/);
   });
 
-  it.concurrent('PORT=abc names PORT', async () => {
+  it('PORT=abc names PORT', async () => {
     expect(await failedStart({ PORT: 'abc' })).toMatch(/\bPORT\b/);
   });
 
-  it.concurrent('PLATFORM_DATA=/nonexistent.json names PLATFORM_DATA', async () => {
+  it('PLATFORM_DATA=/nonexistent.json names PLATFORM_DATA', async () => {
     const line = await failedStart({ PLATFORM_DATA: '/nonexistent.json' });
     expect(line).toMatch(/\bPLATFORM_DATA\b/);
     expect(line).toContain('/nonexistent.json');
   });
 
-  it.concurrent('a PLATFORM_DATA file with a bad field names the file and the field', async () => {
+  it('a PLATFORM_DATA file with a bad field names the file and the field', async () => {
     const folder = await tempFolder();
     const data = JSON.parse(await readFile(join(projectRoot(), 'demo', 'platform.json'), 'utf8')) as { jobs: Record<string, unknown>[] };
     data.jobs[0]!.campaignActive = 'yes';
@@ -188,7 +186,7 @@ describe('a wrong configuration stops the start', { timeout: 180_000 }, () => {
  * The same rule for failures that only show when the bot starts (files, network). They are
  * checked in-process on `startBot`: the entry prints exactly the error's message.
  */
-describe('a wrong value found at start-up names its variable', { timeout: 180_000 }, () => {
+describe('a wrong value found at start-up names its variable', () => {
   async function startFailure(env: Record<string, string>): Promise<string> {
     const dataFile = join(await tempFolder(), 'platform.json');
     await copyFile(join(projectRoot(), 'demo', 'platform.json'), dataFile);
