@@ -26,9 +26,11 @@ function dateChoices(l: Localizer, dates: readonly string[]): ReplyChoice[] {
   return dates.map((date) => ({ id: date, label: l.shortDate(date) }));
 }
 
-function listed(l: Localizer, dates: readonly string[]): string {
+/** "Monday, Nov 30 (tomorrow – very short notice) or Tuesday, Dec 1". */
+function listed(l: Localizer, dates: readonly string[], today: string): string {
+  const tomorrow = addDays(today, 1);
   return l.list(
-    dates.map((date) => l.shortDate(date)),
+    dates.map((date) => l.t('reopen.option', { date: l.weekdayDate(date), when: date === tomorrow ? 'tomorrow' : 'other' })),
     'or',
   );
 }
@@ -61,11 +63,11 @@ export function reopenJobDialogs(deps: DialogDependencies): [WaterfallDialog, As
         case 'impossible':
           return {
             ok: false,
-            retry: l.t('reopen.impossible', { date: l.dayMonth(reading.day, reading.month), options: listed(l, reading.suggestions) }),
+            retry: l.t('reopen.impossible', { date: l.dayMonth(reading.day, reading.month), options: listed(l, reading.suggestions, day) }),
             choices: dateChoices(l, reading.suggestions),
           };
         case 'ambiguous':
-          return { ok: false, retry: l.t('reopen.ambiguous', { options: listed(l, reading.options) }), choices: dateChoices(l, reading.options) };
+          return { ok: false, retry: l.t('reopen.ambiguous', { options: listed(l, reading.options, day) }), choices: dateChoices(l, reading.options) };
         case 'date': {
           const verdict = checkArchiveDate(reading.date, day);
           if (verdict.kind === 'ok') return { ok: true, value: { date: verdict.date, warnings: verdict.warnings } };

@@ -122,9 +122,11 @@ function createAdapter(config: Config, env: NodeJS.ProcessEnv, logger: Logger): 
   return adapter;
 }
 
-/** What only tests change: where the Slack Web API is (a local stand-in). */
+/** What only tests change: where the Slack Web API is (a local stand-in), and the clock. */
 export interface StartOptions {
   slackApiUrl?: string;
+  /** "Now" for the dialogs (today's date, suggested archive dates); the real clock by default. */
+  now?: () => Date;
 }
 
 export async function startBot(
@@ -141,7 +143,7 @@ export async function startBot(
     state: new PrivateConversationState(storage),
     platform,
     delivery: createDelivery({ slack: new SlackBlockKitSender(options.slackApiUrl === undefined ? {} : { slackApiUrl: options.slackApiUrl }), logger }),
-    rootDialog: new MainDialog({ platform, outbox, logger, now: () => new Date() }),
+    rootDialog: new MainDialog({ platform, outbox, logger, now: options.now ?? (() => new Date()) }),
     defaultLocale: config.DEFAULT_LOCALE,
     logger,
   });

@@ -142,6 +142,8 @@ export interface Localizer {
   fullDate(isoDate: string): string;
   /** For buttons: "Sun, Dec 6", "So 6.12.", "dim. 6 déc.", "zo 6 dec". */
   shortDate(isoDate: string): string;
+  /** A near date in a sentence, with its weekday: "Monday, Nov 30", "Montag, 30.11.", "lundi 30 nov.". */
+  weekdayDate(isoDate: string): string;
   /** A day and month that may not exist ("31 November"), for saying so. */
   dayMonth(day: number, month: number): string;
 }
@@ -158,6 +160,8 @@ const FULL_DATE = new Map<Locale, string>([
 ]);
 
 const SHORT_DATE: Record<Language, string> = { en: 'EEE d MMM', de: 'EEEEEE d.M.', fr: 'EEE d MMM', nl: 'EEEEEE d MMM' };
+
+const WEEKDAY_DATE: Record<Language, string> = { en: 'EEEE d MMM', de: 'EEEE, d.M.', fr: 'EEEE d MMM', nl: 'EEEE d MMM' };
 
 const LIST_TYPES = { and: 'conjunction', or: 'disjunction' } as const;
 
@@ -182,6 +186,7 @@ export function localizer(locale: string, audience: Audience | (() => Role | nul
     longDate: (isoDate) => format(parseISO(isoDate), LONG_DATE.get(dates) ?? 'PPP', { locale: dates }),
     fullDate: (isoDate) => format(parseISO(isoDate), FULL_DATE.get(dates) ?? 'PPPP', { locale: dates }),
     shortDate: (isoDate) => format(parseISO(isoDate), dates === enUS ? 'EEE, MMM d' : SHORT_DATE[language], { locale: dates }),
+    weekdayDate: (isoDate) => format(parseISO(isoDate), dates === enUS ? 'EEEE, MMM d' : WEEKDAY_DATE[language], { locale: dates }),
     dayMonth: (day, month) =>
       translate(language, 'date.dayMonth', { day, month: format(new Date(2001, month - 1, 1), 'LLLL', { locale: dates }) }),
   };

@@ -166,7 +166,7 @@ describe('guided diagnosis (no platform data): facts asked in order, then the pl
     const plan = await h.send('nein', { locale: 'de-DE' });
     // Status unknown: nothing primary can be named, the known gallery fault is reported as secondary.
     expect(lastDiagnosis(plan)).toMatchObject({ scenario: 'no-known-cause', secondary: ['code-without-photos'], awaiting: 'feedback' });
-    expect(plan[0]!.text).toContain('Den Zugang blockiert außerdem die leere Galerie.');
+    expect(plan[0]!.text).toContain('Weitere Ursache: die leere Galerie.');
   });
 
   it('an answer that is no answer gets the retry and the same buttons', async () => {

@@ -175,7 +175,9 @@ describe('reopen: the archive date (Teams, de-DE, card submits)', () => {
     const replies = await chat.say('31.11.');
     const year = inferredYear(31, 11);
     const neighbours = [toIsoDate(year, 11, 30), toIsoDate(year, 12, 1)];
-    const options = `${de.shortDate(neighbours[0]!)} oder ${de.shortDate(neighbours[1]!)}`;
+    // "Montag, 30.11. (morgen – sehr knapp) oder Dienstag, 1.12.": the weekday, and a warning on tomorrow.
+    const option = (date: string) => `${de.weekdayDate(date)}${date === addDays(today(), 1) ? ' (morgen – sehr knapp)' : ''}`;
+    const options = `${option(neighbours[0]!)} oder ${option(neighbours[1]!)}`;
     expect(replyLines(replies.at(-1)!)).toContain(chat.t('reopen.impossible', { date: de.dayMonth(31, 11), options }));
     expect(choicesOf(replies.at(-1))).toEqual([...neighbours, 'date-input']);
     expectAskedAgain(replies);

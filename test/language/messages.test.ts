@@ -101,16 +101,17 @@ describe('locales and dates', () => {
   });
 
   it.each([
-    ['en-US', 'October 12, 2026', 'Sunday, December 20, 2026', 'Sun, Dec 6'],
-    ['en-GB', '12 October 2026', 'Sunday 20 December 2026', 'Sun 6 Dec'],
-    ['de-DE', '12. Oktober 2026', 'Sonntag, 20. Dezember 2026', 'So 6.12.'],
-    ['fr-FR', '12 octobre 2026', 'dimanche 20 décembre 2026', 'dim. 6 déc.'],
-    ['nl-NL', '12 oktober 2026', 'zondag 20 december 2026', 'zo 6 dec.'],
-  ])('%s writes dates as people there do', (locale, long, full, short) => {
+    ['en-US', 'October 12, 2026', 'Sunday, December 20, 2026', 'Sun, Dec 6', 'Monday, Nov 30'],
+    ['en-GB', '12 October 2026', 'Sunday 20 December 2026', 'Sun 6 Dec', 'Monday 30 Nov'],
+    ['de-DE', '12. Oktober 2026', 'Sonntag, 20. Dezember 2026', 'So 6.12.', 'Montag, 30.11.'],
+    ['fr-FR', '12 octobre 2026', 'dimanche 20 décembre 2026', 'dim. 6 déc.', 'lundi 30 nov.'],
+    ['nl-NL', '12 oktober 2026', 'zondag 20 december 2026', 'zo 6 dec.', 'maandag 30 nov.'],
+  ])('%s writes dates as people there do', (locale, long, full, short, weekday) => {
     const l = localizer(locale);
     expect(l.longDate('2026-10-12')).toBe(long);
     expect(l.fullDate('2026-12-20')).toBe(full);
     expect(l.shortDate('2026-12-06')).toBe(short);
+    expect(l.weekdayDate('2026-11-30')).toBe(weekday);
   });
 
   it('names a day that does not exist', () => {
