@@ -123,7 +123,9 @@ describe('locales and dates', () => {
 
 describe('how the bot addresses people', () => {
   const german = catalog('de');
-  const startsWith = (key: string, prefixes: readonly string[]) => prefixes.some((prefix) => key === prefix || key.startsWith(`${prefix}.`));
+  /** A key belongs to a group by its prefix ("customer.…") or by a role suffix ("….photographer"). */
+  const startsWith = (key: string, prefixes: readonly string[]) =>
+    prefixes.some((prefix) => key === prefix || key.startsWith(`${prefix}.`) || key.endsWith(`.${prefix}`));
   /** Said only to customers: the diagnosis in their words and the offers made to them. */
   const CUSTOMER = ['customer', 'shop', 'symptom.ack', 'symptom.question', 'code.question', 'code.giveUp', 'code.noneGiven', 'notify.offerPhotographer', 'notify.recorded'];
   /** Said only to photographers: data, plans, steps and changes. */
@@ -140,7 +142,7 @@ describe('how the bot addresses people', () => {
   it('German customers are always addressed with "Sie", never with "du"', () => {
     const l = localizer('de-DE', 'customer');
     for (const key of Object.keys(german).filter((key) => !startsWith(key, PHOTOGRAPHER))) {
-      expect(l.t(key as MessageKey, { photos: 'ready' }), key).not.toMatch(informal);
+      expect(l.t(key as MessageKey, { photos: 'ready' }), `${key} is said to customers (a photographer-only key belongs in PHOTOGRAPHER above, or ends in ".photographer")`).not.toMatch(informal);
     }
     expect(l.t('customer.job-in-planning', { photos: 'ready' })).toMatch(formal);
   });
@@ -149,7 +151,7 @@ describe('how the bot addresses people', () => {
     const l = localizer('de-DE', 'photographer');
     for (const key of Object.keys(german).filter((key) => !startsWith(key, [...CUSTOMER, ...NOBODY_YET, ...QUOTED]))) {
       // Quotations of the shop („Ihre Fotos sind fast fertig“) keep the shop's "Sie".
-      expect(l.t(key as MessageKey).replace(/„[^“]*“/gu, ''), key).not.toMatch(formal);
+      expect(l.t(key as MessageKey).replace(/„[^“]*“/gu, ''), `${key} is said to photographers (a customer-only key belongs in CUSTOMER above, or ends in ".customer")`).not.toMatch(formal);
     }
     expect(l.t('photographer.howToFix')).toMatch(informal);
   });
