@@ -7,6 +7,7 @@ import { projectRoot } from '../src/projectRoot.js';
 import { startTestBot } from '../test/support/botServer.js';
 import { type Check, type LoadResult, type LoadWorker, startLoadWorker } from './load.js';
 import { type BenchServer, startBareRestify, startEchoBot } from './servers.js';
+import { memoryAfterConversations, type MemoryFootprint, type RecognizerTiming, type StartUp, storedStatePerConversation, type StoredState, timeRecognizer, timeStartUp } from './footprint.js';
 
 /**
  * `npm run bench [-- --quick] [-- --requests N --concurrency C]`
@@ -22,7 +23,7 @@ const USAGE = `usage: npm run bench -- [--quick] [--requests N] [--rounds R] [--
   --requests N     timed requests per bot workload and round (default 500, quick 150);
                    the echo bot gets 2×N, bare restify 10×N (it is much faster)
   --rounds R       every target is measured once per round, interleaved (default 3, quick 1)
-  --concurrency C  requests in flight, one keep-alive socket each (default 20)
+  --concurrency C  requests in flight, one keep-alive socket each (default 50)
   --quick          one short round: checks that everything works, figures are rough`;
 
 const TEAMS_PHOTOGRAPHER = '00000000-0000-0000-0000-0000000000020';
@@ -70,7 +71,7 @@ function readSettings(argv: string[]): Settings | 'help' {
   if (values.help) return 'help';
   const quick = values.quick === true;
   const requests = positiveInteger('requests', values.requests, quick ? 150 : 500);
-  const concurrency = positiveInteger('concurrency', values.concurrency, 20);
+  const concurrency = positiveInteger('concurrency', values.concurrency, 50);
   const rounds = positiveInteger('rounds', values.rounds, quick ? 1 : 3);
   return { requests, rounds, concurrency, warmupMs: quick ? 1000 : 1500, warmupRequests: Math.max(quick ? 50 : 200, 2 * concurrency), quick };
 }
@@ -146,7 +147,7 @@ function targets(bare: BenchServer, echo: BenchServer, bot: RunningBot): Target[
   return [
     {
       key: 'bare',
-      name: 'bare restify',
+      name: '(a) bare restify',
       what: 'restify + bodyParser answering a fixed {"activities":[]} (baseline)',
       url: bare.url,
       check: { kind: 'empty' },
@@ -155,7 +156,7 @@ function targets(bare: BenchServer, echo: BenchServer, bot: RunningBot): Target[
     },
     {
       key: 'echo',
-      name: 'echo bot',
+      name: '(b) echo bot',
       what: 'CloudAdapter + ActivityHandler echoing the text, expectReplies (SDK floor)',
       url: echo.url,
       check: { kind: 'echo' },
@@ -164,7 +165,7 @@ function targets(bare: BenchServer, echo: BenchServer, bot: RunningBot): Target[
     },
     {
       key: 'diagnosis',
-      name: 'bot: diagnosis',
+      name: '(c) first turn',
       what: `customer's first message with symptom and code ("${CUSTOMER_TEXT}") → the diagnosis`,
       url: bot.url,
       check: { kind: 'diagnosis', scenario: 'job-archived', awaiting: 'confirm' },
@@ -173,7 +174,7 @@ function targets(bare: BenchServer, echo: BenchServer, bot: RunningBot): Target[
     },
     {
       key: 'plan',
-      name: 'bot: plan card',
+      name: 'Teams plan card',
       what: `Teams photographer's first message ("${PHOTOGRAPHER_TEXT}") → diagnosis and fix plan card`,
       url: bot.url,
       check: PLAN,
@@ -182,7 +183,7 @@ function targets(bare: BenchServer, echo: BenchServer, bot: RunningBot): Target[
     },
     {
       key: 'date',
-      name: 'bot: archive date',
+      name: '(d) mid-dialog',
       what: `typed archive date ("${DATE_TEXT}") in a conversation at the archive-date question → the summary`,
       url: bot.url,
       check: { kind: 'diagnosis', scenario: 'job-archived', awaiting: 'confirm', card: true },
@@ -357,6 +358,28 @@ function table(results: readonly Summary[]): string {
   return [line(header), widths.map((width) => '-'.repeat(width)).join('  '), ...rows.map(line)].join('\n');
 }
 
+/** (e) needs the bot's own Direct Line (/v3/directline); until it exists the row says so. */
+async function directLineTarget(url: string): Promise<string> {
+  const response = await fetch(`${url}/v3/directline/conversations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+  await response.arrayBuffer();
+  return response.status === 404 ? 'pending: this build has no /v3/directline' : `not measured yet (POST /v3/directline/conversations answers ${response.status})`;
+}
+
+function extras(results: readonly Summary[], directLine: string, recognizer: RecognizerTiming, stored: StoredState, memory: MemoryFootprint, startUp: StartUp): string {
+  const byKey = new Map(results.map((result) => [result.key, result]));
+  const ratio = (key: string) => (byKey.get(key)?.ratioToEcho ?? Number.NaN).toFixed(2);
+  const p99 = (key: string) => (byKey.get(key)?.latencyMs.p99 ?? Number.NaN).toFixed(1);
+  return [
+    `ratios to (b): c/b ${ratio('diagnosis')}, d/b ${ratio('date')} (targets ≥ 2); p99 c ${p99('diagnosis')} ms, d ${p99('date')} ms (target ≤ 40)`,
+    `(e) whole turn through the bot's Direct Line: ${directLine}`,
+    `recognizer per utterance (${recognizer.utterances} labelled sentences): symptom median ${recognizer.symptom.medianUs} µs, p99 ${recognizer.symptom.p99Us} µs; ` +
+      `all a first turn asks (command, symptom, code, language) median ${recognizer.firstTurn.medianUs} µs, p99 ${recognizer.firstTurn.p99Us} µs; first sight median ${recognizer.firstSightMedianUs} µs (target ≤ 50)`,
+    `stored state after a whole conversation (${stored.turns} turns): ${stored.bytes} bytes in ${stored.keys} document(s) (target ≤ 2048)`,
+    `after ${memory.conversations} more conversations: heap ${memory.heapUsedMB} MB, RSS ${memory.rssMB} MB, heap growth ${memory.heapGrowthPerConversationBytes} bytes per conversation (target ≤ 1024; whole process: bench servers and load worker included)`,
+    `start to healthy /healthz: npm start ${startUp.npmStartMs} ms, node dist/src/main.js ${startUp.nodeStartMs} ms (median of ${startUp.runs}; target ≤ 1500)`,
+  ].join('\n');
+}
+
 // ---------------------------------------------------------------------------------------
 // The run.
 
@@ -378,8 +401,8 @@ async function run(settings: Settings): Promise<number> {
   process.once('SIGINT', interrupted);
 
   try {
-    // The bot as the tests run it: in-memory state, its own copy of the demo data, no logs.
-    const bot = await startTestBot();
+    // The bot as it runs by default: SQLite state (a temporary file), its own copy of the demo data, no logs.
+    const bot = await startTestBot({ STORAGE: 'sqlite' });
     cleanups.push(() => bot.stop());
     const bare = await startBareRestify();
     cleanups.push(() => bare.close());
@@ -409,9 +432,15 @@ async function run(settings: Settings): Promise<number> {
     const bareRounds = rounds.get('bare')!;
     const echoRounds = rounds.get('echo')!;
     const results = all.map((target) => summarise(target, rounds.get(target.key)!, bareRounds, echoRounds, settings));
+    const directLine = await directLineTarget(bot.url);
+    const recognizer = timeRecognizer();
+    const stored = await storedStatePerConversation(bot, bot.config.STORAGE_PATH);
+    const memory = await memoryAfterConversations(bot, load, settings.quick ? 2000 : 10_000, settings.concurrency);
+    const startUp = await timeStartUp(settings.quick ? 1 : 3);
     const elapsedS = round((performance.now() - started) / 1000, 1);
 
     process.stdout.write(`\n${table(results)}\n\n`);
+    process.stdout.write(`${extras(results, directLine, recognizer, stored, memory, startUp)}\n\n`);
     process.stdout.write(
       `req/s: median of the rounds (± the farthest round); × bare, × echo: median of the same-round ratios of req/s; ` +
         `srv busy: share of the time the servers' thread was busy. ${elapsedS} s.\n`,
@@ -433,6 +462,11 @@ async function run(settings: Settings): Promise<number> {
           settings,
           elapsedS,
           results,
+          directLine,
+          recognizer,
+          stored,
+          memory,
+          startUp,
         },
         null,
         2,

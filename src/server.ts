@@ -1,4 +1,6 @@
-import type { CloudAdapter, TurnContext } from 'botbuilder';
+import type { Activity, TurnContext } from 'botbuilder';
+import { AuthenticationError } from 'botframework-connector';
+import type { GalleryAdapter } from './bot/galleryAdapter.js';
 import restify, { type Request, type Response, type Server } from 'restify';
 import { z } from 'zod';
 import { channelTokenFirst } from './http/channelToken.js';
@@ -26,8 +28,29 @@ const activityEnvelope = z
     path: ['serviceUrl'],
   });
 
+/**
+ * The activity's dates as Date objects, the raw strings kept, as botbuilder's own
+ * validateAndFixActivity does: the adapter is handed the activity directly (the envelope
+ * above is its only validation), not through CloudAdapter.process, which parses it again.
+ */
+function withDates(activity: Activity): Activity {
+  const fields = activity as unknown as Record<string, unknown>;
+  for (const [field, raw] of [
+    ['timestamp', 'rawTimestamp'],
+    ['localTimestamp', 'rawLocalTimestamp'],
+    ['expiration', 'rawExpiration'],
+  ] as const) {
+    const value = fields[field];
+    if (typeof value === 'string') {
+      fields[raw] = value;
+      fields[field] = new Date(value);
+    }
+  }
+  return activity;
+}
+
 export interface ServerOptions {
-  adapter: CloudAdapter;
+  adapter: Pick<GalleryAdapter, 'handle'>;
   logic: (context: TurnContext) => Promise<void>;
   logger: Logger;
   /** Bot Framework credentials are set: requests to /api/messages need a channel token, checked before the body is read. */
@@ -71,8 +94,16 @@ export function createServer({ adapter, logic, logger, appId }: ServerOptions): 
     }
     inFlight += 1;
     try {
-      await adapter.process(req, res, logic);
+      const response = await adapter.handle(req.header('authorization', ''), withDates(body as Activity), logic);
+      res.status(response?.status ?? 200);
+      if (response?.body !== undefined) res.json(response.body);
+      else res.end();
     } catch (error) {
+      if (error instanceof AuthenticationError) {
+        logger.debug('request refused', { path: req.getPath(), reason: 'authentication' });
+        if (!res.headersSent) problem(res, 401, 'Unauthorized');
+        return;
+      }
       logger.error('request failed', { error });
       if (!res.headersSent) problem(res, 500, 'The bot could not process this activity.');
     } finally {

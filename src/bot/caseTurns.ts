@@ -1,4 +1,4 @@
-import { type BotState, type Middleware, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
+import { type BotState, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
 import type { DialogState } from 'botbuilder-dialogs';
 import { createDelivery, type ReplyDelivery } from '../channels/delivery.js';
 import { silentLogger } from '../logger.js';
@@ -104,16 +104,5 @@ export class CaseTurns {
     await this.caseState.set(context, turn.case);
     if (turn.replies.length === 0) return;
     await this.delivery.deliver(context, turn.replies, snapshotOf(turn.case));
-  }
-
-  /** The same around any dialog runner, e.g. botbuilder-testing's DialogTestClient. */
-  middleware(): Middleware {
-    return {
-      onTurn: async (context, next) => {
-        const turn = await this.open(context);
-        await next();
-        await this.close(context, turn);
-      },
-    };
   }
 }

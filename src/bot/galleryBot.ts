@@ -14,6 +14,21 @@ import { CARD_ACTION_INVOKE, isUserInput, readTurnInput } from './turnInput.js';
 /** Set on a turn whose failure made the bot drop the case. */
 const CASE_DROPPED = Symbol('gallery-access.case-dropped');
 
+/**
+ * Steps other parts of the product add to every turn, in the order given, without a second
+ * path around the dialogs (handoff routing, transcript logging).
+ */
+export interface TurnHooks {
+  /**
+   * After the case is opened, before the dialogs. Returning true says the turn is handled
+   * (say, relayed to the agent of an open handoff): the dialogs do not run, the turn's
+   * replies (if any) are still delivered and the state saved.
+   */
+  beforeDialogs?(context: TurnContext, turn: Turn): Promise<boolean | void>;
+  /** After the replies are delivered, before the state is saved once for the turn. */
+  afterTurn?(context: TurnContext, turn: Turn): Promise<void>;
+}
+
 export interface GalleryBotOptions {
   /**
    * Where cases live: one per person in a conversation (PrivateConversationState), so
@@ -26,11 +41,15 @@ export interface GalleryBotOptions {
   rootDialog: Dialog;
   defaultLocale: string;
   logger: Logger;
+  hooks?: readonly TurnHooks[];
 }
 
 /**
- * The activity handler: opens the turn (who, which language, which case), runs the
- * dialogs, and closes the turn by rendering their replies for the channel.
+ * The one turn pipeline, for /api/messages, the bot's own Direct Line and the dialog tests
+ * alike (they all call `run`): turns of a conversation one at a time; a redelivered activity
+ * ignored; the case opened (state loaded once, identity from the channel, language); the
+ * `beforeDialogs` hooks; the dialogs; the replies rendered for the channel and delivered;
+ * the `afterTurn` hooks; the state saved once. Authentication happens before, in the adapter.
  */
 export class GalleryBot extends ActivityHandler {
   private readonly turns: CaseTurns;
@@ -102,12 +121,12 @@ export class GalleryBot extends ActivityHandler {
     return { status: 200, body: adaptiveCardMessageResponse(turn?.replies.at(-1)?.text ?? '') };
   }
 
-  private async converse(context: TurnContext): Promise<Turn | null> {
-    if (await this.turns.isRedelivery(context)) {
-      this.options.logger.info('redelivered activity ignored', { channel: context.activity.channelId, type: context.activity.type });
-      return null;
-    }
-    const turn = await this.turns.open(context);
+  private async handledBeforeDialogs(context: TurnContext, turn: Turn): Promise<boolean> {
+    for (const hooks of this.options.hooks ?? []) if ((await hooks.beforeDialogs?.(context, turn)) === true) return true;
+    return false;
+  }
+
+  private async runDialogs(context: TurnContext, turn: Turn): Promise<void> {
     const dc = await this.dialogs.createContext(context);
     const result = await dc.continueDialog();
     if (result.status === DialogTurnStatus.empty) await dc.beginDialog(this.options.rootDialog.id);
@@ -116,7 +135,17 @@ export class GalleryBot extends ActivityHandler {
       turn.say({ text: turn.l.t('input.unreadable') });
       if (dc.activeDialog !== undefined) await dc.repromptDialog();
     }
+  }
+
+  private async converse(context: TurnContext): Promise<Turn | null> {
+    if (await this.turns.isRedelivery(context)) {
+      this.options.logger.info('redelivered activity ignored', { channel: context.activity.channelId, type: context.activity.type });
+      return null;
+    }
+    const turn = await this.turns.open(context);
+    if (!(await this.handledBeforeDialogs(context, turn))) await this.runDialogs(context, turn);
     await this.turns.close(context, turn);
+    for (const hooks of this.options.hooks ?? []) await hooks.afterTurn?.(context, turn);
     this.options.logger.info('turn', {
       channel: context.activity.channelId,
       type: context.activity.type,

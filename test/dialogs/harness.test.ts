@@ -6,8 +6,8 @@ import { DEMO_CODES } from '../support/demoCodes.js';
 import { expectDiagnosisEntity, expectTurnConsistent, lastDiagnosis, msg, useHarnesses } from '../support/dialogHarness.js';
 
 /**
- * The checks every dialog test relies on must be able to fail, and CaseTurns must carry a
- * case across turns when it runs as DialogTestClient middleware.
+ * The checks every dialog test relies on must be able to fail, and the harness must carry a
+ * case across turns through the production turn pipeline (GalleryBot.run).
  */
 
 /** A customer's entity waiting for the symptom, with `overrides`. */
@@ -47,10 +47,10 @@ describe('the harness checks (they must be able to fail)', () => {
   });
 });
 
-describe('CaseTurns as DialogTestClient middleware', () => {
+describe('the harness runs turns through GalleryBot.run, as production does', () => {
   const { harness } = useHarnesses();
 
-  it('with the dialog-state shim, the case carries across turns (symptom, then code)', async () => {
+  it('the case carries across turns (symptom, then code)', async () => {
     const h = await harness();
     await h.send('hi');
     await h.send('it says missed the sale');
@@ -58,7 +58,7 @@ describe('CaseTurns as DialogTestClient middleware', () => {
     expect(lastDiagnosis(replies)).toMatchObject({ symptom: 'missed-sale', scenario: 'job-archived', awaiting: 'confirm' });
   });
 
-  it('CaseTurns.middleware() keeps the case of an open dialog across turns', async () => {
+  it('keeps the case of an open dialog across turns, up to the case it hands over', async () => {
     const h = await harness();
     await h.send('hi', { checkConsistency: false });
     await h.send('it says missed the sale', { checkConsistency: false });

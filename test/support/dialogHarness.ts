@@ -2,11 +2,11 @@ import { readFileSync } from 'node:fs';
 import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Activity, ActivityTypes, ConversationState, MemoryStorage, type Middleware } from 'botbuilder';
-import { DialogTestClient } from 'botbuilder-testing';
+import { type Activity, ActivityTypes, type BotState, MemoryStorage, PrivateConversationState, TestAdapter } from 'botbuilder';
 import { afterEach, expect } from 'vitest';
 import { MainDialog } from '../../dialogs/mainDialog.js';
-import { CaseTurns } from '../../src/bot/caseTurns.js';
+import { GalleryBot, type TurnHooks } from '../../src/bot/galleryBot.js';
+import { createDelivery } from '../../src/channels/delivery.js';
 import { DIAGNOSIS_ENTITY_TYPE, type DiagnosisEntity } from '../../src/channels/diagnosisEntity.js';
 import { SLOTS, type Slot } from '../../src/channels/replyModel.js';
 import { SqliteCaseOutbox } from '../../src/handoff/sqliteCaseOutbox.js';
@@ -77,9 +77,10 @@ export interface SendOptions {
 }
 
 export interface DialogHarness {
-  client: DialogTestClient;
-  conversationState: ConversationState;
-  caseTurns: CaseTurns;
+  /** The bot as production builds it; every turn goes through `bot.run`, as on /api/messages. */
+  bot: GalleryBot;
+  /** Where the bot keeps cases (per person in a conversation, in memory). */
+  state: BotState;
   outbox: SqliteCaseOutbox;
   platform: PlatformPort;
   /** The temp copy of demo/platform.json the embedded platform works on (null with a custom platform). */
@@ -101,12 +102,16 @@ export interface HarnessOptions {
   /** Replaces the embedded demo platform (the platform is the edge: only an unreachable stand-in is used). */
   platform?: PlatformPort;
   defaultLocale?: string;
+  /** Steps added to every turn, as production's composition root may add them. */
+  hooks?: readonly TurnHooks[];
 }
 
 /**
- * MainDialog under botbuilder-testing's DialogTestClient, with CaseTurns as middleware over
- * the same ConversationState, the embedded platform on a temp copy of the demo data and the
- * SQLite case outbox in memory.
+ * MainDialog inside the production turn pipeline (GalleryBot.run: one turn per conversation
+ * at a time, redeliveries ignored, the case opened, the dialogs run, the replies rendered for
+ * the channel, the state saved once), driven by botbuilder's TestAdapter; the embedded
+ * platform on a temp copy of the demo data and the SQLite case outbox in memory. Turn errors
+ * are not apologised for here (production's onTurnError): they fail the test.
  */
 export async function createHarness(options: HarnessOptions = {}): Promise<DialogHarness> {
   const channelId = options.channelId ?? 'webchat';
@@ -123,18 +128,22 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Dialo
   }
   const db: SqliteDatabase = openDatabase(':memory:');
   const outbox = new SqliteCaseOutbox(db, { now: () => DEMO_TODAY });
-  const conversationState = new ConversationState(new MemoryStorage());
-  const caseTurns = new CaseTurns(conversationState, platform, options.defaultLocale ?? 'en-US');
-  const dialog = new MainDialog({ platform, outbox, logger: silentLogger, now: () => DEMO_TODAY });
-  const middlewares: Middleware[] = [caseTurns.middleware()];
-  const client = new DialogTestClient(channelId, dialog, undefined, middlewares, conversationState);
+  const state = new PrivateConversationState(new MemoryStorage());
+  const bot = new GalleryBot({
+    state,
+    platform,
+    delivery: createDelivery({ logger: silentLogger }),
+    rootDialog: new MainDialog({ platform, outbox, logger: silentLogger, now: () => DEMO_TODAY }),
+    defaultLocale: options.defaultLocale ?? 'en-US',
+    logger: silentLogger,
+    hooks: options.hooks ?? [],
+  });
+  const adapter = new TestAdapter((context) => bot.run(context), { channelId });
   const allReplies: Partial<Activity>[] = [];
 
   const sendActivity = async (activity: Partial<Activity>, checkConsistency = true): Promise<Partial<Activity>[]> => {
-    const replies: Partial<Activity>[] = [];
-    const first = (await client.sendActivity(activity)) as Partial<Activity> | undefined;
-    if (first !== undefined) replies.push(first);
-    for (let next = client.getNextReply(); next !== undefined; next = client.getNextReply()) replies.push(next);
+    await adapter.processActivity({ ...activity });
+    const replies = adapter.activeQueue.splice(0);
     for (const reply of replies) {
       expectDiagnosisEntity(reply);
       // The bot answers in the locale the channel sends (all four languages are spoken).
@@ -153,9 +162,8 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Dialo
   };
 
   return {
-    client,
-    conversationState,
-    caseTurns,
+    bot,
+    state,
     outbox,
     platform,
     dataFile,

@@ -1,0 +1,45 @@
+import { startTestBot } from '../test/support/botServer.js';
+import { startLoadWorker } from './load.js';
+
+/**
+ * `npx tsx --cpu-prof bench/profile.ts [first|mid] [seconds]`: one bot workload under load
+ * at 50 connections for a CPU profile (`--cpu-prof` writes it to the current folder); the
+ * load generator runs in a worker thread, which gets a profile of its own.
+ */
+const workload = process.argv[2] === 'mid' ? 'mid' : 'first';
+const seconds = Number(process.argv[3] ?? 10);
+const bot = await startTestBot({ STORAGE: 'sqlite' });
+const load = startLoadWorker();
+let sequence = 0;
+const body = (conversation: string, turn: number, fields: Record<string, unknown>) =>
+  JSON.stringify({
+    type: 'message',
+    id: `${conversation}-${turn}`,
+    channelId: 'msteams',
+    serviceUrl: 'http://127.0.0.1:1/unused',
+    deliveryMode: 'expectReplies',
+    conversation: { id: conversation },
+    from: { id: `29:${conversation}`, name: 'Bench photographer', aadObjectId: '00000000-0000-0000-0000-0000000000020' },
+    recipient: { id: 'bot' },
+    locale: 'en-US',
+    ...fields,
+  });
+const plan = { kind: 'diagnosis', scenario: 'job-archived', awaiting: 'step-result', card: true } as const;
+const started = performance.now();
+let turns = 0;
+while (performance.now() - started < seconds * 1000) {
+  const conversations = Array.from({ length: 500 }, () => `profile-${process.pid}-${++sequence}`);
+  const first = conversations.map((conversation) => body(conversation, 1, { text: 'a parent sees missed the sale, code MXR2 9PLT' }));
+  if (workload === 'first') {
+    const result = await load.run({ url: bot.url, concurrency: 50, bodies: first, check: plan });
+    turns += result.requests;
+  } else {
+    await load.run({ url: bot.url, concurrency: 50, bodies: first, check: plan });
+    await load.run({ url: bot.url, concurrency: 50, bodies: conversations.map((c) => body(c, 2, { value: { choice: 'auto' } })), check: { kind: 'diagnosis', scenario: 'job-archived', awaiting: 'archive-date', card: true } });
+    const result = await load.run({ url: bot.url, concurrency: 50, bodies: conversations.map((c) => body(c, 3, { text: 'in 3 weeks' })), check: { kind: 'diagnosis', scenario: 'job-archived', awaiting: 'confirm', card: true } });
+    turns += result.requests * 3;
+  }
+}
+process.stdout.write(`${turns} turns in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+await load.close();
+await bot.stop();
