@@ -15,7 +15,8 @@ import type { CaseOutbox } from './handoff/caseRecord.js';
 import { SqliteCaseOutbox } from './handoff/sqliteCaseOutbox.js';
 import { createLogger, type Logger } from './logger.js';
 import { EmbeddedPlatform } from './platform/embeddedPlatform.js';
-import type { PlatformPort } from './platform/port.js';
+import { PlatformApiClient } from './platform/platformApiClient.js';
+import type { PlatformPort, PlatformReadiness } from './platform/port.js';
 import { projectRoot } from './projectRoot.js';
 import { createServer } from './server.js';
 import { openDatabase, type SqliteDatabase } from './storage/database.js';
@@ -69,9 +70,14 @@ async function platformDataFile(config: Config): Promise<string> {
   return workingCopy;
 }
 
-async function createPlatform(config: Config): Promise<PlatformPort> {
-  if (config.PLATFORM_API_URL !== undefined) {
-    throw new ConfigError('Invalid configuration: PLATFORM_API_URL: the platform REST client is not part of this release; unset it to use PLATFORM_DATA');
+async function createPlatform(config: Config, logger: Logger): Promise<PlatformPort & PlatformReadiness> {
+  if (config.PLATFORM_API_URL !== undefined && config.PLATFORM_API_TOKEN !== undefined) {
+    return new PlatformApiClient({
+      baseUrl: config.PLATFORM_API_URL,
+      token: config.PLATFORM_API_TOKEN,
+      timeoutMs: config.PLATFORM_API_TIMEOUT_MS,
+      logger: logger.child({ component: 'platform-api' }),
+    });
   }
   return EmbeddedPlatform.load(await platformDataFile(config));
 }
@@ -126,7 +132,7 @@ export async function startBot(
   logger: Logger = createLogger(config.LOG_LEVEL),
   options: StartOptions = {},
 ): Promise<RunningBot> {
-  const platform = await createPlatform(config);
+  const platform = await createPlatform(config, logger);
   const { storage, database } = createStorage(config);
   const outbox = new SqliteCaseOutbox(database);
   const adapter = createAdapter(config, env, logger);

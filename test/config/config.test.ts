@@ -15,6 +15,7 @@ import { projectRoot } from '../../src/projectRoot.js';
 const DESIGN_DEFAULTS = {
   PORT: 3978,
   HOST: '0.0.0.0',
+  PLATFORM_API_TIMEOUT_MS: 3000,
   STORAGE: 'sqlite',
   STORAGE_PATH: './data/bot.sqlite',
   AZURE_STORAGE_CONTAINER: 'bot-state',
@@ -30,6 +31,7 @@ const DESIGN_VARIABLES = [
   'PLATFORM_DATA',
   'PLATFORM_API_URL',
   'PLATFORM_API_TOKEN',
+  'PLATFORM_API_TIMEOUT_MS',
   'STORAGE',
   'STORAGE_PATH',
   'AZURE_STORAGE_CONNECTION_STRING',
