@@ -215,6 +215,11 @@ describe('secrets are never echoed', () => {
 });
 
 describe('cross-field rules', () => {
+  it('PLATFORM_API_TIMEOUT_MS is a whole number of milliseconds within bounds', () => {
+    expect(loadConfig({ PLATFORM_API_TIMEOUT_MS: ' 1500 ' }).PLATFORM_API_TIMEOUT_MS).toBe(1500);
+    for (const bad of ['fast', '2.5', '-1', '50', '600000']) expectOneLineNaming(configError({ PLATFORM_API_TIMEOUT_MS: bad }), 'PLATFORM_API_TIMEOUT_MS');
+  });
+
   it('PLATFORM_API_URL needs PLATFORM_API_TOKEN', () => {
     expectOneLineNaming(configError({ PLATFORM_API_URL: 'https://platform.example.com/api' }), 'PLATFORM_API_TOKEN');
     expect(loadConfig({ PLATFORM_API_URL: 'https://platform.example.com/api', PLATFORM_API_TOKEN: 't' }).PLATFORM_API_URL).toBe(
