@@ -10,7 +10,7 @@ import { GalleryAdapter } from './bot/galleryAdapter.js';
 import { apologize, GalleryBot } from './bot/galleryBot.js';
 import { createDelivery } from './channels/delivery.js';
 import { SlackBlockKitSender } from './channels/slackWebApi.js';
-import { channelAuthenticationEnabled, type Config, ConfigError, loadConfig } from './config.js';
+import { channelAuthenticationEnabled, type Config, ConfigError, isLoopback, loadConfig } from './config.js';
 import type { CaseOutbox } from './handoff/caseRecord.js';
 import { SqliteCaseOutbox } from './handoff/sqliteCaseOutbox.js';
 import { createLogger, type Logger } from './logger.js';
@@ -48,6 +48,13 @@ function listenError(error: unknown, config: Config): Error {
     return new ConfigError(`Invalid configuration: HOST (got "${config.HOST}"): not an address of this machine`);
   }
   return error instanceof Error ? error : new Error(String(error));
+}
+
+/** The one line said at start in local mode: louder when the address is reachable from elsewhere. */
+export function localModeWarning(config: Pick<Config, 'HOST' | 'MicrosoftAppId'>): string | null {
+  if (config.MicrosoftAppId !== undefined) return null;
+  if (isLoopback(config.HOST)) return 'local mode: requests are not authenticated (no MicrosoftAppId); listening on this machine only';
+  return `LOCAL MODE ON ${config.HOST}: requests are NOT authenticated (no MicrosoftAppId), anyone who reaches this address can act as any user; set MicrosoftAppId, or HOST=127.0.0.1`;
 }
 
 export interface RunningBot {
@@ -144,7 +151,7 @@ export async function startBot(
     defaultLocale: config.DEFAULT_LOCALE,
     logger,
   });
-  const { server, inFlight } = createServer({ adapter, logic: (context) => bot.run(context), logger });
+  const { server, inFlight } = createServer({ adapter, logic: (context) => bot.run(context), logger, appId: config.MicrosoftAppId });
 
   try {
     await new Promise<void>((ready, fail) => {
@@ -159,6 +166,8 @@ export async function startBot(
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${address.port}`;
   logger.info('listening', { url, storage: config.STORAGE, channelAuthentication: channelAuthenticationEnabled(config) });
+  const warning = localModeWarning(config);
+  if (warning !== null) logger.warn(warning);
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> =>
