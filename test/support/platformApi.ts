@@ -28,7 +28,9 @@ export type Fault =
   /** Lets the request through, then destroys the connection before any answer. */
   | { kind: 'hang-up' }
   /** Runs before the platform handles the request (e.g. a concurrent change), then lets it through. */
-  | { kind: 'before'; run: () => Promise<void> };
+  | { kind: 'before'; run: () => Promise<void> }
+  /** The platform handles the request; this runs before its answer leaves (e.g. the client dies waiting). */
+  | { kind: 'after'; run: () => Promise<void> };
 
 interface FaultRule {
   match: (request: SeenRequest) => boolean;
@@ -81,6 +83,23 @@ export async function startTestPlatformApi(options: { dataFile?: string; port?: 
       case 'before':
         await fault.run();
         return false;
+      case 'after': {
+        const writeHead = response.writeHead.bind(response) as (...args: unknown[]) => ServerResponse;
+        const end = response.end.bind(response) as (...args: unknown[]) => ServerResponse;
+        let head: unknown[] | null = null;
+        response.writeHead = ((...args: unknown[]) => {
+          head = args;
+          return response;
+        }) as ServerResponse['writeHead'];
+        response.end = ((...args: unknown[]) => {
+          void fault.run().then(() => {
+            if (head !== null) writeHead(...head);
+            end(...args);
+          });
+          return response;
+        }) as ServerResponse['end'];
+        return false;
+      }
     }
   };
 
