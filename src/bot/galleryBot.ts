@@ -147,7 +147,7 @@ export async function apologize(context: TurnContext, defaultLocale: string, bec
       conversationId: context.activity.conversation?.id ?? '',
       userId: context.activity.from?.id ?? '',
       case: { ...newCase(locale), role: channelRole(context.activity.channelId) },
-      l: localizer(locale),
+      l: localizer(locale, () => turn.case.role),
     });
   }
   const dropped = context.turnState.get(CASE_DROPPED) === true;
