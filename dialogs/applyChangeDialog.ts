@@ -5,7 +5,7 @@ import type { Job } from '../src/domain/platformModel.js';
 import type { PlatformAction } from '../src/domain/fixPlans.js';
 import type { ReplyFact } from '../src/channels/replyModel.js';
 import type { Localizer, MessageKey } from '../src/language/messages.js';
-import { type JobChange, PlatformRefusedError, PlatformUnavailableError } from '../src/platform/port.js';
+import { changeFingerprint, changeIdempotencyKey, type JobChange, PlatformRefusedError, PlatformUnavailableError } from '../src/platform/port.js';
 import { linkedPhotographer } from '../src/bot/identity.js';
 import { type Turn, turnOf } from '../src/bot/turn.js';
 import type { DialogDependencies } from './dependencies.js';
@@ -64,11 +64,6 @@ function summaryFacts(l: Localizer, change: JobChange, job: Job, code: string): 
   }
 }
 
-/** Same change, same job, same date: applied once, however often it is confirmed. */
-function changeKey(change: JobChange): string {
-  return [change.kind, change.jobId, 'galleryId' in change ? change.galleryId : '', 'archiveDate' in change ? change.archiveDate : ''].join(':');
-}
-
 interface StepValues {
   change: JobChange;
   job: Job;
@@ -115,13 +110,15 @@ export function applyChangeDialog({ platform, logger }: DialogDependencies): Wat
         turn.say({ text: l.t('change.refused', { reason: l.t('change.refused.not-owner') }) });
         return step.endDialog({ applied: false } satisfies ApplyChangeResult);
       }
-      const key = changeKey(change);
+      const key = changeFingerprint(change);
       if (c.appliedChanges.includes(key)) {
         turn.say({ text: l.t('change.already') });
         return step.endDialog({ applied: true } satisfies ApplyChangeResult);
       }
       try {
-        const { after } = await platform.applyChange(change);
+        // The key ties the change to this case: a confirmation repeated after a failed state
+        // save, a crash or on another instance gets the first result back, not a second change.
+        const { after } = await platform.applyChange(change, { idempotencyKey: changeIdempotencyKey(c.id, change) });
         c.appliedChanges.push(key);
         c.stepsTried.push(`applied ${change.kind}`);
         logger.info('change applied', { kind: change.kind, jobId: change.jobId, photographerId: change.photographerId });

@@ -44,6 +44,18 @@ const port = optionalText.pipe(
     .optional(),
 );
 
+/** A whole number within bounds, e.g. milliseconds or days. */
+function wholeNumber(min: number, max: number, unit: string) {
+  return optionalText.pipe(
+    z
+      .string()
+      .regex(/^\d+$/, `expected a whole number of ${unit}`)
+      .transform(Number)
+      .refine((value) => value >= min && value <= max, `expected ${min} to ${max} ${unit}`)
+      .optional(),
+  );
+}
+
 const configSchema = z
   .object({
     PORT: port.transform((value) => value ?? 3978),
@@ -51,6 +63,7 @@ const configSchema = z
     PLATFORM_DATA: optionalText,
     PLATFORM_API_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
     PLATFORM_API_TOKEN: optionalText,
+    PLATFORM_API_TIMEOUT_MS: wholeNumber(100, 60_000, 'milliseconds').transform((value) => value ?? 3000),
     STORAGE: choice(['sqlite', 'azure-blob', 'memory']).transform((value) => value ?? 'sqlite'),
     STORAGE_PATH: optionalText.default('./data/bot.sqlite'),
     AZURE_STORAGE_CONNECTION_STRING: optionalText,

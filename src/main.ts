@@ -15,11 +15,13 @@ import type { CaseOutbox } from './handoff/caseRecord.js';
 import { SqliteCaseOutbox } from './handoff/sqliteCaseOutbox.js';
 import { createLogger, type Logger } from './logger.js';
 import { EmbeddedPlatform } from './platform/embeddedPlatform.js';
-import type { PlatformPort } from './platform/port.js';
+import { PlatformApiClient } from './platform/platformApiClient.js';
+import type { PlatformPort, PlatformReadiness } from './platform/port.js';
 import { projectRoot } from './projectRoot.js';
 import { createServer } from './server.js';
 import { openDatabase, type SqliteDatabase } from './storage/database.js';
 import { SqliteStorage } from './storage/sqliteStorage.js';
+import { GuardedStorage, type StorageReadiness, StorageUnavailableError } from './storage/storageHealth.js';
 
 /**
  * The composition root: the one place that knows every implementation and wires them
@@ -76,23 +78,50 @@ async function platformDataFile(config: Config): Promise<string> {
   return workingCopy;
 }
 
-async function createPlatform(config: Config): Promise<PlatformPort> {
-  if (config.PLATFORM_API_URL !== undefined) {
-    throw new ConfigError('Invalid configuration: PLATFORM_API_URL: the platform REST client is not part of this release; unset it to use PLATFORM_DATA');
+async function createPlatform(config: Config, logger: Logger): Promise<PlatformPort & PlatformReadiness> {
+  if (config.PLATFORM_API_URL !== undefined && config.PLATFORM_API_TOKEN !== undefined) {
+    return new PlatformApiClient({
+      baseUrl: config.PLATFORM_API_URL,
+      token: config.PLATFORM_API_TOKEN,
+      timeoutMs: config.PLATFORM_API_TIMEOUT_MS,
+      logger: logger.child({ component: 'platform-api' }),
+    });
   }
   return EmbeddedPlatform.load(await platformDataFile(config));
 }
 
-function createStorage(config: Config): { storage: Storage; database: SqliteDatabase } {
+interface BotStorage {
+  storage: Storage;
+  readiness: StorageReadiness;
+  /** The SQLite database of the recorded cases (the outbox); in memory for STORAGE=memory. */
+  database: SqliteDatabase;
+}
+
+/** A write lock taken and given back: fails on a read-only, locked-out or broken file. */
+function probeSqlite(database: SqliteDatabase): void {
+  database.prepare('SELECT 1 FROM bot_state LIMIT 1').get();
+  database.exec('BEGIN IMMEDIATE');
+  database.exec('ROLLBACK');
+}
+
+function createStorage(config: Config): BotStorage {
   switch (config.STORAGE) {
-    case 'memory':
-      return { storage: new MemoryStorage(), database: openDatabase(':memory:') };
+    case 'memory': {
+      const storage = new GuardedStorage(new MemoryStorage(), 'memory storage', async () => undefined);
+      return { storage, readiness: storage, database: openDatabase(':memory:') };
+    }
     case 'sqlite': {
-      let database: SqliteDatabase;
+      let database: SqliteDatabase | undefined;
       try {
         database = openDatabase(resolve(config.STORAGE_PATH));
-        return { storage: new SqliteStorage(database), database };
+        const sqlite = new SqliteStorage(database);
+        // A read-only or locked file opens fine and fails at the first save: find out now.
+        probeSqlite(database);
+        const opened = database;
+        const storage = new GuardedStorage(sqlite, `STORAGE_PATH ${config.STORAGE_PATH}`, async () => probeSqlite(opened));
+        return { storage, readiness: storage, database };
       } catch (error) {
+        database?.close();
         throw new ConfigError(`Invalid configuration: STORAGE_PATH (got "${config.STORAGE_PATH}"): ${error instanceof Error ? error.message : String(error)}`);
       }
     }
@@ -114,7 +143,7 @@ function createAdapter(config: Config, env: NodeJS.ProcessEnv, logger: Logger): 
   adapter.onTurnError = async (context, error) => {
     logger.error('turn failed', { error, channel: context.activity.channelId, type: context.activity.type });
     try {
-      await apologize(context, config.DEFAULT_LOCALE);
+      await apologize(context, config.DEFAULT_LOCALE, error instanceof StorageUnavailableError ? 'storage' : null);
     } catch (sendError) {
       logger.error('apology could not be sent', { error: sendError });
     }
@@ -135,8 +164,8 @@ export async function startBot(
   logger: Logger = createLogger(config.LOG_LEVEL),
   options: StartOptions = {},
 ): Promise<RunningBot> {
-  const platform = await createPlatform(config);
-  const { storage, database } = createStorage(config);
+  const platform = await createPlatform(config, logger);
+  const { storage, database, readiness: storageReadiness } = createStorage(config);
   const outbox = new SqliteCaseOutbox(database);
   const adapter = createAdapter(config, env, logger);
   const bot = new GalleryBot({
@@ -147,7 +176,14 @@ export async function startBot(
     defaultLocale: config.DEFAULT_LOCALE,
     logger,
   });
-  const { server, inFlight } = createServer({ adapter, logic: (context) => bot.run(context), logger, appId: config.MicrosoftAppId });
+  const readiness = async (): Promise<Record<string, boolean>> => {
+    const [storageState, platformState] = await Promise.all([storageReadiness.readiness(), platform.readiness()]);
+    for (const [name, state] of [['storage', storageState], ['platform', platformState]] as const) {
+      if (!state.ready) logger.warn('not ready', { dependency: name, reason: state.detail });
+    }
+    return { storage: storageState.ready, platform: platformState.ready };
+  };
+  const { server, inFlight } = createServer({ adapter, logic: (context) => bot.run(context), logger, appId: config.MicrosoftAppId, readiness });
 
   try {
     await new Promise<void>((ready, fail) => {

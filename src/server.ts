@@ -55,6 +55,8 @@ export interface ServerOptions {
   logger: Logger;
   /** Bot Framework credentials are set: requests to /api/messages need a channel token, checked before the body is read. */
   appId?: string | undefined;
+  /** What /readyz checks: each named dependency (storage, platform) usable right now. */
+  readiness?: () => Promise<Record<string, boolean>>;
 }
 
 export interface BotServer {
@@ -68,7 +70,7 @@ function problem(res: Response, status: number, message: string): void {
   res.json({ error: message });
 }
 
-export function createServer({ adapter, logic, logger, appId }: ServerOptions): BotServer {
+export function createServer({ adapter, logic, logger, appId, readiness }: ServerOptions): BotServer {
   const server = restify.createServer({ name: 'gallery-access-assistant', handleUncaughtExceptions: false });
   let inFlight = 0;
 
@@ -82,6 +84,15 @@ export function createServer({ adapter, logic, logger, appId }: ServerOptions): 
 
   server.get('/healthz', async (_req: Request, res: Response) => {
     res.json({ status: 'ok' });
+  });
+
+  // 200 only while every dependency is usable: a load balancer stops sending turns that would fail.
+  // Only names and yes/no here; what is wrong goes to the log.
+  server.get('/readyz', async (_req: Request, res: Response) => {
+    const checks = readiness === undefined ? {} : await readiness();
+    const ready = Object.values(checks).every(Boolean);
+    res.status(ready ? 200 : 503);
+    res.json({ status: ready ? 'ready' : 'not ready', checks });
   });
 
   server.post('/api/messages', async (req: Request, res: Response) => {

@@ -8,6 +8,7 @@ import type { Logger } from '../logger.js';
 import type { PlatformPort } from '../platform/port.js';
 import { newCase, snapshotOf } from './caseState.js';
 import { CaseTurns } from './caseTurns.js';
+import { channelRole } from './identity.js';
 import { createTurn, type Turn, turnOf } from './turn.js';
 import { CARD_ACTION_INVOKE, isUserInput, readTurnInput } from './turnInput.js';
 
@@ -158,8 +159,11 @@ export class GalleryBot extends ActivityHandler {
   }
 }
 
-/** The apology of a failed turn, rendered like any reply so it carries the diagnosis entity. */
-export async function apologize(context: TurnContext, defaultLocale: string): Promise<void> {
+/**
+ * The apology of a failed turn, rendered like any reply so it carries the diagnosis entity.
+ * `storage`: the conversation could not be saved, and saying "try again" would not be true.
+ */
+export async function apologize(context: TurnContext, defaultLocale: string, because: 'storage' | null = null): Promise<void> {
   let turn: Turn;
   try {
     turn = turnOf(context);
@@ -171,11 +175,12 @@ export async function apologize(context: TurnContext, defaultLocale: string): Pr
       channelId: context.activity.channelId,
       conversationId: context.activity.conversation?.id ?? '',
       userId: context.activity.from?.id ?? '',
-      case: newCase(locale),
+      case: { ...newCase(locale), role: channelRole(context.activity.channelId) },
       l: localizer(locale, () => turn.case.role),
     });
   }
   const dropped = context.turnState.get(CASE_DROPPED) === true;
   const snapshot = dropped ? { ...snapshotOf(turn.case), awaiting: null } : snapshotOf(turn.case);
-  await context.sendActivities(rendererFor(context.activity.channelId)([{ text: turn.l.t(dropped ? 'error.caseDropped' : 'error.generic') }], snapshot));
+  const key = because === 'storage' ? 'error.storageUnavailable' : dropped ? 'error.caseDropped' : 'error.generic';
+  await context.sendActivities(rendererFor(context.activity.channelId)([{ text: turn.l.t(key) }], snapshot));
 }

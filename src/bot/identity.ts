@@ -39,6 +39,12 @@ export function channelUserId(activity: Partial<Activity>): { channel: Photograp
   return null;
 }
 
+/** The role a channel alone vouches for, before any platform look-up (e.g. for an apology when nothing else is known). */
+export function channelRole(channelId: string | undefined): 'customer' | 'photographer' | null {
+  if (CUSTOMER_CHANNELS.has(channelId ?? '')) return 'customer';
+  return channelId === 'msteams' || channelId === 'slack' ? 'photographer' : null;
+}
+
 export async function identify(activity: Partial<Activity>, platform: PlatformPort): Promise<Identity> {
   const channelId = activity.channelId ?? '';
   if (CUSTOMER_CHANNELS.has(channelId)) return { role: 'customer' };

@@ -1,17 +1,34 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { open, readFile, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { normalizeAccessCode } from '../domain/accessCode.js';
 import type { CodeLookup, Job, Photographer } from '../domain/platformModel.js';
+import { access, constants } from 'node:fs/promises';
 import {
+  changeFingerprint,
   PlatformRefusedError,
   PlatformUnavailableError,
+  type ApplyOptions,
   type ChangeResult,
   type JobChange,
   type PlatformPort,
+  type PlatformReadiness,
 } from './port.js';
 import { isIsoDate } from '../domain/archiveDate.js';
-import { parsePlatformData, PlatformDataError, type PlatformData } from './schema.js';
+import { type AppliedChange, parsePlatformData, PlatformDataError, type PlatformData } from './schema.js';
+
+/** How long an idempotency key answers with its first result (the platform API's promise). */
+const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
+
+/** A job's version for optimistic concurrency (the API's ETag): a digest of its content. */
+export function jobVersion(job: Job): string {
+  return `"${createHash('sha256').update(JSON.stringify(job)).digest('base64url').slice(0, 27)}"`;
+}
+
+/** What the API server adds to a change: the version the client read (`If-Match`). */
+export interface EmbeddedApplyOptions extends ApplyOptions {
+  ifVersion?: string;
+}
 
 /** Where a normalised access code lives. */
 interface CodeLocation {
@@ -42,7 +59,7 @@ function channelKey(channel: 'msteams' | 'slack', userId: string): string {
  * platform API is configured. Reads come from memory; confirmed changes are written
  * back to the file atomically, one at a time, and only then become visible.
  */
-export class EmbeddedPlatform implements PlatformPort {
+export class EmbeddedPlatform implements PlatformPort, PlatformReadiness {
   private data: PlatformData;
   private jobsById = new Map<string, Job>();
   private codes = new Map<string, CodeLocation>();
@@ -128,19 +145,60 @@ export class EmbeddedPlatform implements PlatformPort {
     return job === undefined ? null : structuredClone(job);
   }
 
-  applyChange(change: JobChange): Promise<ChangeResult> {
-    const result = this.queue.then(() => this.apply(change));
+  /** A photographer by account id (the API's `/photographers/{id}/jobs` answers 404 for an unknown one). */
+  async photographer(photographerId: string): Promise<Photographer | null> {
+    const photographer = this.data.photographers.find((candidate) => candidate.id === photographerId);
+    return photographer === undefined ? null : structuredClone(photographer);
+  }
+
+  /** The job a gallery belongs to, deleted jobs included. */
+  async jobOfGallery(galleryId: string): Promise<Job | null> {
+    const job = this.data.jobs.find((candidate) => candidate.galleries.some((gallery) => gallery.id === galleryId));
+    return job === undefined ? null : structuredClone(job);
+  }
+
+  /** Usable while the data file can take the next change. */
+  async readiness(): Promise<{ ready: boolean; detail: string }> {
+    try {
+      await access(this.filePath, constants.R_OK | constants.W_OK);
+      await access(dirname(this.filePath), constants.W_OK);
+      return { ready: true, detail: 'embedded platform' };
+    } catch (error) {
+      return { ready: false, detail: `PLATFORM_DATA ${this.filePath}: changes cannot be saved (${(error as NodeJS.ErrnoException).code ?? 'error'})` };
+    }
+  }
+
+  applyChange(change: JobChange, options: EmbeddedApplyOptions): Promise<ChangeResult> {
+    const result = this.queue.then(() => this.apply(change, options));
     this.queue = result.catch(() => undefined);
     return result;
   }
 
-  private async apply(change: JobChange): Promise<ChangeResult> {
+  /** Applied changes still inside the idempotency window. */
+  private recentChanges(now: Date): AppliedChange[] {
+    return (this.data.appliedChanges ?? []).filter((applied) => now.getTime() - Date.parse(applied.at) < IDEMPOTENCY_WINDOW_MS);
+  }
+
+  private async apply(change: JobChange, { idempotencyKey, ifVersion }: EmbeddedApplyOptions): Promise<ChangeResult> {
+    const now = new Date();
+    const recent = this.recentChanges(now);
+    const earlier = recent.find((applied) => applied.key === idempotencyKey);
+    if (earlier !== undefined) {
+      // Checked before anything else: a repeat answers as the first time did, even if the job moved on since.
+      if (earlier.change !== changeFingerprint(change)) {
+        throw new PlatformRefusedError('invalid-change', `Idempotency key "${idempotencyKey}" was used for another change.`);
+      }
+      return { before: structuredClone(earlier.before), after: structuredClone(earlier.after) };
+    }
     const before = this.jobsById.get(change.jobId);
     if (before === undefined) throw new PlatformRefusedError('not-found', `No job with the id "${change.jobId}".`);
     if (before.photographerId !== change.photographerId) {
       throw new PlatformRefusedError('not-owner', `Job "${change.jobId}" belongs to another photographer.`);
     }
     if (before.deleted) throw new PlatformRefusedError('job-deleted', `Job "${change.jobId}" was deleted.`);
+    if (ifVersion !== undefined && ifVersion !== jobVersion(before)) {
+      throw new PlatformRefusedError('job-changed', `Job "${change.jobId}" changed since version ${ifVersion} was read.`);
+    }
 
     const after = structuredClone(before);
     switch (change.kind) {
@@ -171,9 +229,11 @@ export class EmbeddedPlatform implements PlatformPort {
       }
     }
 
+    // The change and its idempotency key are one write: a crash leaves both or neither.
     const next: PlatformData = {
       photographers: this.data.photographers,
       jobs: this.data.jobs.map((job) => (job.id === after.id ? after : job)),
+      appliedChanges: [...recent, { key: idempotencyKey, change: changeFingerprint(change), at: now.toISOString(), before, after }],
     };
     try {
       await writeFileAtomically(this.filePath, `${JSON.stringify(next, null, 2)}\n`);

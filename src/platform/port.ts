@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { CodeLookup, Job, Photographer } from '../domain/platformModel.js';
 
 /**
@@ -12,8 +13,36 @@ export interface PlatformPort {
   /** Jobs of one photographer whose id matches exactly or whose name contains the query. */
   findJobs(photographerId: string, query: string): Promise<Job[]>;
   getJob(jobId: string): Promise<Job | null>;
-  /** Applies one change atomically: all of it or nothing. */
-  applyChange(change: JobChange): Promise<ChangeResult>;
+  /**
+   * Applies one change atomically: all of it or nothing. A change sent again with the
+   * same idempotency key is not applied again: the platform answers with the result of
+   * the first time, so a retried or repeated confirmation (also after a crash between
+   * the platform's answer and the bot's state save) changes a job once.
+   */
+  applyChange(change: JobChange, options: ApplyOptions): Promise<ChangeResult>;
+}
+
+export interface ApplyOptions {
+  /** Derived from the case and the change (`changeIdempotencyKey`); at most 128 characters. */
+  idempotencyKey: string;
+}
+
+/** Is the platform usable right now? For /readyz, never for a conversation's decisions. */
+export interface PlatformReadiness {
+  readiness(): Promise<{ ready: boolean; detail: string }>;
+}
+
+/** Same change, same job, same gallery, same date: one operation, however often it is confirmed. */
+export function changeFingerprint(change: JobChange): string {
+  return [change.kind, change.jobId, change.photographerId, 'galleryId' in change ? change.galleryId : '', 'archiveDate' in change ? change.archiveDate : ''].join(
+    ':',
+  );
+}
+
+/** The idempotency key of one change in one case: stable across retries, restarts and instances. */
+export function changeIdempotencyKey(caseId: string, change: JobChange): string {
+  const digest = createHash('sha256').update(`${caseId}\n${changeFingerprint(change)}`).digest('base64url');
+  return `gaa-${change.kind}-${digest}`;
 }
 
 /** A change a photographer confirmed, carried out in one operation. */
@@ -43,7 +72,8 @@ export class PlatformUnavailableError extends Error {
 export class PlatformRefusedError extends Error {
   override readonly name = 'PlatformRefusedError';
   constructor(
-    readonly reason: 'not-found' | 'not-owner' | 'job-deleted' | 'invalid-change',
+    /** `job-changed`: the job changed on the platform while the change was on its way (a stale version). */
+    readonly reason: 'not-found' | 'not-owner' | 'job-deleted' | 'invalid-change' | 'job-changed',
     message: string,
   ) {
     super(message);

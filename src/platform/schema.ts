@@ -137,16 +137,33 @@ function crossCheck(data: { photographers: Photographer[]; jobs: Job[] }, ctx: z
   });
 }
 
+/**
+ * A change the platform applied, kept under its idempotency key (for 24 hours, as the
+ * platform API promises) so the same key sent again answers with this result instead
+ * of changing the job again. Written in the same atomic file write as the change.
+ */
+const appliedChangeSchema = z.strictObject({
+  key: text,
+  /** What was changed (`changeFingerprint`): the same key for another change is refused. */
+  change: text,
+  at: z.iso.datetime(),
+  before: jobSchema,
+  after: jobSchema,
+});
+export type AppliedChange = z.infer<typeof appliedChangeSchema>;
+
 export const platformDataSchema = z
   .strictObject({
     photographers: z.array(photographerSchema),
     jobs: z.array(jobSchema),
+    appliedChanges: z.array(appliedChangeSchema).optional(),
   })
   .superRefine(crossCheck);
 
 export interface PlatformData {
   photographers: Photographer[];
   jobs: Job[];
+  appliedChanges?: AppliedChange[];
 }
 
 // The file's shape is the domain's shape: a change on either side fails to compile here.

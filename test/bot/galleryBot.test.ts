@@ -42,7 +42,7 @@ function withBuggyLookup(broken: { on: boolean; calls: number }): (embedded: Pla
     photographerByChannelUser: (channel, userId) => embedded.photographerByChannelUser(channel, userId),
     findJobs: (photographerId, query) => embedded.findJobs(photographerId, query),
     getJob: (jobId) => embedded.getJob(jobId),
-    applyChange: (change) => embedded.applyChange(change),
+    applyChange: (change, options) => embedded.applyChange(change, options),
   });
 }
 

@@ -15,6 +15,7 @@ import { projectRoot } from '../../src/projectRoot.js';
 const DESIGN_DEFAULTS = {
   PORT: 3978,
   HOST: '127.0.0.1',
+  PLATFORM_API_TIMEOUT_MS: 3000,
   STORAGE: 'sqlite',
   STORAGE_PATH: './data/bot.sqlite',
   AZURE_STORAGE_CONTAINER: 'bot-state',
@@ -30,6 +31,7 @@ const DESIGN_VARIABLES = [
   'PLATFORM_DATA',
   'PLATFORM_API_URL',
   'PLATFORM_API_TOKEN',
+  'PLATFORM_API_TIMEOUT_MS',
   'STORAGE',
   'STORAGE_PATH',
   'AZURE_STORAGE_CONNECTION_STRING',
@@ -225,6 +227,11 @@ describe('secrets are never echoed', () => {
 });
 
 describe('cross-field rules', () => {
+  it('PLATFORM_API_TIMEOUT_MS is a whole number of milliseconds within bounds', () => {
+    expect(loadConfig({ PLATFORM_API_TIMEOUT_MS: ' 1500 ' }).PLATFORM_API_TIMEOUT_MS).toBe(1500);
+    for (const bad of ['fast', '2.5', '-1', '50', '600000']) expectOneLineNaming(configError({ PLATFORM_API_TIMEOUT_MS: bad }), 'PLATFORM_API_TIMEOUT_MS');
+  });
+
   it('PLATFORM_API_URL needs PLATFORM_API_TOKEN', () => {
     expectOneLineNaming(configError({ PLATFORM_API_URL: 'https://platform.example.com/api' }), 'PLATFORM_API_TOKEN');
     expect(loadConfig({ PLATFORM_API_URL: 'https://platform.example.com/api', PLATFORM_API_TOKEN: 't' }).PLATFORM_API_URL).toBe(

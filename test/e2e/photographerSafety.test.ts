@@ -217,9 +217,9 @@ describe('idempotency', () => {
     // Count the changes that reach the platform.
     applied = [];
     const applyChange = bot.platform.applyChange.bind(bot.platform);
-    bot.platform.applyChange = (change) => {
+    bot.platform.applyChange = (change, options) => {
       applied.push(change);
-      return applyChange(change);
+      return applyChange(change, options);
     };
   });
 

@@ -37,9 +37,9 @@ beforeEach(async () => {
   unlinked = null;
   bot = await startTestBot();
   const applyChange = bot.platform.applyChange.bind(bot.platform);
-  bot.platform.applyChange = (change) => {
+  bot.platform.applyChange = (change, options) => {
     applied.push(change);
-    return applyChange(change);
+    return applyChange(change, options);
   };
   const byChannelUser = bot.platform.photographerByChannelUser.bind(bot.platform);
   bot.platform.photographerByChannelUser = async (channel, userId) => (userId === unlinked ? null : byChannelUser(channel, userId));

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { factsFromLookup } from '../../src/domain/facts.js';
 import { diagnose } from '../../src/domain/scenarios.js';
-import { EmbeddedPlatform } from '../../src/platform/embeddedPlatform.js';
+import { EmbeddedPlatform, jobVersion } from '../../src/platform/embeddedPlatform.js';
 import { PlatformRefusedError, PlatformUnavailableError, type JobChange } from '../../src/platform/port.js';
 import { PlatformDataError } from '../../src/platform/schema.js';
 import { DEMO_CASES, DEMO_CODES, DEMO_PHOTOGRAPHERS, PLAYGROUND_AAD_OBJECT_ID, type DemoCodeName } from '../support/demoCodes.js';
@@ -23,6 +23,12 @@ afterEach(() => {
 });
 
 const LENA = DEMO_PHOTOGRAPHERS.lena.id;
+let keys = 0;
+/** Every change under a key of its own, as a new confirmation would send it. */
+function applyOnce(platform: EmbeddedPlatform, change: JobChange) {
+  keys += 1;
+  return platform.applyChange(change, { idempotencyKey: `test-${keys}` });
+}
 const CAMILLE = DEMO_PHOTOGRAPHERS.camille.id;
 
 function caseOf(name: DemoCodeName) {
@@ -154,7 +160,7 @@ describe('lookups', () => {
     found!.name = 'changed';
     const photographer = await platform.photographerByChannelUser('msteams', PLAYGROUND_AAD_OBJECT_ID);
     photographer!.channels.msteams!.length = 0;
-    const result = await platform.applyChange({ kind: 'set-selling', jobId: caseOf('job-in-planning').jobId, photographerId: DEMO_PHOTOGRAPHERS.megan.id });
+    const result = await applyOnce(platform, { kind: 'set-selling', jobId: caseOf('job-in-planning').jobId, photographerId: DEMO_PHOTOGRAPHERS.megan.id });
     result.after.status = 'planning';
     result.before.status = 'archived';
 
@@ -172,7 +178,7 @@ describe('changes', () => {
   it('reopens an archived job: selling, archiving on with the new date, campaign off', async () => {
     const platform = await EmbeddedPlatform.load(file);
     const { jobId, photographerId } = caseOf('job-archived');
-    const { before, after } = await platform.applyChange({ kind: 'reopen-job', jobId, photographerId, archiveDate: '2026-12-20' });
+    const { before, after } = await applyOnce(platform, { kind: 'reopen-job', jobId, photographerId, archiveDate: '2026-12-20' });
     expect(before).toMatchObject({ status: 'archived', archiving: { enabled: true, date: '2026-10-12' }, campaignActive: true });
     expect(after).toMatchObject({ status: 'selling', archiving: { enabled: true, date: '2026-12-20' }, campaignActive: false });
     expect(after.galleries).toEqual(before.galleries);
@@ -184,7 +190,7 @@ describe('changes', () => {
   it('sets a job to selling', async () => {
     const platform = await EmbeddedPlatform.load(file);
     const { jobId, photographerId } = caseOf('job-in-planning');
-    const { before, after } = await platform.applyChange({ kind: 'set-selling', jobId, photographerId });
+    const { before, after } = await applyOnce(platform, { kind: 'set-selling', jobId, photographerId });
     expect([before.status, after.status]).toEqual(['planning', 'selling']);
     expect(after.archiving).toEqual(before.archiving);
     expect(after.campaignActive).toBe(before.campaignActive);
@@ -193,7 +199,7 @@ describe('changes', () => {
   it('activates a code, and only that gallery', async () => {
     const platform = await EmbeddedPlatform.load(file);
     const { jobId, photographerId, galleryId } = caseOf('code-not-activated');
-    const { before, after } = await platform.applyChange({ kind: 'activate-code', jobId, photographerId, galleryId });
+    const { before, after } = await applyOnce(platform, { kind: 'activate-code', jobId, photographerId, galleryId });
     const changed = after.galleries.filter((gallery, i) => gallery.activated !== before.galleries[i]?.activated).map((g) => g.id);
     expect(changed).toEqual([galleryId]);
     expect(diagnose(factsFromLookup(await platform.lookupCode(DEMO_CODES['code-not-activated'])), 'other').scenario).toBe('no-known-cause');
@@ -206,7 +212,7 @@ describe('changes', () => {
   it('unhides every photo of a gallery', async () => {
     const platform = await EmbeddedPlatform.load(file);
     const { jobId, photographerId, galleryId } = caseOf('photos-hidden');
-    const { after } = await platform.applyChange({ kind: 'unhide-photos', jobId, photographerId, galleryId });
+    const { after } = await applyOnce(platform, { kind: 'unhide-photos', jobId, photographerId, galleryId });
     const gallery = after.galleries.find((g) => g.id === galleryId);
     expect(gallery?.photos.length).toBeGreaterThan(0);
     expect(gallery?.photos.every((photo) => !photo.hidden)).toBe(true);
@@ -233,7 +239,7 @@ describe('changes', () => {
     const bytes = readFileSync(file, 'utf8');
     const mtime = statSync(file).mtimeMs;
     const jobsBefore = await Promise.all(['job-4102', 'job-4230', 'job-4215', 'job-3877'].map((id) => platform.getJob(id)));
-    await expectRefused(platform.applyChange(change()), reason);
+    await expectRefused(applyOnce(platform, change()), reason);
     expect(readFileSync(file, 'utf8')).toBe(bytes);
     expect(statSync(file).mtimeMs).toBe(mtime);
     expect(await Promise.all(['job-4102', 'job-4230', 'job-4215', 'job-3877'].map((id) => platform.getJob(id)))).toEqual(jobsBefore);
@@ -243,7 +249,7 @@ describe('changes', () => {
   it('keeps a change across a reload of the file, and leaves no temp file', async () => {
     const platform = await EmbeddedPlatform.load(file);
     const { jobId, photographerId } = caseOf('job-archived');
-    await platform.applyChange({ kind: 'reopen-job', jobId, photographerId, archiveDate: '2026-12-13' });
+    await applyOnce(platform, { kind: 'reopen-job', jobId, photographerId, archiveDate: '2026-12-13' });
     expect(readdirSync(folder)).toEqual(['platform.json']);
     const reloaded = await EmbeddedPlatform.load(file);
     expect(await reloaded.getJob(jobId)).toMatchObject({ status: 'selling', archiving: { enabled: true, date: '2026-12-13' }, campaignActive: false });
@@ -254,11 +260,38 @@ describe('changes', () => {
 
   it('writes the file in the demo file’s own format, so an unchanged job stays byte-identical', async () => {
     const platform = await EmbeddedPlatform.load(file);
-    await platform.applyChange({ kind: 'set-selling', ...caseOf('job-in-planning') });
+    await applyOnce(platform, { kind: 'set-selling', ...caseOf('job-in-planning') });
     const demo = readFileSync('demo/platform.json', 'utf8').split('\n');
-    const written = readFileSync(file, 'utf8').split('\n');
+    const { appliedChanges, ...data } = JSON.parse(readFileSync(file, 'utf8')) as { appliedChanges: { key: string }[] };
+    const written = `${JSON.stringify(data, null, 2)}\n`.split('\n');
     expect(written.length).toBe(demo.length);
     expect(written.filter((line, i) => line !== demo[i])).toEqual(['      "status": "selling",']);
+    // The change's idempotency key is written with it, after the data.
+    expect(appliedChanges.map((applied) => applied.key)).toEqual([`test-${keys}`]);
+    expect(readFileSync(file, 'utf8').indexOf('"appliedChanges"')).toBeGreaterThan(readFileSync(file, 'utf8').lastIndexOf('"jobs"'));
+  });
+
+  it('answers a repeated idempotency key with the first result, also after a restart, and changes nothing more', async () => {
+    const archived = caseOf('job-archived');
+    const first = await EmbeddedPlatform.load(file);
+    const original = await first.applyChange({ kind: 'reopen-job', ...archived, archiveDate: '2026-12-20' }, { idempotencyKey: 'case-1:reopen' });
+    await first.applyChange({ kind: 'reopen-job', ...archived, archiveDate: '2027-01-10' }, { idempotencyKey: 'case-2:reopen' });
+    const restarted = await EmbeddedPlatform.load(file);
+    const repeated = await restarted.applyChange({ kind: 'reopen-job', ...archived, archiveDate: '2026-12-20' }, { idempotencyKey: 'case-1:reopen' });
+    expect(repeated).toEqual(original);
+    expect((await restarted.getJob(archived.jobId))?.archiving.date).toBe('2027-01-10');
+    // The same key for another change is refused, not applied.
+    await expectRefused(restarted.applyChange({ kind: 'set-selling', ...caseOf('job-in-planning') }, { idempotencyKey: 'case-1:reopen' }), 'invalid-change');
+  });
+
+  it('refuses a change made against an older version of the job', async () => {
+    const platform = await EmbeddedPlatform.load(file);
+    const planning = caseOf('job-in-planning+code-not-activated');
+    const stale = jobVersion((await platform.getJob(planning.jobId))!);
+    await applyOnce(platform, { kind: 'activate-code', ...planning });
+    await expectRefused(platform.applyChange({ kind: 'set-selling', ...planning }, { idempotencyKey: 'stale', ifVersion: stale }), 'job-changed');
+    const current = jobVersion((await platform.getJob(planning.jobId))!);
+    expect((await platform.applyChange({ kind: 'set-selling', ...planning }, { idempotencyKey: 'fresh', ifVersion: current })).after.status).toBe('selling');
   });
 
   it('applies concurrent changes one after the other: both land', async () => {
@@ -268,11 +301,11 @@ describe('changes', () => {
     const inactive = caseOf('code-not-activated');
     const hidden = caseOf('photos-hidden');
     const results = await Promise.all([
-      platform.applyChange({ kind: 'reopen-job', ...archived, archiveDate: '2026-12-20' }),
-      platform.applyChange({ kind: 'set-selling', ...planning }),
-      platform.applyChange({ kind: 'activate-code', ...inactive }),
-      platform.applyChange({ kind: 'activate-code', ...caseOf('code-not-activated+code-without-photos') }),
-      platform.applyChange({ kind: 'unhide-photos', ...hidden }),
+      applyOnce(platform, { kind: 'reopen-job', ...archived, archiveDate: '2026-12-20' }),
+      applyOnce(platform, { kind: 'set-selling', ...planning }),
+      applyOnce(platform, { kind: 'activate-code', ...inactive }),
+      applyOnce(platform, { kind: 'activate-code', ...caseOf('code-not-activated+code-without-photos') }),
+      applyOnce(platform, { kind: 'unhide-photos', ...hidden }),
     ]);
     // Two changes to the same job: the second saw the first.
     expect(results[3]?.before.galleries.find((g) => g.id === inactive.galleryId)?.activated).toBe(true);
@@ -285,8 +318,8 @@ describe('changes', () => {
 
   it('a refused change does not stop the ones queued behind it', async () => {
     const platform = await EmbeddedPlatform.load(file);
-    const refused = platform.applyChange({ kind: 'set-selling', jobId: 'job-0000', photographerId: LENA });
-    const accepted = platform.applyChange({ kind: 'set-selling', ...caseOf('job-in-planning') });
+    const refused = applyOnce(platform, { kind: 'set-selling', jobId: 'job-0000', photographerId: LENA });
+    const accepted = applyOnce(platform, { kind: 'set-selling', ...caseOf('job-in-planning') });
     await expectRefused(refused, 'not-found');
     expect((await accepted).after.status).toBe('selling');
   });
@@ -295,7 +328,7 @@ describe('changes', () => {
     const platform = await EmbeddedPlatform.load(file);
     const { jobId, photographerId } = caseOf('job-archived');
     rmSync(folder, { recursive: true, force: true }); // the folder is gone: the temp file cannot be created
-    const error = await platform.applyChange({ kind: 'reopen-job', jobId, photographerId, archiveDate: '2026-12-20' }).catch((e: unknown) => e);
+    const error = await applyOnce(platform, { kind: 'reopen-job', jobId, photographerId, archiveDate: '2026-12-20' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PlatformUnavailableError);
     expect((await platform.getJob(jobId))?.status).toBe('archived');
     expect(diagnose(factsFromLookup(await platform.lookupCode(DEMO_CODES['job-archived'])), 'other').scenario).toBe('job-archived');

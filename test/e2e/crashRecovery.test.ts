@@ -1,0 +1,142 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Activity } from 'botbuilder';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { suggestArchiveDates, todayIn } from '../../src/domain/archiveDate.js';
+import { formatAccessCode } from '../../src/domain/accessCode.js';
+import { type BotProcess, freePort, spawnBot } from '../support/botProcess.js';
+import { postActivity } from '../support/botServer.js';
+import { DEMO_CASES, DEMO_PHOTOGRAPHERS } from '../support/demoCodes.js';
+import { allText, ContractChat, lastEntity, teamsPhotographer } from '../support/photographerChat.js';
+import { PLATFORM_TOKEN, startTestPlatformApi, type TestPlatformApi } from '../support/platformApi.js';
+
+/**
+ * The SQLite-backed bot as a real process, killed with SIGKILL: between two turns of a
+ * conversation, and once in the worst place, after the platform applied a confirmed
+ * change and before the bot could save its state. Restarted on the same file, the
+ * conversation goes on where it was, and the change is applied exactly once.
+ */
+
+const ARCHIVED = DEMO_CASES['job-archived'];
+let api: TestPlatformApi;
+let folder: string;
+let port: number;
+const running: BotProcess[] = [];
+
+async function start(): Promise<BotProcess> {
+  const bot = spawnBot(folder, {
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    STORAGE: 'sqlite',
+    STORAGE_PATH: join(folder, 'bot.sqlite'),
+    PLATFORM_API_URL: api.url,
+    PLATFORM_API_TOKEN: PLATFORM_TOKEN,
+    LOG_LEVEL: 'info',
+  });
+  running.push(bot);
+  await bot.listening(30_000);
+  return bot;
+}
+
+async function post(activity: Partial<Activity>): Promise<Partial<Activity>[]> {
+  const response = await postActivity(`http://127.0.0.1:${port}`, activity);
+  expect(response.status).toBe(200);
+  return ((await response.json()) as { activities?: Partial<Activity>[] }).activities ?? [];
+}
+
+interface DataFile {
+  jobs: { id: string; status: string; archiving: { enabled: boolean; date: string | null }; campaignActive: boolean }[];
+  appliedChanges?: { key: string; change: string }[];
+}
+
+async function platformData(): Promise<DataFile> {
+  return JSON.parse(await readFile(api.dataFile, 'utf8')) as DataFile;
+}
+
+beforeAll(async () => {
+  api = await startTestPlatformApi();
+});
+
+afterAll(async () => {
+  await api.stop();
+});
+
+afterEach(async () => {
+  api.clearFaults();
+  for (const bot of running.splice(0)) await bot.kill();
+  if (folder !== undefined) await rm(folder, { recursive: true, force: true });
+});
+
+async function freshFolder(): Promise<void> {
+  folder = await mkdtemp(join(tmpdir(), 'gallery-crash-'));
+  port = await freePort();
+}
+
+describe('SIGKILL', { timeout: 120_000 }, () => {
+  it('between two turns: the restarted bot goes on with the conversation where it was', async () => {
+    await freshFolder();
+    let bot = await start();
+    const parent = new ContractChat(`http://127.0.0.1:${port}`, { channelId: 'webchat', locale: 'en-US', role: 'customer' });
+    expect(lastEntity(await parent.say('it says I missed the sale')).awaiting).toBe('access-code');
+    bot.signal('SIGKILL');
+    await bot.exited;
+    bot = await start();
+    const replies = await parent.say(formatAccessCode(ARCHIVED.code));
+    expect(lastEntity(replies)).toMatchObject({ symptom: 'missed-sale', scenario: 'job-archived' });
+  });
+
+  it('after the platform applied a confirmed change and before the state save: applied exactly once, told once what was done', async () => {
+    await freshFolder();
+    let bot = await start();
+    const lena: ContractChat = teamsPhotographer(`http://127.0.0.1:${port}`, 'lena');
+    expect(lastEntity(await lena.say(`Eine Mutter sieht „Verkauf verpasst“ – Code ${formatAccessCode(ARCHIVED.code)}`))).toMatchObject({
+      scenario: 'job-archived',
+      awaiting: 'step-result',
+    });
+    await lena.submit({ choice: 'auto' });
+    const date = suggestArchiveDates(todayIn(DEMO_PHOTOGRAPHERS.lena.timeZone, new Date()))[1]!;
+    expect(lastEntity(await lena.submit({ choice: date }))).toMatchObject({ awaiting: 'confirm' });
+
+    // The platform applies the PATCH; the bot dies before the answer reaches it.
+    const victim = bot;
+    api.fault(
+      {
+        kind: 'after',
+        run: async () => {
+          victim.signal('SIGKILL');
+          await victim.exited;
+        },
+      },
+      { times: 1, match: (request) => request.method === 'PATCH' },
+    );
+    const yes = lena.activity({ value: { choice: 'yes' } });
+    await expect(postActivity(`http://127.0.0.1:${port}`, yes)).rejects.toThrow();
+    await victim.exited;
+    expect((await platformData()).appliedChanges).toHaveLength(1);
+    const [applied] = (await platformData()).appliedChanges!;
+    expect((await platformData()).jobs.find((job) => job.id === ARCHIVED.jobId)).toMatchObject({ status: 'selling', archiving: { date } });
+
+    // Meanwhile the job is changed on the platform by someone else: a second application would undo that.
+    const later = suggestArchiveDates(todayIn(DEMO_PHOTOGRAPHERS.lena.timeZone, new Date()))[2]!;
+    await api.platform.applyChange({ kind: 'reopen-job', jobId: ARCHIVED.jobId!, photographerId: DEMO_PHOTOGRAPHERS.lena.id, archiveDate: later }, { idempotencyKey: 'by-hand' });
+
+    // The channel redelivers the activity that got no answer; the restarted bot was never told the change went through.
+    bot = await start();
+    const replies = await post(yes);
+    expect(allText(replies)).toContain(lena.t('change.doneTitle'));
+    expect(allText(replies)).not.toContain(lena.t('change.unavailable'));
+    const patches = api.requests.filter((request) => request.method === 'PATCH');
+    expect(patches.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(patches.map((request) => request.headers['idempotency-key']))).toEqual(new Set([applied!.key]));
+    const data = await platformData();
+    expect(data.appliedChanges?.map((change) => change.key)).toEqual([applied!.key, 'by-hand']);
+    // The job is as the later change left it: the confirmed change was not applied a second time.
+    expect(data.jobs.find((job) => job.id === ARCHIVED.jobId)?.archiving.date).toBe(later);
+
+    // And the conversation goes on from the saved state: a further "yes" does not change anything again.
+    const again = await lena.submit({ choice: 'yes' });
+    expect(again.length).toBeGreaterThan(0);
+    expect((await platformData()).appliedChanges).toHaveLength(2);
+  });
+});
