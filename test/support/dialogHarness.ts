@@ -16,6 +16,7 @@ import { silentLogger } from '../../src/logger.js';
 import { EmbeddedPlatform } from '../../src/platform/embeddedPlatform.js';
 import { type PlatformPort, PlatformUnavailableError } from '../../src/platform/port.js';
 import { projectRoot } from '../../src/projectRoot.js';
+import { RateLimitedCodeLookups } from '../../src/security/codeLookupLimit.js';
 import { openDatabase, type SqliteDatabase } from '../../src/storage/database.js';
 
 /** "Today" of the demo data (demo/README.md): Friday 27 November 2026. */
@@ -125,7 +126,8 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Dialo
   const outbox = new SqliteCaseOutbox(db, { now: () => DEMO_TODAY });
   const conversationState = new ConversationState(new MemoryStorage());
   const caseTurns = new CaseTurns(conversationState, platform, options.defaultLocale ?? 'en-US');
-  const dialog = new MainDialog({ platform, outbox, logger: silentLogger, now: () => DEMO_TODAY });
+  const codeLookups = await RateLimitedCodeLookups.onSqlite(db);
+  const dialog = new MainDialog({ platform, outbox, logger: silentLogger, codeLookups, now: () => DEMO_TODAY });
   const middlewares: Middleware[] = [caseTurns.middleware()];
   const client = new DialogTestClient(channelId, dialog, undefined, middlewares, conversationState);
   const allReplies: Partial<Activity>[] = [];
