@@ -34,7 +34,7 @@ function explain(turn: Turn, result: CodeResult): Offer {
   }
   if (result.limitedUntil !== undefined) {
     // Said the same whether the last code existed or not: the pause itself reveals nothing.
-    turn.say({ text: l.t('code.limited', { minutes: minutesLeft(result.limitedUntil) }) });
+    turn.say({ text: l.t('customer.codeLimited', { minutes: minutesLeft(result.limitedUntil) }) });
     return 'support';
   }
   if (result.lookup === null) {

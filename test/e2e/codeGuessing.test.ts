@@ -31,7 +31,7 @@ function* unknownCodes(seed: number): Generator<string> {
   }
 }
 
-const LIMITED = translate('en', 'code.limited', { minutes: 0 }).split('0')[0]!;
+const LIMITED = translate('en', 'customer.codeLimited', { minutes: 0 }).split('0')[0]!;
 
 let bot: TestBot;
 
@@ -119,7 +119,7 @@ describe('a customer trying codes', () => {
       }
     }
     const text = textOf(replies);
-    expect(text).toContain(translate('de', 'code.limited', { minutes: 15 }).slice(0, 40));
+    expect(text).toContain(translate('de', 'customer.codeLimited', { minutes: 15 }).slice(0, 40));
     expect(text).toMatch(/\bSie\b/);
     expect(text).not.toMatch(/\b(du|dich|dir|dein)\b/i);
   }, 120_000);
