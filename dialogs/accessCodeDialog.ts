@@ -3,6 +3,7 @@ import type { CodeLookup } from '../src/domain/platformModel.js';
 import { extractAccessCodeFromAnswer } from '../src/language/recognizer.js';
 import { PlatformUnavailableError } from '../src/platform/port.js';
 import type { Turn } from '../src/bot/turn.js';
+import { personKey } from '../src/security/codeLookupLimit.js';
 import { type Answer, AskDialog } from './ask.js';
 import type { DialogDependencies } from './dependencies.js';
 
@@ -17,6 +18,8 @@ export interface CodeResult {
   lookup: CodeLookup | null;
   /** The code was still unknown after the last try. */
   gaveUp: boolean;
+  /** Too many codes of this person matched nothing lately: no lookup until this time. */
+  limitedUntil?: Date;
 }
 
 function notFound(turn: Turn, code: string): string {
@@ -36,7 +39,7 @@ function notFound(turn: Turn, code: string): string {
  * help on typing mistakes and another try, up to CODE_TRIES; it never reveals whether
  * a similar code exists, since that code would be another customer's.
  */
-export function accessCodeDialog({ platform, logger }: DialogDependencies): AskDialog<CodeResult> {
+export function accessCodeDialog({ platform, logger, codeLookups }: DialogDependencies): AskDialog<CodeResult> {
   return new AskDialog<CodeResult>(ACCESS_CODE_DIALOG, {
     slot: 'access-code',
     question: ({ l, case: c }) => ({ text: l.t(c.role === 'photographer' ? 'code.questionPhotographer' : 'code.question') }),
@@ -44,6 +47,9 @@ export function accessCodeDialog({ platform, logger }: DialogDependencies): AskD
       const code = extractAccessCodeFromAnswer(text);
       if (code === null) return { ok: false, retry: turn.l.t('code.retryNoCode') };
       turn.case.accessCode = code;
+      const person = personKey(turn);
+      const blocked = await codeLookups.blockedUntil(person);
+      if (blocked !== null) return { ok: true, value: { code, lookup: null, gaveUp: true, limitedUntil: blocked } };
       let lookup: CodeLookup;
       try {
         lookup = await platform.lookupCode(code);
@@ -54,6 +60,8 @@ export function accessCodeDialog({ platform, logger }: DialogDependencies): AskD
       }
       if (lookup.kind !== 'unknown') return { ok: true, value: { code, lookup, gaveUp: false } };
       turn.case.wrongCodes += 1;
+      const limitedUntil = await codeLookups.failed(person);
+      if (limitedUntil !== null) return { ok: true, value: { code, lookup, gaveUp: true, limitedUntil } };
       if (turn.case.wrongCodes >= CODE_TRIES) return { ok: true, value: { code, lookup, gaveUp: true } };
       return { ok: false, retry: notFound(turn, code) };
     },

@@ -3,6 +3,7 @@ import { factsFromLookup } from '../src/domain/facts.js';
 import { diagnose, SCENARIO_INFO } from '../src/domain/scenarios.js';
 import type { Symptom } from '../src/domain/symptoms.js';
 import { type Turn, turnOf } from '../src/bot/turn.js';
+import { minutesLeft } from '../src/security/codeLookupLimit.js';
 import { ACCESS_CODE_DIALOG, type CodeResult } from './accessCodeDialog.js';
 import type { DialogDependencies } from './dependencies.js';
 import { recordCase } from './escalation.js';
@@ -29,6 +30,11 @@ function explain(turn: Turn, result: CodeResult): Offer {
   const { l, case: c } = turn;
   if (result.code === null) {
     turn.say({ text: l.t('code.noneGiven') });
+    return 'support';
+  }
+  if (result.limitedUntil !== undefined) {
+    // Said the same whether the last code existed or not: the pause itself reveals nothing.
+    turn.say({ text: l.t('customer.codeLimited', { minutes: minutesLeft(result.limitedUntil) }) });
     return 'support';
   }
   if (result.lookup === null) {

@@ -1,11 +1,14 @@
 import type { CaseOutbox } from '../src/handoff/caseRecord.js';
 import type { Logger } from '../src/logger.js';
 import type { PlatformPort } from '../src/platform/port.js';
+import type { CodeLookupLimit } from '../src/security/codeLookupLimit.js';
 
 /** What the dialogs may use of the outside world: ports only, never an implementation. */
 export interface DialogDependencies {
   platform: PlatformPort;
   outbox: CaseOutbox;
   logger: Logger;
+  /** Failed code lookups per person; past the limit, no more lookups for a while. */
+  codeLookups: CodeLookupLimit;
   now: () => Date;
 }

@@ -3,6 +3,7 @@ import { fixPlan } from '../src/domain/fixPlans.js';
 import type { Gallery, Job } from '../src/domain/platformModel.js';
 import { type Diagnosis, diagnose } from '../src/domain/scenarios.js';
 import type { PlatformPort } from '../src/platform/port.js';
+import { linkedPhotographer } from '../src/bot/identity.js';
 import type { Turn } from '../src/bot/turn.js';
 
 /** What the platform says about the case's code or job right now. */
@@ -15,7 +16,8 @@ export interface Inspection {
 /**
  * Looks the case's code (or, without a code, its job) up again and diagnoses it. Run
  * before a plan is made and after it is carried out, so the bot never trusts old data.
- * Throws PlatformUnavailableError when the platform can't answer.
+ * Throws PlatformUnavailableError when the platform can't answer. A code of another
+ * photographer's job is a code that exists nowhere, as far as this photographer learns.
  */
 export async function inspect(platform: PlatformPort, turn: Turn): Promise<Inspection> {
   const c = turn.case;
@@ -26,7 +28,9 @@ export async function inspect(platform: PlatformPort, turn: Turn): Promise<Inspe
     if (job !== null && gallery !== null && !job.deleted) return { diagnosis: diagnose(factsFromGallery(job.status, gallery), symptom), job, gallery };
   }
   if (c.accessCode !== null) {
-    const lookup = await platform.lookupCode(c.accessCode);
+    const found = await platform.lookupCode(c.accessCode);
+    const mine = found.kind === 'unknown' || found.job.photographerId === linkedPhotographer(turn.identity)?.id;
+    const lookup = mine ? found : ({ kind: 'unknown' } as const);
     const diagnosis = diagnose(factsFromLookup(lookup), symptom);
     return lookup.kind === 'found'
       ? { diagnosis, job: lookup.job, gallery: lookup.gallery }

@@ -3,6 +3,7 @@ import { extractAccessCode, extractAccessCodeFromAnswer } from '../src/language/
 import { PlatformUnavailableError } from '../src/platform/port.js';
 import { linkedPhotographer } from '../src/bot/identity.js';
 import type { Turn } from '../src/bot/turn.js';
+import { minutesLeft, personKey } from '../src/security/codeLookupLimit.js';
 import { type Answer, AskDialog, type AskOptions } from './ask.js';
 import type { DialogDependencies } from './dependencies.js';
 
@@ -25,9 +26,10 @@ const MAX_JOB_CHOICES = 5;
 
 /**
  * For a photographer with data access: the customer's access code, or a job's name or
- * id. Anything of another photographer is "not in your account", with no detail.
+ * id. A code or job of another photographer gets exactly the answer of one that exists
+ * nowhere: saying "not in your account" would tell that it exists.
  */
-export function jobReferenceDialog({ platform }: DialogDependencies): AskDialog<JobReference, JobReferenceOptions> {
+export function jobReferenceDialog({ platform, codeLookups }: DialogDependencies): AskDialog<JobReference, JobReferenceOptions> {
   async function read(text: string, turn: Turn, options: JobReferenceOptions): Promise<Answer<JobReference>> {
     const { l } = turn;
     const me = linkedPhotographer(turn.identity)?.id;
@@ -40,13 +42,18 @@ export function jobReferenceDialog({ platform }: DialogDependencies): AskDialog<
     // A token that looks like a code ("MXR2 9PLT"); the lenient reading also takes plain words ("Herbst 2026").
     const codeShaped = extractAccessCode(text);
     const code = extractAccessCodeFromAnswer(text);
-    if (code !== null) {
+    const person = personKey({ channelId: turn.channelId, userId: turn.userId, photographerId: me });
+    const blocked = code === null ? null : await codeLookups.blockedUntil(person);
+    if (code !== null && blocked === null) {
       const lookup = await platform.lookupCode(code);
-      if (lookup.kind !== 'unknown') {
-        if (!mine(lookup.job)) return { ok: false, retry: l.t('photographer.notYours') };
+      if (lookup.kind !== 'unknown' && mine(lookup.job)) {
         turn.case.accessCode = code;
         return { ok: true, value: { kind: 'code', code, jobId: lookup.job.id, galleryId: lookup.kind === 'found' ? lookup.gallery.id : null } };
       }
+      // Unknown, or another studio's: the same to this person, and it counts as a guess.
+      // Only code-shaped tokens count; plain words ("Herbst 2026") are job names, not guesses.
+      const limitedUntil = codeShaped === null ? null : await codeLookups.failed(person);
+      if (limitedUntil !== null) return { ok: false, retry: l.t('photographer.codeLimited', { minutes: minutesLeft(limitedUntil) }) };
     }
     if (!options.codeOnly) {
       const jobs = await platform.findJobs(me, text);
@@ -58,9 +65,8 @@ export function jobReferenceDialog({ platform }: DialogDependencies): AskDialog<
           choices: jobs.slice(0, MAX_JOB_CHOICES).map((job) => ({ id: job.id, label: job.name })),
         };
       }
-      const byId = await platform.getJob(text.trim());
-      if (byId !== null && !mine(byId)) return { ok: false, retry: l.t('photographer.notYours') };
     }
+    if (blocked !== null) return { ok: false, retry: l.t('photographer.codeLimited', { minutes: minutesLeft(blocked) }) };
     if (codeShaped !== null) {
       // A code that exists nowhere is a diagnosis of its own (check it with the customer).
       turn.case.accessCode = codeShaped;

@@ -18,6 +18,7 @@ import { EmbeddedPlatform } from './platform/embeddedPlatform.js';
 import { PlatformApiClient } from './platform/platformApiClient.js';
 import type { PlatformPort, PlatformReadiness } from './platform/port.js';
 import { projectRoot } from './projectRoot.js';
+import { RateLimitedCodeLookups } from './security/codeLookupLimit.js';
 import { createServer } from './server.js';
 import { openDatabase, type SqliteDatabase } from './storage/database.js';
 import { SqliteStorage } from './storage/sqliteStorage.js';
@@ -167,12 +168,14 @@ export async function startBot(
   const platform = await createPlatform(config, logger);
   const { storage, database, readiness: storageReadiness } = createStorage(config);
   const outbox = new SqliteCaseOutbox(database);
+  // On the bot's database: the limit holds across conversations, "restart" and process restarts.
+  const codeLookups = await RateLimitedCodeLookups.onSqlite(database);
   const adapter = createAdapter(config, env, logger);
   const bot = new GalleryBot({
     state: new PrivateConversationState(storage),
     platform,
     delivery: createDelivery({ slack: new SlackBlockKitSender(options.slackApiUrl === undefined ? {} : { slackApiUrl: options.slackApiUrl }), logger }),
-    rootDialog: new MainDialog({ platform, outbox, logger, now: options.now ?? (() => new Date()) }),
+    rootDialog: new MainDialog({ platform, outbox, logger, codeLookups, now: options.now ?? (() => new Date()) }),
     defaultLocale: config.DEFAULT_LOCALE,
     logger,
   });

@@ -6,8 +6,8 @@ import type { DiagnosisSnapshot, Slot } from '../channels/replyModel.js';
 import type { Role } from '../domain/roles.js';
 import type { TranscriptLine } from '../handoff/caseRecord.js';
 
-const TRANSCRIPT_LINES = 60;
-const TRANSCRIPT_LINE_LENGTH = 1000;
+export const TRANSCRIPT_LINES = 60;
+export const TRANSCRIPT_LINE_LENGTH = 1000;
 
 /**
  * One troubleshooting case: what the bot knows so far in a conversation. It lives in

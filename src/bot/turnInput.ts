@@ -21,15 +21,27 @@ export interface TurnInput {
 
 const ENTITIES: Record<string, string> = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'", '&nbsp;': ' ' };
 
+/** Invisible characters copied along with text (from PDFs, word processors, RTL text): never meaningful to the bot. */
+const INVISIBLE = /[\u00ad\u200b\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]/g;
+/** Joiners matter inside Persian or emoji, never next to the Latin letters and digits of a code. */
+const JOINER_BY_LATIN = /(?<=[A-Za-z0-9])[\u200c\u200d]+|[\u200c\u200d]+(?=[A-Za-z0-9])/g;
+
 function plainText(raw: string): string {
-  return raw
-    .slice(0, MAX_INPUT_LENGTH * 4)
-    .replace(/<at>[^<]*<\/at>/gi, ' ') // Teams mentions of the bot
-    .replace(/<[^>]*>/g, ' ')
-    .replace(/&(amp|lt|gt|quot|#39|nbsp);/g, (entity) => ENTITIES[entity] ?? entity)
-    .replace(/\s+/g, ' ')
-    .trim()
-    .slice(0, MAX_INPUT_LENGTH);
+  return (
+    raw
+      .slice(0, MAX_INPUT_LENGTH * 4)
+      .replace(INVISIBLE, '')
+      .replace(JOINER_BY_LATIN, '')
+      .replace(/<at>[^<]*<\/at>/gi, ' ') // Teams mentions of the bot
+      // Entities are decoded once, before tags are stripped: `&lt;img onerror=…&gt;` must not
+      // come out as a live tag. What is left of a tag that never closed is taken apart too.
+      .replace(/&(amp|lt|gt|quot|#39|nbsp);/g, (entity) => ENTITIES[entity] ?? entity)
+      .replace(/<[^>]*>/g, ' ')
+      .replace(/<(?=\s*[A-Za-z/!?])/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim()
+      .slice(0, MAX_INPUT_LENGTH)
+  );
 }
 
 /**

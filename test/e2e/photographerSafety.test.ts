@@ -101,19 +101,38 @@ describe('authorization and roles', () => {
     await bot?.stop();
   });
 
-  it.each([
-    ['her code, volunteered with the symptom', [`le client voit « vente manquée », code ${ARCHIVED.code}`]],
-    ['her code, as the answer', ['vente manquée', formatAccessCode(ARCHIVED.code)]],
-    ['her job id', ['vente manquée', JOB_ID]],
-  ])("Camille asking about Lena's job (%s): \"not in your account\", with no detail", async (_what, messages) => {
-    const camille = teamsPhotographer(bot.url, 'camille');
+  /** A job id of the demo's shape that no job has. */
+  const NO_SUCH_JOB = JOB_ID.replace(/\d/g, '9');
+  const UNKNOWN = DEMO_CODES['unknown-code'];
+
+  /** What a reply says and marks, with the code or id the person typed taken out. */
+  function shape(replies: readonly Partial<Activity>[], typed: string): unknown[] {
+    const spellings = [typed, formatAccessCode(typed)].filter((spelling) => spelling.length > 0);
+    return replies.map((reply) => ({
+      lines: replyLines(reply).map((line) => spellings.reduce((text, spelling) => text.split(spelling).join('<typed>'), line)),
+      choices: choicesOf(reply),
+      entity: entityOf(reply),
+    }));
+  }
+
+  it.each<[string, (reference: string) => string[], string, string]>([
+    ['her code, volunteered with the symptom', (code) => [`le client voit « vente manquée », code ${code}`], ARCHIVED.code, UNKNOWN],
+    ['her code, as the answer', (code) => ['vente manquée', formatAccessCode(code)], ARCHIVED.code, UNKNOWN],
+    ['her job id', (id) => ['vente manquée', id], JOB_ID, NO_SUCH_JOB],
+  ])("Camille asking about Lena's job (%s) gets exactly the answer of one that exists nowhere", async (_what, messages, lenas, nowhere) => {
+    expect(DEMO_JOBS.some((job) => job.id === NO_SUCH_JOB)).toBe(false);
+    const asked = teamsPhotographer(bot.url, 'camille');
     let replies: Partial<Activity>[] = [];
-    for (const message of messages) replies = await camille.say(message);
-    expect(replies).toHaveLength(1);
-    expect(replyLines(replies[0]!)).toEqual([camille.t('photographer.notYours')]);
-    expect(entityOf(replies[0])).toMatchObject({ role: 'photographer', scenario: null, secondary: [], step: null, steps: null, awaiting: 'access-code' });
-    expectNoDetail(camille.transcript);
-    expect(allText(camille.transcript)).not.toContain(camille.t('status.archived'));
+    for (const message of messages(lenas)) replies = await asked.say(message);
+    const control = teamsPhotographer(bot.url, 'camille');
+    let controlReplies: Partial<Activity>[] = [];
+    for (const message of messages(nowhere)) controlReplies = await control.say(message);
+
+    expect(shape(replies, lenas)).toEqual(shape(controlReplies, nowhere));
+    expect(entityOf(replies.at(-1))).toMatchObject({ role: 'photographer', secondary: [] });
+    expect([null, 'unknown-code']).toContain(lastEntity(replies).scenario);
+    expectNoDetail(asked.transcript);
+    expect(allText(asked.transcript)).not.toContain(asked.t('status.archived'));
     expect(await readFile(bot.dataFile, 'utf8')).toBe(original);
   });
 

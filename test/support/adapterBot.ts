@@ -10,6 +10,7 @@ import { silentLogger } from '../../src/logger.js';
 import { EmbeddedPlatform } from '../../src/platform/embeddedPlatform.js';
 import type { PlatformPort } from '../../src/platform/port.js';
 import { projectRoot } from '../../src/projectRoot.js';
+import { RateLimitedCodeLookups } from '../../src/security/codeLookupLimit.js';
 import { openDatabase } from '../../src/storage/database.js';
 
 /**
@@ -57,7 +58,7 @@ export async function createAdapterBot(options: AdapterBotOptions = {}): Promise
     state,
     platform,
     delivery: createDelivery({ logger: silentLogger }),
-    rootDialog: new MainDialog({ platform, outbox, logger: silentLogger, now: options.now ?? (() => new Date()) }),
+    rootDialog: new MainDialog({ platform, outbox, logger: silentLogger, codeLookups: await RateLimitedCodeLookups.onSqlite(db), now: options.now ?? (() => new Date()) }),
     defaultLocale: 'en-US',
     logger: silentLogger,
   });

@@ -16,6 +16,7 @@ import { silentLogger } from '../../src/logger.js';
 import { EmbeddedPlatform } from '../../src/platform/embeddedPlatform.js';
 import { type PlatformPort, PlatformUnavailableError } from '../../src/platform/port.js';
 import { projectRoot } from '../../src/projectRoot.js';
+import { RateLimitedCodeLookups } from '../../src/security/codeLookupLimit.js';
 import { openDatabase, type SqliteDatabase } from '../../src/storage/database.js';
 
 /** "Today" of the demo data (demo/README.md): Friday 27 November 2026. */
@@ -128,12 +129,13 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Dialo
   }
   const db: SqliteDatabase = openDatabase(':memory:');
   const outbox = new SqliteCaseOutbox(db, { now: () => DEMO_TODAY });
+  const codeLookups = await RateLimitedCodeLookups.onSqlite(db);
   const state = new PrivateConversationState(new MemoryStorage());
   const bot = new GalleryBot({
     state,
     platform,
     delivery: createDelivery({ logger: silentLogger }),
-    rootDialog: new MainDialog({ platform, outbox, logger: silentLogger, now: () => DEMO_TODAY }),
+    rootDialog: new MainDialog({ platform, outbox, logger: silentLogger, codeLookups, now: () => DEMO_TODAY }),
     defaultLocale: options.defaultLocale ?? 'en-US',
     logger: silentLogger,
     hooks: options.hooks ?? [],

@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import { SLOTS } from '../channels/replyModel.js';
+import { FIX_STEP_IDS } from '../domain/fixPlans.js';
+import { SCENARIOS } from '../domain/scenarios.js';
+import { SYMPTOMS } from '../domain/symptoms.js';
+import { LOCALE_PATTERN } from '../language/languages.js';
+import type { CaseState } from './caseState.js';
+import { TRANSCRIPT_LINE_LENGTH, TRANSCRIPT_LINES } from './caseState.js';
+
+/**
+ * What a stored case must look like, field by field: the invariants every turn keeps
+ * (known ids only, counters that are whole numbers, a bounded transcript). The fuzz tests
+ * check the state after every turn against it.
+ */
+
+const scenario = z.enum(SCENARIOS);
+const count = z.number().int().nonnegative();
+
+export const caseStateSchema = z
+  .object({
+    id: z.string().min(1),
+    role: z.enum(['customer', 'photographer']).nullable(),
+    locale: z.string().regex(LOCALE_PATTERN),
+    symptom: z.enum(SYMPTOMS).nullable(),
+    accessCode: z
+      .string()
+      .regex(/^[0-9A-Z]{4,16}$/)
+      .nullable(),
+    wrongCodes: count,
+    jobId: z.string().min(1).nullable(),
+    galleryId: z.string().min(1).nullable(),
+    photographerId: z.string().min(1).nullable(),
+    scenario: scenario.nullable(),
+    secondary: z.array(scenario),
+    step: count.nullable(),
+    awaiting: z.enum(SLOTS).nullable(),
+    questionId: count,
+    plan: z.array(z.strictObject({ id: z.enum(FIX_STEP_IDS), action: z.enum(['reopen-job', 'set-selling', 'activate-code', 'unhide-photos']).nullable() })),
+    done: z.array(z.enum(FIX_STEP_IDS)),
+    appliedChanges: z.array(z.string()),
+    replans: count,
+    stepsTried: z.array(z.string()),
+    transcript: z
+      .array(z.strictObject({ from: z.enum(['user', 'bot']), text: z.string().min(1).max(TRANSCRIPT_LINE_LENGTH), at: z.iso.datetime() }))
+      .max(TRANSCRIPT_LINES),
+    greeted: z.boolean(),
+  })
+  .superRefine((state, ctx) => {
+    if (state.step !== null && state.plan.length > 0 && state.step > state.plan.length) {
+      ctx.addIssue({ code: 'custom', path: ['step'], message: `step ${state.step} of a plan of ${state.plan.length}` });
+    }
+  });
+
+/** Compile-time check: the schema describes exactly the CaseState type. */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
+const schemaMatchesType: Same<z.infer<typeof caseStateSchema>, CaseState> = true;
+void schemaMatchesType;
