@@ -26,6 +26,15 @@ const host = optionalText.pipe(
     .optional(),
 );
 
+const LOOPBACK = '127.0.0.1';
+const ALL_INTERFACES = '0.0.0.0';
+
+/** An address only this machine can reach: 127.0.0.0/8, ::1, localhost. */
+export function isLoopback(address: string): boolean {
+  const bare = address.replace(/^\[|\]$/g, '').toLowerCase();
+  return bare === 'localhost' || bare === '::1' || /^127(\.\d{1,3}){3}$/.test(bare) || /^::ffff:127(\.\d{1,3}){3}$/.test(bare);
+}
+
 const port = optionalText.pipe(
   z
     .string()
@@ -60,7 +69,7 @@ const origins = optionalText.transform((value, ctx) => {
 const configSchema = z
   .object({
     PORT: port.transform((value) => value ?? 3978),
-    HOST: host.transform((value) => value ?? '0.0.0.0'),
+    HOST: host,
     PLATFORM_DATA: optionalText,
     PLATFORM_API_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
     PLATFORM_API_TOKEN: optionalText,
@@ -101,7 +110,9 @@ const configSchema = z
     if (config.MicrosoftAppType === 'SingleTenant' && config.MicrosoftAppTenantId === undefined) {
       ctx.addIssue({ code: 'custom', path: ['MicrosoftAppTenantId'], message: 'is required when MicrosoftAppType=SingleTenant' });
     }
-  });
+  })
+  // Local mode accepts every request unauthenticated, so by default it listens on this machine only.
+  .transform(({ HOST, ...config }) => ({ ...config, HOST: HOST ?? (config.MicrosoftAppId === undefined ? LOOPBACK : ALL_INTERFACES) }));
 
 export type Config = z.infer<typeof configSchema>;
 

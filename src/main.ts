@@ -10,7 +10,7 @@ import { keepEntityProperties } from './bot/connectorEntities.js';
 import { apologize, GalleryBot } from './bot/galleryBot.js';
 import { createDelivery } from './channels/delivery.js';
 import { SlackBlockKitSender } from './channels/slackWebApi.js';
-import { channelAuthenticationEnabled, type Config, ConfigError, loadConfig } from './config.js';
+import { channelAuthenticationEnabled, type Config, ConfigError, isLoopback, loadConfig } from './config.js';
 import { ConversationLog } from './directline/conversationLog.js';
 import { DirectLineAdapter } from './directline/directLineAdapter.js';
 import { DIRECT_LINE_PREFIX, registerDirectLine } from './directline/directLineEndpoints.js';
@@ -54,6 +54,13 @@ function listenError(error: unknown, config: Config): Error {
     return new ConfigError(`Invalid configuration: HOST (got "${config.HOST}"): not an address of this machine`);
   }
   return error instanceof Error ? error : new Error(String(error));
+}
+
+/** The one line said at start in local mode: louder when the address is reachable from elsewhere. */
+export function localModeWarning(config: Pick<Config, 'HOST' | 'MicrosoftAppId'>): string | null {
+  if (config.MicrosoftAppId !== undefined) return null;
+  if (isLoopback(config.HOST)) return 'local mode: requests are not authenticated (no MicrosoftAppId); listening on this machine only';
+  return `LOCAL MODE ON ${config.HOST}: requests are NOT authenticated (no MicrosoftAppId), anyone who reaches this address can act as any user; set MicrosoftAppId, or HOST=127.0.0.1`;
 }
 
 export interface RunningBot {
@@ -161,7 +168,7 @@ export async function startBot(
     logger,
   });
   const logic = (context: TurnContext) => bot.run(context);
-  const { server, inFlight } = createServer({ adapter, logic, logger });
+  const { server, inFlight } = createServer({ adapter, logic, logger, appId: config.MicrosoftAppId });
   // The help chat: the page, its token endpoint and the bot's own Direct Line, into the same bot.
   const directLine = new DirectLineService(conversationLog, new DirectLineTokens(directLineSecret(config)), (activity) => adapter.receive(activity, logic), logger);
   protectBrowserEndpoints(server, { prefixes: [DIRECT_LINE_PREFIX, WIDGET_TOKEN_PATH], origins: config.WIDGET_ORIGINS, maxBodyBytes: MAX_DIRECT_LINE_BODY_BYTES });
@@ -181,6 +188,8 @@ export async function startBot(
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${address.port}`;
   logger.info('listening', { url, storage: config.STORAGE, channelAuthentication: channelAuthenticationEnabled(config) });
+  const warning = localModeWarning(config);
+  if (warning !== null) logger.warn(warning);
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> =>

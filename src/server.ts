@@ -1,6 +1,8 @@
 import type { CloudAdapter, TurnContext } from 'botbuilder';
 import restify, { type Request, type Response, type Server } from 'restify';
 import { z } from 'zod';
+import { channelTokenFirst } from './http/channelToken.js';
+import { jsonBody, jsonOnly } from './http/jsonOnly.js';
 import type { Logger } from './logger.js';
 
 /** Activities are small; a megabyte leaves room for cards and transcripts without inviting abuse. */
@@ -28,6 +30,8 @@ export interface ServerOptions {
   adapter: CloudAdapter;
   logic: (context: TurnContext) => Promise<void>;
   logger: Logger;
+  /** Bot Framework credentials are set: requests to /api/messages need a channel token, checked before the body is read. */
+  appId?: string | undefined;
 }
 
 export interface BotServer {
@@ -41,11 +45,17 @@ function problem(res: Response, status: number, message: string): void {
   res.json({ error: message });
 }
 
-export function createServer({ adapter, logic, logger }: ServerOptions): BotServer {
+export function createServer({ adapter, logic, logger, appId }: ServerOptions): BotServer {
   const server = restify.createServer({ name: 'gallery-access-assistant', handleUncaughtExceptions: false });
   let inFlight = 0;
 
-  server.use(restify.plugins.bodyParser({ maxBodySize: MAX_BODY_BYTES, mapParams: false, rejectUnknown: true }));
+  // Before routing and before any byte of a body is read: every route, including those
+  // other modules register on this server, takes uncompressed JSON only.
+  server.pre(jsonOnly({ maxBodyBytes: MAX_BODY_BYTES, onRefused: (reason, req) => logger.debug('request refused', { path: req.getPath(), reason }) }));
+  if (appId !== undefined) {
+    server.pre(channelTokenFirst({ appId, paths: ['/api/messages'], onRefused: (req) => logger.debug('request refused', { path: req.getPath(), reason: 'channel-token' }) }));
+  }
+  server.use(jsonBody(MAX_BODY_BYTES));
 
   server.get('/healthz', async (_req: Request, res: Response) => {
     res.json({ status: 'ok' });

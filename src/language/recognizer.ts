@@ -14,6 +14,9 @@
  * or with a small typo (Damerau-Levenshtein ≤ 1 from 5 letters, ≤ 2 from 9 letters). Symptom
  * phrases carry weights (strong 3, medium 2, weak 1); the best-scoring symptom wins only
  * when it scores at least MIN_SCORE and clearly beats the runner-up, else `other`.
+ * Speed: an index built once maps folded words and their typo neighbourhoods to the phrase
+ * words they can be, so a message only tries the phrases all of whose words it contains
+ * (about 1,000 phrases in all; a typical message tries a handful).
  */
 import { normalizeAccessCode } from '../domain/accessCode.js';
 import type { Role } from '../domain/roles.js';
@@ -162,12 +165,37 @@ interface WordForm {
   prefix: boolean;
 }
 
+/** Every distinct word form of every phrase, numbered once: the phrase index works on the numbers. */
+const FORMS: WordForm[] = [];
+const FORM_NUMBERS = new Map<string, number>();
+
+function formNumber(form: WordForm): number {
+  const key = form.prefix ? `${form.text}*` : form.text;
+  let number = FORM_NUMBERS.get(key);
+  if (number === undefined) {
+    number = FORMS.length;
+    FORMS.push(form);
+    FORM_NUMBERS.set(key, number);
+  }
+  return number;
+}
+
 interface Pattern<L extends string> {
   label: L;
   weight: number;
-  /** Each phrase word with its alternatives (`code|zugangscode`). */
-  words: WordForm[][];
+  /** Each phrase word as the numbers of its alternative forms (`code|zugangscode`). */
+  words: number[][];
   source: string;
+}
+
+/**
+ * The compiled phrases of one kind, in matching order, with the phrases listed by the forms
+ * of their first word: a message only tries the phrases whose words it contains (see
+ * MessageMatcher.candidates).
+ */
+interface PhraseSet<L extends string> {
+  patterns: readonly Pattern<L>[];
+  startingWith: ReadonlyMap<number, readonly number[]>;
 }
 
 function compilePattern<L extends string>(source: string, label: L, weight = 1): Pattern<L> {
@@ -189,17 +217,17 @@ function compilePattern<L extends string>(source: string, label: L, weight = 1):
   }
   // Stopwords go, as they go from messages; a phrase made only of stopwords keeps them.
   const kept = slots.filter((slot) => slot.plainWord === null || !STOPWORDS.has(slot.plainWord));
-  const words = (kept.length > 0 ? kept : slots).map((slot) => slot.forms);
+  const words = (kept.length > 0 ? kept : slots).map((slot) => slot.forms.map(formNumber));
   if (words.length === 0) throw new Error(`phrases: "${source}" has no words`);
   return { label, weight, words, source };
 }
 
 function patternKey(pattern: Pattern<string>): string {
-  return pattern.words.map((forms) => forms.map((form) => form.text + (form.prefix ? '*' : '')).join('|')).join(' ');
+  return pattern.words.map((forms) => forms.join('|')).join(' ');
 }
 
-/** Deduplicated (the same phrase often appears in two languages) and longest first. */
-function compileAll<L extends string>(entries: readonly { label: L; phrases: readonly string[]; weight?: number }[]): Pattern<L>[] {
+/** Deduplicated (the same phrase often appears in two languages), strongest and longest first. */
+function compileAll<L extends string>(entries: readonly { label: L; phrases: readonly string[]; weight?: number }[]): PhraseSet<L> {
   const byKey = new Map<string, Pattern<L>>();
   for (const entry of entries) {
     for (const phrase of entry.phrases) {
@@ -209,19 +237,28 @@ function compileAll<L extends string>(entries: readonly { label: L; phrases: rea
       if (!existing || existing.weight < pattern.weight) byKey.set(key, pattern);
     }
   }
-  return [...byKey.values()].sort((a, b) => b.weight - a.weight || b.words.length - a.words.length);
+  const patterns = [...byKey.values()].sort((a, b) => b.weight - a.weight || b.words.length - a.words.length);
+  const startingWith = new Map<number, number[]>();
+  patterns.forEach((pattern, index) => {
+    for (const form of new Set(pattern.words[0])) {
+      const list = startingWith.get(form);
+      if (list) list.push(index);
+      else startingWith.set(form, [index]);
+    }
+  });
+  return { patterns, startingWith };
 }
 
 const SHOP_SYMPTOMS = ['almost-ready', 'incorrect-code', 'missed-sale'] as const;
 type ShopSymptom = (typeof SHOP_SYMPTOMS)[number];
 
-const SYMPTOM_PATTERNS: Readonly<Record<ShopSymptom, Pattern<ShopSymptom>[]>> = {
+const SYMPTOM_PATTERNS: Readonly<Record<ShopSymptom, PhraseSet<ShopSymptom>>> = {
   'almost-ready': symptomPatterns('almost-ready'),
   'incorrect-code': symptomPatterns('incorrect-code'),
   'missed-sale': symptomPatterns('missed-sale'),
 };
 
-function symptomPatterns(symptom: ShopSymptom): Pattern<ShopSymptom>[] {
+function symptomPatterns(symptom: ShopSymptom): PhraseSet<ShopSymptom> {
   return compileAll(
     FILES.flatMap((file) =>
       (['strong', 'medium', 'weak'] as const).map((strength) => ({
@@ -319,25 +356,6 @@ const TYPO_OF_KNOWN = 1;
 const TYPO = 2;
 const EXACT = 3;
 
-/** How well a typed word fits one phrase word; memoised per call (messages repeat words). */
-class WordMatcher {
-  private readonly memo = new Map<string, number>();
-
-  quality(word: string, forms: readonly WordForm[]): number {
-    let best = NO_MATCH;
-    for (const form of forms) {
-      const key = `${word}\u0000${form.text}\u0000${form.prefix ? '*' : ''}`;
-      let quality = this.memo.get(key);
-      if (quality === undefined) {
-        quality = wordQuality(word, form);
-        this.memo.set(key, quality);
-      }
-      if (quality > best) best = quality;
-    }
-    return best;
-  }
-}
-
 function wordQuality(word: string, form: WordForm): number {
   if (form.prefix ? word.startsWith(form.text) : word === form.text) return EXACT;
   // Typos: only in words of 4+ letters that start with the right letter (first letters are
@@ -365,24 +383,192 @@ function wordQuality(word: string, form: WordForm): number {
   return KNOWN_WORDS.has(word) ? TYPO_OF_KNOWN : TYPO;
 }
 
+/*
+ * The phrase index. Which forms a typed word can match is worked out from tables built once:
+ * whole words, prefixes, the typo neighbourhood of every whole word, and the few prefixes
+ * long enough to take typos (tried one by one). The typo neighbourhood of a word is every
+ * string made by deleting up to `typoDepth` of its letters; two words within k typos
+ * (transpositions included) always share a string of their k-deletion neighbourhoods, so a
+ * lookup finds every form a typo could reach, and wordQuality then says whether it does.
+ * A message then tries only the phrases whose every word matched one of its words.
+ */
+
+/** Deletions enough to meet every typo: 2 typos need 9 letters on one side, so 7+ on both. */
+function typoDepth(length: number): number {
+  return length >= 7 ? 2 : 1;
+}
+
+/** The word and every string made by deleting up to `depth` of its letters. */
+function deletionNeighbourhood(word: string, depth: number): Set<string> {
+  const found = new Set([word]);
+  let frontier = [word];
+  for (let round = 0; round < depth; round++) {
+    const next: string[] = [];
+    for (const variant of frontier) {
+      for (let i = 0; i < variant.length; i++) {
+        const shorter = variant.slice(0, i) + variant.slice(i + 1);
+        if (!found.has(shorter)) {
+          found.add(shorter);
+          next.push(shorter);
+        }
+      }
+    }
+    frontier = next;
+  }
+  return found;
+}
+
+interface FormIndex {
+  whole: Map<string, number[]>;
+  prefixes: Map<string, number[]>;
+  longestPrefix: number;
+  /** Whole forms of 4+ letters (shorter ones take no typos) by every string of their typo neighbourhood. */
+  neighbourhood: Map<string, number[]>;
+  /** Prefixes that take typos (6+ letters), by first letter. */
+  typoPrefixes: Map<string, number[]>;
+}
+
+function addTo(map: Map<string, number[]>, key: string, form: number): void {
+  const list = map.get(key);
+  if (!list) map.set(key, [form]);
+  else if (list[list.length - 1] !== form) list.push(form);
+}
+
+function buildFormIndex(): FormIndex {
+  const index: FormIndex = { whole: new Map(), prefixes: new Map(), longestPrefix: 0, neighbourhood: new Map(), typoPrefixes: new Map() };
+  FORMS.forEach((form, number) => {
+    if (form.prefix) {
+      addTo(index.prefixes, form.text, number);
+      index.longestPrefix = Math.max(index.longestPrefix, form.text.length);
+      if (form.text.length >= 6) addTo(index.typoPrefixes, form.text[0] ?? '', number);
+      return;
+    }
+    addTo(index.whole, form.text, number);
+    if (form.text.length < 4) return;
+    for (const variant of deletionNeighbourhood(form.text, typoDepth(form.text.length))) addTo(index.neighbourhood, variant, number);
+  });
+  return index;
+}
+
+/** Built after every phrase set above has numbered its forms. */
+const FORM_INDEX = buildFormIndex();
+const NO_FORMS: readonly number[] = [];
+
 /**
- * Where `pattern` occurs in `words` (positions of its words), skipping words already used by
- * another phrase; null when it does not. `allowTypos: false` accepts exact and prefix matches only.
+ * Typed words seen lately and the forms they match: people use the same few hundred words,
+ * so most words of a message are looked up once per process. Emptied when full, so a flood
+ * of made-up words costs memory once, never more.
+ */
+const SEEN_WORDS = new Map<string, ReadonlyMap<number, number>>();
+const SEEN_WORDS_LIMIT = 20_000;
+/** Longer "words" (a pasted hash, a URL fragment) are not worth remembering. */
+const SEEN_WORD_MAX_LENGTH = 30;
+
+function formQualities(word: string): ReadonlyMap<number, number> {
+  const seen = SEEN_WORDS.get(word);
+  if (seen) return seen;
+  const qualities = lookUpForms(word);
+  if (word.length <= SEEN_WORD_MAX_LENGTH) {
+    if (SEEN_WORDS.size >= SEEN_WORDS_LIMIT) SEEN_WORDS.clear();
+    SEEN_WORDS.set(word, qualities);
+  }
+  return qualities;
+}
+
+/** The forms a typed word matches, with how well (wordQuality), found through FORM_INDEX. */
+function lookUpForms(word: string): Map<number, number> {
+  const tried = new Set<number>();
+  const add = (forms: readonly number[] | undefined): void => {
+    if (forms) for (const form of forms) tried.add(form);
+  };
+  add(FORM_INDEX.whole.get(word));
+  for (let length = 1; length <= Math.min(word.length, FORM_INDEX.longestPrefix); length++) add(FORM_INDEX.prefixes.get(word.slice(0, length)));
+  if (word.length >= 4) {
+    for (const variant of deletionNeighbourhood(word, typoDepth(word.length))) add(FORM_INDEX.neighbourhood.get(variant));
+    add(FORM_INDEX.typoPrefixes.get(word[0] ?? ''));
+  }
+  const qualities = new Map<number, number>();
+  for (const number of tried) {
+    const form = FORMS[number];
+    const quality = form ? wordQuality(word, form) : NO_MATCH;
+    if (quality > NO_MATCH) qualities.set(number, quality);
+  }
+  return qualities;
+}
+
+/** The words of one message with the forms each of them matches, worked out once per message. */
+class MessageMatcher {
+  private readonly qualities: ReadonlyMap<number, number>[];
+  /** Every form some word of the message matches. */
+  private readonly found = new Set<number>();
+  private negations: readonly Pattern<'negation'>[] | undefined;
+
+  constructor(readonly words: readonly string[]) {
+    const byWord = new Map<string, ReadonlyMap<number, number>>();
+    this.qualities = words.map((word) => {
+      let qualities = byWord.get(word);
+      if (!qualities) {
+        qualities = formQualities(word);
+        byWord.set(word, qualities);
+        for (const form of qualities.keys()) this.found.add(form);
+      }
+      return qualities;
+    });
+  }
+
+  /** How well the word at `position` fits a phrase word (its alternative forms). */
+  quality(position: number, forms: readonly number[]): number {
+    const qualities = this.qualities[position];
+    if (!qualities || qualities.size === 0) return NO_MATCH;
+    let best = NO_MATCH;
+    for (const form of forms) {
+      const quality = qualities.get(form) ?? NO_MATCH;
+      if (quality > best) best = quality;
+    }
+    return best;
+  }
+
+  /**
+   * The phrases of the set that can occur in this message (every word of them matched by
+   * some word of the message), in the set's order. Phrases left out could not be found.
+   */
+  candidates<L extends string>(set: PhraseSet<L>): Pattern<L>[] {
+    const indices: number[] = [];
+    for (const form of this.found) {
+      for (const index of set.startingWith.get(form) ?? NO_FORMS) {
+        if (indices.includes(index)) continue;
+        const pattern = set.patterns[index];
+        if (pattern && pattern.words.every((forms) => forms.some((candidate) => this.found.has(candidate)))) indices.push(index);
+      }
+    }
+    indices.sort((a, b) => a - b);
+    return indices.map((index) => set.patterns[index]).filter((pattern) => pattern !== undefined);
+  }
+
+  negationCandidates(): readonly Pattern<'negation'>[] {
+    this.negations ??= this.candidates(NEGATION_PATTERNS);
+    return this.negations;
+  }
+}
+
+/**
+ * Where `pattern` occurs in the message (positions of its words), skipping words already used
+ * by another phrase; null when it does not. `allowTypos: false` accepts exact and prefix matches only.
  */
 function findPattern(
-  words: readonly string[],
+  message: MessageMatcher,
   pattern: Pattern<string>,
   used: readonly boolean[],
-  matcher: WordMatcher,
   gap = MAX_GAP,
   allowTypos = true,
 ): number[] | null {
   const minimum = allowTypos ? TYPO_OF_KNOWN : EXACT;
+  const length = message.words.length;
   const [first, ...rest] = pattern.words;
   if (!first) return null;
-  starts: for (let start = 0; start < words.length; start++) {
+  starts: for (let start = 0; start < length; start++) {
     if (used[start]) continue;
-    const startQuality = matcher.quality(words[start] ?? '', first);
+    const startQuality = message.quality(start, first);
     if (startQuality < minimum) continue;
     const positions = [start];
     let exact = startQuality === EXACT ? 1 : 0;
@@ -390,9 +576,9 @@ function findPattern(
     let previous = start;
     for (const forms of rest) {
       let found = -1;
-      for (let j = previous + 1; j < words.length && j <= previous + 1 + gap; j++) {
+      for (let j = previous + 1; j < length && j <= previous + 1 + gap; j++) {
         if (used[j]) continue;
-        const quality = matcher.quality(words[j] ?? '', forms);
+        const quality = message.quality(j, forms);
         if (quality >= minimum) {
           found = j;
           if (quality === EXACT) exact++;
@@ -416,15 +602,14 @@ interface Coverage<L extends string> {
   used: boolean[];
 }
 
-/** Matches the patterns (longest first) without letting two phrases share a word. */
-function cover<L extends string>(words: readonly string[], patterns: readonly Pattern<L>[], gap: number, allowTypos = true): Coverage<L> {
-  const matcher = new WordMatcher();
-  const used = words.map(() => false);
+/** Matches the phrases (longest first) without letting two phrases share a word. */
+function cover<L extends string>(message: MessageMatcher, set: PhraseSet<L>, gap: number, allowTypos = true): Coverage<L> {
+  const used = message.words.map(() => false);
   const labels = new Set<L>();
-  const ordered = [...patterns].sort((a, b) => b.words.length - a.words.length);
+  const ordered = message.candidates(set).sort((a, b) => b.words.length - a.words.length);
   for (const pattern of ordered) {
     for (;;) {
-      const positions = findPattern(words, pattern, used, matcher, gap, allowTypos);
+      const positions = findPattern(message, pattern, used, gap, allowTypos);
       if (!positions) break;
       for (const position of positions) used[position] = true;
       labels.add(pattern.label);
@@ -434,26 +619,26 @@ function cover<L extends string>(words: readonly string[], patterns: readonly Pa
 }
 
 /** The one label the message consists of (everything else is filler), or null. */
-function wholeMessage<L extends string>(words: readonly string[], patterns: readonly Pattern<L>[]): L | null {
-  if (words.length === 0) return null;
-  const { labels, used } = cover(words, patterns, 1);
+function wholeMessage<L extends string>(message: MessageMatcher, set: PhraseSet<L>): L | null {
+  if (message.words.length === 0) return null;
+  const { labels, used } = cover(message, set, 1);
   if (labels.size !== 1) return null;
-  const everythingElseIsFiller = words.every((word, index) => used[index] || isFiller(word));
+  const everythingElseIsFiller = message.words.every((word, index) => used[index] || isFiller(word));
   return everythingElseIsFiller ? ([...labels][0] ?? null) : null;
 }
 
 /** The single label found anywhere in the message; exact words first, typos only if none. */
-function singleLabelAnywhere<L extends string>(words: readonly string[], patterns: readonly Pattern<L>[]): L | null {
+function singleLabelAnywhere<L extends string>(message: MessageMatcher, set: PhraseSet<L>): L | null {
   for (const allowTypos of [false, true]) {
-    const { labels } = cover(words, patterns, MAX_GAP, allowTypos);
+    const { labels } = cover(message, set, MAX_GAP, allowTypos);
     if (labels.size === 1) return [...labels][0] ?? null;
     if (labels.size > 1) return null;
   }
   return null;
 }
 
-function messageWords(text: string): string[] {
-  return meaningful(toWords(stripMarkup(text.slice(0, MAX_INPUT))));
+function messageWords(text: string): MessageMatcher {
+  return new MessageMatcher(meaningful(toWords(stripMarkup(text.slice(0, MAX_INPUT)))));
 }
 
 /**
@@ -499,10 +684,10 @@ function blankEmailAddresses(text: string): string {
  * after a weak hint, 0.3 when two symptoms were too close to call.
  */
 export function recognizeSymptom(text: string): SymptomRecognition {
-  const words = messageWords(removeAccessCodes(text.slice(0, MAX_INPUT)));
-  if (wholeMessage(words, OTHER_LABEL_PATTERNS) === 'other') return { symptom: 'other', confidence: 0.95 };
+  const message = messageWords(removeAccessCodes(text.slice(0, MAX_INPUT)));
+  if (wholeMessage(message, OTHER_LABEL_PATTERNS) === 'other') return { symptom: 'other', confidence: 0.95 };
 
-  const scores = SHOP_SYMPTOMS.map((symptom) => ({ symptom, score: symptomScore(words, SYMPTOM_PATTERNS[symptom]) }));
+  const scores = SHOP_SYMPTOMS.map((symptom) => ({ symptom, score: symptomScore(message, SYMPTOM_PATTERNS[symptom]) }));
   scores.sort((a, b) => b.score - a.score);
   const best = scores[0] ?? { symptom: 'other' as const, score: 0 };
   const runnerUp = scores[1]?.score ?? 0;
@@ -520,24 +705,23 @@ export function recognizeSymptom(text: string): SymptomRecognition {
  * people correct a wrong guess that way, and reading it the other way round would swap
  * two shop messages, the worst mistake this recognizer can make.
  */
-function symptomScore(words: readonly string[], patterns: readonly Pattern<ShopSymptom>[]): number {
-  const matcher = new WordMatcher();
-  const used = words.map(() => false);
+function symptomScore(message: MessageMatcher, set: PhraseSet<ShopSymptom>): number {
+  const used = message.words.map(() => false);
   let score = 0;
-  for (const pattern of patterns) {
-    const positions = findPattern(words, pattern, used, matcher);
+  for (const pattern of message.candidates(set)) {
+    const positions = findPattern(message, pattern, used);
     if (!positions) continue;
     for (const position of positions) used[position] = true;
-    if (!negatedAt(words, positions[0] ?? 0, matcher)) score += pattern.weight;
+    if (!negatedAt(message, positions[0] ?? 0)) score += pattern.weight;
   }
   return score;
 }
 
 /** Whether a negation phrase ends right before position `index`. */
-function negatedAt(words: readonly string[], index: number, matcher: WordMatcher): boolean {
-  return NEGATION_PATTERNS.some((negation) => {
+function negatedAt(message: MessageMatcher, index: number): boolean {
+  return message.negationCandidates().some((negation) => {
     const start = index - negation.words.length;
-    return start >= 0 && negation.words.every((forms, offset) => matcher.quality(words[start + offset] ?? '', forms) === EXACT);
+    return start >= 0 && negation.words.every((forms, offset) => message.quality(start + offset, forms) === EXACT);
   });
 }
 
@@ -722,11 +906,11 @@ function wholeAnswerCode(text: string): string | null {
  * it says almost ready" describes a symptom).
  */
 export function recognizeCommand(text: string): Command | null {
-  const words = messageWords(text);
-  const inSentence = cover(words, COMMAND_IN_SENTENCE, MAX_GAP).labels;
+  const message = messageWords(text);
+  const inSentence = cover(message, COMMAND_IN_SENTENCE, MAX_GAP).labels;
   if (inSentence.has('agent')) return 'agent';
   if (inSentence.size === 1) return [...inSentence][0] ?? null;
-  return wholeMessage(words, COMMAND_WHOLE);
+  return wholeMessage(message, COMMAND_WHOLE);
 }
 
 /**
@@ -734,12 +918,12 @@ export function recognizeCommand(text: string): Command | null {
  * around it), or starts with one and contains nothing of the opposite ("no, it still says…").
  */
 export function recognizeYesNo(text: string): YesNo | null {
-  const words = messageWords(text);
-  const whole = wholeMessage(words, YES_NO);
+  const message = messageWords(text);
+  const whole = wholeMessage(message, YES_NO);
   if (whole) return whole;
-  const { labels, used } = cover(words, YES_NO, 1);
+  const { labels, used } = cover(message, YES_NO, 1);
   if (labels.size !== 1) return null;
-  const first = words.findIndex((word, index) => used[index] || !isFiller(word));
+  const first = message.words.findIndex((word, index) => used[index] || !isFiller(word));
   return first >= 0 && used[first] ? ([...labels][0] ?? null) : null;
 }
 

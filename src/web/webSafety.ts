@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Next, Request, Response, Server } from 'restify';
+import { jsonOnly } from '../http/jsonOnly.js';
 
 /**
  * What every endpoint the browser talks to shares: which other origins may call it
@@ -40,16 +41,14 @@ function refuse(res: Response, next: Next, status: number, code: string, message
   next(false);
 }
 
-function isJson(contentType: string | undefined): boolean {
-  return /^application\/json\s*(;|$)/i.test(contentType ?? '');
-}
-
 /**
  * Registers the rules as a `pre` handler, so they run before routing and before any body
- * is read: a preflight gets its answer here, a call from an origin not allowed gets 403,
- * a body that is not plain JSON 415, one too large 413, one of unknown length 411.
+ * is read: a preflight gets its answer here, a call from an origin not allowed gets 403;
+ * then the server's one body rule (jsonOnly: JSON, uncompressed) with these endpoints'
+ * smaller limit, and a body of unknown length (chunked) gets 411.
  */
 export function protectBrowserEndpoints(server: Server, rules: BrowserEndpoints): void {
+  const bodies = jsonOnly({ maxBodyBytes: rules.maxBodyBytes });
   server.pre((req: Request, res: Response, next: Next) => {
     const path = req.path();
     if (!rules.prefixes.some((prefix) => path === prefix || path.startsWith(`${prefix}/`))) return next();
@@ -69,19 +68,10 @@ export function protectBrowserEndpoints(server: Server, rules: BrowserEndpoints)
       res.end();
       return next(false);
     }
-    const length = req.headers['content-length'];
-    const hasBody = (length !== undefined && length !== '0') || req.headers['transfer-encoding'] !== undefined;
-    if (!hasBody) return next();
-    if (length === undefined) return refuse(res, next, 411, 'LengthRequired', 'Send the body with a Content-Length.');
-    if (!isJson(req.headers['content-type'])) return refuse(res, next, 415, 'UnsupportedMediaType', 'Only application/json is accepted.');
-    const encoding = req.headers['content-encoding'];
-    if (encoding !== undefined && encoding.toLowerCase() !== 'identity') {
-      return refuse(res, next, 415, 'UnsupportedMediaType', 'Send the body without a Content-Encoding.');
+    if (req.headers['transfer-encoding'] !== undefined && req.headers['content-length'] === undefined) {
+      return refuse(res, next, 411, 'LengthRequired', 'Send the body with a Content-Length.');
     }
-    if (!/^\d+$/.test(length) || Number(length) > rules.maxBodyBytes) {
-      return refuse(res, next, 413, 'PayloadTooLarge', `The body may hold at most ${rules.maxBodyBytes} bytes.`);
-    }
-    return next();
+    return bodies(req, res, next);
   });
 }
 

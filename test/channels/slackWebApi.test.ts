@@ -147,8 +147,9 @@ describe('SlackBlockKitSender against a Slack Web API stand-in', () => {
     await expect(new SlackBlockKitSender({ slackApiUrl, timeoutMs: 300 }).send(BOT_TOKEN, { channel: 'C0STUDIO' }, [planReply])).rejects.toMatchObject({
       cause: { code: 'slack_webapi_request_error' },
     });
-    expect(Date.now() - started).toBeLessThan(5000);
-  });
+    // The 300 ms timeout ended it, not the test's own limit: a wide margin, no bet on speed.
+    expect(Date.now() - started).toBeLessThan(30_000);
+  }, 60_000);
 });
 
 describe('reading Slack activities from the Azure Bot Service channel', () => {

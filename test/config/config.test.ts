@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseEnv } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { channelAuthenticationEnabled, ConfigError, loadConfig } from '../../src/config.js';
+import { channelAuthenticationEnabled, ConfigError, isLoopback, loadConfig } from '../../src/config.js';
 import { projectRoot } from '../../src/projectRoot.js';
 
 /**
@@ -14,7 +14,7 @@ import { projectRoot } from '../../src/projectRoot.js';
 /** The design's defaults, exactly: everything else is unset. */
 const DESIGN_DEFAULTS = {
   PORT: 3978,
-  HOST: '0.0.0.0',
+  HOST: '127.0.0.1',
   STORAGE: 'sqlite',
   STORAGE_PATH: './data/bot.sqlite',
   AZURE_STORAGE_CONTAINER: 'bot-state',
@@ -119,6 +119,18 @@ describe('defaults', () => {
     expect(config).toMatchObject({ PORT: 8080, HOST: '127.0.0.1', STORAGE: 'memory', HANDOFF_FORMAT: 'zendesk', DEFAULT_LOCALE: 'de-DE', LOG_LEVEL: 'debug' });
     expect(loadConfig({ PORT: '0' }).PORT).toBe(0);
     expect(loadConfig({ PORT: '65535' }).PORT).toBe(65535);
+  });
+
+  it('listens on 127.0.0.1 in local mode and on all interfaces with credentials, unless HOST is set', () => {
+    expect(loadConfig({}).HOST).toBe('127.0.0.1');
+    expect(loadConfig({ MicrosoftAppId: 'app', MicrosoftAppPassword: 'pw' }).HOST).toBe('0.0.0.0');
+    expect(loadConfig({ HOST: '0.0.0.0' }).HOST).toBe('0.0.0.0');
+    expect(loadConfig({ HOST: '10.0.0.5', MicrosoftAppId: 'app', MicrosoftAppPassword: 'pw' }).HOST).toBe('10.0.0.5');
+  });
+
+  it('knows which addresses only this machine reaches', () => {
+    for (const address of ['127.0.0.1', '127.1.2.3', '::1', '[::1]', 'localhost', 'LOCALHOST', '::ffff:127.0.0.1']) expect(isLoopback(address), address).toBe(true);
+    for (const address of ['0.0.0.0', '::', '10.0.0.5', '192.168.1.2', 'bot.example.com', '128.0.0.1']) expect(isLoopback(address), address).toBe(false);
   });
 
   it('switches channel authentication on exactly when MicrosoftAppId is set', () => {

