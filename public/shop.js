@@ -11,6 +11,7 @@
       heading: 'Your school and event photos',
       lead: 'Enter the access code from your card or letter to see your photos and order prints.',
       codeLabel: 'Access code',
+      codePlaceholder: 'e.g. ABCD 1234',
       open: 'Open gallery',
       demoNote: 'This is a demo shop: it has no galleries. If yours won’t open, the help chat can tell you why.',
       helpTitle: 'Gallery won’t open?',
@@ -23,6 +24,7 @@
       heading: 'Ihre Schul- und Eventfotos',
       lead: 'Geben Sie den Zugangscode von Ihrer Karte oder Ihrem Brief ein, um Ihre Fotos zu sehen und Abzüge zu bestellen.',
       codeLabel: 'Zugangscode',
+      codePlaceholder: 'z. B. ABCD 1234',
       open: 'Galerie öffnen',
       demoNote: 'Dies ist ein Demo-Shop ohne Galerien. Wenn sich Ihre Galerie nicht öffnet, erklärt Ihnen der Hilfe-Chat, warum.',
       helpTitle: 'Ihre Galerie öffnet sich nicht?',
@@ -35,6 +37,7 @@
       heading: 'Vos photos scolaires et d’événements',
       lead: 'Saisissez le code d’accès de votre carte ou de votre lettre pour voir vos photos et commander des tirages.',
       codeLabel: 'Code d’accès',
+      codePlaceholder: 'p. ex. ABCD 1234',
       open: 'Ouvrir la galerie',
       demoNote: 'Ceci est une boutique de démonstration sans galeries. Si la vôtre ne s’ouvre pas, le chat d’aide vous explique pourquoi.',
       helpTitle: 'Votre galerie ne s’ouvre pas ?',
@@ -47,6 +50,7 @@
       heading: 'Uw school- en evenementfoto’s',
       lead: 'Voer de toegangscode van uw kaart of brief in om uw foto’s te bekijken en afdrukken te bestellen.',
       codeLabel: 'Toegangscode',
+      codePlaceholder: 'bijv. ABCD 1234',
       open: 'Galerij openen',
       demoNote: 'Dit is een demowinkel zonder galerijen. Gaat uw galerij niet open, dan legt de hulpchat uit waarom.',
       helpTitle: 'Gaat uw galerij niet open?',
@@ -84,6 +88,9 @@
     document.title = text.title;
     document.querySelectorAll('[data-text]').forEach(function (node) {
       node.textContent = text[node.getAttribute('data-text')];
+    });
+    document.querySelectorAll('[data-placeholder]').forEach(function (node) {
+      node.setAttribute('placeholder', text[node.getAttribute('data-placeholder')]);
     });
     select.value = language;
     if (window.GalleryHelpChat) window.GalleryHelpChat.setLocale(LOCALES[language]);

@@ -303,6 +303,10 @@
             };
           };
         });
+        // The client refreshes its token every 15 minutes; keep the latest, so a reload after a quiet spell still resumes.
+        setInterval(function () {
+          if (directLine.token) writeSession({ token: directLine.token });
+        }, 60 * 1000);
         showStatus(null);
         renderChat();
         focusSendBox();
