@@ -24,7 +24,7 @@ function notFound(turn: Turn, code: string): string {
   const pairs = lookAlikeCharacters(code).map((pair) => l.t('code.lookAlikePair', { typed: pair.typed, maybe: pair.maybe }));
   return [
     l.t('code.notFound', { code: formatAccessCode(code) }),
-    pairs.length > 0 ? l.t('code.lookAlikes', { pairs: pairs.join(', ') }) : '',
+    pairs.length > 0 ? l.t('code.lookAlikes', { pairs: l.list(pairs) }) : '',
     l.t('code.tryAgain'),
   ]
     .filter((sentence) => sentence !== '')

@@ -50,7 +50,7 @@ function explain(turn: Turn, result: CodeResult): Offer {
   if (diagnosis.symptomMismatch) {
     const expected = SCENARIO_INFO[diagnosis.scenario].expectedSymptom;
     const shown =
-      expected === null || expected === 'other' ? l.t('customer.mismatch.none') : l.t('customer.mismatch.quote', { message: l.t(`shop.${expected}`) });
+      expected === null || expected === 'other' ? l.t('customer.mismatch.none') : l.t('customer.mismatch.quote', { message: l.t(`symptom.choice.${expected}`) });
     turn.say({ text: l.t('customer.mismatch', { expected: shown }) });
     return null;
   }
@@ -68,7 +68,8 @@ function explain(turn: Turn, result: CodeResult): Offer {
       turn.say({ text: l.t('customer.no-known-cause') });
       return null;
     default:
-      turn.say({ text: l.t(`customer.${diagnosis.scenario}`) });
+      // "Your photos are there" only when nothing else stands between the customer and them.
+      turn.say({ text: l.t(`customer.${diagnosis.scenario}`, { photos: diagnosis.secondary.length === 0 ? 'ready' : 'other' }) });
       return SCENARIO_INFO[diagnosis.scenario].fixedBy === 'photographer' ? 'photographer' : 'support';
   }
 }

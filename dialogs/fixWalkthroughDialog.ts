@@ -104,8 +104,7 @@ export function fixWalkthroughDialogs(deps: DialogDependencies): Dialog[] {
     const jobId = turn.case.jobId;
     if (jobId === null) return;
     const waiting = await deps.outbox.countPending({ kind: 'notify-photographer', jobId });
-    if (waiting === 1) turn.say({ text: turn.l.t('walk.waitingOne') });
-    else if (waiting > 1) turn.say({ text: turn.l.t('walk.waitingMany', { count: waiting }) });
+    if (waiting > 0) turn.say({ text: turn.l.t('walk.waiting', { count: waiting }) });
   }
 
   function beginAction(step: WaterfallStepContext, action: PlatformAction) {

@@ -6,7 +6,7 @@ import type { Reply } from '../src/channels/replyModel.js';
 import type { Localizer } from '../src/language/messages.js';
 
 function symptomName(l: Localizer, symptom: string | null): string {
-  return symptom === null || symptom === 'other' ? l.t('scenario.mismatch.none') : l.t(`shop.${symptom as 'almost-ready'}`);
+  return symptom === null || symptom === 'other' ? l.t('scenario.mismatch.none') : l.t(`symptom.choice.${symptom as 'almost-ready'}`);
 }
 
 /** What the data shows, when the bot has it: the job and the customer's code. */
@@ -18,7 +18,7 @@ export interface PlanContext {
 function primarySentence(l: Localizer, diagnosis: Diagnosis, job: Job | null | undefined): string {
   if (diagnosis.unknownJobStatus !== null) return l.t('scenario.cannot-diagnose', { status: diagnosis.unknownJobStatus });
   if (diagnosis.scenario === 'no-known-cause' && diagnosis.undetermined.length > 0) return l.t('scenario.undetermined');
-  if (diagnosis.scenario === 'job-archived' && job?.archiving.date) return l.t('photographer.archivedSince', { date: l.longDate(job.archiving.date) });
+  if (diagnosis.scenario === 'job-archived' && job?.archiving.date) return l.t('photographer.archivedSince', { job: job.name, date: l.longDate(job.archiving.date) });
   return l.t(`scenario.${diagnosis.scenario}`);
 }
 
@@ -26,7 +26,8 @@ function primarySentence(l: Localizer, diagnosis: Diagnosis, job: Job | null | u
 export function photographerPlan(l: Localizer, diagnosis: Diagnosis, context: PlanContext = {}): Reply {
   const sentences = [primarySentence(l, diagnosis, context.job)];
   if (diagnosis.secondary.length > 0) {
-    sentences.push(l.t('scenario.secondary', { faults: diagnosis.secondary.map((fault) => l.t(`scenario.${fault}`)).join(' ') }));
+    const faults = diagnosis.secondary.map((fault) => l.t(`fault.${fault as 'code-not-activated'}`));
+    sentences.push(l.t('scenario.secondary', { count: faults.length, faults: l.list(faults) }));
   }
   if (diagnosis.symptomMismatch) {
     sentences.push(
@@ -37,7 +38,7 @@ export function photographerPlan(l: Localizer, diagnosis: Diagnosis, context: Pl
     );
   }
   const steps = fixPlan(diagnosis).map((step) => l.t(`step.${step.id}`));
-  sentences.push(steps.length === 1 ? l.t('plan.titleOne') : l.t('plan.title', { count: steps.length }));
+  sentences.push(l.t('plan.title', { plan: diagnosis.scenario === 'job-archived' ? 'reopen' : 'fix', count: steps.length }));
   const title = [context.job?.name, context.code ? l.t('photographer.codeLabel', { code: formatAccessCode(context.code) }) : undefined]
     .filter((part): part is string => part !== undefined && part !== '')
     .join(' · ');

@@ -27,8 +27,10 @@ function dateChoices(l: Localizer, dates: readonly string[]): ReplyChoice[] {
 }
 
 function listed(l: Localizer, dates: readonly string[]): string {
-  const labels = dates.map((date) => l.shortDate(date));
-  return labels.length <= 1 ? (labels[0] ?? '') : `${labels.slice(0, -1).join(', ')} ${l.t('reopen.or')} ${labels.at(-1)}`;
+  return l.list(
+    dates.map((date) => l.shortDate(date)),
+    'or',
+  );
 }
 
 /**

@@ -90,7 +90,8 @@ export class CaseTurns {
       conversationId: activity.conversation?.id ?? '',
       userId: activity.from?.id ?? '',
       case: current,
-      l: localizer(locale),
+      // Read on every sentence: the role can become known during this turn.
+      l: localizer(locale, () => turn.case.role),
     });
     attachTurn(context, turn);
     return turn;

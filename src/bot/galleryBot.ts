@@ -143,7 +143,7 @@ export async function apologize(context: TurnContext, defaultLocale: string): Pr
       conversationId: context.activity.conversation?.id ?? '',
       userId: context.activity.from?.id ?? '',
       case: newCase(locale),
-      l: localizer(locale),
+      l: localizer(locale, () => turn.case.role),
     });
   }
   const dropped = context.turnState.get(CASE_DROPPED) === true;

@@ -1,15 +1,22 @@
+import { type MessageFormatElement, parse, TYPE } from '@formatjs/icu-messageformat-parser';
 import type { Locale } from 'date-fns';
 import { format, parseISO } from 'date-fns';
 import { de as deDate, enGB, enUS, fr as frDate, nl as nlDate } from 'date-fns/locale';
+import { IntlMessageFormat } from 'intl-messageformat';
 import de from '../../locales/de.json' with { type: 'json' };
 import en from '../../locales/en.json' with { type: 'json' };
 import fr from '../../locales/fr.json' with { type: 'json' };
 import nl from '../../locales/nl.json' with { type: 'json' };
+import type { Role } from '../domain/roles.js';
 import { LOCALE_PATTERN, type Language, languageOf } from './languages.js';
 
 /**
- * Every sentence the bot says comes from `locales/<language>.json`. English defines the
- * keys; the type check below fails the build when another language misses one.
+ * Every sentence the bot says comes from `locales/<language>.json`, written in ICU
+ * MessageFormat: `{code}` for a value, `{count, plural, one {…} other {…}}` for plurals,
+ * `{audience, select, photographer {…} other {…}}` where the words depend on who reads
+ * them (German customers are addressed with "Sie", photographers with "du").
+ * English defines the keys; the type check below fails the build when another language
+ * misses one.
  */
 export type MessageKey = keyof typeof en;
 type Catalog = Record<MessageKey, string>;
@@ -18,12 +25,85 @@ const CATALOGS: Readonly<Record<Language, Catalog>> = { en, de, fr, nl } satisfi
 
 export type MessageValues = Readonly<Record<string, string | number>>;
 
+/**
+ * Who the bot speaks to. Every message may select on it through the implicit argument
+ * `audience`; `unknown` (nobody has said yet) reads the `other` branch, the polite form.
+ */
+export type Audience = Role | 'unknown';
+export const AUDIENCE_ARGUMENT = 'audience';
+
+/** An argument of a message: its name and how it is formatted. */
+export interface MessageArgument {
+  name: string;
+  kind: 'text' | 'number' | 'plural' | 'select';
+}
+
+interface CompiledMessage {
+  formatter: IntlMessageFormat;
+  arguments: MessageArgument[];
+}
+
+/** Compiled once per language and key: parsing is the expensive part of formatting. */
+const compiled = new Map<string, CompiledMessage>();
+
+function argumentsOf(elements: readonly MessageFormatElement[], found = new Map<string, MessageArgument['kind']>()): Map<string, MessageArgument['kind']> {
+  for (const element of elements) {
+    switch (element.type) {
+      case TYPE.argument:
+        if (!found.has(element.value)) found.set(element.value, 'text');
+        break;
+      case TYPE.number:
+        found.set(element.value, 'number');
+        break;
+      case TYPE.plural:
+        found.set(element.value, 'plural');
+        for (const option of Object.values(element.options)) argumentsOf(option.value, found);
+        break;
+      case TYPE.select:
+        found.set(element.value, 'select');
+        for (const option of Object.values(element.options)) argumentsOf(option.value, found);
+        break;
+      case TYPE.tag:
+        argumentsOf(element.children, found);
+        break;
+      default:
+        break;
+    }
+  }
+  return found;
+}
+
+function compile(language: Language, key: MessageKey): CompiledMessage {
+  const id = `${language}\u0000${key}`;
+  let message = compiled.get(id);
+  if (message === undefined) {
+    // Tags are off: a "<" in a sentence is a character, never markup.
+    const ast = parse(CATALOGS[language][key], { ignoreTag: true, requiresOtherClause: true });
+    const args = [...argumentsOf(ast)].map(([name, kind]) => ({ name, kind }));
+    message = { formatter: new IntlMessageFormat(ast, language, undefined, { ignoreTag: true }), arguments: args };
+    compiled.set(id, message);
+  }
+  return message;
+}
+
+/** The arguments a message takes, for checking that every language asks for the same ones. */
+export function messageArguments(language: Language, key: MessageKey): MessageArgument[] {
+  return compile(language, key).arguments;
+}
+
+/**
+ * The sentence `key` in `language` with its values filled in. A value that is missing
+ * stays visible as `{name}` instead of failing the turn; `audience` defaults to unknown.
+ */
 export function translate(language: Language, key: MessageKey, values: MessageValues = {}): string {
-  const template = CATALOGS[language][key];
-  return template.replace(/\{(\w+)\}/g, (placeholder, name: string) => {
-    const value = values[name];
-    return value === undefined ? placeholder : String(value);
-  });
+  const { formatter, arguments: args } = compile(language, key);
+  const filled: Record<string, string | number> = { ...values };
+  for (const { name, kind } of args) {
+    if (filled[name] !== undefined) continue;
+    if (name === AUDIENCE_ARGUMENT) filled[name] = 'unknown';
+    else filled[name] = kind === 'select' ? 'other' : kind === 'plural' || kind === 'number' ? Number.NaN : `{${name}}`;
+  }
+  return String(formatter.format(filled));
 }
 
 export function messageKeys(language: Language): string[] {
@@ -54,6 +134,8 @@ export interface Localizer {
   readonly locale: string;
   readonly language: Language;
   t(key: MessageKey, values?: MessageValues): string;
+  /** Items in a sentence, as the language joins them: "A, B and C", „A, B und C“, « A, B et C ». */
+  list(items: readonly string[], type?: 'and' | 'or'): string;
   /** A calendar date (yyyy-MM-dd) written out for this locale: "December 20, 2026", "20. Dezember 2026". */
   longDate(isoDate: string): string;
   /** With the weekday: "Sunday, December 20, 2026". */
@@ -77,13 +159,26 @@ const FULL_DATE = new Map<Locale, string>([
 
 const SHORT_DATE: Record<Language, string> = { en: 'EEE d MMM', de: 'EEEEEE d.M.', fr: 'EEE d MMM', nl: 'EEEEEE d MMM' };
 
-export function localizer(locale: string): Localizer {
+const LIST_TYPES = { and: 'conjunction', or: 'disjunction' } as const;
+
+/**
+ * The words for one person in one locale. `audience` says who reads them; a function is
+ * asked on every sentence, since the role can become known in the middle of a turn.
+ */
+export function localizer(locale: string, audience: Audience | (() => Role | null) = 'unknown'): Localizer {
   const language = languageOf(locale) ?? 'en';
   const dates = dateLocale(locale);
+  const listLocale = LOCALE_PATTERN.test(locale) ? locale : language;
+  const lists = {
+    and: new Intl.ListFormat(listLocale, { type: LIST_TYPES.and }),
+    or: new Intl.ListFormat(listLocale, { type: LIST_TYPES.or }),
+  };
+  const reader = (): Audience => (typeof audience === 'function' ? (audience() ?? 'unknown') : audience);
   return {
     locale,
     language,
-    t: (key, values) => translate(language, key, values),
+    t: (key, values) => translate(language, key, { [AUDIENCE_ARGUMENT]: reader(), ...values }),
+    list: (items, type = 'and') => lists[type].format(items),
     longDate: (isoDate) => format(parseISO(isoDate), LONG_DATE.get(dates) ?? 'PPP', { locale: dates }),
     fullDate: (isoDate) => format(parseISO(isoDate), FULL_DATE.get(dates) ?? 'PPPP', { locale: dates }),
     shortDate: (isoDate) => format(parseISO(isoDate), dates === enUS ? 'EEE, MMM d' : SHORT_DATE[language], { locale: dates }),

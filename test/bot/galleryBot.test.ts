@@ -138,7 +138,7 @@ describe('a case that keeps failing is dropped', () => {
     const send = (person: typeof lena, text: string) => bot.send(messageFrom(person, { text, channelData: person.channelData }));
     expect(lastEntity(checked(await send(lena, 'Verkauf verpasst'))).awaiting).toBe('access-code');
     expect(lastEntity(checked(await send(megan, 'missed the sale'))).awaiting).toBe('access-code');
-    expect(checked(await send(lena, POISON)).map((reply) => reply.text)).toEqual([translate('de', 'error.generic')]);
+    expect(checked(await send(lena, POISON)).map((reply) => reply.text)).toEqual([translate('de', 'error.generic', { audience: 'photographer' })]);
     // Megan's first failure is her case's first failure: it is kept.
     expect(checked(await send(megan, POISON)).map((reply) => reply.text)).toEqual([en('error.generic')]);
     expect((await bot.read(messageFrom(megan, {})))?.case).toMatchObject({ symptom: 'missed-sale' });
@@ -200,7 +200,7 @@ describe('a case stored by an older release', () => {
 
     const done = checked(await bot.send(messageFrom(lena, { text: 'ja' })));
     expect(bot.turnErrors).toEqual([]);
-    expect(allText(done)).not.toContain(translate('de', 'error.generic'));
+    expect(allText(done)).not.toContain(translate('de', 'error.generic', { audience: 'photographer' }));
     expect(done.some((reply) => replyLines(reply)[0] === translate('de', 'change.doneTitle'))).toBe(true);
     const jobId = DEMO_CASES['job-archived'].jobId!;
     expect(await jobIn(bot.dataFile, jobId)).toMatchObject({ status: 'selling', archiving: { enabled: true, date }, campaignActive: false });
@@ -208,7 +208,7 @@ describe('a case stored by an older release', () => {
     const next = checked(await bot.send(messageFrom(lena, { text: 'erledigt' })));
     expect(bot.turnErrors).toEqual([]);
     expect(next.length).toBeGreaterThan(0);
-    expect(allText(next)).not.toContain(translate('de', 'error.generic'));
-    expect(allText(next)).not.toContain(translate('de', 'error.caseDropped'));
+    expect(allText(next)).not.toContain(translate('de', 'error.generic', { audience: 'photographer' }));
+    expect(allText(next)).not.toContain(translate('de', 'error.caseDropped', { audience: 'photographer' }));
   });
 });

@@ -49,7 +49,7 @@ async function expectedSentence(h: DialogHarness, name: DemoCodeName, locale: st
     const job = await h.platform.getJob(demo.jobId!);
     return msg(locale, 'customer.job-archived', { date: localizer(locale).longDate(job!.archiving.date!) });
   }
-  return msg(locale, `customer.${demo.scenario}`);
+  return msg(locale, `customer.${demo.scenario}`, { photos: demo.secondary.length === 0 ? 'ready' : 'other' });
 }
 
 const localeOf = (index: number): string => LOCALES[index % LOCALES.length]!;
@@ -175,7 +175,7 @@ describe('customer flow: the reported message does not fit the data', () => {
     const shown =
       expected === null || expected === 'other'
         ? msg(locale, 'customer.mismatch.none')
-        : msg(locale, 'customer.mismatch.quote', { message: msg(locale, `shop.${expected}`) });
+        : msg(locale, 'customer.mismatch.quote', { message: msg(locale, `symptom.choice.${expected}`) });
     expect(textsOf(replies)).toEqual([msg(locale, 'customer.mismatch', { expected: shown }), msg(locale, 'feedback.question')]);
     expect(lastDiagnosis(replies)).toMatchObject({ symptom: reported, scenario: DEMO_CASES[name].scenario, awaiting: 'feedback' });
     expect(allText(replies)).not.toContain(msg(locale, 'notify.offerPhotographer'));
@@ -188,7 +188,7 @@ describe('customer flow: the reported message does not fit the data', () => {
     const h = await harness();
     await h.send(msg('de-DE', 'symptom.choice.missed-sale'), { locale: 'de-DE' });
     const replies = await h.send(DEMO_CODES['code-not-activated'], { locale: 'de-DE' });
-    expect(replies[0]!.text).toContain(`„${msg('de-DE', 'shop.almost-ready')}“`);
+    expect(replies[0]!.text).toContain('die Meldung „Ihre Fotos sind fast fertig“ sehen');
   });
 });
 

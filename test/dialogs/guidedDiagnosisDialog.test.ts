@@ -3,8 +3,11 @@ import { describe, expect, it } from 'vitest';
 import type { FixStepId } from '../../src/domain/fixPlans.js';
 import type { ScenarioId } from '../../src/domain/scenarios.js';
 import type { Symptom } from '../../src/domain/symptoms.js';
-import type { MessageKey } from '../../src/language/messages.js';
-import { buttonsOf, type DialogHarness, lastDiagnosis, msg, textsOf, useHarnesses } from '../support/dialogHarness.js';
+import type { MessageKey, MessageValues } from '../../src/language/messages.js';
+import { buttonsOf, type DialogHarness, lastDiagnosis, msg as said, textsOf, useHarnesses } from '../support/dialogHarness.js';
+
+/** Every sentence of these conversations is said to a photographer. */
+const msg = (locale: string, key: MessageKey, values?: MessageValues) => said(locale, key, { audience: 'photographer', ...values });
 
 const { harness } = useHarnesses();
 
@@ -76,8 +79,8 @@ function expectPlan(
   expect(replies[replies.length - 1]!.text).toBe(msg(locale, 'feedback.question'));
   const plan = replies[0]!.text!;
   expect(plan.startsWith(msg(locale, lead))).toBe(true);
-  for (const fault of secondary) expect(plan).toContain(msg(locale, `scenario.${fault}`));
-  expect(plan).toContain(steps.length === 1 ? msg(locale, 'plan.titleOne') : msg(locale, 'plan.title', { count: steps.length }));
+  for (const fault of secondary) expect(plan).toContain(msg(locale, `fault.${fault as 'code-not-activated'}`));
+  expect(plan).toContain(msg(locale, 'plan.title', { plan: scenario === 'job-archived' ? 'reopen' : 'fix', count: steps.length }));
   const numbered = steps.map((id, index) => `${index + 1}. ${msg(locale, `step.${id}`)}`).join('\n');
   expect(plan.endsWith(`\n\n${numbered}`)).toBe(true);
 }
@@ -163,7 +166,7 @@ describe('guided diagnosis (no platform data): facts asked in order, then the pl
     const plan = await h.send('nein', { locale: 'de-DE' });
     // Status unknown: nothing primary can be named, the known gallery fault is reported as secondary.
     expect(lastDiagnosis(plan)).toMatchObject({ scenario: 'no-known-cause', secondary: ['code-without-photos'], awaiting: 'feedback' });
-    expect(plan[0]!.text).toContain(msg('de-DE', 'scenario.code-without-photos'));
+    expect(plan[0]!.text).toContain('Den Zugang blockiert außerdem die leere Galerie.');
   });
 
   it('an answer that is no answer gets the retry and the same buttons', async () => {

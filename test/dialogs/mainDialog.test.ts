@@ -91,7 +91,7 @@ describe('main dialog: "help" at any slot answers and asks the same question aga
     const question = last[last.length - 1]!;
     const replies = await h.send(word, { locale });
     expect(replies).toHaveLength(2);
-    expect(replies[0]!.text).toBe(msg(locale, 'help'));
+    expect(replies[0]!.text).toBe(msg(locale, 'help', { audience: before.role ?? 'unknown' }));
     expect(lastDiagnosis(replies)).toEqual(before);
     // The question again, without the greeting or acknowledgement that led into it the first time.
     expect(question.text!.endsWith(replies[1]!.text!)).toBe(true);
@@ -167,7 +167,7 @@ describe('main dialog: asking for a person records an escalation', () => {
   ] as const)('at "%s" (%s: "%s") the case ends: awaiting null', async (slot, locale, words) => {
     const { h } = await reached(slot, locale);
     const replies = await h.send(words, { locale, checkConsistency: false });
-    expect(textsOf(replies)).toEqual([msg(locale, 'escalation.requested')]);
+    expect(textsOf(replies)).toEqual([msg(locale, 'escalation.requested', { audience: lastDiagnosis(replies).role ?? 'unknown' })]);
     const cases = await h.outbox.pending();
     expect(cases.map((c) => [c.kind, c.reason, c.locale])).toEqual([['escalation', 'requested', locale]]);
     expect(cases[0]!.transcript.some((line) => line.from === 'user' && line.text === words)).toBe(true);

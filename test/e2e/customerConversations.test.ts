@@ -97,7 +97,7 @@ function expectationFor(name: DemoCodeName): Expectation {
     scenario: demo.scenario,
     secondary: demo.secondary,
     symptom,
-    diagnosis: (locale) => t(locale, `customer.${demo.scenario}`),
+    diagnosis: (locale) => t(locale, `customer.${demo.scenario}`, { photos: demo.secondary.length === 0 ? 'ready' : 'other' }),
     offer: demo.scenario === 'no-known-cause' ? null : SCENARIO_INFO[demo.scenario].fixedBy === 'photographer' ? 'photographer' : 'support',
   };
 }
@@ -290,7 +290,7 @@ describe('the first message already holds the symptom and the code', () => {
 
       // A new case: another code in one message is diagnosed on its own.
       const next = await chat.say(`${FREE_TEXT[locale]['almost-ready']} ${CODE_SENTENCE[locale](formatAccessCode(DEMO_CODES['job-in-planning']))}`);
-      expect(messages(next)[0]?.text).toBe(t(locale, 'customer.job-in-planning'));
+      expect(messages(next)[0]?.text).toBe(t(locale, 'customer.job-in-planning', { photos: 'ready' }));
       expectEntity(next, { locale, symptom: 'almost-ready', scenario: 'job-in-planning', awaiting: 'confirm' });
     });
   }

@@ -43,7 +43,7 @@ import {
 const LENA = DEMO_PHOTOGRAPHERS.lena;
 const ARCHIVED = DEMO_CASES['job-archived'];
 const JOB_ID = ARCHIVED.jobId!;
-const de = localizer('de-DE');
+const de = localizer('de-DE', 'photographer');
 
 /** Lena's calendar day now (the bot reads the real clock in her time zone). */
 function today(): string {
@@ -175,7 +175,7 @@ describe('reopen: the archive date (Teams, de-DE, card submits)', () => {
     const replies = await chat.say('31.11.');
     const year = inferredYear(31, 11);
     const neighbours = [toIsoDate(year, 11, 30), toIsoDate(year, 12, 1)];
-    const options = `${de.shortDate(neighbours[0]!)} ${chat.t('reopen.or')} ${de.shortDate(neighbours[1]!)}`;
+    const options = `${de.shortDate(neighbours[0]!)} oder ${de.shortDate(neighbours[1]!)}`;
     expect(replyLines(replies.at(-1)!)).toContain(chat.t('reopen.impossible', { date: de.dayMonth(31, 11), options }));
     expect(choicesOf(replies.at(-1))).toEqual([...neighbours, 'date-input']);
     expectAskedAgain(replies);
@@ -259,7 +259,7 @@ describe('reopen: confirmed, with customers waiting', () => {
     const text = allText(report);
     expect(text).toContain(chat.t('walk.allDone'));
     expect(text).toContain(chat.t('walk.fixed'));
-    expect(text).toContain(chat.t('walk.waitingMany', { count: 2 }));
+    expect(text).toContain('2 Kunden hatten nach diesem Auftrag gefragt');
     expect(lastEntity(report)).toMatchObject({ awaiting: 'feedback', step: null });
     expect(await bot.outbox.pending()).toHaveLength(2);
   });

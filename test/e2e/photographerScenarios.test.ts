@@ -65,7 +65,7 @@ function primarySentence(chat: ContractChat, demo: DemoCase): string {
   if (demo.unknownJobStatus !== null) return chat.t('scenario.cannot-diagnose', { status: demo.unknownJobStatus });
   if (demo.scenario === 'job-archived') {
     const date = demoData.jobs.find((job) => job.id === demo.jobId)?.archiving.date;
-    return chat.t('photographer.archivedSince', { date: localizer(chat.locale).longDate(date!) });
+    return chat.t('photographer.archivedSince', { job: jobName(demo.jobId)!, date: localizer(chat.locale).longDate(date!) });
   }
   return chat.t(`scenario.${demo.scenario}`);
 }
@@ -123,7 +123,10 @@ describe('every demo code, for the photographer who owns it', () => {
     const name_ = jobName(demo.jobId);
     if (name_ !== null) expect(text).toContain(name_);
     expect(text).toContain(primarySentence(chat, demo));
-    for (const fault of demo.secondary) expect(text).toContain(chat.t(`scenario.${fault}`));
+    if (demo.secondary.length > 0) {
+      const faults = localizer(chat.locale).list(demo.secondary.map((fault) => chat.t(`fault.${fault as 'code-not-activated'}`)));
+      expect(text).toContain(chat.t('scenario.secondary', { count: demo.secondary.length, faults }));
+    }
     expectPlan(chat, diagnosis, plan);
     for (const reply of diagnosis) {
       expect(entityOf(reply)).toMatchObject({
@@ -298,7 +301,7 @@ describe('the reported message does not fit the data', () => {
     const chat = teamsPhotographer(bot.url, 'lena');
     const replies = await chat.say(`Die Kundin sieht „Verkauf verpasst“, Code ${DEMO_CODES['photos-hidden']}`);
     const text = allText(replies);
-    expect(text).toContain(chat.t('scenario.mismatch', { reported: chat.t('shop.missed-sale'), expected: chat.t('shop.almost-ready') }));
+    expect(text).toContain(chat.t('scenario.mismatch', { reported: chat.t('symptom.choice.missed-sale'), expected: chat.t('symptom.choice.almost-ready') }));
     expect(text).toContain(chat.t('photographer.checkFirst'));
     expect(text).not.toContain(chat.t('photographer.howToFix'));
     for (const reply of replies) {

@@ -28,7 +28,7 @@ const ARCHIVED = DEMO_CASES['job-archived'];
 const PLANNING_JOB = DEMO_DATA.jobs.find((job) => job.id === PLANNING.jobId)!;
 const ARCHIVED_JOB = DEMO_DATA.jobs.find((job) => job.id === ARCHIVED.jobId)!;
 /** The bot answers in English: Slack sends no locale, and the messages are English. */
-const l = localizer('en-US');
+const l = localizer('en-US', 'photographer');
 
 const spaced = (code: string) => `${code.slice(0, 4)} ${code.slice(4)}`;
 const ALMOST_READY = `A parent sees “Your photos are almost ready” with code ${spaced(DEMO_CODES['job-in-planning'])}`;
@@ -365,7 +365,7 @@ describe('Slack with the channel’s bot token: Block Kit through the Slack Web 
 
   it('(b) reads a date picked in the Block Kit date picker as the archive date, and the confirmed change reopens the job', async () => {
     // Slack sends no locale: Lena is answered in her account's language.
-    const l = localizer(DEMO_PHOTOGRAPHERS.lena.locale);
+    const l = localizer(DEMO_PHOTOGRAPHERS.lena.locale, 'photographer');
     const chat = conversation({ user: LENA });
     await chat.send(chat.message(MISSED_SALE));
     const howToFix = slack.posted.at(-1)!;

@@ -28,7 +28,7 @@ const JOB = DEMO_DATA.jobs.find((job) => job.id === CASE.jobId)!;
 const CODE = DEMO_CODES['job-archived'];
 const ADAPTIVE_CARD = 'application/vnd.microsoft.card.adaptive';
 const MESSAGE_RESPONSE = 'application/vnd.microsoft.activity.message';
-const l = localizer(LENA.locale);
+const l = localizer(LENA.locale, 'photographer');
 
 interface Card {
   type: 'AdaptiveCard';

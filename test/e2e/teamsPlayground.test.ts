@@ -32,7 +32,7 @@ const ADAPTIVE_CARD = 'application/vnd.microsoft.card.adaptive';
 /** Wide margins against a hang, never a bet on how fast a busy machine is. */
 const FRAME_TIMEOUT_MS = 60_000;
 /** The Playground sends en-US, and the bot answers in the language of the activity. */
-const l = localizer('en-US');
+const l = localizer('en-US', 'photographer');
 
 interface Card {
   type: 'AdaptiveCard';
@@ -102,7 +102,7 @@ describe('Teams through the Microsoft 365 Agents Playground', () => {
     const greetingCard = cardOf(greeting.frame)!;
     expect(greetingCard.version).toBe('1.5');
     // The installation's conversationUpdate carries no locale: the greeting is in Lena's account language.
-    expect(textOf(greetingCard)).toContain(localizer(DEMO_PHOTOGRAPHERS.lena.locale).t('greeting'));
+    expect(textOf(greetingCard)).toContain(localizer(DEMO_PHOTOGRAPHERS.lena.locale, 'photographer').t('greeting'));
     expect(choicesOf(greetingCard)).toEqual(['almost-ready', 'incorrect-code', 'missed-sale', 'other']);
 
     // Symptom and code in one message → the diagnosis with the whole plan, then "how would you like to fix it?".
@@ -115,7 +115,7 @@ describe('Teams through the Microsoft 365 Agents Playground', () => {
     const diagnosis = pg.frames.slice(greeting.index + 1, howToFix.index).find((frame) => isBotCard(frame) && textOf(cardOf(frame)!).includes(JOB.name));
     expect(diagnosis, 'the diagnosis card names the job').toBeDefined();
     const diagnosisText = textOf(cardOf(diagnosis!)!);
-    expect(diagnosisText).toContain(l.t('photographer.archivedSince', { date: l.longDate(archiveDateOf(JOB_ID)!) }));
+    expect(diagnosisText).toContain(l.t('photographer.archivedSince', { job: JOB.name, date: l.longDate(archiveDateOf(JOB_ID)!) }));
     for (const step of ['1. ', '2. ', '3. ', '4. ']) expect(diagnosisText).toContain(step);
     expect(diagnosisText).toContain('Selling');
     const howToFixCard = cardOf(howToFix.frame)!;

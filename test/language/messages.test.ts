@@ -1,15 +1,23 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { LANGUAGES } from '../../src/language/languages.js';
-import { localizer, messageKeys, resolveLocale, translate } from '../../src/language/messages.js';
+import { type Language, LANGUAGES } from '../../src/language/languages.js';
+import { AUDIENCE_ARGUMENT, localizer, type MessageKey, messageArguments, messageKeys, resolveLocale, translate } from '../../src/language/messages.js';
 import { projectRoot } from '../../src/projectRoot.js';
 
 function catalog(language: string): Record<string, string> {
   return JSON.parse(readFileSync(join(projectRoot(), 'locales', `${language}.json`), 'utf8')) as Record<string, string>;
 }
 
-const placeholders = (text: string) => (text.match(/\{\w+\}/g) ?? []).sort();
+/**
+ * The ICU arguments of a message, name and kind, sorted. `audience` is left out: every
+ * language may choose words by who reads them (German "Sie" and "du") without English doing so.
+ */
+const argumentsOf = (language: Language, key: string) =>
+  messageArguments(language, key as MessageKey)
+    .filter(({ name }) => name !== AUDIENCE_ARGUMENT)
+    .map(({ name, kind }) => `${name}:${kind}`)
+    .sort();
 
 /** Values that are the same word in English and this language. */
 const SAME_AS_ENGLISH: Record<string, string[]> = {
@@ -26,19 +34,59 @@ describe('every sentence in every language', () => {
     expect(messageKeys(language)).toEqual(Object.keys(english));
   });
 
-  it.each(LANGUAGES.filter((language) => language !== 'en'))('%s keeps every placeholder and translates every sentence', (language) => {
+  it.each(LANGUAGES.filter((language) => language !== 'en'))('%s keeps every ICU argument and translates every sentence', (language) => {
     const translated = catalog(language);
     for (const [key, text] of Object.entries(english)) {
       const value = translated[key] ?? '';
-      expect(placeholders(value), `${language} ${key}`).toEqual(placeholders(text));
+      expect(argumentsOf(language, key), `${language} ${key}`).toEqual(argumentsOf('en', key));
       expect(value.trim(), `${language} ${key} is empty`).not.toBe('');
       if (!(SAME_AS_ENGLISH[language] ?? []).includes(key)) expect(value, `${language} ${key} is still English`).not.toBe(text);
+    }
+  });
+
+  it.each(LANGUAGES)('%s: every sentence is valid ICU MessageFormat whose apostrophes stay letters', (language) => {
+    for (const [key, text] of Object.entries(catalog(language))) {
+      // In ICU an apostrophe before a brace, "#" or "|" starts a quoted literal and disappears.
+      expect(text, `${language} ${key}`).not.toMatch(/'[{}#|]/);
+      expect(() => translate(language, key as MessageKey), `${language} ${key}`).not.toThrow();
     }
   });
 
   it('fills placeholders and leaves unknown ones visible', () => {
     expect(translate('en', 'code.notFound', { code: 'ABCD 1234' })).toBe("I can't find the code ABCD 1234. Please compare it with your card once more.");
     expect(translate('en', 'code.notFound')).toContain('{code}');
+  });
+
+  it('counts with the plural rules of each language', () => {
+    expect(translate('en', 'plan.title', { count: 1 })).toBe('Fix in one step:');
+    expect(translate('en', 'plan.title', { count: 4 })).toBe('Fix in 4 steps:');
+    expect(translate('de', 'plan.title', { count: 1 })).toBe('In einem Schritt beheben:');
+    expect(translate('de', 'plan.title', { count: 3 })).toBe('In 3 Schritten beheben:');
+    expect(translate('fr', 'fact.photos.visible', { count: 1 })).toBe('1 photo masquée → visible');
+    expect(translate('fr', 'fact.photos.visible', { count: 12 })).toBe('12 photos masquées → visibles');
+    expect(translate('nl', 'fact.photos.visible', { count: 2 })).toBe("2 verborgen foto's → zichtbaar");
+  });
+
+  it('speaks to German customers with "Sie" and to photographers with "du"', () => {
+    expect(localizer('de-DE', 'customer').t('feedback.question')).toBe('Hat Ihnen das geholfen?');
+    expect(localizer('de-DE', 'unknown').t('feedback.question')).toBe('Hat Ihnen das geholfen?');
+    expect(localizer('de-DE', 'photographer').t('feedback.question')).toBe('Hat dir das geholfen?');
+    let role: 'customer' | 'photographer' | null = null;
+    const l = localizer('de-DE', () => role);
+    expect(l.t('confirm.retry')).toBe('Bitte antworten Sie mit Ja oder Nein.');
+    role = 'photographer';
+    expect(l.t('confirm.retry')).toBe('Bitte antworte mit Ja oder Nein.');
+  });
+
+  it.each([
+    ['en-US', 'A, B, and C', 'A or B'],
+    ['en-GB', 'A, B and C', 'A or B'],
+    ['de-DE', 'A, B und C', 'A oder B'],
+    ['fr-FR', 'A, B et C', 'A ou B'],
+    ['nl-NL', 'A, B en C', 'A of B'],
+  ])('%s joins lists the way the language does', (locale, and, or) => {
+    expect(localizer(locale).list(['A', 'B', 'C'])).toBe(and);
+    expect(localizer(locale).list(['A', 'B'], 'or')).toBe(or);
   });
 });
 
@@ -69,5 +117,56 @@ describe('locales and dates', () => {
     expect(localizer('de-DE').dayMonth(31, 11)).toBe('31. November');
     expect(localizer('en-GB').dayMonth(31, 2)).toBe('31 February');
     expect(localizer('fr-FR').dayMonth(31, 11)).toBe('31 novembre');
+  });
+});
+
+describe('how the bot addresses people', () => {
+  const german = catalog('de');
+  const startsWith = (key: string, prefixes: readonly string[]) => prefixes.some((prefix) => key === prefix || key.startsWith(`${prefix}.`));
+  /** Said only to customers: the diagnosis in their words and the offers made to them. */
+  const CUSTOMER = ['customer', 'shop', 'symptom.ack', 'symptom.question', 'code.question', 'code.giveUp', 'code.noneGiven', 'notify.offerPhotographer', 'notify.recorded'];
+  /** Said only to photographers: data, plans, steps and changes. */
+  const PHOTOGRAPHER = ['guided', 'scenario', 'fault', 'plan', 'step', 'photographer', 'walk', 'reopen', 'change', 'fact', 'status', 'symptom.questionPhotographer', 'code.questionPhotographer'];
+  /** Said before anybody knows who is writing (the Emulator's role question): formal. */
+  const NOBODY_YET = ['role'];
+  /** The shop's own words, quoted as the shop says them to customers ("Ihre Fotos …"). */
+  const QUOTED = ['shop', 'symptom.choice'];
+  const shared = Object.keys(german).filter((key) => !startsWith(key, [...CUSTOMER, ...PHOTOGRAPHER, ...NOBODY_YET, ...QUOTED]));
+  const informal = /\b(du|dich|dir|dein|deine|deinen|deinem|deiner|deines)\b/i;
+  /** "Ihnen", "Ihr…", or "Sie" after a lower-case word (not "they" at the start of a sentence). */
+  const formal = /\b(Ihnen|Ihr|Ihre|Ihren|Ihrem|Ihrer|Ihres)\b|[a-zäöüß,] Sie\b/;
+
+  it('German customers are always addressed with "Sie", never with "du"', () => {
+    const l = localizer('de-DE', 'customer');
+    for (const key of Object.keys(german).filter((key) => !startsWith(key, PHOTOGRAPHER))) {
+      expect(l.t(key as MessageKey, { photos: 'ready' }), key).not.toMatch(informal);
+    }
+    expect(l.t('customer.job-in-planning', { photos: 'ready' })).toMatch(formal);
+  });
+
+  it('German photographers are addressed with "du", never with "Sie"', () => {
+    const l = localizer('de-DE', 'photographer');
+    for (const key of Object.keys(german).filter((key) => !startsWith(key, [...CUSTOMER, ...NOBODY_YET, ...QUOTED]))) {
+      // Quotations of the shop („Ihre Fotos sind fast fertig“) keep the shop's "Sie".
+      expect(l.t(key as MessageKey).replace(/„[^“]*“/gu, ''), key).not.toMatch(formal);
+    }
+    expect(l.t('photographer.howToFix')).toMatch(informal);
+  });
+
+  it('a shared German sentence that addresses the reader has both forms', () => {
+    for (const key of shared) {
+      const customer = localizer('de-DE', 'customer').t(key as MessageKey);
+      const photographer = localizer('de-DE', 'photographer').t(key as MessageKey);
+      if (informal.test(photographer) || formal.test(customer)) expect(customer, key).not.toBe(photographer);
+    }
+  });
+
+  it('French uses its typography: no-break spaces before : ; ! ? and inside « »', () => {
+    for (const [key, text] of Object.entries(catalog('fr'))) {
+      const said = translate('fr', key as MessageKey);
+      expect(said, `fr ${key}`).not.toMatch(/[^\u00a0\u202f][:;!?](\s|$)/u);
+      expect(said, `fr ${key}`).not.toMatch(/«[^\u00a0\u202f]|[^\u00a0\u202f]»/u);
+      expect(text, `fr ${key} uses English quotation marks`).not.toMatch(/[“”"]/u);
+    }
   });
 });

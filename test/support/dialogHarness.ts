@@ -282,7 +282,7 @@ export function expectTurnConsistent(replies: readonly Partial<Activity>[]): voi
   const entities = replies.map((reply) => diagnosisOf(reply));
   for (const entity of entities) expect(entity, 'every reply of a turn carries the same case').toEqual(entities[0]);
   const last = replies[replies.length - 1]!;
-  const { awaiting, locale } = entities[0]!;
+  const { awaiting, locale, role } = entities[0]!;
   for (const reply of replies.slice(0, -1)) expect(buttonsOf(reply), 'only the question has buttons').toEqual([]);
   if (awaiting === null) {
     expect(buttonsOf(last), 'no buttons when nothing is asked').toEqual([]);
@@ -290,7 +290,7 @@ export function expectTurnConsistent(replies: readonly Partial<Activity>[]): voi
     return;
   }
   expect(last.inputHint).toBe('expectingInput');
-  const candidates = SLOT_TEXTS[awaiting].map((key) => msg(locale, key).split('{')[0]!.trim());
+  const candidates = SLOT_TEXTS[awaiting].map((key) => msg(locale, key, { audience: role ?? 'unknown' }).split('{')[0]!.trim());
   expect(
     candidates.some((candidate) => candidate !== '' && textOf(last).includes(candidate)),
     `the last reply asks the "${awaiting}" question: ${JSON.stringify(textOf(last))}`,

@@ -5,7 +5,7 @@ import { DIAGNOSIS_ENTITY_TYPE, type DiagnosisEntity } from '../../src/channels/
 import type { Role } from '../../src/domain/roles.js';
 import type { Job, Photographer } from '../../src/domain/platformModel.js';
 import { type Language, languageOf } from '../../src/language/languages.js';
-import { type MessageKey, type MessageValues, translate } from '../../src/language/messages.js';
+import { type Audience, type MessageKey, type MessageValues, translate } from '../../src/language/messages.js';
 import { Chat, type ChatOptions } from './botServer.js';
 import { DEMO_PHOTOGRAPHERS, type DemoPhotographerName } from './demoCodes.js';
 
@@ -46,9 +46,16 @@ export class ContractChat extends Chat {
     return languageOf(this.locale) ?? 'en';
   }
 
-  /** `translate` in this chat's language. */
+  /** Who the bot speaks to here: the role the chat checks, else the one its channel implies. */
+  get audience(): Audience {
+    if (this.checked.role) return this.checked.role;
+    if (this.channel === 'msteams' || this.channel === 'slack') return 'photographer';
+    return this.channel === 'webchat' || this.channel === 'directline' ? 'customer' : 'unknown';
+  }
+
+  /** `translate` in this chat's language, to this chat's audience. */
   t(key: MessageKey, values?: MessageValues): string {
-    return translate(this.language, key, values);
+    return translate(this.language, key, { audience: this.audience, ...values });
   }
 
   override async send(fields: Partial<Activity>): Promise<Partial<Activity>[]> {
