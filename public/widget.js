@@ -273,7 +273,7 @@
           hideUploadButton: true,
           suggestedActionLayout: 'flow',
           suggestedActionBorderRadius: 18,
-          suggestedActionHeight: 'auto',
+          suggestedActionHeight: 40,
           richCardWrapTitle: true,
           sendBoxButtonColorOnHover: '#1f5fa8',
         },

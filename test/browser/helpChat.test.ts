@@ -178,6 +178,8 @@ describe('the help chat widget in Chromium', () => {
     // The chat opens again by itself, with what was said before.
     await waitForBotText(page, en('symptom.ack.missed-sale'));
     await expect(page.locator('.webchat__bubble--from-user', { hasText: en('symptom.choice.missed-sale') }).isVisible()).resolves.toBe(true);
+    // Only for the picture: Web Chat scrolls smoothly to the end of the replayed history.
+    await page.waitForTimeout(1500);
     await watched.screenshot('phone-4-after-reload');
     expect((await widgetSession(page)).conversationId).toBe(before.conversationId);
 
