@@ -13,7 +13,7 @@ export function symptomChoices(l: Localizer): ReplyChoice[] {
   return SYMPTOMS.map((symptom) => ({
     id: symptom,
     label: l.t(`symptom.choice.${symptom}`),
-    ...(symptom === 'other' ? {} : { picture: { symptom, caption: l.t(`shop.${symptom}`) } }),
+    ...(symptom === 'other' ? {} : { picture: { symptom, caption: l.t(`shop.${symptom}`), alt: l.t(`shop.alt.${symptom}`) } }),
   }));
 }
 

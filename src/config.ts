@@ -55,6 +55,27 @@ function wholeNumber(min: number, max: number, unit: string) {
       .optional(),
   );
 }
+/**
+ * Shop origins (scheme, host and port, no path) that may embed the widget and call the
+ * Direct Line endpoints: a comma- or space-separated list. Unset: only the bot's own origin.
+ */
+const origins = optionalText.transform((value, ctx) => {
+  const list = (value ?? '').split(/[\s,]+/).filter((item) => item !== '');
+  for (const item of list) {
+    let origin: string | null = null;
+    try {
+      const url = new URL(item);
+      if (url.protocol === 'http:' || url.protocol === 'https:') origin = url.origin;
+    } catch {
+      origin = null;
+    }
+    if (origin !== item.replace(/\/$/, '')) {
+      ctx.addIssue({ code: 'custom', message: `expected origins such as https://shop.example.com, got "${item}"` });
+      return z.NEVER;
+    }
+  }
+  return list.map((item) => item.replace(/\/$/, ''));
+});
 
 const configSchema = z
   .object({
@@ -75,7 +96,8 @@ const configSchema = z
     MicrosoftAppPassword: optionalText,
     MicrosoftAppType: choice(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']),
     MicrosoftAppTenantId: optionalText,
-    DIRECTLINE_SECRET: optionalText,
+    DIRECTLINE_SECRET: optionalText.pipe(z.string().min(32, 'expected at least 32 characters').optional()),
+    WIDGET_ORIGINS: origins,
     SLACK_BOT_TOKEN: optionalText,
     SLACK_SIGNING_SECRET: optionalText,
     DEFAULT_LOCALE: optionalText

@@ -1,16 +1,21 @@
+import { randomBytes } from 'node:crypto';
 import { copyFile, mkdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { AddressInfo } from 'node:net';
-import { ConfigurationBotFrameworkAuthentication, MemoryStorage, PrivateConversationState, type Storage } from 'botbuilder';
+import { ConfigurationBotFrameworkAuthentication, MemoryStorage, PrivateConversationState, type Storage, type TurnContext } from 'botbuilder';
 import { MainDialog } from '../dialogs/mainDialog.js';
 import { keepEntityProperties } from './bot/connectorEntities.js';
-import { GalleryAdapter } from './bot/galleryAdapter.js';
 import { apologize, GalleryBot } from './bot/galleryBot.js';
 import { createDelivery } from './channels/delivery.js';
 import { SlackBlockKitSender } from './channels/slackWebApi.js';
 import { channelAuthenticationEnabled, type Config, ConfigError, isLoopback, loadConfig } from './config.js';
+import { ConversationLog } from './directline/conversationLog.js';
+import { DirectLineAdapter } from './directline/directLineAdapter.js';
+import { DIRECT_LINE_PREFIX, registerDirectLine } from './directline/directLineEndpoints.js';
+import { DirectLineService } from './directline/directLineService.js';
+import { DirectLineTokens, loadDirectLineSecret } from './directline/tokens.js';
 import type { CaseOutbox } from './handoff/caseRecord.js';
 import { SqliteCaseOutbox } from './handoff/sqliteCaseOutbox.js';
 import { createLogger, type Logger } from './logger.js';
@@ -23,6 +28,8 @@ import { createServer } from './server.js';
 import { openDatabase, type SqliteDatabase } from './storage/database.js';
 import { SqliteStorage } from './storage/sqliteStorage.js';
 import { GuardedStorage, type StorageReadiness, StorageUnavailableError } from './storage/storageHealth.js';
+import { protectBrowserEndpoints } from './web/webSafety.js';
+import { registerWidget, WIDGET_TOKEN_PATH } from './widget/widgetEndpoints.js';
 
 /**
  * The composition root: the one place that knows every implementation and wires them
@@ -64,6 +71,11 @@ export interface RunningBot {
   config: Config;
   platform: PlatformPort;
   outbox: CaseOutbox;
+  /**
+   * The bot's one adapter: `continueConversationAsync` with a kept conversation reference
+   * reaches Bot Connector channels and the bot's own Direct Line alike.
+   */
+  adapter: DirectLineAdapter;
   /** Stops taking requests, waits for turns in flight, closes storage. */
   close(): Promise<void>;
 }
@@ -131,7 +143,16 @@ function createStorage(config: Config): BotStorage {
   }
 }
 
-function createAdapter(config: Config, env: NodeJS.ProcessEnv, logger: Logger): GalleryAdapter {
+/** Direct Line bodies are single activities typed by a person; 64 KB holds a long paste. */
+const MAX_DIRECT_LINE_BODY_BYTES = 64 * 1024;
+
+/** DIRECTLINE_SECRET, else one generated and kept beside the SQLite file (in memory for STORAGE=memory). */
+function directLineSecret(config: Config): string {
+  if (config.STORAGE === 'memory' && config.DIRECTLINE_SECRET === undefined) return randomBytes(32).toString('base64url');
+  return loadDirectLineSecret(config.DIRECTLINE_SECRET, resolve(dirname(config.STORAGE_PATH), 'directline-secret'));
+}
+
+function createAdapter(config: Config, env: NodeJS.ProcessEnv, logger: Logger, log: ConversationLog): DirectLineAdapter {
   const settings: Record<string, string | undefined> = {
     MicrosoftAppId: config.MicrosoftAppId,
     MicrosoftAppPassword: config.MicrosoftAppPassword,
@@ -140,7 +161,7 @@ function createAdapter(config: Config, env: NodeJS.ProcessEnv, logger: Logger): 
   };
   for (const name of SDK_SETTINGS) if (env[name] !== undefined) settings[name] = env[name];
   keepEntityProperties();
-  const adapter = new GalleryAdapter(new ConfigurationBotFrameworkAuthentication(settings));
+  const adapter = new DirectLineAdapter(new ConfigurationBotFrameworkAuthentication(settings), { log, appId: config.MicrosoftAppId ?? '' });
   adapter.onTurnError = async (context, error) => {
     logger.error('turn failed', { error, channel: context.activity.channelId, type: context.activity.type });
     try {
@@ -170,7 +191,8 @@ export async function startBot(
   const outbox = new SqliteCaseOutbox(database);
   // On the bot's database: the limit holds across conversations, "restart" and process restarts.
   const codeLookups = await RateLimitedCodeLookups.onSqlite(database);
-  const adapter = createAdapter(config, env, logger);
+  const conversationLog = new ConversationLog(database);
+  const adapter = createAdapter(config, env, logger, conversationLog);
   const bot = new GalleryBot({
     state: new PrivateConversationState(storage),
     platform,
@@ -186,7 +208,13 @@ export async function startBot(
     }
     return { storage: storageState.ready, platform: platformState.ready };
   };
-  const { server, inFlight } = createServer({ adapter, logic: (context) => bot.run(context), logger, appId: config.MicrosoftAppId, readiness });
+  const logic = (context: TurnContext) => bot.run(context);
+  const { server, inFlight } = createServer({ adapter, logic, logger, appId: config.MicrosoftAppId, readiness });
+  // The help chat: the page, its token endpoint and the bot's own Direct Line, into the same bot.
+  const directLine = new DirectLineService(conversationLog, new DirectLineTokens(directLineSecret(config)), (activity) => adapter.receive(activity, logic), logger);
+  protectBrowserEndpoints(server, { prefixes: [DIRECT_LINE_PREFIX, WIDGET_TOKEN_PATH], origins: config.WIDGET_ORIGINS, maxBodyBytes: MAX_DIRECT_LINE_BODY_BYTES });
+  const streams = registerDirectLine(server, { service: directLine, origins: config.WIDGET_ORIGINS, logger });
+  registerWidget(server, { service: directLine, origins: config.WIDGET_ORIGINS, logger });
 
   try {
     await new Promise<void>((ready, fail) => {
@@ -208,15 +236,16 @@ export async function startBot(
   const close = (): Promise<void> =>
     (closing ??= (async () => {
       const stopped = new Promise<void>((done) => server.close(() => done()));
+      streams.closeStreams();
       server.server.closeIdleConnections();
-      for (let waited = 0; inFlight() > 0 && waited < 10_000; waited += 50) await new Promise((tick) => setTimeout(tick, 50));
+      for (let waited = 0; inFlight() + directLine.inFlight() > 0 && waited < 10_000; waited += 50) await new Promise((tick) => setTimeout(tick, 50));
       server.server.closeAllConnections();
       await stopped;
       database.close();
       logger.info('stopped');
     })());
 
-  return { url, config, platform, outbox, close };
+  return { url, config, platform, outbox, adapter, close };
 }
 
 /** `npm start`: configuration from the environment (and `.env`), graceful stop on SIGTERM and SIGINT. */

@@ -31,7 +31,8 @@ export interface ReplyChoice {
   /** Stable id a card submit carries; the label is what people see and may type. */
   id: string;
   label: string;
-  picture?: { symptom: ShopPicture; caption: string };
+  /** A picture of the screen: `caption` is the shop's message drawn in it, `alt` says the whole picture in words. */
+  picture?: { symptom: ShopPicture; caption: string; alt: string };
 }
 
 /** The choice a submitted date picker sends with the picked date (`{ choice, date }`). */

@@ -25,7 +25,7 @@ function button(reply: Reply, id: string, label: string): CardAction {
 
 /**
  * Web Chat (Direct Line), the Emulator and any channel without a renderer of its own:
- * Markdown text, pictures of the shop screens as hero cards, every other choice as a
+ * Markdown text, pictures of the shop screens as a list of hero cards, every other choice as a
  * suggested action that sends its label, so tapping and typing are the same input.
  */
 export function renderWebChat(replies: readonly Reply[], snapshot: DiagnosisSnapshot): Partial<Activity>[] {
@@ -41,13 +41,14 @@ export function renderWebChat(replies: readonly Reply[], snapshot: DiagnosisSnap
       entities: [diagnosisEntity(snapshot)],
     };
     if (pictured.length > 0) {
-      activity.attachmentLayout = 'carousel';
+      // One under the other: on a phone all three screens are in view, each with its button.
+      activity.attachmentLayout = 'list';
       activity.attachments = pictured.flatMap(({ id, label, picture }) =>
         picture
           ? [
               CardFactory.heroCard(
                 '',
-                [{ url: shopPictureUrl(picture.symptom, picture.caption), alt: picture.caption }],
+                [{ url: shopPictureUrl(picture.symptom, picture.caption), alt: picture.alt }],
                 [button(reply, id, label)],
               ),
             ]

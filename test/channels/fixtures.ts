@@ -77,9 +77,9 @@ export const summaryReply: Reply = {
 export const symptomReply: Reply = {
   text: "Hi! I help when a photo gallery won't open. What do you see?",
   choices: [
-    { id: 'almost-ready', label: 'Almost ready', picture: { symptom: 'almost-ready', caption: 'Your photos are almost ready.' } },
-    { id: 'incorrect-code', label: 'Incorrect code', picture: { symptom: 'incorrect-code', caption: 'Error! You have entered an incorrect access code.' } },
-    { id: 'missed-sale', label: 'Missed the sale', picture: { symptom: 'missed-sale', caption: 'Missed the Sale? No Worries - Your Memories Are Safe!' } },
+    { id: 'almost-ready', label: 'Almost ready', picture: { symptom: 'almost-ready', caption: 'Your photos are almost ready.', alt: 'The shop page saying your photos are almost ready' } },
+    { id: 'incorrect-code', label: 'Incorrect code', picture: { symptom: 'incorrect-code', caption: 'Error! You have entered an incorrect access code.', alt: 'The shop page saying the access code is incorrect' } },
+    { id: 'missed-sale', label: 'Missed the sale', picture: { symptom: 'missed-sale', caption: 'Missed the Sale? No Worries - Your Memories Are Safe!', alt: 'The shop page saying the sale was missed' } },
     { id: 'other', label: 'Something else' },
   ],
 };

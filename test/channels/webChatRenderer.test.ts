@@ -23,9 +23,9 @@ describe('renderWebChat', () => {
     expect(activity!.attachments).toBeUndefined();
   });
 
-  it('shows pictured choices as a carousel of hero cards with the picture and a button, the rest as suggested actions', () => {
+  it('shows pictured choices as a list of hero cards, each with the picture, its alt text and a button, the rest as suggested actions', () => {
     const [activity] = renderWebChat([symptomReply], customerSnapshot);
-    expect(activity!.attachmentLayout).toBe('carousel');
+    expect(activity!.attachmentLayout).toBe('list');
     const cards = activity!.attachments as Attachment[];
     expect(cards).toHaveLength(3);
     for (const [index, card] of cards.entries()) {
@@ -33,7 +33,7 @@ describe('renderWebChat', () => {
       expect(card.contentType).toBe('application/vnd.microsoft.card.hero');
       expect(card.content.images).toHaveLength(1);
       expect(card.content.images[0].url).toMatch(/^data:image\/svg\+xml;base64,/);
-      expect(card.content.images[0].alt).toBe(choice.picture!.caption);
+      expect(card.content.images[0].alt).toBe(choice.picture!.alt);
       expect(card.content.buttons).toEqual([{ type: 'messageBack', title: choice.label, text: choice.label, displayText: choice.label, value: { choice: choice.id } }]);
     }
     expect(activity!.suggestedActions?.actions).toEqual([

@@ -22,6 +22,7 @@ const DESIGN_DEFAULTS = {
   HANDOFF_FORMAT: 'generic',
   DEFAULT_LOCALE: 'en-US',
   LOG_LEVEL: 'info',
+  WIDGET_ORIGINS: [],
 };
 
 /** The variables of the design's configuration table. */
@@ -44,6 +45,7 @@ const DESIGN_VARIABLES = [
   'MicrosoftAppType',
   'MicrosoftAppTenantId',
   'DIRECTLINE_SECRET',
+  'WIDGET_ORIGINS',
   'SLACK_BOT_TOKEN',
   'SLACK_SIGNING_SECRET',
   'DEFAULT_LOCALE',
@@ -139,6 +141,31 @@ describe('defaults', () => {
   });
 });
 
+describe('the widget variables', () => {
+  it('WIDGET_ORIGINS is a list of origins, comma- or space-separated, a trailing slash dropped', () => {
+    expect(loadConfig({ WIDGET_ORIGINS: 'https://shop.example.com, http://localhost:8080/  https://b.example' }).WIDGET_ORIGINS).toEqual([
+      'https://shop.example.com',
+      'http://localhost:8080',
+      'https://b.example',
+    ]);
+  });
+
+  it.each(['https://shop.example.com/path', '*', 'shop.example.com', 'ftp://shop.example.com', 'https://shop.example.com?x=1'])(
+    'WIDGET_ORIGINS=%s is not an origin',
+    (value) => {
+      const error = configError({ WIDGET_ORIGINS: value });
+      expectOneLineNaming(error, 'WIDGET_ORIGINS');
+    },
+  );
+
+  it('DIRECTLINE_SECRET must be long enough to sign tokens safely, and is never shown', () => {
+    const error = configError({ DIRECTLINE_SECRET: 'short-SECRET' });
+    expectOneLineNaming(error, 'DIRECTLINE_SECRET');
+    expect(error.message).not.toContain('short-SECRET');
+    expect(loadConfig({ DIRECTLINE_SECRET: 'x'.repeat(32) }).DIRECTLINE_SECRET).toBe('x'.repeat(32));
+  });
+});
+
 describe('an invalid value is a ConfigError of one line naming the variable', () => {
   it.each([
     ['PORT', 'abc'],
@@ -168,7 +195,7 @@ describe('secrets are never echoed', () => {
     PLATFORM_API_TOKEN: 'SECRET-platform-token',
     HANDOFF_API_KEY: 'SECRET-handoff-key',
     AZURE_STORAGE_CONNECTION_STRING: 'DefaultEndpointsProtocol=https;AccountName=a;AccountKey=SECRET-account-key',
-    DIRECTLINE_SECRET: 'SECRET-directline',
+    DIRECTLINE_SECRET: 'SECRET-directline-signs-web-chat-tokens',
     SLACK_BOT_TOKEN: 'xoxb-SECRET-slack',
     SLACK_SIGNING_SECRET: 'SECRET-signing',
   };

@@ -1,0 +1,142 @@
+import { EventEmitter } from 'node:events';
+import type { Activity } from 'botbuilder';
+import type { SqliteDatabase } from '../storage/database.js';
+
+/**
+ * The conversations of the bot's own Direct Line and every activity in them, in the
+ * bot's SQLite file: what the customer sent and what the bot said, in order, numbered.
+ * The number is the Direct Line watermark; the log outlives a restart of the bot, so a
+ * reloaded page shows its history and goes on.
+ */
+
+export interface DirectLineConversation {
+  id: string;
+  /** The user the conversation's tokens are bound to. */
+  userId: string;
+  /** The page's language when the conversation began (the greeting's language). */
+  locale: string | null;
+  /** Set once POST /conversations has started it (the bot has been told the user joined). */
+  started: boolean;
+}
+
+/** What a client receives: activities after a watermark, and the new watermark. */
+export interface ActivitySet {
+  activities: Partial<Activity>[];
+  watermark: string;
+}
+
+interface ConversationRow {
+  id: string;
+  user_id: string;
+  locale: string | null;
+  started: number;
+  last_seq: number;
+  last_timestamp: number;
+}
+
+/** Activity ids as Azure's Direct Line writes them: the conversation id and a padded number. */
+export function activityId(conversationId: string, seq: number): string {
+  return `${conversationId}|${String(seq).padStart(7, '0')}`;
+}
+
+export class ConversationLog {
+  private readonly events = new EventEmitter();
+  private readonly statements;
+
+  constructor(private readonly db: SqliteDatabase) {
+    db.exec(`
+      CREATE TABLE IF NOT EXISTS directline_conversations (
+        id TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL,
+        locale TEXT,
+        started INTEGER NOT NULL DEFAULT 0,
+        last_seq INTEGER NOT NULL DEFAULT 0,
+        last_timestamp INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL
+      );
+      CREATE TABLE IF NOT EXISTS directline_activities (
+        conversation_id TEXT NOT NULL REFERENCES directline_conversations(id) ON DELETE CASCADE,
+        seq INTEGER NOT NULL,
+        activity TEXT NOT NULL,
+        PRIMARY KEY (conversation_id, seq)
+      );
+    `);
+    this.statements = {
+      insertConversation: db.prepare<[string, string, string | null, string]>(
+        'INSERT INTO directline_conversations (id, user_id, locale, created_at) VALUES (?, ?, ?, ?)',
+      ),
+      conversation: db.prepare<[string], ConversationRow>('SELECT * FROM directline_conversations WHERE id = ?'),
+      markStarted: db.prepare<[string]>('UPDATE directline_conversations SET started = 1 WHERE id = ? AND started = 0'),
+      advance: db.prepare<[number, number, string]>('UPDATE directline_conversations SET last_seq = ?, last_timestamp = ? WHERE id = ?'),
+      insertActivity: db.prepare<[string, number, string]>('INSERT INTO directline_activities (conversation_id, seq, activity) VALUES (?, ?, ?)'),
+      after: db.prepare<[string, number], { activity: string }>(
+        'SELECT activity FROM directline_activities WHERE conversation_id = ? AND seq > ? ORDER BY seq',
+      ),
+    };
+    // Many open pages each listen to their own conversation.
+    this.events.setMaxListeners(0);
+  }
+
+  create(id: string, userId: string, locale: string | null): DirectLineConversation {
+    this.statements.insertConversation.run(id, userId, locale, new Date().toISOString());
+    return { id, userId, locale, started: false };
+  }
+
+  get(id: string): DirectLineConversation | null {
+    const row = this.statements.conversation.get(id);
+    return row === undefined ? null : { id: row.id, userId: row.user_id, locale: row.locale, started: row.started === 1 };
+  }
+
+  /** Marks the conversation started; true only for the call that started it. */
+  start(id: string): boolean {
+    return this.statements.markStarted.run(id).changes === 1;
+  }
+
+  /**
+   * Appends an activity: gives it its id and a timestamp later than every earlier one
+   * (Web Chat orders by timestamp), stores it and tells the conversation's listeners.
+   */
+  append(conversationId: string, activity: Partial<Activity>): Partial<Activity> {
+    const stored = this.db.transaction(() => {
+      const row = this.statements.conversation.get(conversationId);
+      if (row === undefined) throw new Error('Unknown Direct Line conversation');
+      const seq = row.last_seq + 1;
+      const time = Math.max(Date.now(), row.last_timestamp + 1);
+      const entry: Partial<Activity> = { ...activity, id: activityId(conversationId, seq), timestamp: new Date(time) };
+      this.statements.insertActivity.run(conversationId, seq, JSON.stringify(entry));
+      this.statements.advance.run(seq, time, conversationId);
+      return { entry: JSON.parse(JSON.stringify(entry)) as Partial<Activity>, seq };
+    })();
+    this.events.emit(conversationId, { activities: [stored.entry], watermark: String(stored.seq) } satisfies ActivitySet);
+    return stored.entry;
+  }
+
+  /**
+   * Tells the listeners without storing: typing indicators matter while the bot works,
+   * not in a history replayed after a reload.
+   */
+  broadcast(conversationId: string, activity: Partial<Activity>): void {
+    const row = this.statements.conversation.get(conversationId);
+    if (row === undefined) return;
+    const entry = JSON.parse(JSON.stringify({ ...activity, timestamp: new Date(Math.max(Date.now(), row.last_timestamp + 1)) })) as Partial<Activity>;
+    this.events.emit(conversationId, { activities: [entry], watermark: String(row.last_seq) } satisfies ActivitySet);
+  }
+
+  /** Everything after `watermark` (all of it for null), and the watermark to ask with next. */
+  after(conversationId: string, watermark: number | null): ActivitySet {
+    const row = this.statements.conversation.get(conversationId);
+    const lastSeq = row?.last_seq ?? 0;
+    const from = watermark === null ? 0 : Math.min(watermark, lastSeq);
+    const activities = this.statements.after.all(conversationId, from).map(({ activity }) => JSON.parse(activity) as Partial<Activity>);
+    return { activities, watermark: String(lastSeq) };
+  }
+
+  /**
+   * Listens to what is appended to a conversation from now on. Reading `after` and
+   * subscribing in the same synchronous step misses nothing and repeats nothing.
+   */
+  subscribe(conversationId: string, listener: (set: ActivitySet) => void): () => void {
+    this.events.on(conversationId, listener);
+    return () => this.events.off(conversationId, listener);
+  }
+}
