@@ -426,6 +426,8 @@ interface FormIndex {
   neighbourhood: Map<string, number[]>;
   /** Prefixes that take typos (6+ letters), by first letter. */
   typoPrefixes: Map<string, number[]>;
+  /** The longest whole form, to bound the typo neighbourhood of a typed word. */
+  longestWhole: number;
 }
 
 function addTo(map: Map<string, number[]>, key: string, form: number): void {
@@ -435,7 +437,7 @@ function addTo(map: Map<string, number[]>, key: string, form: number): void {
 }
 
 function buildFormIndex(): FormIndex {
-  const index: FormIndex = { whole: new Map(), prefixes: new Map(), longestPrefix: 0, neighbourhood: new Map(), typoPrefixes: new Map() };
+  const index: FormIndex = { whole: new Map(), prefixes: new Map(), longestPrefix: 0, neighbourhood: new Map(), typoPrefixes: new Map(), longestWhole: 0 };
   FORMS.forEach((form, number) => {
     if (form.prefix) {
       addTo(index.prefixes, form.text, number);
@@ -444,6 +446,7 @@ function buildFormIndex(): FormIndex {
       return;
     }
     addTo(index.whole, form.text, number);
+    index.longestWhole = Math.max(index.longestWhole, form.text.length);
     if (form.text.length < 4) return;
     for (const variant of deletionNeighbourhood(form.text, typoDepth(form.text.length))) addTo(index.neighbourhood, variant, number);
   });
@@ -483,7 +486,9 @@ function lookUpForms(word: string): Map<number, number> {
   };
   add(FORM_INDEX.whole.get(word));
   for (let length = 1; length <= Math.min(word.length, FORM_INDEX.longestPrefix); length++) add(FORM_INDEX.prefixes.get(word.slice(0, length)));
-  if (word.length >= 4) {
+  // The neighbourhood of a pasted 10,000-letter "word" would be tens of millions of strings;
+  // no word a person types is this long (a typed word longer than twice the longest form).
+  if (word.length >= 4 && word.length <= FORM_INDEX.longestWhole * 2) {
     for (const variant of deletionNeighbourhood(word, typoDepth(word.length))) add(FORM_INDEX.neighbourhood.get(variant));
     add(FORM_INDEX.typoPrefixes.get(word[0] ?? ''));
   }
