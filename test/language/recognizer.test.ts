@@ -28,18 +28,28 @@ const fixtureSchema = z.array(
 );
 
 const here = dirname(fileURLToPath(import.meta.url));
-const sentences = fixtureSchema.parse(
-  JSON.parse(readFileSync(join(here, 'fixtures', 'symptom-sentences.json'), 'utf8')),
-);
+const readSet = (file: string) => fixtureSchema.parse(JSON.parse(readFileSync(join(here, 'fixtures', file), 'utf8')));
 
 const SHOP: readonly Symptom[] = ['almost-ready', 'incorrect-code', 'missed-sale'];
 
-describe('recognizeSymptom on the labelled set', () => {
+/**
+ * Two sets, scored the same way. The labelled set is for tuning the phrases. The blind set
+ * was written from the design and the help article only, by someone who never saw the
+ * phrase files, and is never used for tuning: it says how the recognizer does on words it
+ * was not fitted to. Each floor sits a little under what the set reaches today.
+ */
+const SETS = [
+  { name: 'the labelled set', file: 'symptom-sentences.json', overall: 0.9, perLanguage: 0.85 },
+  { name: 'the blind set', file: 'blind-sentences.json', overall: 0.92, perLanguage: 0.9 },
+] as const;
+
+describe.each(SETS)('recognizeSymptom on $name', ({ name, file, overall: overallFloor, perLanguage: languageFloor }) => {
+  const sentences = readSet(file);
   const results = sentences.map((sentence) => ({ ...sentence, got: recognizeSymptom(sentence.text) }));
   const accuracy = (items: typeof results): number =>
     items.filter((item) => item.got.symptom === item.symptom).length / items.length;
 
-  it('has a realistic labelled set (≥200 sentences, ≥40 per language, about 20% other)', () => {
+  it('is a realistic set (≥200 sentences, ≥40 per language, about 20% other)', () => {
     expect(sentences.length).toBeGreaterThanOrEqual(200);
     for (const language of LANGUAGES) {
       expect(sentences.filter((sentence) => sentence.lang === language).length).toBeGreaterThanOrEqual(40);
@@ -49,21 +59,21 @@ describe('recognizeSymptom on the labelled set', () => {
     expect(otherShare).toBeLessThan(0.3);
   });
 
-  it('is accurate overall (≥0.9) and in every language (≥0.85)', () => {
+  it(`is accurate overall (≥${overallFloor}) and in every language (≥${languageFloor})`, () => {
     const overall = accuracy(results);
     const perLanguage = Object.fromEntries(
       LANGUAGES.map((language) => [language, accuracy(results.filter((item) => item.lang === language))]),
     );
     const wrong = results.filter((item) => item.got.symptom !== item.symptom);
     console.log(
-      `symptom accuracy: overall ${overall.toFixed(3)} (${results.length} sentences); ` +
+      `symptom accuracy on ${name}: overall ${overall.toFixed(3)} (${results.length} sentences); ` +
         LANGUAGES.map((language) => `${language} ${(perLanguage[language] ?? 0).toFixed(3)}`).join(', '),
     );
     for (const item of wrong) {
       console.log(`  misclassified [${item.lang}] expected ${item.symptom}, got ${item.got.symptom} (${item.got.confidence}): ${item.text}`);
     }
-    expect(overall).toBeGreaterThanOrEqual(0.9);
-    for (const language of LANGUAGES) expect(perLanguage[language]).toBeGreaterThanOrEqual(0.85);
+    expect(overall).toBeGreaterThanOrEqual(overallFloor);
+    for (const language of LANGUAGES) expect(perLanguage[language]).toBeGreaterThanOrEqual(languageFloor);
   });
 
   it('almost never mistakes one shop message for another (≤3%; saying "other" is the safe error)', () => {
@@ -431,11 +441,11 @@ describe('guessLanguage', () => {
     expect(guessLanguage(text)).toBe(language);
   });
 
-  it('agrees with the labelled set on most sentences it is sure about', () => {
-    const guessed = sentences.map((sentence) => ({ ...sentence, guess: guessLanguage(sentence.text) }));
+  it.each(SETS)('agrees with $name on most sentences it is sure about', ({ file }) => {
+    const guessed = readSet(file).map((sentence) => ({ ...sentence, guess: guessLanguage(sentence.text) }));
     const sure = guessed.filter((item) => item.guess !== null);
     const right = sure.filter((item) => item.guess === item.lang);
-    console.log(`guessLanguage: sure on ${sure.length}/${guessed.length}, right on ${right.length}`);
+    console.log(`guessLanguage on ${file}: sure on ${sure.length}/${guessed.length}, right on ${right.length}`);
     expect(sure.length / guessed.length).toBeGreaterThan(0.6);
     expect(right.length / sure.length).toBeGreaterThan(0.95);
   });
