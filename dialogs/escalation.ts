@@ -1,12 +1,30 @@
-import type { CaseKind } from '../src/handoff/caseRecord.js';
-import type { Turn } from '../src/bot/turn.js';
+import { type Dialog, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { z } from 'zod';
+import type { CaseKind, CaseRecord } from '../src/handoff/caseRecord.js';
+import { queueHandoffInitiation } from '../src/handoff/openHandoff.js';
+import { type Turn, turnOf } from '../src/bot/turn.js';
+import { foldText, recognizeYesNo } from '../src/language/recognizer.js';
+import { type Answer, AskDialog } from './ask.js';
 import type { DialogDependencies } from './dependencies.js';
+
+export const HANDOFF_DIALOG = 'handoff';
+const EMAIL_DIALOG = 'handoff-email';
+
+export interface HandoffOptions {
+  reason: 'requested' | 'not-helped';
+}
 
 /**
  * Records the case durably with everything collected so far, for a person to act on.
- * Returns false when it could not be stored, so the dialog can say so honestly.
+ * Returns the record, or null when it could not be stored, so the dialog can say so honestly.
  */
-export async function recordCase(turn: Turn, { outbox, logger }: DialogDependencies, kind: CaseKind, reason: string): Promise<boolean> {
+export async function recordCase(
+  turn: Turn,
+  { outbox, logger }: DialogDependencies,
+  kind: CaseKind,
+  reason: string,
+  extra: { email?: string | null } = {},
+): Promise<CaseRecord | null> {
   const c = turn.case;
   try {
     const record = await outbox.record({
@@ -24,17 +42,68 @@ export async function recordCase(turn: Turn, { outbox, logger }: DialogDependenc
       photographerId: c.photographerId,
       stepsTried: [...c.stepsTried],
       transcript: [...c.transcript, ...turn.replies.map((reply) => ({ from: 'bot' as const, text: reply.text, at: new Date().toISOString() }))],
+      ...extra,
     });
-    logger.info('case recorded', { caseId: record.id, kind, reason, scenario: c.scenario, channel: turn.channelId });
-    return true;
+    // The e-mail address, like the access code, never goes into the log.
+    logger.info('case recorded', { caseId: record.id, kind, reason, scenario: c.scenario, channel: turn.channelId, email: record.email === undefined ? 'not asked' : record.email === null ? 'skipped' : 'given' });
+    return record;
   } catch (error) {
     logger.error('case could not be recorded', { error, kind, reason });
-    return false;
+    return null;
   }
 }
 
-/** A person asked for a human, or the bot could not help: record and say so. */
-export async function escalate(turn: Turn, deps: DialogDependencies, reason: 'requested' | 'not-helped'): Promise<void> {
-  const recorded = await recordCase(turn, deps, 'escalation', reason);
-  turn.say({ text: turn.l.t(!recorded ? 'escalation.failed' : reason === 'requested' ? 'escalation.requested' : 'escalation.recorded') });
+/** Words that decline to give an address, in the four languages ("no" is recognised like any no). */
+const SKIP_WORDS = new Set([
+  ...['skip', 'none', 'no email', 'no e mail'],
+  ...['uberspringen', 'keine', 'keine email', 'keine e mail'],
+  ...['passer', 'aucune', 'pas d email', 'pas d e mail'],
+  ...['overslaan', 'geen', 'geen email', 'geen e mail'],
+]);
+
+/** Reads an answer to "which e-mail address?": an address, or null for "skip"/"no". */
+export function readEmailAnswer(text: string, choiceId: string | null): Answer<string | null> | null {
+  if (choiceId === 'skip') return { ok: true, value: null };
+  const folded = foldText(text).replace(/[-_.!]/g, ' ').replace(/\s+/g, ' ').trim();
+  if (SKIP_WORDS.has(folded) || recognizeYesNo(text) === 'no') return { ok: true, value: null };
+  const candidate = text.trim().replace(/^<|>$/g, '').replace(/^mailto:/i, '');
+  return z.email().safeParse(candidate).success ? { ok: true, value: candidate } : null;
+}
+
+/**
+ * Hands the case to a person: for a customer, first an e-mail address to reach them by
+ * (skippable); then the case is recorded, the channel gets the handoff event, and until
+ * the person closes it what the customer writes is added to the case.
+ */
+export function handoffDialogs(deps: DialogDependencies): Dialog[] {
+  const flow = new WaterfallDialog(HANDOFF_DIALOG, [
+    async (step: WaterfallStepContext) => {
+      if (turnOf(step.context).case.role !== 'customer') return step.next(undefined);
+      return step.beginDialog(EMAIL_DIALOG);
+    },
+    async (step: WaterfallStepContext) => {
+      const turn = turnOf(step.context);
+      const { reason } = step.options as HandoffOptions;
+      const email = turn.case.role === 'customer' ? ((step.result as string | null | undefined) ?? null) : undefined;
+      if (email === null) turn.say({ text: turn.l.t('handoff.email.skipped') });
+      const record = await recordCase(turn, deps, 'escalation', reason === 'requested' ? 'requested' : 'not-helped', email === undefined ? {} : { email });
+      if (record === null) {
+        turn.say({ text: turn.l.t('escalation.failed') });
+        return step.endDialog();
+      }
+      turn.say({ text: turn.l.t(reason === 'requested' ? 'escalation.requested' : 'escalation.recorded') });
+      turn.case.handoffCaseId = record.id;
+      queueHandoffInitiation(step.context, record);
+      return step.endDialog();
+    },
+  ]);
+  const emailQuestion = new AskDialog<string | null>(EMAIL_DIALOG, {
+    slot: 'email',
+    question: ({ l }) => ({ text: l.t('handoff.email.question'), choices: [{ id: 'skip', label: l.t('handoff.email.skip') }] }),
+    read: (text, turn) => readEmailAnswer(text, turn.input.choiceId) ?? { ok: false, retry: turn.l.t('handoff.email.retry') },
+    // Three answers that are no address: the case goes on without one rather than looping.
+    maxAttempts: 3,
+    giveUp: () => null,
+  });
+  return [flow, emailQuestion];
 }

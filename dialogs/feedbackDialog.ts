@@ -1,7 +1,6 @@
 import { type Dialog, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { turnOf } from '../src/bot/turn.js';
-import type { DialogDependencies } from './dependencies.js';
-import { escalate } from './escalation.js';
+import { HANDOFF_DIALOG, type HandoffOptions } from './escalation.js';
 import { yesNoDialog, type YesNoOptions, type YesNo } from './yesNoDialogs.js';
 
 export const FEEDBACK_DIALOG = 'feedback';
@@ -10,13 +9,13 @@ const FEEDBACK_QUESTION_DIALOG = 'feedback-question';
 const QUESTION: YesNoOptions = { question: 'feedback.question', yes: 'feedback.yes', no: 'feedback.no' };
 
 /** "Did this help?" at the end of a case: thanks, or the case goes to support. */
-export function feedbackDialogs(deps: DialogDependencies): Dialog[] {
+export function feedbackDialogs(): Dialog[] {
   const flow = new WaterfallDialog(FEEDBACK_DIALOG, [
     async (step: WaterfallStepContext) => step.beginDialog(FEEDBACK_QUESTION_DIALOG, QUESTION),
     async (step: WaterfallStepContext) => {
       const turn = turnOf(step.context);
-      if ((step.result as YesNo) === 'yes') turn.say({ text: turn.l.t('feedback.thanks') });
-      else await escalate(turn, deps, 'not-helped');
+      if ((step.result as YesNo) === 'no') return step.replaceDialog(HANDOFF_DIALOG, { reason: 'not-helped' } satisfies HandoffOptions);
+      turn.say({ text: turn.l.t('feedback.thanks') });
       return step.endDialog();
     },
   ]);

@@ -9,7 +9,7 @@ import { accessCodeDialog } from './accessCodeDialog.js';
 import { applyChangeDialog } from './applyChangeDialog.js';
 import { customerDialog, CUSTOMER_DIALOG } from './customerDialog.js';
 import type { DialogDependencies } from './dependencies.js';
-import { escalate } from './escalation.js';
+import { HANDOFF_DIALOG, type HandoffOptions, handoffDialogs } from './escalation.js';
 import { fixWalkthroughDialogs } from './fixWalkthroughDialog.js';
 import { greetingLead } from './greeting.js';
 import { guidedDiagnosisDialogs, GUIDED_DIAGNOSIS_DIALOG } from './guidedDiagnosisDialog.js';
@@ -24,14 +24,15 @@ import { confirmDialog } from './yesNoDialogs.js';
 export const MAIN_DIALOG = 'main';
 const ROUTE_DIALOG = 'route';
 
-const END_OF_CASE: DialogTurnResult = { status: DialogTurnStatus.complete };
+/** Asking for a person, at any point. */
+const REQUESTED: HandoffOptions = { reason: 'requested' };
 
 /**
  * The root of every conversation: routes by role and handles what works at any point
  * ("help", "restart", asking for a person) in every language.
  */
 export class MainDialog extends ComponentDialog {
-  constructor(private readonly deps: DialogDependencies) {
+  constructor(deps: DialogDependencies) {
     super(MAIN_DIALOG);
     this.addDialog(
       new WaterfallDialog(ROUTE_DIALOG, [
@@ -54,7 +55,7 @@ export class MainDialog extends ComponentDialog {
       symptomDialog,
       accessCodeDialog(deps),
       confirmDialog,
-      ...feedbackDialogs(deps),
+      ...feedbackDialogs(),
       customerDialog(deps),
       ...guidedDiagnosisDialogs(deps),
       jobReferenceDialog(deps),
@@ -62,6 +63,7 @@ export class MainDialog extends ComponentDialog {
       ...fixWalkthroughDialogs(deps),
       ...reopenJobDialogs(deps),
       applyChangeDialog(deps),
+      ...handoffDialogs(deps),
     ];
     for (const dialog of dialogs) {
       this.addDialog(dialog);
@@ -73,8 +75,7 @@ export class MainDialog extends ComponentDialog {
     const turn = turnOf(innerDc.context);
     const command = recognizeCommand(turn.input.text);
     if (command === 'agent') {
-      await escalate(turn, this.deps, 'requested');
-      return END_OF_CASE;
+      return innerDc.beginDialog(HANDOFF_DIALOG, REQUESTED);
     }
     // No question is open, so a clicked card button belongs to an earlier case.
     if (turn.input.questionId !== null) turn.say({ text: turn.l.t('input.staleButton') });
@@ -97,10 +98,9 @@ export class MainDialog extends ComponentDialog {
         await innerDc.cancelAllDialogs();
         return innerDc.beginDialog(ROUTE_DIALOG);
       case 'agent':
-        await escalate(turn, this.deps, 'requested');
         await innerDc.cancelAllDialogs();
         turn.case.awaiting = null;
-        return END_OF_CASE;
+        return innerDc.beginDialog(HANDOFF_DIALOG, REQUESTED);
       default:
         return super.onContinueDialog(innerDc);
     }

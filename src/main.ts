@@ -17,6 +17,7 @@ import { DIRECT_LINE_PREFIX, registerDirectLine } from './directline/directLineE
 import { DirectLineService } from './directline/directLineService.js';
 import { DirectLineTokens, loadDirectLineSecret } from './directline/tokens.js';
 import type { CaseOutbox } from './handoff/caseRecord.js';
+import { openHandoffHooks } from './handoff/openHandoff.js';
 import { SqliteCaseOutbox } from './handoff/sqliteCaseOutbox.js';
 import { createLogger, type Logger } from './logger.js';
 import { EmbeddedPlatform } from './platform/embeddedPlatform.js';
@@ -200,6 +201,7 @@ export async function startBot(
     rootDialog: new MainDialog({ platform, outbox, logger, codeLookups, now: options.now ?? (() => new Date()) }),
     defaultLocale: config.DEFAULT_LOCALE,
     logger,
+    hooks: [openHandoffHooks({ outbox, logger })],
   });
   const readiness = async (): Promise<Record<string, boolean>> => {
     const [storageState, platformState] = await Promise.all([storageReadiness.readiness(), platform.readiness()]);

@@ -44,9 +44,15 @@ export interface CaseState {
   transcript: TranscriptLine[];
   /** The greeting was said in this conversation. */
   greeted: boolean;
+  /**
+   * The recorded case a person has taken over (a handoff is open): what the person writes
+   * now is added to it instead of starting the flow again. Null when no handoff is open.
+   */
+  handoffCaseId: string | null;
 }
 
-export function newCase(locale: string, previous?: Pick<CaseState, 'role' | 'greeted' | 'questionId'>): CaseState {
+/** `previous`: the case before, whose person, greeting, question count and open handoff carry over. */
+export function newCase(locale: string, previous?: Pick<CaseState, 'role' | 'greeted' | 'questionId'> & Partial<Pick<CaseState, 'handoffCaseId'>>): CaseState {
   return {
     id: randomUUID(),
     role: previous?.role ?? null,
@@ -69,6 +75,7 @@ export function newCase(locale: string, previous?: Pick<CaseState, 'role' | 'gre
     stepsTried: [],
     transcript: [],
     greeted: previous?.greeted ?? false,
+    handoffCaseId: previous?.handoffCaseId ?? null,
   };
 }
 

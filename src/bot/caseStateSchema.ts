@@ -44,6 +44,7 @@ export const caseStateSchema = z
       .array(z.strictObject({ from: z.enum(['user', 'bot']), text: z.string().min(1).max(TRANSCRIPT_LINE_LENGTH), at: z.iso.datetime() }))
       .max(TRANSCRIPT_LINES),
     greeted: z.boolean(),
+    handoffCaseId: z.string().regex(/^case-[0-9a-f-]{36}$/).nullable(),
   })
   .superRefine((state, ctx) => {
     if (state.step !== null && state.plan.length > 0 && state.step > state.plan.length) {

@@ -5,6 +5,7 @@ import { rendererFor } from '../channels/renderers.js';
 import { adaptiveCardMessageResponse } from '../channels/teamsRenderer.js';
 import { localizer, resolveLocale } from '../language/messages.js';
 import type { Logger } from '../logger.js';
+import { HANDOFF_STATUS } from '../handoff/openHandoff.js';
 import type { PlatformPort } from '../platform/port.js';
 import { newCase, snapshotOf } from './caseState.js';
 import { CaseTurns } from './caseTurns.js';
@@ -66,6 +67,11 @@ export class GalleryBot extends ActivityHandler {
 
     this.onMessage(async (context, next) => {
       await this.converse(context);
+      await next();
+    });
+    // The agent hub's answers to a handoff (accepted, failed, completed) are told to the person.
+    this.onEvent(async (context, next) => {
+      if (context.activity.name === HANDOFF_STATUS) await this.converse(context);
       await next();
     });
     this.onMembersAdded(async (context, next) => {

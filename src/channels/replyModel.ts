@@ -20,6 +20,7 @@ export const SLOTS = [
   'photos-hidden',
   'step-result',
   'archive-date',
+  'email',
 ] as const;
 
 export type Slot = (typeof SLOTS)[number];

@@ -30,6 +30,11 @@ export interface CaseRecord {
   photographerId: string | null;
   stepsTried: string[];
   transcript: TranscriptLine[];
+  /**
+   * Where a person may write to the customer; null when they skipped it (then only this
+   * chat reaches them), absent on cases that never asked. Never written to logs.
+   */
+  email?: string | null;
 }
 
 export type NewCase = Omit<CaseRecord, 'id' | 'createdAt'>;
@@ -42,4 +47,6 @@ export interface CaseOutbox {
   markDelivered(id: string): Promise<void>;
   /** How many undelivered cases of this kind are about this job (customers waiting for it). */
   countPending(filter: { kind: CaseKind; jobId: string }): Promise<number>;
+  /** Adds what the person wrote while the case is with a person to its transcript. */
+  append(id: string, line: TranscriptLine): Promise<void>;
 }

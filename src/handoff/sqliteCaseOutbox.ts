@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { SqliteDatabase } from '../storage/database.js';
-import type { CaseKind, CaseOutbox, CaseRecord, NewCase } from './caseRecord.js';
+import type { CaseKind, CaseOutbox, CaseRecord, NewCase, TranscriptLine } from './caseRecord.js';
 
 /**
  * The case outbox in SQLite: a recorded case survives a crash or restart until a worker
@@ -12,6 +12,7 @@ export class SqliteCaseOutbox implements CaseOutbox {
   private readonly markOne;
   private readonly exists;
   private readonly countForJob;
+  private readonly appendLine;
   private readonly now: () => Date;
 
   constructor(db: SqliteDatabase, options: { now?: () => Date } = {}) {
@@ -33,6 +34,13 @@ export class SqliteCaseOutbox implements CaseOutbox {
     this.countForJob = db.prepare<[string, string], { count: number }>(
       "SELECT count(*) AS count FROM case_outbox WHERE delivered_at IS NULL AND json_extract(json, '$.kind') = ? AND json_extract(json, '$.jobId') = ?",
     );
+    // One statement, so two lines appended at once never overwrite each other.
+    this.appendLine = db.prepare<[string, string], never>("UPDATE case_outbox SET json = json_insert(json, '$.transcript[#]', json(?)) WHERE id = ?");
+  }
+
+  async append(id: string, line: TranscriptLine): Promise<void> {
+    const { changes } = this.appendLine.run(JSON.stringify(line), id);
+    if (changes === 0) throw new Error(`case outbox: no case with the id "${id}"`);
   }
 
   async countPending(filter: { kind: CaseKind; jobId: string }): Promise<number> {

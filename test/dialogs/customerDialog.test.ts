@@ -135,11 +135,21 @@ describe('customer flow: every scenario of the demo data', () => {
         expect(await h.outbox.pending()).toEqual([]);
       }
       const notHelped = await h.send(msg(locale, 'feedback.no'), { locale });
-      expect(textsOf(notHelped)).toEqual([msg(locale, 'escalation.recorded')]);
-      expect(lastDiagnosis(notHelped).awaiting).toBeNull();
+      expect(textsOf(notHelped)).toEqual([msg(locale, 'handoff.email.question')]);
+      expect(lastDiagnosis(notHelped).awaiting).toBe('email');
+      const email = await h.send('parent@example.com', { locale });
+      expect(textsOf(email)).toEqual([msg(locale, 'escalation.recorded')]);
+      expect(lastDiagnosis(email).awaiting).toBeNull();
       const cases = await h.outbox.pending();
       expect(cases).toHaveLength(1);
-      expect(cases[0]).toMatchObject({ kind: 'escalation', reason: 'not-helped', scenario: demo.scenario, accessCode: DEMO_CODES[name], jobId: demo.jobId });
+      expect(cases[0]).toMatchObject({
+        kind: 'escalation',
+        reason: 'not-helped',
+        scenario: demo.scenario,
+        accessCode: DEMO_CODES[name],
+        jobId: demo.jobId,
+        email: 'parent@example.com',
+      });
     });
   });
 
@@ -179,9 +189,10 @@ describe('customer flow: the reported message does not fit the data', () => {
     expect(textsOf(replies)).toEqual([msg(locale, 'customer.mismatch', { expected: shown }), msg(locale, 'feedback.question')]);
     expect(lastDiagnosis(replies)).toMatchObject({ symptom: reported, scenario: DEMO_CASES[name].scenario, awaiting: 'feedback' });
     expect(allText(replies)).not.toContain(msg(locale, 'notify.offerPhotographer'));
-    const notHelped = await h.send(msg(locale, 'feedback.no'), { locale });
-    expect((await h.outbox.pending()).map((c) => c.kind)).toEqual(['escalation']);
-    expect(lastDiagnosis(notHelped).awaiting).toBeNull();
+    expect(lastDiagnosis(await h.send(msg(locale, 'feedback.no'), { locale })).awaiting).toBe('email');
+    const skipped = await h.send(msg(locale, 'handoff.email.skip'), { locale });
+    expect((await h.outbox.pending()).map((c) => [c.kind, c.email])).toEqual([['escalation', null]]);
+    expect(lastDiagnosis(skipped).awaiting).toBeNull();
   });
 
   it('de-DE: the expected shop message is quoted with German quotation marks', async () => {

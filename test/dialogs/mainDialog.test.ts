@@ -130,6 +130,9 @@ describe('main dialog: "restart" starts over', () => {
   });
 });
 
+/** "No" to the e-mail question, as a customer types it. */
+const NO_EMAIL: Record<string, string> = { 'en-US': 'no', 'de-DE': 'überspringen', 'fr-FR': 'non', 'nl-NL': 'nee' };
+
 describe('main dialog: asking for a person records an escalation', () => {
   it('records the case with everything collected (de-DE, after the diagnosis)', async () => {
     const h = await harness({ channelId: 'webchat' });
@@ -137,7 +140,10 @@ describe('main dialog: asking for a person records an escalation', () => {
     await h.send('mxr2-9plt', { locale: 'de-DE' });
     expect(await h.outbox.pending()).toEqual([]);
     // The awaiting slot of this turn is checked in the test below (a known bug).
-    const replies = await h.send('ich möchte mit einem Menschen sprechen', { locale: 'de-DE', checkConsistency: false });
+    const question = await h.send('ich möchte mit einem Menschen sprechen', { locale: 'de-DE', checkConsistency: false });
+    expect(textsOf(question)).toEqual([msg('de-DE', 'handoff.email.question')]);
+    expect(await h.outbox.pending()).toEqual([]);
+    const replies = await h.send('eltern@example.de', { locale: 'de-DE' });
     expect(textsOf(replies)).toEqual([msg('de-DE', 'escalation.requested')]);
     const cases = await h.outbox.pending();
     expect(cases).toHaveLength(1);
@@ -152,9 +158,10 @@ describe('main dialog: asking for a person records an escalation', () => {
       accessCode: 'MXR29PLT',
       jobId: 'job-4102',
       photographerId: 'ph-brandt',
+      email: 'eltern@example.de',
     });
     const userLines = cases[0]!.transcript.filter((line) => line.from === 'user').map((line) => line.text);
-    expect(userLines).toEqual(['Verkauf verpasst', 'mxr2-9plt', 'ich möchte mit einem Menschen sprechen']);
+    expect(userLines).toEqual(['Verkauf verpasst', 'mxr2-9plt', 'ich möchte mit einem Menschen sprechen', 'eltern@example.de']);
     expect(cases[0]!.transcript.some((line) => line.from === 'bot' && line.text.includes('12. Oktober 2026'))).toBe(true);
   });
 
@@ -166,8 +173,18 @@ describe('main dialog: asking for a person records an escalation', () => {
     ['job-status', 'en-US', 'can I talk to a real person'],
   ] as const)('at "%s" (%s: "%s") the case ends: awaiting null', async (slot, locale, words) => {
     const { h } = await reached(slot, locale);
-    const replies = await h.send(words, { locale, checkConsistency: false });
-    expect(textsOf(replies)).toEqual([msg(locale, 'escalation.requested', { audience: lastDiagnosis(replies).role ?? 'unknown' })]);
+    let replies = await h.send(words, { locale, checkConsistency: false });
+    const role = lastDiagnosis(replies).role;
+    const requested = msg(locale, 'escalation.requested', { audience: role ?? 'unknown' });
+    if (role === 'customer') {
+      // A customer is asked first where a person can reach them; "no" in their language skips it.
+      expect(textsOf(replies)).toEqual([msg(locale, 'handoff.email.question')]);
+      expect(lastDiagnosis(replies).awaiting).toBe('email');
+      replies = await h.send(NO_EMAIL[locale]!, { locale });
+      expect(textsOf(replies)).toEqual([msg(locale, 'handoff.email.skipped'), requested]);
+    } else {
+      expect(textsOf(replies)).toEqual([requested]);
+    }
     const cases = await h.outbox.pending();
     expect(cases.map((c) => [c.kind, c.reason, c.locale])).toEqual([['escalation', 'requested', locale]]);
     expect(cases[0]!.transcript.some((line) => line.from === 'user' && line.text === words)).toBe(true);
@@ -175,19 +192,24 @@ describe('main dialog: asking for a person records an escalation', () => {
     expect(replies[0]!.inputHint).toBe('acceptingInput');
   });
 
-  it('after the escalation, the next message opens a new case', async () => {
+  it('after the handoff, the next message is added to the case, never the start of the flow again', async () => {
     const { h } = await reached('confirm', 'de-DE');
     await h.send('Mitarbeiter', { locale: 'de-DE', checkConsistency: false });
-    const replies = await h.send('hallo', { locale: 'de-DE' });
-    expect(lastDiagnosis(replies)).toMatchObject({ symptom: null, scenario: null, awaiting: 'symptom' });
-    expect(replies[0]!.text).toBe(msg('de-DE', 'symptom.question'));
+    await h.send('nein', { locale: 'de-DE' });
+    const replies = await h.send('hallo?', { locale: 'de-DE' });
+    expect(textsOf(replies)).toEqual([msg('de-DE', 'handoff.added')]);
+    expect(lastDiagnosis(replies).awaiting).toBeNull();
+    const [recorded] = await h.outbox.pending();
+    expect(recorded!.transcript.at(-1)).toMatchObject({ from: 'user', text: 'hallo?' });
   });
 });
 
 describe('main dialog: a first message that is a command', () => {
   it('"parler à un conseiller" (fr-FR): escalation recorded, nothing asked', async () => {
     const h = await harness({ channelId: 'webchat' });
-    const replies = await h.send('parler à un conseiller', { locale: 'fr-FR' });
+    const question = await h.send('parler à un conseiller', { locale: 'fr-FR' });
+    expect(textsOf(question)).toEqual([msg('fr-FR', 'handoff.email.question')]);
+    const replies = await h.send('parent@example.fr', { locale: 'fr-FR' });
     expect(textsOf(replies)).toEqual([msg('fr-FR', 'escalation.requested')]);
     expect(lastDiagnosis(replies)).toMatchObject({ role: 'customer', locale: 'fr-FR', awaiting: null });
     const cases = await h.outbox.pending();

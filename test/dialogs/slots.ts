@@ -27,6 +27,8 @@ export function pathTo(slot: ReachableSlot, locale: string): { channelId: string
       return { channelId: 'webchat', texts: ['hi', ...customer.slice(0, 2)] };
     case 'feedback':
       return { channelId: 'webchat', texts: ['hi', ...customer.slice(0, 3)] };
+    case 'email':
+      return { channelId: 'webchat', texts: ['hi', ...customer.slice(0, 3), msg(locale, 'feedback.no')] };
     case 'job-status':
       return { channelId: 'emulator', texts: ['hi', ...photographer.slice(0, 2)] };
     case 'code-activated':

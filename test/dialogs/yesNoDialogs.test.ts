@@ -90,8 +90,9 @@ describe('feedback: did this help?', () => {
   ] as const)('%s: "%s"', async (locale, typed, helped) => {
     const h = await atFeedback(locale);
     const replies = await h.send(typed, { locale });
-    expect(textsOf(replies)).toEqual([msg(locale, helped ? 'feedback.thanks' : 'escalation.recorded')]);
-    expect(lastDiagnosis(replies).awaiting).toBeNull();
+    expect(textsOf(replies)).toEqual([msg(locale, helped ? 'feedback.thanks' : 'handoff.email.question')]);
+    expect(lastDiagnosis(replies).awaiting).toBe(helped ? null : 'email');
+    if (!helped) await h.send(typed, { locale });
     const cases = await h.outbox.pending();
     expect(cases.map((c) => [c.kind, c.reason])).toEqual(helped ? [] : [['escalation', 'not-helped']]);
   });
@@ -99,9 +100,10 @@ describe('feedback: did this help?', () => {
   it('the escalation holds the transcript of the whole case', async () => {
     const h = await atFeedback('nl-NL');
     await h.send('nee', { locale: 'nl-NL' });
+    await h.send('overslaan', { locale: 'nl-NL' });
     const [record] = await h.outbox.pending();
     const userLines = record!.transcript.filter((line) => line.from === 'user').map((line) => line.text);
-    expect(userLines).toEqual([msg('nl-NL', 'symptom.choice.missed-sale'), DEMO_CODES['job-archived'], msg('nl-NL', 'notify.no'), 'nee']);
+    expect(userLines).toEqual([msg('nl-NL', 'symptom.choice.missed-sale'), DEMO_CODES['job-archived'], msg('nl-NL', 'notify.no'), 'nee', 'overslaan']);
     expect(record!.transcript.some((line) => line.from === 'bot' && line.text === msg('nl-NL', 'feedback.question'))).toBe(true);
   });
 

@@ -199,7 +199,16 @@ async function converse(name: DemoCodeName, variant: Variant): Promise<CheckedCh
 
   if (!ended) {
     // Feedback: typed in lower case to show the buttons are typed input too.
-    const afterFeedback = await chat.say(t(locale, variant.answers === 'yes' ? 'feedback.yes' : 'feedback.no').toLowerCase());
+    let afterFeedback = await chat.say(t(locale, variant.answers === 'yes' ? 'feedback.yes' : 'feedback.no').toLowerCase());
+    if (variant.answers === 'no') {
+      // Before the handoff, where a person can reach the customer.
+      expect(messages(afterFeedback).map((activity) => activity.text)).toEqual([t(locale, 'handoff.email.question')]);
+      expectEntity(afterFeedback, { locale, symptom: want.symptom, scenario: want.scenario, secondary: want.secondary, awaiting: 'email' });
+      awaitingSequence.push(lastDiagnosis(afterFeedback).awaiting);
+      const handedOver = await chat.say('parent@example.com');
+      expect(handedOver.filter((activity) => activity.type === 'event').map((event) => event.name)).toEqual(['handoff.initiate']);
+      afterFeedback = messages(handedOver);
+    }
     const reply = variant.answers === 'yes' ? 'feedback.thanks' : 'escalation.recorded';
     expect(messages(afterFeedback).map((activity) => activity.text)).toEqual([t(locale, reply)]);
     expectEntity(afterFeedback, { locale, symptom: want.symptom, scenario: want.scenario, secondary: want.secondary, awaiting: null });
@@ -208,7 +217,7 @@ async function converse(name: DemoCodeName, variant: Variant): Promise<CheckedCh
   }
 
   const codeTries = want.scenario === 'unknown-code' ? ['access-code', 'access-code'] : [];
-  const expectedSequence = ['symptom', 'access-code', ...codeTries, afterCodeSlot, ...(want.offer !== null && !ended ? ['feedback'] : []), null];
+  const expectedSequence = ['symptom', 'access-code', ...codeTries, afterCodeSlot, ...(want.offer !== null && !ended ? ['feedback'] : []), ...(!ended && variant.answers === 'no' ? ['email'] : []), null];
   expect(awaitingSequence).toEqual(expectedSequence);
 
   // The outbox holds exactly what the customer asked for, with everything collected.
@@ -246,6 +255,17 @@ describe('a whole customer conversation for every demo code, in two languages ea
       it(`${name} (${DEMO_CODES[name]}) in ${variant.locale}: symptom as ${variant.symptomAs}, answers "${variant.answers}"`, async () => {
         const chat = await converse(name, variant);
 
+        if (variant.answers === 'no') {
+          // A person has the case: what the customer writes is added to it, until the person closes it.
+          const meanwhile = await chat.say(t(variant.locale, 'symptom.choice.missed-sale'));
+          expect(messages(meanwhile).map((reply) => reply.text)).toEqual([t(variant.locale, 'handoff.added')]);
+          // As the channel carried it (typed spaces may arrive as plain spaces).
+          const added = (await casesOf(chat)).at(-1)?.transcript.at(-1);
+          expect(added?.from).toBe('user');
+          expect(added?.text.replace(/\s/gu, ' ')).toBe(t(variant.locale, 'symptom.choice.missed-sale').replace(/\s/gu, ' '));
+          const closed = await chat.send({ type: 'event', name: 'handoff.status', value: { state: 'completed' }, text: undefined });
+          expect(messages(closed).map((reply) => reply.text)).toEqual([t(variant.locale, 'handoff.completed')]);
+        }
         // After the case ends, the next message opens a new case in the same conversation.
         const previousCases = (await casesOf(chat)).length;
         const next = await chat.say(t(variant.locale, 'symptom.choice.missed-sale'));

@@ -107,6 +107,19 @@ describe('SqliteCaseOutbox', () => {
     expect(await reopened.pending()).toEqual([waiting]);
   });
 
+  it('appends lines to the transcript of a case, keeping the rest and the other cases as they were, and refuses an unknown id', async () => {
+    const outbox = new SqliteCaseOutbox(open(), { now: ticking() });
+    const handedOver = await outbox.record(newCase({ kind: 'escalation', email: 'parent@example.com' }));
+    const other = await outbox.record(newCase());
+    const lines = [
+      { from: 'user' as const, text: 'hello?', at: '2026-11-27T11:00:00.000Z' },
+      { from: 'user' as const, text: 'any news? "quoted" \\ and ünïcode', at: '2026-11-27T11:05:00.000Z' },
+    ];
+    await Promise.all(lines.map((line) => outbox.append(handedOver.id, line)));
+    expect(await outbox.pending()).toEqual([{ ...handedOver, transcript: [...handedOver.transcript, ...lines] }, other]);
+    await expect(outbox.append('case-unknown', lines[0]!)).rejects.toThrow(/no case with the id "case-unknown"/);
+  });
+
   it('shares the database with the bot state', async () => {
     const { SqliteStorage } = await import('../../src/storage/sqliteStorage.js');
     const db = open(inFolder('bot.sqlite'));

@@ -9,6 +9,7 @@ import { GalleryBot, type TurnHooks } from '../../src/bot/galleryBot.js';
 import { createDelivery } from '../../src/channels/delivery.js';
 import { DIAGNOSIS_ENTITY_TYPE, type DiagnosisEntity } from '../../src/channels/diagnosisEntity.js';
 import { SLOTS, type Slot } from '../../src/channels/replyModel.js';
+import { openHandoffHooks } from '../../src/handoff/openHandoff.js';
 import { SqliteCaseOutbox } from '../../src/handoff/sqliteCaseOutbox.js';
 import { languageOf } from '../../src/language/languages.js';
 import { type MessageKey, type MessageValues, translate } from '../../src/language/messages.js';
@@ -89,6 +90,8 @@ export interface DialogHarness {
   channelId: string;
   /** Every reply of every turn so far, in order. */
   allReplies: Partial<Activity>[];
+  /** Every event activity the bot sent to the channel so far (`handoff.initiate`), in order. */
+  events: Partial<Activity>[];
   /** Sends one message (text with a locale, or a card value) and returns all replies of the turn, each checked against contract 1. */
   send(text: string, options?: SendOptions): Promise<Partial<Activity>[]>;
   /** Sends a ready-made activity (any type) and returns all replies of the turn. */
@@ -138,14 +141,19 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Dialo
     rootDialog: new MainDialog({ platform, outbox, logger: silentLogger, codeLookups, now: () => DEMO_TODAY }),
     defaultLocale: options.defaultLocale ?? 'en-US',
     logger: silentLogger,
-    hooks: options.hooks ?? [],
+    // The open handoff as production has it, then the test's own steps.
+    hooks: [openHandoffHooks({ outbox, logger: silentLogger }), ...(options.hooks ?? [])],
   });
   const adapter = new TestAdapter((context) => bot.run(context), { channelId });
   const allReplies: Partial<Activity>[] = [];
+  const events: Partial<Activity>[] = [];
 
   const sendActivity = async (activity: Partial<Activity>, checkConsistency = true): Promise<Partial<Activity>[]> => {
     await adapter.processActivity({ ...activity });
-    const replies = adapter.activeQueue.splice(0);
+    // Events to the channel (the handoff to a person) are no replies to a person: kept apart.
+    const sent = adapter.activeQueue.splice(0);
+    events.push(...sent.filter((reply) => reply.type === ActivityTypes.Event));
+    const replies = sent.filter((reply) => reply.type !== ActivityTypes.Event);
     for (const reply of replies) {
       expectDiagnosisEntity(reply);
       // The bot answers in the locale the channel sends (all four languages are spoken).
@@ -171,6 +179,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Dialo
     dataFile,
     channelId,
     allReplies,
+    events,
     sendActivity,
     send,
     talk: async (texts, locale = 'en-US') => {
@@ -280,6 +289,7 @@ const SLOT_TEXTS: Readonly<Record<Slot, readonly MessageKey[]>> = {
   'photos-hidden': ['guided.photos-hidden', 'guided.retry'],
   'step-result': [],
   'archive-date': [],
+  email: ['handoff.email.question', 'handoff.email.retry'],
 };
 
 /**

@@ -1,0 +1,121 @@
+import { type Activity, ActivityTypes, EventFactory, type Transcript, type TurnContext } from 'botbuilder';
+import type { TurnHooks } from '../bot/galleryBot.js';
+import type { Turn } from '../bot/turn.js';
+import { isUserInput } from '../bot/turnInput.js';
+import type { Logger } from '../logger.js';
+import type { CaseOutbox, CaseRecord } from './caseRecord.js';
+
+/** The Bot Framework handoff protocol's event names (botbuilder's HandoffEventNames). */
+export const HANDOFF_INITIATE = 'handoff.initiate';
+export const HANDOFF_STATUS = 'handoff.status';
+
+const PENDING_INITIATION = Symbol('gallery-access.handoff-initiation');
+
+/** What the agent hub gets in `handoff.initiate`'s value: the case as a person needs it. */
+export interface HandoffContext {
+  caseId: string;
+  role: CaseRecord['role'];
+  locale: string;
+  symptom: CaseRecord['symptom'];
+  scenario: CaseRecord['scenario'];
+  secondary: CaseRecord['secondary'];
+  accessCode: string | null;
+  jobId: string | null;
+  photographerId: string | null;
+  stepsTried: string[];
+  /** Null: the customer can only be reached in this chat. */
+  email: string | null;
+}
+
+/** Asks for the handoff event to be sent after this turn's replies. */
+export function queueHandoffInitiation(context: TurnContext, record: CaseRecord): void {
+  context.turnState.set(PENDING_INITIATION, record);
+}
+
+/** The case's transcript lines as the activities of a botbuilder transcript. */
+export function transcriptOf(context: TurnContext, record: CaseRecord): Transcript {
+  const { from: user, recipient: bot, conversation, channelId } = context.activity;
+  return {
+    activities: record.transcript.map(
+      (line) =>
+        ({
+          type: ActivityTypes.Message,
+          channelId,
+          conversation,
+          from: line.from === 'user' ? user : bot,
+          recipient: line.from === 'user' ? bot : user,
+          text: line.text,
+          timestamp: new Date(line.at),
+        }) as Activity,
+    ),
+  };
+}
+
+export function handoffInitiation(context: TurnContext, record: CaseRecord): Partial<Activity> {
+  const value: HandoffContext = {
+    caseId: record.id,
+    role: record.role,
+    locale: record.locale,
+    symptom: record.symptom,
+    scenario: record.scenario,
+    secondary: record.secondary,
+    accessCode: record.accessCode,
+    jobId: record.jobId,
+    photographerId: record.photographerId,
+    stepsTried: record.stepsTried,
+    email: record.email ?? null,
+  };
+  return EventFactory.createHandoffInitiation(context, value, transcriptOf(context, record));
+}
+
+const STATES = ['accepted', 'failed', 'completed'] as const;
+type HandoffState = (typeof STATES)[number];
+
+function statusOf(activity: Activity): HandoffState | null {
+  if (activity.type !== ActivityTypes.Event || activity.name !== HANDOFF_STATUS) return null;
+  const state = (activity.value as { state?: unknown } | null | undefined)?.state;
+  return STATES.find((known) => known === state) ?? null;
+}
+
+/**
+ * The open handoff around the dialogs: the `handoff.initiate` event after the turn that
+ * handed the case over; while it is open, what the person writes goes into the case with
+ * one short answer; `handoff.status` events from the agent hub are told to the person,
+ * and "completed" or "failed" closes the handoff.
+ */
+export function openHandoffHooks({ outbox, logger }: { outbox: CaseOutbox; logger: Logger }): TurnHooks {
+  return {
+    async beforeDialogs(context: TurnContext, turn: Turn): Promise<boolean> {
+      const activity = context.activity;
+      if (activity.type === ActivityTypes.Event && activity.name === HANDOFF_STATUS) {
+        const state = statusOf(activity);
+        // A status without an open handoff, or one we cannot read, changes nothing.
+        if (state === null || turn.case.handoffCaseId === null) {
+          logger.warn('handoff status ignored', { channel: activity.channelId, open: turn.case.handoffCaseId !== null, known: state !== null });
+          return true;
+        }
+        logger.info('handoff status', { caseId: turn.case.handoffCaseId, state, channel: activity.channelId });
+        turn.say({ text: turn.l.t(`handoff.${state}`) });
+        if (state !== 'accepted') turn.case.handoffCaseId = null;
+        return true;
+      }
+      const caseId = turn.case.handoffCaseId;
+      if (caseId === null || !isUserInput(activity)) return false;
+      const line = turn.case.transcript.at(-1);
+      try {
+        if (line !== undefined && line.from === 'user') await outbox.append(caseId, line);
+        turn.say({ text: turn.l.t('handoff.added') });
+      } catch (error) {
+        logger.error('could not add to the handed-over case', { error, caseId });
+        turn.say({ text: turn.l.t('handoff.notAdded') });
+      }
+      return true;
+    },
+    async afterTurn(context: TurnContext): Promise<void> {
+      const record = context.turnState.get(PENDING_INITIATION) as CaseRecord | undefined;
+      if (record === undefined) return;
+      await context.sendActivity(handoffInitiation(context, record));
+      logger.info('handoff initiated', { caseId: record.id, channel: context.activity.channelId });
+    },
+  };
+}

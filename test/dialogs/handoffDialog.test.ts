@@ -1,0 +1,121 @@
+import { type Activity, ActivityTypes } from 'botbuilder';
+import { describe, expect, it } from 'vitest';
+import { DEMO_CODES } from '../support/demoCodes.js';
+import { buttonsOf, type DialogHarness, lastDiagnosis, msg, textsOf, useHarnesses } from '../support/dialogHarness.js';
+
+const { harness } = useHarnesses();
+
+/** A customer with a diagnosed archived job who asked for a person: the e-mail question is open. */
+async function atEmailQuestion(locale: string): Promise<DialogHarness> {
+  const h = await harness({ channelId: 'webchat' });
+  await h.send(msg(locale, 'symptom.choice.missed-sale'), { locale });
+  await h.send(DEMO_CODES['job-archived'], { locale });
+  const replies = await h.send(msg(locale, 'notify.no'), { locale });
+  expect(lastDiagnosis(replies).awaiting).toBe('feedback');
+  const question = await h.send(msg(locale, 'feedback.no'), { locale });
+  expect(textsOf(question)).toEqual([msg(locale, 'handoff.email.question')]);
+  expect(buttonsOf(question[0])).toEqual([msg(locale, 'handoff.email.skip')]);
+  expect(lastDiagnosis(question).awaiting).toBe('email');
+  return h;
+}
+
+function handoffStatus(state: string, locale: string): Partial<Activity> {
+  return { type: ActivityTypes.Event, name: 'handoff.status', value: { state }, locale };
+}
+
+describe('handoff: the e-mail address before a person takes over', () => {
+  it.each([
+    ['en-US', 'parent@example.com'],
+    ['de-DE', ' Eltern.Schmidt@example.de '],
+    ['fr-FR', 'mailto:parent@example.fr'],
+    ['nl-NL', 'Ouder@Example.nl'],
+  ] as const)('%s: "%s" is kept in the case and sent with the handoff event', async (locale, typed) => {
+    const h = await atEmailQuestion(locale);
+    const replies = await h.send(typed, { locale });
+    expect(textsOf(replies)).toEqual([msg(locale, 'escalation.recorded')]);
+    expect(lastDiagnosis(replies).awaiting).toBeNull();
+    const [record] = await h.outbox.pending();
+    const address = typed.trim().replace(/^<|>$/g, '').replace(/^mailto:/, '');
+    expect(record).toMatchObject({ kind: 'escalation', reason: 'not-helped', email: address });
+    expect(h.events).toHaveLength(1);
+    expect(h.events[0]).toMatchObject({
+      type: 'event',
+      name: 'handoff.initiate',
+      value: { caseId: record!.id, role: 'customer', locale, scenario: 'job-archived', accessCode: 'MXR29PLT', jobId: 'job-4102', email: address },
+    });
+  });
+
+  it.each([
+    ['en-US', 'skip'],
+    ['en-US', 'No thanks'],
+    ['de-DE', 'Überspringen'],
+    ['de-DE', 'nein'],
+    ['fr-FR', 'passer'],
+    ['fr-FR', 'non'],
+    ['nl-NL', 'overslaan'],
+    ['nl-NL', 'nee'],
+  ] as const)('%s: "%s" skips it; the case says the customer is only reachable in this chat', async (locale, typed) => {
+    const h = await atEmailQuestion(locale);
+    const replies = await h.send(typed, { locale });
+    expect(textsOf(replies)).toEqual([msg(locale, 'handoff.email.skipped'), msg(locale, 'escalation.recorded')]);
+    const [record] = await h.outbox.pending();
+    expect(record!.email).toBeNull();
+    expect((h.events[0]!.value as { email: unknown }).email).toBeNull();
+  });
+
+  it('the skip button skips it too', async () => {
+    const h = await atEmailQuestion('en-US');
+    const replies = await h.send('', { value: { choice: 'skip' } });
+    expect(textsOf(replies)).toEqual([msg('en-US', 'handoff.email.skipped'), msg('en-US', 'escalation.recorded')]);
+  });
+
+  it('something that is no address: a clear retry, nothing recorded yet; the third goes on without one', async () => {
+    const h = await atEmailQuestion('de-DE');
+    for (const typed of ['meine mail ist schmidt at web punkt de', 'schmidt@web']) {
+      const retry = await h.send(typed, { locale: 'de-DE' });
+      expect(textsOf(retry)).toEqual([msg('de-DE', 'handoff.email.retry')]);
+      expect(lastDiagnosis(retry).awaiting).toBe('email');
+      expect(await h.outbox.pending()).toEqual([]);
+    }
+    const third = await h.send('weiß nicht', { locale: 'de-DE' });
+    expect(textsOf(third)).toEqual([msg('de-DE', 'handoff.email.skipped'), msg('de-DE', 'escalation.recorded')]);
+    expect((await h.outbox.pending())[0]!.email).toBeNull();
+  });
+});
+
+describe('handoff: while a person has the case', () => {
+  it('what the customer writes is added to the case with one short line, never the first question again', async () => {
+    const h = await atEmailQuestion('fr-FR');
+    await h.send('parent@example.fr', { locale: 'fr-FR' });
+    for (const typed of ['allô ?', 'Mon code est MXR2-9PLT, ça ne marche toujours pas']) {
+      const replies = await h.send(typed, { locale: 'fr-FR' });
+      expect(textsOf(replies)).toEqual([msg('fr-FR', 'handoff.added')]);
+      expect(lastDiagnosis(replies).awaiting).toBeNull();
+    }
+    const [record] = await h.outbox.pending();
+    expect(record!.transcript.slice(-2).map((line) => [line.from, line.text])).toEqual([
+      ['user', 'allô ?'],
+      ['user', 'Mon code est MXR2-9PLT, ça ne marche toujours pas'],
+    ]);
+    expect(h.events).toHaveLength(1);
+  });
+
+  it('"accepted" is told and keeps it open; "completed" is told and closes it: the next message starts anew', async () => {
+    const h = await atEmailQuestion('de-DE');
+    await h.send('nein', { locale: 'de-DE' });
+    expect(textsOf(await h.sendActivity(handoffStatus('accepted', 'de-DE')))).toEqual([msg('de-DE', 'handoff.accepted')]);
+    expect(textsOf(await h.send('hallo?', { locale: 'de-DE' }))).toEqual([msg('de-DE', 'handoff.added')]);
+    expect(textsOf(await h.sendActivity(handoffStatus('completed', 'de-DE')))).toEqual([msg('de-DE', 'handoff.completed')]);
+    const next = await h.send('hallo', { locale: 'de-DE' });
+    expect(lastDiagnosis(next).awaiting).toBe('symptom');
+  });
+
+  it('"failed" is told and closes it; a status without an open handoff or with an unknown state says nothing', async () => {
+    const h = await atEmailQuestion('nl-NL');
+    expect(await h.sendActivity(handoffStatus('accepted', 'nl-NL'))).toEqual([]);
+    await h.send('overslaan', { locale: 'nl-NL' });
+    expect(await h.sendActivity(handoffStatus('on-hold', 'nl-NL'))).toEqual([]);
+    expect(textsOf(await h.sendActivity(handoffStatus('failed', 'nl-NL')))).toEqual([msg('nl-NL', 'handoff.failed')]);
+    expect(lastDiagnosis(await h.send('hallo', { locale: 'nl-NL' })).awaiting).toBe('symptom');
+  });
+});

@@ -1,0 +1,75 @@
+import type { Activity } from 'botbuilder';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Chat, lastDiagnosis, type TestBot, startTestBot, textOf } from '../support/botServer.js';
+import { DEMO_CODES } from '../support/demoCodes.js';
+import { msg } from '../support/dialogHarness.js';
+
+/**
+ * A customer's handoff to a person over /api/messages (Web Chat, expectReplies): the e-mail
+ * question, the Bot Framework `handoff.initiate` event with the case and the transcript, and
+ * what the customer writes while a person has the case.
+ */
+
+let bot: TestBot;
+
+beforeAll(async () => {
+  bot = await startTestBot();
+});
+
+afterAll(async () => {
+  await bot?.stop();
+});
+
+const messagesOf = (activities: Partial<Activity>[]) => activities.filter((activity) => activity.type === 'message');
+
+describe('handoff over /api/messages', () => {
+  it('sends handoff.initiate with the context and the transcript; "hello?" afterwards is added to the case', async () => {
+    const chat = new Chat(bot.url, { locale: 'en-US' });
+    await chat.say('the shop says I missed the sale');
+    await chat.say(DEMO_CODES['job-archived']);
+    const question = await chat.say('I want to talk to a person');
+    expect(lastDiagnosis(question).awaiting).toBe('email');
+    expect(question.filter((activity) => activity.type === 'event')).toEqual([]);
+
+    const handedOver = await chat.say('parent@example.com');
+    expect(textOf(messagesOf(handedOver))).toBe(msg('en-US', 'escalation.requested'));
+    const events = handedOver.filter((activity) => activity.type === 'event');
+    expect(events).toHaveLength(1);
+    const event = events[0]!;
+    const [record] = (await bot.outbox.pending()).filter((candidate) => candidate.conversationId === chat.conversationId);
+    expect(event.name).toBe('handoff.initiate');
+    expect(event.value).toEqual({
+      caseId: record!.id,
+      role: 'customer',
+      locale: 'en-US',
+      symptom: 'missed-sale',
+      scenario: 'job-archived',
+      secondary: [],
+      accessCode: 'MXR29PLT',
+      jobId: 'job-4102',
+      photographerId: 'ph-brandt',
+      stepsTried: [],
+      email: 'parent@example.com',
+    });
+    expect(event.conversation?.id).toBe(chat.conversationId);
+    const transcript = event.attachments?.find((attachment) => attachment.name === 'Transcript');
+    const lines = (transcript?.content as { activities: Partial<Activity>[] }).activities;
+    expect(lines.filter((line) => line.from?.id === 'user-1').map((line) => line.text)).toEqual([
+      'the shop says I missed the sale',
+      DEMO_CODES['job-archived'],
+      'I want to talk to a person',
+      'parent@example.com',
+    ]);
+    expect(lines.some((line) => line.from?.id === 'bot' && line.text === msg('en-US', 'handoff.email.question'))).toBe(true);
+
+    const hello = await chat.say('hello?');
+    expect(textOf(hello)).toBe(msg('en-US', 'handoff.added'));
+    expect(textOf(hello)).not.toContain(msg('en-US', 'symptom.question'));
+    expect(hello.filter((activity) => activity.type === 'event')).toEqual([]);
+    const [after] = (await bot.outbox.pending()).filter((candidate) => candidate.conversationId === chat.conversationId);
+    expect(after!.transcript.at(-1)).toMatchObject({ from: 'user', text: 'hello?' });
+
+    const completed = await chat.send({ type: 'event', name: 'handoff.status', value: { state: 'completed' }, text: undefined });
+    expect(textOf(completed)).toBe(msg('en-US', 'handoff.completed'));
+  });
+});
