@@ -86,7 +86,7 @@ export function handoffDialogs(deps: DialogDependencies): Dialog[] {
       const { reason } = step.options as HandoffOptions;
       const email = turn.case.role === 'customer' ? ((step.result as string | null | undefined) ?? null) : undefined;
       if (email === null) turn.say({ text: turn.l.t('handoff.email.skipped') });
-      const record = await recordCase(turn, deps, 'escalation', reason === 'requested' ? 'requested' : 'not-helped', email === undefined ? {} : { email });
+      const record = await recordCase(turn, deps, 'escalation', reason, email === undefined ? {} : { email });
       if (record === null) {
         turn.say({ text: turn.l.t('escalation.failed') });
         return step.endDialog();

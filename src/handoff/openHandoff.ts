@@ -71,8 +71,8 @@ export function handoffInitiation(context: TurnContext, record: CaseRecord): Par
 const STATES = ['accepted', 'failed', 'completed'] as const;
 type HandoffState = (typeof STATES)[number];
 
+/** The state a `handoff.status` event reports, or null when it is none the protocol names. */
 function statusOf(activity: Activity): HandoffState | null {
-  if (activity.type !== ActivityTypes.Event || activity.name !== HANDOFF_STATUS) return null;
   const state = (activity.value as { state?: unknown } | null | undefined)?.state;
   return STATES.find((known) => known === state) ?? null;
 }
