@@ -98,8 +98,6 @@ const configSchema = z
     MicrosoftAppTenantId: optionalText,
     DIRECTLINE_SECRET: optionalText.pipe(z.string().min(32, 'expected at least 32 characters').optional()),
     WIDGET_ORIGINS: origins,
-    SLACK_BOT_TOKEN: optionalText,
-    SLACK_SIGNING_SECRET: optionalText,
     DEFAULT_LOCALE: optionalText
       .default('en-US')
       .pipe(z.string().regex(LOCALE_PATTERN, 'expected a locale such as en-US or de-DE')),

@@ -144,6 +144,23 @@ function createStorage(config: Config): BotStorage {
   }
 }
 
+/**
+ * Tickets are not sent to a helpdesk yet: a deployment that configures one must learn so at
+ * start, not from cases that never arrive.
+ */
+function refuseHelpdeskDelivery(config: Config): void {
+  const configured = [
+    config.HANDOFF_WEBHOOK_URL !== undefined && 'HANDOFF_WEBHOOK_URL',
+    config.HANDOFF_API_KEY !== undefined && 'HANDOFF_API_KEY',
+    config.HANDOFF_FORMAT !== 'generic' && 'HANDOFF_FORMAT',
+  ].filter((name) => name !== false);
+  if (configured.length > 0) {
+    throw new ConfigError(
+      `Invalid configuration: ${configured.join(', ')}: sending tickets to a helpdesk is not part of this release; leave ${configured.length === 1 ? 'it' : 'them'} unset and recorded cases stay in the SQLite outbox`,
+    );
+  }
+}
+
 /** Direct Line bodies are single activities typed by a person; 64 KB holds a long paste. */
 const MAX_DIRECT_LINE_BODY_BYTES = 64 * 1024;
 
@@ -187,6 +204,7 @@ export async function startBot(
   logger: Logger = createLogger(config.LOG_LEVEL),
   options: StartOptions = {},
 ): Promise<RunningBot> {
+  refuseHelpdeskDelivery(config);
   const platform = await createPlatform(config, logger);
   const { storage, database, readiness: storageReadiness } = createStorage(config);
   const outbox = new SqliteCaseOutbox(database);

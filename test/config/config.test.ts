@@ -46,8 +46,6 @@ const DESIGN_VARIABLES = [
   'MicrosoftAppTenantId',
   'DIRECTLINE_SECRET',
   'WIDGET_ORIGINS',
-  'SLACK_BOT_TOKEN',
-  'SLACK_SIGNING_SECRET',
   'DEFAULT_LOCALE',
   'LOG_LEVEL',
 ];
@@ -196,8 +194,6 @@ describe('secrets are never echoed', () => {
     HANDOFF_API_KEY: 'SECRET-handoff-key',
     AZURE_STORAGE_CONNECTION_STRING: 'DefaultEndpointsProtocol=https;AccountName=a;AccountKey=SECRET-account-key',
     DIRECTLINE_SECRET: 'SECRET-directline-signs-web-chat-tokens',
-    SLACK_BOT_TOKEN: 'xoxb-SECRET-slack',
-    SLACK_SIGNING_SECRET: 'SECRET-signing',
   };
 
   function expectNoSecret(message: string): void {

@@ -1,8 +1,8 @@
 import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { localModeWarning, startBot } from '../../src/main.js';
 import { projectRoot } from '../../src/projectRoot.js';
@@ -34,5 +34,35 @@ describe('local mode at start', () => {
     }
     expect(localModeWarning({ HOST: '::1', MicrosoftAppId: undefined })).toMatch(/^local mode:/);
     expect(localModeWarning({ HOST: '0.0.0.0', MicrosoftAppId: 'app-id' })).toBeNull();
+  });
+});
+
+describe('configuration this release does not act on stops the start', () => {
+  // The embedded platform writes to its data file: each start gets its own copy.
+  let folder: string;
+  let dataFile: string;
+  beforeAll(async () => {
+    folder = await mkdtemp(join(tmpdir(), 'gallery-refused-config-'));
+    dataFile = join(folder, 'platform.json');
+    await copyFile(join(projectRoot(), 'demo', 'platform.json'), dataFile);
+  });
+  afterAll(() => rm(folder, { recursive: true, force: true }));
+
+  it.each([
+    [{ HANDOFF_WEBHOOK_URL: 'https://support.example.com' }, /^Invalid configuration: HANDOFF_WEBHOOK_URL: sending tickets to a helpdesk is not part of this release/],
+    [{ HANDOFF_API_KEY: 'key' }, /^Invalid configuration: HANDOFF_API_KEY: /],
+    [{ HANDOFF_FORMAT: 'zendesk', HANDOFF_WEBHOOK_URL: 'https://example.zendesk.com' }, /^Invalid configuration: HANDOFF_WEBHOOK_URL, HANDOFF_FORMAT: .* leave them unset/],
+    [{ STORAGE: 'azure-blob', AZURE_STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true' }, /^Invalid configuration: STORAGE: azure-blob is not part of this release/],
+  ])('%j', async (settings, message) => {
+    const env = { PORT: '0', STORAGE: 'memory', PLATFORM_DATA: dataFile, ...settings };
+    const start = startBot(loadConfig(env), env, createLogger('silent'));
+    await expect(start).rejects.toBeInstanceOf(ConfigError);
+    await expect(start).rejects.toThrow(message);
+  });
+
+  it('HANDOFF_FORMAT=generic alone is the default and starts', async () => {
+    const env = { PORT: '0', STORAGE: 'memory', PLATFORM_DATA: dataFile, HANDOFF_FORMAT: 'generic' };
+    const bot = await startBot(loadConfig(env), env, createLogger('silent'));
+    await bot.close();
   });
 });
