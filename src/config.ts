@@ -98,6 +98,8 @@ const configSchema = z
     MicrosoftAppTenantId: optionalText,
     DIRECTLINE_SECRET: optionalText.pipe(z.string().min(32, 'expected at least 32 characters').optional()),
     WIDGET_ORIGINS: origins,
+    // Compared with what an admin sends; long enough that guessing it within the rate limit is hopeless.
+    ADMIN_TOKEN: optionalText.pipe(z.string().min(32, 'expected at least 32 characters').optional()),
     DEFAULT_LOCALE: optionalText
       .default('en-US')
       .pipe(z.string().regex(LOCALE_PATTERN, 'expected a locale such as en-US or de-DE')),

@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { ConfigurationBotFrameworkAuthentication, MemoryStorage, PrivateConversationState, type Storage, type TurnContext } from 'botbuilder';
 import { MainDialog } from '../dialogs/mainDialog.js';
+import { registerAdmin } from './admin/adminEndpoints.js';
 import { keepEntityProperties } from './bot/connectorEntities.js';
 import { apologize, GalleryBot } from './bot/galleryBot.js';
 import { createDelivery } from './channels/delivery.js';
@@ -235,6 +236,8 @@ export async function startBot(
   protectBrowserEndpoints(server, { prefixes: [DIRECT_LINE_PREFIX, WIDGET_TOKEN_PATH], origins: config.WIDGET_ORIGINS, maxBodyBytes: MAX_DIRECT_LINE_BODY_BYTES });
   const streams = registerDirectLine(server, { service: directLine, origins: config.WIDGET_ORIGINS, logger });
   registerWidget(server, { service: directLine, origins: config.WIDGET_ORIGINS, logger });
+  // No token, no admin endpoints: they answer 404 like any path that does not exist.
+  if (config.ADMIN_TOKEN !== undefined) registerAdmin(server, { token: config.ADMIN_TOKEN, outbox, logger: logger.child({ component: 'admin' }) });
 
   try {
     await new Promise<void>((ready, fail) => {
@@ -248,7 +251,7 @@ export async function startBot(
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${address.port}`;
-  logger.info('listening', { url, storage: config.STORAGE, channelAuthentication: channelAuthenticationEnabled(config) });
+  logger.info('listening', { url, storage: config.STORAGE, channelAuthentication: channelAuthenticationEnabled(config), admin: config.ADMIN_TOKEN !== undefined });
   const warning = localModeWarning(config);
   if (warning !== null) logger.warn(warning);
 

@@ -2,6 +2,55 @@ import { randomUUID } from 'node:crypto';
 import type { SqliteDatabase } from '../storage/database.js';
 import type { CaseKind, CaseOutbox, CaseRecord, NewCase, TranscriptLine } from './caseRecord.js';
 
+/** Where a recorded case stands, as an operator sees it. */
+export interface OutboxEntry {
+  record: CaseRecord;
+  state: 'pending' | 'delivered';
+  deliveredAt: string | null;
+}
+
+/** One page of the outbox, newest first; `next` asks for the following page, null after the last. */
+export interface OutboxPage {
+  entries: OutboxEntry[];
+  next: string | null;
+}
+
+interface ListedRow {
+  seq: number;
+  created_at: string;
+  delivered_at: string | null;
+  json: string;
+}
+
+/** Where a page ended: the last case's time and row, opaque to callers. */
+function encodeCursor(row: Pick<ListedRow, 'created_at' | 'seq'>): string {
+  return Buffer.from(JSON.stringify([row.created_at, row.seq])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { createdAt: string; seq: number } | null {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && Number.isSafeInteger(value[1])) {
+      return { createdAt: value[0], seq: value[1] as number };
+    }
+  } catch {
+    // not one of ours
+  }
+  return null;
+}
+
+function entryOf(row: ListedRow): OutboxEntry {
+  return {
+    record: JSON.parse(row.json) as CaseRecord,
+    state: row.delivered_at === null ? 'pending' : 'delivered',
+    deliveredAt: row.delivered_at,
+  };
+}
+
+export class InvalidCursorError extends Error {
+  override readonly name = 'InvalidCursorError';
+}
+
 /**
  * The case outbox in SQLite: a recorded case survives a crash or restart until a worker
  * has delivered it and called `markDelivered`.
@@ -13,6 +62,9 @@ export class SqliteCaseOutbox implements CaseOutbox {
   private readonly exists;
   private readonly countForJob;
   private readonly appendLine;
+  private readonly listNewest;
+  private readonly listBefore;
+  private readonly selectOne;
   private readonly now: () => Date;
 
   constructor(db: SqliteDatabase, options: { now?: () => Date } = {}) {
@@ -36,6 +88,12 @@ export class SqliteCaseOutbox implements CaseOutbox {
     );
     // One statement, so two lines appended at once never overwrite each other.
     this.appendLine = db.prepare<[string, string], never>("UPDATE case_outbox SET json = json_insert(json, '$.transcript[#]', json(?)) WHERE id = ?");
+    const listed = 'SELECT rowid AS seq, created_at, delivered_at, json FROM case_outbox';
+    this.selectOne = db.prepare<[string], ListedRow>(`${listed} WHERE id = ?`);
+    this.listNewest = db.prepare<[number], ListedRow>(`${listed} ORDER BY created_at DESC, rowid DESC LIMIT ?`);
+    this.listBefore = db.prepare<[string, string, number, number], ListedRow>(
+      `${listed} WHERE created_at < ? OR (created_at = ? AND rowid < ?) ORDER BY created_at DESC, rowid DESC LIMIT ?`,
+    );
   }
 
   async append(id: string, line: TranscriptLine): Promise<void> {
@@ -59,6 +117,23 @@ export class SqliteCaseOutbox implements CaseOutbox {
       throw new RangeError(`case outbox: limit must be a whole number of at least 0, not ${limit}`);
     }
     return this.selectPending.all(limit ?? -1).map((row) => JSON.parse(row.json) as CaseRecord);
+  }
+
+  /** Every recorded case, delivered or not, newest first, `limit` per page from where `after` left off. */
+  list({ limit, after }: { limit: number; after?: string | undefined }): OutboxPage {
+    const from = after === undefined ? null : decodeCursor(after);
+    if (after !== undefined && from === null) throw new InvalidCursorError('case outbox: not a page cursor of this outbox');
+    // One more than asked tells whether another page follows.
+    const rows = from === null ? this.listNewest.all(limit + 1) : this.listBefore.all(from.createdAt, from.createdAt, from.seq, limit + 1);
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    return { entries: page.map(entryOf), next: rows.length > limit && last !== undefined ? encodeCursor(last) : null };
+  }
+
+  /** One recorded case with where it stands, or null. */
+  entry(id: string): OutboxEntry | null {
+    const row = this.selectOne.get(id);
+    return row === undefined ? null : entryOf(row);
   }
 
   /** Idempotent for a delivered case; an id that was never recorded is a bug and throws. */

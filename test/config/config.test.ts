@@ -46,6 +46,7 @@ const DESIGN_VARIABLES = [
   'MicrosoftAppTenantId',
   'DIRECTLINE_SECRET',
   'WIDGET_ORIGINS',
+  'ADMIN_TOKEN',
   'DEFAULT_LOCALE',
   'LOG_LEVEL',
 ];
@@ -164,6 +165,21 @@ describe('the widget variables', () => {
   });
 });
 
+describe('the admin variables', () => {
+  it('ADMIN_TOKEN is unset by default (admin endpoints off) and taken as it is when long enough', () => {
+    expect(loadConfig({}).ADMIN_TOKEN).toBeUndefined();
+    expect(loadConfig({ ADMIN_TOKEN: '  ' }).ADMIN_TOKEN).toBeUndefined();
+    expect(loadConfig({ ADMIN_TOKEN: ` ${'a'.repeat(32)} ` }).ADMIN_TOKEN).toBe('a'.repeat(32));
+  });
+
+  it('a too short ADMIN_TOKEN stops the start, named and never shown', () => {
+    const error = configError({ ADMIN_TOKEN: 'SECRET-admin-short' });
+    expectOneLineNaming(error, 'ADMIN_TOKEN');
+    expect(error.message).toContain('at least 32 characters');
+    expect(error.message).not.toContain('SECRET');
+  });
+});
+
 describe('an invalid value is a ConfigError of one line naming the variable', () => {
   it.each([
     ['PORT', 'abc'],
@@ -194,6 +210,7 @@ describe('secrets are never echoed', () => {
     HANDOFF_API_KEY: 'SECRET-handoff-key',
     AZURE_STORAGE_CONNECTION_STRING: 'DefaultEndpointsProtocol=https;AccountName=a;AccountKey=SECRET-account-key',
     DIRECTLINE_SECRET: 'SECRET-directline-signs-web-chat-tokens',
+    ADMIN_TOKEN: 'SECRET-admin-token-of-the-operators-0123',
   };
 
   function expectNoSecret(message: string): void {

@@ -160,6 +160,12 @@ describe('a wrong configuration stops the start', { timeout: 90_000 }, () => {
     expect(await failedStart({ STORAGE: 'redis' })).toMatch(/\bSTORAGE\b.*redis/);
   });
 
+  it('a too short ADMIN_TOKEN names ADMIN_TOKEN and does not show it', async () => {
+    const line = await failedStart({ ADMIN_TOKEN: 'tooShortAdminToken' });
+    expect(line).toMatch(/\bADMIN_TOKEN\b/);
+    expect(line).not.toContain('tooShortAdminToken');
+  });
+
   it('PORT=abc names PORT', async () => {
     expect(await failedStart({ PORT: 'abc' })).toMatch(/\bPORT\b/);
   });

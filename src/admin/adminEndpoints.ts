@@ -1,0 +1,83 @@
+import type { Request, Response, Server } from 'restify';
+import { InvalidCursorError, type OutboxEntry, type SqliteCaseOutbox } from '../handoff/sqliteCaseOutbox.js';
+import type { Logger } from '../logger.js';
+import { type AdminLimiters, requireAdmin } from './adminAuth.js';
+
+/**
+ * The admin endpoints, JSON only, behind `ADMIN_TOKEN`: the recorded cases of the outbox
+ * (for an operator while no helpdesk receives them). Without a token they are not
+ * registered at all, so they answer 404 like any path that does not exist.
+ */
+export const ADMIN_PREFIX = '/admin';
+
+export const DEFAULT_PAGE_SIZE = 20;
+export const MAX_PAGE_SIZE = 100;
+
+/** An access code as an operator sees it: its length and last two characters, enough to match it with what a customer quotes. */
+export function maskAccessCode(code: string): string {
+  const visible = code.length > 4 ? 2 : 0;
+  return '*'.repeat(code.length - visible) + code.slice(code.length - visible);
+}
+
+/** A case as the endpoints show it: the code masked; the transcript only on the single case. */
+export function caseView(entry: OutboxEntry, { transcript }: { transcript: boolean }): Record<string, unknown> {
+  const { record } = entry;
+  const { transcript: lines, accessCode, ...facts } = record;
+  return {
+    ...facts,
+    accessCode: accessCode === null ? null : maskAccessCode(accessCode),
+    state: entry.state,
+    deliveredAt: entry.deliveredAt,
+    ...(transcript ? { transcript: lines } : { transcriptLines: lines.length }),
+  };
+}
+
+export interface AdminOptions {
+  token: string;
+  outbox: SqliteCaseOutbox;
+  logger: Logger;
+  limiters?: AdminLimiters;
+}
+
+function problem(res: Response, status: number, message: string): void {
+  res.status(status);
+  res.json({ error: message });
+}
+
+function queryOf(req: Request): URLSearchParams {
+  return new URL(req.url ?? '/', 'http://admin.invalid').searchParams;
+}
+
+/** `limit` as a page size, or a message saying what is wrong with it. */
+function pageSize(raw: string | null): number | string {
+  if (raw === null) return DEFAULT_PAGE_SIZE;
+  if (!/^\d{1,4}$/.test(raw) || Number(raw) < 1 || Number(raw) > MAX_PAGE_SIZE) return `limit: expected a whole number from 1 to ${MAX_PAGE_SIZE}`;
+  return Number(raw);
+}
+
+export function registerAdmin(server: Server, { token, outbox, logger, limiters }: AdminOptions): void {
+  const admin = requireAdmin({ token, logger, ...(limiters === undefined ? {} : { limiters }) });
+  const noStore = (_req: Request, res: Response, next: () => void): void => {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  };
+
+  server.get(`${ADMIN_PREFIX}/outbox`, noStore, admin, async (req: Request, res: Response) => {
+    const query = queryOf(req);
+    const limit = pageSize(query.get('limit'));
+    if (typeof limit === 'string') return problem(res, 400, limit);
+    try {
+      const page = outbox.list({ limit, after: query.get('after') ?? undefined });
+      res.json({ cases: page.entries.map((entry) => caseView(entry, { transcript: false })), next: page.next });
+    } catch (error) {
+      if (error instanceof InvalidCursorError) return problem(res, 400, 'after: not a cursor this endpoint gave');
+      throw error;
+    }
+  });
+
+  server.get(`${ADMIN_PREFIX}/outbox/:caseId`, noStore, admin, async (req: Request, res: Response) => {
+    const entry = outbox.entry(String(req.params.caseId ?? ''));
+    if (entry === null) return problem(res, 404, 'no such case');
+    res.json(caseView(entry, { transcript: true }));
+  });
+}
