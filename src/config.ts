@@ -100,6 +100,7 @@ const configSchema = z
     WIDGET_ORIGINS: origins,
     // Compared with what an admin sends; long enough that guessing it within the rate limit is hopeless.
     ADMIN_TOKEN: optionalText.pipe(z.string().min(32, 'expected at least 32 characters').optional()),
+    RETENTION_DAYS: wholeNumber(1, 3650, 'days').transform((value) => value ?? 30),
     DEFAULT_LOCALE: optionalText
       .default('en-US')
       .pipe(z.string().regex(LOCALE_PATTERN, 'expected a locale such as en-US or de-DE')),

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { AddressInfo } from 'node:net';
-import { ConfigurationBotFrameworkAuthentication, MemoryStorage, PrivateConversationState, type Storage, type TurnContext } from 'botbuilder';
+import { ConfigurationBotFrameworkAuthentication, PrivateConversationState, type Storage, type TurnContext } from 'botbuilder';
 import { MainDialog } from '../dialogs/mainDialog.js';
 import { registerAdmin } from './admin/adminEndpoints.js';
 import { keepEntityProperties } from './bot/connectorEntities.js';
@@ -18,6 +18,9 @@ import { DIRECT_LINE_PREFIX, registerDirectLine } from './directline/directLineE
 import { DirectLineService } from './directline/directLineService.js';
 import { DirectLineTokens, loadDirectLineSecret } from './directline/tokens.js';
 import type { CaseOutbox } from './handoff/caseRecord.js';
+import { Shutdown, type ShutdownRegistry } from './lifecycle/shutdown.js';
+import { caseOwnerHooks, PersonalData } from './privacy/erasure.js';
+import { RetentionSweeper } from './privacy/retention.js';
 import { openHandoffHooks } from './handoff/openHandoff.js';
 import { SqliteCaseOutbox } from './handoff/sqliteCaseOutbox.js';
 import { createLogger, type Logger } from './logger.js';
@@ -80,7 +83,11 @@ export interface RunningBot {
    * reaches Bot Connector channels and the bot's own Direct Line alike.
    */
   adapter: DirectLineAdapter;
-  /** Stops taking requests, waits for turns in flight, closes storage. */
+  /** Where work beside the turns (an outbox worker) registers how to stop. */
+  shutdown: ShutdownRegistry;
+  personalData: PersonalData;
+  retention: RetentionSweeper;
+  /** Stops taking requests, waits for turns in flight and the registered stops, closes storage. */
   close(): Promise<void>;
 }
 
@@ -110,8 +117,10 @@ async function createPlatform(config: Config, logger: Logger): Promise<PlatformP
 interface BotStorage {
   storage: Storage;
   readiness: StorageReadiness;
-  /** The SQLite database of the recorded cases (the outbox); in memory for STORAGE=memory. */
+  /** The SQLite database of the state and the recorded cases (the outbox); in memory for STORAGE=memory. */
   database: SqliteDatabase;
+  /** The state itself, for erasure and retention. */
+  state: SqliteStorage;
 }
 
 /** A write lock taken and given back: fails on a read-only, locked-out or broken file. */
@@ -124,8 +133,11 @@ function probeSqlite(database: SqliteDatabase): void {
 function createStorage(config: Config): BotStorage {
   switch (config.STORAGE) {
     case 'memory': {
-      const storage = new GuardedStorage(new MemoryStorage(), 'memory storage', async () => undefined);
-      return { storage, readiness: storage, database: openDatabase(':memory:') };
+      // The same storage on a private in-memory database: gone with the process, erasable and swept like the file.
+      const database = openDatabase(':memory:');
+      const state = new SqliteStorage(database);
+      const storage = new GuardedStorage(state, 'memory storage', async () => undefined);
+      return { storage, readiness: storage, database, state };
     }
     case 'sqlite': {
       let database: SqliteDatabase | undefined;
@@ -136,7 +148,7 @@ function createStorage(config: Config): BotStorage {
         probeSqlite(database);
         const opened = database;
         const storage = new GuardedStorage(sqlite, `STORAGE_PATH ${config.STORAGE_PATH}`, async () => probeSqlite(opened));
-        return { storage, readiness: storage, database };
+        return { storage, readiness: storage, database, state: sqlite };
       } catch (error) {
         database?.close();
         throw new ConfigError(`Invalid configuration: STORAGE_PATH (got "${config.STORAGE_PATH}"): ${error instanceof Error ? error.message : String(error)}`);
@@ -209,7 +221,8 @@ export async function startBot(
 ): Promise<RunningBot> {
   refuseHelpdeskDelivery(config);
   const platform = await createPlatform(config, logger);
-  const { storage, database, readiness: storageReadiness } = createStorage(config);
+  const { storage, database, state, readiness: storageReadiness } = createStorage(config);
+  const shutdown = new Shutdown(logger);
   const outbox = new SqliteCaseOutbox(database);
   // On the bot's database: the limit holds across conversations, "restart" and process restarts.
   const codeLookups = await RateLimitedCodeLookups.onSqlite(database);
@@ -225,7 +238,17 @@ export async function startBot(
     rootDialog: new MainDialog({ platform, outbox, notices, logger, codeLookups, now: options.now ?? (() => new Date()) }),
     defaultLocale: config.DEFAULT_LOCALE,
     logger,
-    hooks: [openHandoffHooks({ outbox, logger }), conversationReferenceHooks({ store: conversations, logger })],
+    hooks: [openHandoffHooks({ outbox, logger }), conversationReferenceHooks({ store: conversations, logger }), caseOwnerHooks(outbox)],
+  });
+  const personalData = new PersonalData({ db: database, state, conversationLog, outbox, conversations, codeLookups });
+  const retention = new RetentionSweeper({
+    days: config.RETENTION_DAYS,
+    db: database,
+    state,
+    conversationLog,
+    outbox,
+    conversations,
+    logger: logger.child({ component: 'retention' }),
   });
   const readiness = async (): Promise<Record<string, boolean>> => {
     const [storageState, platformState] = await Promise.all([storageReadiness.readiness(), platform.readiness()]);
@@ -242,7 +265,7 @@ export async function startBot(
   const streams = registerDirectLine(server, { service: directLine, origins: config.WIDGET_ORIGINS, logger });
   registerWidget(server, { service: directLine, origins: config.WIDGET_ORIGINS, logger });
   // No token, no admin endpoints: they answer 404 like any path that does not exist.
-  if (config.ADMIN_TOKEN !== undefined) registerAdmin(server, { token: config.ADMIN_TOKEN, outbox, logger: logger.child({ component: 'admin' }) });
+  if (config.ADMIN_TOKEN !== undefined) registerAdmin(server, { token: config.ADMIN_TOKEN, outbox, personalData, logger: logger.child({ component: 'admin' }) });
 
   try {
     await new Promise<void>((ready, fail) => {
@@ -259,6 +282,7 @@ export async function startBot(
   logger.info('listening', { url, storage: config.STORAGE, channelAuthentication: channelAuthenticationEnabled(config), admin: config.ADMIN_TOKEN !== undefined });
   const warning = localModeWarning(config);
   if (warning !== null) logger.warn(warning);
+  retention.start();
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> =>
@@ -269,11 +293,14 @@ export async function startBot(
       for (let waited = 0; inFlight() + directLine.inFlight() > 0 && waited < 10_000; waited += 50) await new Promise((tick) => setTimeout(tick, 50));
       server.server.closeAllConnections();
       await stopped;
+      // Then what works beside the turns (a send from the outbox in hand), before the database goes.
+      await shutdown.run();
+      retention.stop();
       database.close();
       logger.info('stopped');
     })());
 
-  return { url, config, platform, outbox, adapter, close };
+  return { url, config, platform, outbox, adapter, shutdown, personalData, retention, close };
 }
 
 /** `npm start`: configuration from the environment (and `.env`), graceful stop on SIGTERM and SIGINT. */

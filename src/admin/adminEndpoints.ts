@@ -1,11 +1,13 @@
 import type { Request, Response, Server } from 'restify';
+import { z } from 'zod';
 import { InvalidCursorError, type OutboxEntry, type SqliteCaseOutbox } from '../handoff/sqliteCaseOutbox.js';
 import type { Logger } from '../logger.js';
+import type { ErasureRequest, PersonalData } from '../privacy/erasure.js';
 import { type AdminLimiters, requireAdmin } from './adminAuth.js';
 
 /**
  * The admin endpoints, JSON only, behind `ADMIN_TOKEN`: the recorded cases of the outbox
- * (for an operator while no helpdesk receives them). Without a token they are not
+ * (for an operator while no helpdesk receives them), and erasing one person's data. Without a token they are not
  * registered at all, so they answer 404 like any path that does not exist.
  */
 export const ADMIN_PREFIX = '/admin';
@@ -32,9 +34,19 @@ export function caseView(entry: OutboxEntry, { transcript }: { transcript: boole
   };
 }
 
+/** Channel ids and user ids as channels send them: short, printable. */
+const identifier = z.string().trim().min(1).max(512);
+
+/** Who to erase: a channel user, or the customer who gave an e-mail address. */
+const erasureRequest = z.union([
+  z.strictObject({ user: z.strictObject({ channelId: identifier, userId: identifier }) }),
+  z.strictObject({ email: z.email().max(320) }),
+]);
+
 export interface AdminOptions {
   token: string;
   outbox: SqliteCaseOutbox;
+  personalData: PersonalData;
   logger: Logger;
   limiters?: AdminLimiters;
 }
@@ -55,7 +67,7 @@ function pageSize(raw: string | null): number | string {
   return Number(raw);
 }
 
-export function registerAdmin(server: Server, { token, outbox, logger, limiters }: AdminOptions): void {
+export function registerAdmin(server: Server, { token, outbox, personalData, logger, limiters }: AdminOptions): void {
   const admin = requireAdmin({ token, logger, ...(limiters === undefined ? {} : { limiters }) });
   const noStore = (_req: Request, res: Response, next: () => void): void => {
     res.setHeader('Cache-Control', 'no-store');
@@ -79,5 +91,15 @@ export function registerAdmin(server: Server, { token, outbox, logger, limiters 
     const entry = outbox.entry(String(req.params.caseId ?? ''));
     if (entry === null) return problem(res, 404, 'no such case');
     res.json(caseView(entry, { transcript: true }));
+  });
+
+  server.post(`${ADMIN_PREFIX}/erase`, noStore, admin, async (req: Request, res: Response) => {
+    const parsed = erasureRequest.safeParse(req.body);
+    if (!parsed.success) return problem(res, 400, 'expected { "user": { "channelId", "userId" } } or { "email" }');
+    const request: ErasureRequest = parsed.data;
+    const erased = await personalData.erase(request);
+    // Which kind of request and how much went, never who.
+    logger.info('personal data erased', { by: 'user' in request ? 'channel user' : 'e-mail address', ...erased });
+    res.json({ erased });
   });
 }

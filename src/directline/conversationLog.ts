@@ -60,6 +60,8 @@ export class ConversationLog {
         activity TEXT NOT NULL,
         PRIMARY KEY (conversation_id, seq)
       );
+      CREATE INDEX IF NOT EXISTS directline_conversations_user ON directline_conversations (user_id);
+      CREATE INDEX IF NOT EXISTS directline_conversations_last ON directline_conversations (last_timestamp);
     `);
     this.statements = {
       insertConversation: db.prepare<[string, string, string | null, string]>(
@@ -69,6 +71,14 @@ export class ConversationLog {
       markStarted: db.prepare<[string]>('UPDATE directline_conversations SET started = 1 WHERE id = ? AND started = 0'),
       advance: db.prepare<[number, number, string]>('UPDATE directline_conversations SET last_seq = ?, last_timestamp = ? WHERE id = ?'),
       insertActivity: db.prepare<[string, number, string]>('INSERT INTO directline_activities (conversation_id, seq, activity) VALUES (?, ?, ?)'),
+      ofUser: db.prepare<[string], { id: string }>('SELECT id FROM directline_conversations WHERE user_id = ?'),
+      countActivities: db.prepare<[string], { count: number }>('SELECT count(*) AS count FROM directline_activities WHERE conversation_id = ?'),
+      // The activities go with their conversation (ON DELETE CASCADE).
+      removeConversation: db.prepare<[string]>('DELETE FROM directline_conversations WHERE id = ?'),
+      // Idle: nothing appended since the cut-off, or never anything and created before it.
+      idle: db.prepare<[number, string, number], { id: string }>(
+        'SELECT id FROM directline_conversations WHERE (last_timestamp > 0 AND last_timestamp < ?) OR (last_timestamp = 0 AND created_at < ?) LIMIT ?',
+      ),
       after: db.prepare<[string, number], { activity: string }>(
         'SELECT activity FROM directline_activities WHERE conversation_id = ? AND seq > ? ORDER BY seq',
       ),
@@ -129,6 +139,39 @@ export class ConversationLog {
     const from = watermark === null ? 0 : Math.min(watermark, lastSeq);
     const activities = this.statements.after.all(conversationId, from).map(({ activity }) => JSON.parse(activity) as Partial<Activity>);
     return { activities, watermark: String(lastSeq) };
+  }
+
+  /** The conversations whose tokens are bound to this user. */
+  conversationsOf(userId: string): string[] {
+    return this.statements.ofUser.all(userId).map((row) => row.id);
+  }
+
+  /** Deletes conversations with every activity in them; how many of each. */
+  remove(ids: readonly string[]): { conversations: number; activities: number } {
+    return this.db.transaction((all: readonly string[]) => {
+      let conversations = 0;
+      let activities = 0;
+      for (const id of all) {
+        const count = this.statements.countActivities.get(id)?.count ?? 0;
+        if (this.statements.removeConversation.run(id).changes === 1) {
+          conversations += 1;
+          activities += count;
+        }
+      }
+      return { conversations, activities };
+    })(ids);
+  }
+
+  /** Deletes conversations nothing was appended to since `before`, a batch at a time. */
+  removeIdle(before: Date, batch = 200): { conversations: number; activities: number } {
+    const total = { conversations: 0, activities: 0 };
+    for (;;) {
+      const ids = this.statements.idle.all(before.getTime(), before.toISOString(), batch).map((row) => row.id);
+      if (ids.length === 0) return total;
+      const removed = this.remove(ids);
+      total.conversations += removed.conversations;
+      total.activities += removed.activities;
+    }
   }
 
   /**

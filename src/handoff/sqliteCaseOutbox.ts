@@ -65,6 +65,14 @@ export class SqliteCaseOutbox implements CaseOutbox {
   private readonly listNewest;
   private readonly listBefore;
   private readonly selectOne;
+  private readonly setOwner;
+  private readonly ofConversation;
+  private readonly ofUser;
+  private readonly withEmail;
+  private readonly removeOne;
+  private readonly deliveredBefore;
+  /** Cases recorded in this process whose person is not written down yet, by id. */
+  private readonly unowned = new Map<string, { channel: string; conversationId: string }>();
   private readonly now: () => Date;
 
   constructor(db: SqliteDatabase, options: { now?: () => Date } = {}) {
@@ -76,6 +84,22 @@ export class SqliteCaseOutbox implements CaseOutbox {
       json TEXT NOT NULL
     );
     CREATE INDEX IF NOT EXISTS case_outbox_pending ON case_outbox (created_at) WHERE delivered_at IS NULL;`);
+    // Whose case it is (the channel's user id), so a person's data can be found and erased
+    // after their conversation state has expired.
+    const columns = db.prepare<[], { name: string }>("SELECT name FROM pragma_table_info('case_outbox')").all();
+    if (!columns.some((column) => column.name === 'user_id')) db.exec('ALTER TABLE case_outbox ADD COLUMN user_id TEXT');
+    db.exec(`CREATE INDEX IF NOT EXISTS case_outbox_conversation ON case_outbox (json_extract(json, '$.channel'), json_extract(json, '$.conversationId'));
+      CREATE INDEX IF NOT EXISTS case_outbox_user ON case_outbox (user_id) WHERE user_id IS NOT NULL;`);
+    this.setOwner = db.prepare<[string, string]>('UPDATE case_outbox SET user_id = ? WHERE id = ? AND user_id IS NULL');
+    const channelIs = "json_extract(json, '$.channel') = ?";
+    this.ofConversation = db.prepare<[string, string], { id: string }>(`SELECT id FROM case_outbox WHERE ${channelIs} AND json_extract(json, '$.conversationId') = ?`);
+    this.ofUser = db.prepare<[string, string], { id: string }>(`SELECT id FROM case_outbox WHERE user_id = ? AND ${channelIs}`);
+    this.withEmail = db.prepare<[string], { id: string; channel: string; conversation_id: string; user_id: string | null }>(
+      `SELECT id, json_extract(json, '$.channel') AS channel, json_extract(json, '$.conversationId') AS conversation_id, user_id
+       FROM case_outbox WHERE lower(json_extract(json, '$.email')) = lower(?)`,
+    );
+    this.removeOne = db.prepare<[string]>('DELETE FROM case_outbox WHERE id = ?');
+    this.deliveredBefore = db.prepare<[string]>('DELETE FROM case_outbox WHERE delivered_at IS NOT NULL AND delivered_at < ?');
     this.insert = db.prepare<[string, string, string]>('INSERT INTO case_outbox (id, created_at, delivered_at, json) VALUES (?, ?, NULL, ?)');
     // rowid breaks ties between cases recorded in the same millisecond: insertion order.
     this.selectPending = db.prepare<[number], { json: string }>(
@@ -108,6 +132,7 @@ export class SqliteCaseOutbox implements CaseOutbox {
   async record(newCase: NewCase): Promise<CaseRecord> {
     const record: CaseRecord = { ...structuredClone(newCase), id: `case-${randomUUID()}`, createdAt: this.now().toISOString() };
     this.insert.run(record.id, record.createdAt, JSON.stringify(record));
+    this.unowned.set(record.id, { channel: record.channel, conversationId: record.conversationId });
     return structuredClone(record);
   }
 
@@ -134,6 +159,46 @@ export class SqliteCaseOutbox implements CaseOutbox {
   entry(id: string): OutboxEntry | null {
     const row = this.selectOne.get(id);
     return row === undefined ? null : entryOf(row);
+  }
+
+  /**
+   * Writes down whose the cases are that were recorded in this conversation since the
+   * last call: the person of the turn that recorded them. Writes nothing on other turns.
+   */
+  claimRecorded(channel: string, conversationId: string, userId: string): void {
+    for (const [id, where] of this.unowned) {
+      if (where.channel !== channel || where.conversationId !== conversationId) continue;
+      this.setOwner.run(userId, id);
+      this.unowned.delete(id);
+    }
+  }
+
+  /** The ids of the cases of these conversations of a channel, and of the person's own cases. */
+  idsOf(channel: string, conversationIds: Iterable<string>, userId?: string): string[] {
+    const ids = new Set<string>();
+    for (const conversationId of conversationIds) for (const row of this.ofConversation.all(channel, conversationId)) ids.add(row.id);
+    if (userId !== undefined) for (const row of this.ofUser.all(userId, channel)) ids.add(row.id);
+    return [...ids];
+  }
+
+  /** The cases that give this e-mail address (any case), with where they came from. */
+  withEmailAddress(email: string): { id: string; channel: string; conversationId: string; userId: string | null }[] {
+    return this.withEmail.all(email).map((row) => ({ id: row.id, channel: row.channel, conversationId: row.conversation_id, userId: row.user_id }));
+  }
+
+  /** Deletes these cases; how many there were. */
+  remove(ids: readonly string[]): number {
+    let removed = 0;
+    for (const id of ids) {
+      removed += this.removeOne.run(id).changes;
+      this.unowned.delete(id);
+    }
+    return removed;
+  }
+
+  /** Deletes cases delivered before `before` (the helpdesk has them); cases still waiting stay. */
+  removeDeliveredBefore(before: Date): number {
+    return this.deliveredBefore.run(before.toISOString()).changes;
   }
 
   /** Idempotent for a delivered case; an id that was never recorded is a bug and throws. */

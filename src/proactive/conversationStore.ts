@@ -115,6 +115,8 @@ export class ConversationStore {
            activity_id = excluded.activity_id, sent_at = excluded.sent_at`,
       ),
       dropNotice: db.prepare<[string]>('DELETE FROM photographer_notices WHERE job_id = ?'),
+      forgetCustomer: db.prepare<[string]>('DELETE FROM waiting_customers WHERE conversation_id = ?'),
+      forgetReportedBefore: db.prepare<[string]>('DELETE FROM waiting_customers WHERE reported_at < ?'),
     };
   }
 
@@ -175,5 +177,17 @@ export class ConversationStore {
   /** The job's customers were told: the next customer gets a new message, not an update of this one. */
   dropNotice(jobId: string): void {
     this.statements.dropNotice.run(jobId);
+  }
+
+  /** Forgets these customer conversations (an erasure of the customer's data); how many entries. */
+  forgetCustomerConversations(conversationIds: readonly string[]): number {
+    let removed = 0;
+    for (const id of conversationIds) removed += this.statements.forgetCustomer.run(id).changes;
+    return removed;
+  }
+
+  /** Forgets customers who reported before `before` (their conversations have expired); how many entries. */
+  forgetCustomersReportedBefore(before: Date): number {
+    return this.statements.forgetReportedBefore.run(before.toISOString()).changes;
   }
 }

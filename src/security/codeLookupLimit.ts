@@ -69,6 +69,11 @@ export class RateLimitedCodeLookups implements CodeLookupLimit {
     return new RateLimitedCodeLookups(new RateLimiterMemory({ keyPrefix: 'code', points: FAILED_LOOKUPS, duration: LOOKUP_WINDOW_SECONDS }));
   }
 
+  /** Drops the person's counter (an erasure of their data); true when there was one. */
+  async forget(person: string): Promise<boolean> {
+    return this.limiter.delete(person);
+  }
+
   async blockedUntil(person: string): Promise<Date | null> {
     const state = await this.limiter.get(person);
     if (state === null || state.consumedPoints < FAILED_LOOKUPS) return null;

@@ -2,6 +2,17 @@ import { randomUUID } from 'node:crypto';
 import type { Storage, StoreItems } from 'botbuilder';
 import type { SqliteDatabase } from './database.js';
 
+/** The highest code point: a prefix plus it is above every key that starts with the prefix. */
+const AFTER_PREFIX = '\u{10FFFF}';
+
+/**
+ * The key `PrivateConversationState` gives one person's state in one conversation:
+ * `<channel>/conversations/<conversation>/users/<user>/` (an empty namespace).
+ */
+export function conversationStateKey(channelId: string, conversationId: string, userId: string): string {
+  return `${channelId}/conversations/${conversationId}/users/${userId}/`;
+}
+
 interface Row {
   key: string;
   etag: string;
@@ -24,14 +35,22 @@ export class SqliteStorage implements Storage {
   private readonly upsert;
   private readonly remove;
   private readonly writeAll;
+  private readonly keysFrom;
+  private readonly idleKeys;
 
-  constructor(private readonly db: SqliteDatabase) {
+  constructor(
+    private readonly db: SqliteDatabase,
+    private readonly now: () => Date = () => new Date(),
+  ) {
     db.exec(`CREATE TABLE IF NOT EXISTS bot_state (
       key TEXT PRIMARY KEY,
       etag TEXT NOT NULL,
       document TEXT NOT NULL,
       updated_at TEXT NOT NULL
-    )`);
+    );
+    CREATE INDEX IF NOT EXISTS bot_state_updated ON bot_state (updated_at)`);
+    this.keysFrom = db.prepare<[string, string], { key: string }>('SELECT key FROM bot_state WHERE key >= ? AND key < ?');
+    this.idleKeys = db.prepare<[string, number], { key: string }>('SELECT key FROM bot_state WHERE updated_at < ? LIMIT ?');
     this.select = db.prepare<[string], Row>('SELECT key, etag, document FROM bot_state WHERE key = ?');
     this.upsert = db.prepare<[string, string, string, string]>(
       `INSERT INTO bot_state (key, etag, document, updated_at) VALUES (?, ?, ?, ?)
@@ -39,7 +58,7 @@ export class SqliteStorage implements Storage {
     );
     this.remove = db.prepare<[string]>('DELETE FROM bot_state WHERE key = ?');
     this.writeAll = db.transaction((changes: StoreItems) => {
-      const now = new Date().toISOString();
+      const now = this.now().toISOString();
       for (const key of Object.keys(changes)) {
         const newItem = changes[key];
         const old = this.select.get(key);
@@ -77,8 +96,46 @@ export class SqliteStorage implements Storage {
   }
 
   async delete(keys: string[]): Promise<void> {
-    this.db.transaction((all: string[]) => {
-      for (const key of all) this.remove.run(key);
+    this.deleteKeys(keys);
+  }
+
+  /** Deletes these keys; how many there were. */
+  deleteKeys(keys: readonly string[]): number {
+    return this.db.transaction((all: readonly string[]) => {
+      let removed = 0;
+      for (const key of all) removed += this.remove.run(key).changes;
+      return removed;
     })(keys);
+  }
+
+  private keysStartingWith(prefix: string): string[] {
+    return this.keysFrom.all(prefix, prefix + AFTER_PREFIX).map((row) => row.key);
+  }
+
+  /** One person's state in every conversation of the channel: its keys and the conversations. */
+  statesOfUser(channelId: string, userId: string): { key: string; conversationId: string }[] {
+    const prefix = `${channelId}/conversations/`;
+    const suffix = `/users/${userId}/`;
+    return this.keysStartingWith(prefix)
+      .filter((key) => key.endsWith(suffix) && key.length > prefix.length + suffix.length)
+      .map((key) => ({ key, conversationId: key.slice(prefix.length, key.length - suffix.length) }));
+  }
+
+  /** Everybody's state in one conversation: its keys and whose it is. */
+  statesOfConversation(channelId: string, conversationId: string): { key: string; userId: string }[] {
+    const prefix = `${channelId}/conversations/${conversationId}/users/`;
+    return this.keysStartingWith(prefix)
+      .filter((key) => key.endsWith('/') && !key.slice(prefix.length, -1).includes('/users/'))
+      .map((key) => ({ key, userId: key.slice(prefix.length, -1) }));
+  }
+
+  /** Deletes state not written since `before`, a batch at a time; how many items. */
+  deleteIdle(before: Date, batch = 500): number {
+    let removed = 0;
+    for (;;) {
+      const keys = this.idleKeys.all(before.toISOString(), batch).map((row) => row.key);
+      if (keys.length === 0) return removed;
+      removed += this.deleteKeys(keys);
+    }
   }
 }

@@ -23,6 +23,7 @@ const DESIGN_DEFAULTS = {
   DEFAULT_LOCALE: 'en-US',
   LOG_LEVEL: 'info',
   WIDGET_ORIGINS: [],
+  RETENTION_DAYS: 30,
 };
 
 /** The variables of the design's configuration table. */
@@ -47,6 +48,7 @@ const DESIGN_VARIABLES = [
   'DIRECTLINE_SECRET',
   'WIDGET_ORIGINS',
   'ADMIN_TOKEN',
+  'RETENTION_DAYS',
   'DEFAULT_LOCALE',
   'LOG_LEVEL',
 ];
@@ -177,6 +179,19 @@ describe('the admin variables', () => {
     expectOneLineNaming(error, 'ADMIN_TOKEN');
     expect(error.message).toContain('at least 32 characters');
     expect(error.message).not.toContain('SECRET');
+  });
+});
+
+describe('RETENTION_DAYS', () => {
+  it('is a whole number of days, 30 by default', () => {
+    expect(loadConfig({}).RETENTION_DAYS).toBe(30);
+    expect(loadConfig({ RETENTION_DAYS: ' 90 ' }).RETENTION_DAYS).toBe(90);
+    expect(loadConfig({ RETENTION_DAYS: '1' }).RETENTION_DAYS).toBe(1);
+    for (const bad of ['0', '-3', '2.5', 'thirty', '3651']) {
+      const error = configError({ RETENTION_DAYS: bad });
+      expectOneLineNaming(error, 'RETENTION_DAYS');
+      expect(error.message).toContain(`"${bad}"`);
+    }
   });
 });
 

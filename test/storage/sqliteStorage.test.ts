@@ -1,4 +1,5 @@
 import { ConversationState, MemoryStorage, TestAdapter, type Storage, type StoreItems } from 'botbuilder';
+import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SqliteStorage } from '../../src/storage/sqliteStorage.js';
@@ -197,6 +198,18 @@ describe('SqliteStorage on a file', () => {
     const db = open(inFolder('bot.sqlite'));
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('busy_timeout', { simple: true })).toBe(5000);
+  });
+
+  it('gives freed pages back on request (incremental auto-vacuum), also on a file created without it', async () => {
+    expect(open(inFolder('new.sqlite')).pragma('auto_vacuum', { simple: true })).toBe(2);
+    const path = inFolder('old.sqlite');
+    const old = new Database(path);
+    old.exec("CREATE TABLE bot_state (key TEXT PRIMARY KEY, etag TEXT NOT NULL, document TEXT NOT NULL, updated_at TEXT NOT NULL); INSERT INTO bot_state VALUES ('k', 'e', '{\"v\":1}', '2026-01-01T00:00:00.000Z')");
+    expect(old.pragma('auto_vacuum', { simple: true })).toBe(0);
+    old.close();
+    const reopened = open(path);
+    expect(reopened.pragma('auto_vacuum', { simple: true })).toBe(2);
+    expect((await new SqliteStorage(reopened).read(['k'])).k).toEqual({ v: 1 });
   });
 
   it('rejects a stale eTag, also between two connections to the same file', async () => {

@@ -1,0 +1,135 @@
+import type { TurnContext } from 'botbuilder';
+import type { TurnHooks } from '../bot/galleryBot.js';
+import type { Turn } from '../bot/turn.js';
+import type { ConversationLog } from '../directline/conversationLog.js';
+import type { SqliteCaseOutbox } from '../handoff/sqliteCaseOutbox.js';
+import type { ConversationStore } from '../proactive/conversationStore.js';
+import { personKey, type RateLimitedCodeLookups } from '../security/codeLookupLimit.js';
+import type { SqliteDatabase } from '../storage/database.js';
+import type { SqliteStorage } from '../storage/sqliteStorage.js';
+
+/**
+ * Erasing one person's data on request (GDPR, art. 17): everything the bot keeps about a
+ * channel user, or about the customer who gave an e-mail address, in its SQLite file —
+ * conversation state, the Direct Line conversations with every message in them, recorded
+ * cases (with their transcripts and the address), the waiting-customer entries kept to
+ * tell them when a gallery opens, and the access-code guessing counter. Asking twice
+ * erases nothing the second time and says so with zeros.
+ *
+ * A person is the channel's user id on that channel. Erasing by e-mail address finds the
+ * cases that give it, and from them the conversations and the people in them, whose data
+ * is then erased as a whole.
+ */
+
+/** The bot's own Direct Line: its conversations are in the conversation log. */
+const DIRECT_LINE_CHANNEL = 'directline';
+
+export interface Person {
+  channelId: string;
+  userId: string;
+}
+
+export type ErasureRequest = { user: Person } | { email: string };
+
+/** How many records of each kind were removed. */
+export interface ErasureCounts {
+  conversationStates: number;
+  directLineConversations: number;
+  directLineActivities: number;
+  cases: number;
+  waitingCustomerEntries: number;
+  codeLookupCounters: number;
+}
+
+export interface PersonalDataStores {
+  db: SqliteDatabase;
+  state: SqliteStorage;
+  conversationLog: ConversationLog;
+  outbox: SqliteCaseOutbox;
+  conversations: ConversationStore;
+  codeLookups: RateLimitedCodeLookups;
+}
+
+/** Everything found to erase: keys, conversation ids, case ids, people. */
+interface Found {
+  stateKeys: Set<string>;
+  directLineConversations: Set<string>;
+  /** Conversation ids on any channel (waiting customers are keyed by conversation). */
+  conversations: Set<string>;
+  cases: Set<string>;
+  people: Map<string, Person>;
+}
+
+export class PersonalData {
+  constructor(private readonly stores: PersonalDataStores) {}
+
+  private findPerson(person: Person, found: Found): void {
+    const { state, conversationLog, outbox } = this.stores;
+    found.people.set(personKey(person), person);
+    const conversationIds = new Set<string>();
+    for (const { key, conversationId } of state.statesOfUser(person.channelId, person.userId)) {
+      found.stateKeys.add(key);
+      conversationIds.add(conversationId);
+    }
+    if (person.channelId === DIRECT_LINE_CHANNEL) {
+      for (const id of conversationLog.conversationsOf(person.userId)) {
+        found.directLineConversations.add(id);
+        conversationIds.add(id);
+      }
+    }
+    for (const id of outbox.idsOf(person.channelId, conversationIds, person.userId)) found.cases.add(id);
+    for (const id of conversationIds) found.conversations.add(id);
+  }
+
+  /** The people of the cases that give the address: the case's own person and everybody kept in its conversation. */
+  private peopleWithEmail(email: string, found: Found): Person[] {
+    const { state, conversationLog } = this.stores;
+    const people: Person[] = [];
+    for (const entry of this.stores.outbox.withEmailAddress(email)) {
+      found.cases.add(entry.id);
+      found.conversations.add(entry.conversationId);
+      if (entry.userId !== null) people.push({ channelId: entry.channel, userId: entry.userId });
+      for (const { userId } of state.statesOfConversation(entry.channel, entry.conversationId)) people.push({ channelId: entry.channel, userId });
+      if (entry.channel === DIRECT_LINE_CHANNEL) {
+        const conversation = conversationLog.get(entry.conversationId);
+        if (conversation !== null) people.push({ channelId: entry.channel, userId: conversation.userId });
+        found.directLineConversations.add(entry.conversationId);
+      }
+    }
+    return people;
+  }
+
+  async erase(request: ErasureRequest): Promise<ErasureCounts> {
+    const { db, state, conversationLog, outbox, conversations, codeLookups } = this.stores;
+    const found: Found = { stateKeys: new Set(), directLineConversations: new Set(), conversations: new Set(), cases: new Set(), people: new Map() };
+    // Finding and deleting in one transaction: nothing written in between is half erased.
+    const counts = db.transaction(() => {
+      const people = 'user' in request ? [request.user] : this.peopleWithEmail(request.email, found);
+      for (const person of people) this.findPerson(person, found);
+      const directLine = conversationLog.remove([...found.directLineConversations]);
+      return {
+        conversationStates: state.deleteKeys([...found.stateKeys]),
+        directLineConversations: directLine.conversations,
+        directLineActivities: directLine.activities,
+        cases: outbox.remove([...found.cases]),
+        waitingCustomerEntries: conversations.forgetCustomerConversations([...found.conversations]),
+      };
+    })();
+    let codeLookupCounters = 0;
+    for (const key of found.people.keys()) if (await codeLookups.forget(key)) codeLookupCounters += 1;
+    return { ...counts, codeLookupCounters };
+  }
+}
+
+/**
+ * After each turn, the cases the turn recorded are marked as the person's own (the turn's
+ * channel user), so they are found by an erasure request after the conversation state
+ * that linked them has expired. Turns that recorded nothing write nothing.
+ */
+export function caseOwnerHooks(outbox: SqliteCaseOutbox): TurnHooks {
+  return {
+    async afterTurn(_context: TurnContext, turn: Turn): Promise<void> {
+      outbox.claimRecorded(turn.channelId, turn.conversationId, turn.userId);
+    },
+  };
+}

@@ -1,0 +1,94 @@
+import type { ConversationLog } from '../directline/conversationLog.js';
+import type { SqliteCaseOutbox } from '../handoff/sqliteCaseOutbox.js';
+import type { Logger } from '../logger.js';
+import type { ConversationStore } from '../proactive/conversationStore.js';
+import type { SqliteDatabase } from '../storage/database.js';
+import type { SqliteStorage } from '../storage/sqliteStorage.js';
+
+/**
+ * RETENTION_DAYS: what the bot keeps about a conversation is deleted once the conversation
+ * has been idle that long — its state (with the case's transcript), the Direct Line
+ * conversation with its messages, the waiting-customer entry, and recorded cases a
+ * helpdesk has taken delivery of. Cases still waiting for a person are kept until they are
+ * delivered (an escalation is never lost to a timer); they remember whose they are, so
+ * an erasure request still finds them.
+ *
+ * The sweep runs at start and then every `intervalMs`; the freed pages are handed back to
+ * the file system (incremental vacuum) and the write-ahead log is truncated, so the file
+ * stays as large as what is kept, not as large as it ever was.
+ */
+
+export const DAY_MS = 24 * 60 * 60 * 1000;
+/** Hourly: a conversation outlives its retention by at most an hour. */
+export const SWEEP_INTERVAL_MS = 60 * 60 * 1000;
+
+export interface SweepCounts {
+  conversationStates: number;
+  directLineConversations: number;
+  directLineActivities: number;
+  deliveredCases: number;
+  waitingCustomerEntries: number;
+}
+
+export interface RetentionOptions {
+  days: number;
+  db: SqliteDatabase;
+  state: SqliteStorage;
+  conversationLog: ConversationLog;
+  outbox: SqliteCaseOutbox;
+  conversations: ConversationStore;
+  logger: Logger;
+  now?: () => Date;
+  intervalMs?: number;
+}
+
+export class RetentionSweeper {
+  private timer: NodeJS.Timeout | undefined;
+  private readonly now: () => Date;
+
+  constructor(private readonly options: RetentionOptions) {
+    this.now = options.now ?? (() => new Date());
+  }
+
+  /** Deletes what has been idle for longer than the retention, and gives the space back. */
+  sweep(): SweepCounts {
+    const { db, days, state, conversationLog, outbox, conversations } = this.options;
+    const before = new Date(this.now().getTime() - days * DAY_MS);
+    const directLine = conversationLog.removeIdle(before);
+    const counts: SweepCounts = {
+      conversationStates: state.deleteIdle(before),
+      directLineConversations: directLine.conversations,
+      directLineActivities: directLine.activities,
+      deliveredCases: outbox.removeDeliveredBefore(before),
+      waitingCustomerEntries: conversations.forgetCustomersReportedBefore(before),
+    };
+    if (Object.values(counts).some((count) => count > 0)) {
+      db.pragma('incremental_vacuum');
+      db.pragma('wal_checkpoint(TRUNCATE)');
+    }
+    return counts;
+  }
+
+  /** A sweep now, then one every interval; the timer never keeps the process alive. */
+  start(): void {
+    this.run();
+    this.timer = setInterval(() => this.run(), this.options.intervalMs ?? SWEEP_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  private run(): void {
+    const { logger, days } = this.options;
+    try {
+      const counts = this.sweep();
+      logger.info('retention sweep', { retentionDays: days, ...counts });
+    } catch (error) {
+      // A busy or unwritable file: the next sweep tries again; turns are not affected.
+      logger.error('retention sweep failed', { error });
+    }
+  }
+}
