@@ -74,7 +74,9 @@ describe('the process on its defaults (STORAGE=sqlite)', { timeout: 120_000 }, (
     bot.signal('SIGTERM');
     const exit = await within(bot.exited, 30_000, 'exit after SIGTERM');
     expect(exit.code).toBe(0);
-    
+    // The database was closed: SQLite folds the write-ahead log into the file and removes it.
+    await expect(stat(join(cwd, 'data', 'bot.sqlite-wal'))).rejects.toThrow(/ENOENT/);
+
     expect(bot.stderr()).toBe('');
   });
 
@@ -87,7 +89,7 @@ describe('the process on its defaults (STORAGE=sqlite)', { timeout: 120_000 }, (
     expect((await within(bot.exited, 30_000, 'exit after SIGTERM')).code).toBe(0);
   });
 
-  it('finishes a turn in flight at SIGTERM: its replies are delivered and the request answered', async () => {
+  it('finishes a turn in flight at SIGTERM: new requests are refused, its replies are delivered and the request answered', async () => {
     // A connector (the channel's serviceUrl) that holds the bot's first reply, so the turn
     // is still running when SIGTERM arrives.
     const received: Partial<Activity>[] = [];
@@ -103,7 +105,7 @@ describe('the process on its defaults (STORAGE=sqlite)', { timeout: 120_000 }, (
         received.push(activity as Partial<Activity>);
         if (received.length === 1) {
           firstReply();
-          await new Promise((hold) => setTimeout(hold, 800));
+          await new Promise((hold) => setTimeout(hold, 3000));
         }
         // Not chained: restify (loaded in this process) patches ServerResponse.writeHead to return nothing.
         res.writeHead(200, { 'content-type': 'application/json' });
@@ -121,7 +123,20 @@ describe('the process on its defaults (STORAGE=sqlite)', { timeout: 120_000 }, (
         serviceUrl,
       });
       await within(firstReplyArrived, 10_000, 'first reply at the connector');
+      let answered = false;
+      void request.then(() => (answered = true), () => undefined);
       bot.signal('SIGTERM');
+      // New requests are refused at once, while the turn in flight still runs.
+      let refused = false;
+      for (let tries = 0; tries < 100 && !refused; tries++) {
+        refused = await fetch(`${url}/healthz`).then(
+          () => false,
+          () => true,
+        );
+        if (!refused) await new Promise((tick) => setTimeout(tick, 20));
+      }
+      expect(refused).toBe(true);
+      expect(answered).toBe(false);
       const response = await request.catch((error: unknown) => {
         throw new Error(`the in-flight request failed: ${String(error)}\nbot stdout: ${bot.stdout()}\nbot stderr: ${bot.stderr()}\nconnector got ${received.length}`);
       });
