@@ -283,6 +283,8 @@ export async function startBot(
   const warning = localModeWarning(config);
   if (warning !== null) logger.warn(warning);
   retention.start();
+  // Turns a previous process died in the middle of: answered now.
+  directLine.resumeUnhandled();
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> =>

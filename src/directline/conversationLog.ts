@@ -61,9 +61,23 @@ export class ConversationLog {
         PRIMARY KEY (conversation_id, seq)
       );
       CREATE INDEX IF NOT EXISTS directline_conversations_user ON directline_conversations (user_id);
+      CREATE INDEX IF NOT EXISTS directline_conversations_created ON directline_conversations (created_at);
       CREATE INDEX IF NOT EXISTS directline_conversations_last ON directline_conversations (last_timestamp);
     `);
+    // The last user activity whose turn ran to its end (state saved). A log that had none
+    // starts with everything in it counted as handled: nothing old is answered again.
+    const columns = db.prepare<[], { name: string }>("SELECT name FROM pragma_table_info('directline_conversations')").all();
+    if (!columns.some((column) => column.name === 'handled_seq')) {
+      db.exec('ALTER TABLE directline_conversations ADD COLUMN handled_seq INTEGER NOT NULL DEFAULT 0; UPDATE directline_conversations SET handled_seq = last_seq');
+    }
     this.statements = {
+      markHandled: db.prepare<[number, string]>('UPDATE directline_conversations SET handled_seq = max(handled_seq, ?) WHERE id = ?'),
+      unhandled: db.prepare<[], { conversation_id: string; seq: number; activity: string }>(
+        `SELECT a.conversation_id, a.seq, a.activity FROM directline_conversations c
+         JOIN directline_activities a ON a.conversation_id = c.id AND a.seq > c.handled_seq
+         WHERE c.handled_seq < c.last_seq AND json_extract(a.activity, '$.from.role') = 'user'
+         ORDER BY a.conversation_id, a.seq`,
+      ),
       insertConversation: db.prepare<[string, string, string | null, string]>(
         'INSERT INTO directline_conversations (id, user_id, locale, created_at) VALUES (?, ?, ?, ?)',
       ),
@@ -107,6 +121,11 @@ export class ConversationLog {
    * (Web Chat orders by timestamp), stores it and tells the conversation's listeners.
    */
   append(conversationId: string, activity: Partial<Activity>): Partial<Activity> {
+    return this.appendNumbered(conversationId, activity).entry;
+  }
+
+  /** `append`, and the activity's number in the conversation. */
+  appendNumbered(conversationId: string, activity: Partial<Activity>): { entry: Partial<Activity>; seq: number } {
     const stored = this.db.transaction(() => {
       const row = this.statements.conversation.get(conversationId);
       if (row === undefined) throw new Error('Unknown Direct Line conversation');
@@ -118,7 +137,7 @@ export class ConversationLog {
       return { entry: JSON.parse(JSON.stringify(entry)) as Partial<Activity>, seq };
     })();
     this.events.emit(conversationId, { activities: [stored.entry], watermark: String(stored.seq) } satisfies ActivitySet);
-    return stored.entry;
+    return stored;
   }
 
   /**
@@ -139,6 +158,19 @@ export class ConversationLog {
     const from = watermark === null ? 0 : Math.min(watermark, lastSeq);
     const activities = this.statements.after.all(conversationId, from).map(({ activity }) => JSON.parse(activity) as Partial<Activity>);
     return { activities, watermark: String(lastSeq) };
+  }
+
+  /** The turn of the user's activity number `seq` ran to its end: it is never run again. */
+  markHandled(conversationId: string, seq: number): void {
+    this.statements.markHandled.run(seq, conversationId);
+  }
+
+  /**
+   * What users sent whose turn never ended (the process died during it), oldest first per
+   * conversation: run again at start, so nothing a customer wrote goes unanswered.
+   */
+  unhandled(): { conversationId: string; seq: number; activity: Partial<Activity> }[] {
+    return this.statements.unhandled.all().map((row) => ({ conversationId: row.conversation_id, seq: row.seq, activity: JSON.parse(row.activity) as Partial<Activity> }));
   }
 
   /** The conversations whose tokens are bound to this user. */

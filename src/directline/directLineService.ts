@@ -185,14 +185,14 @@ export class DirectLineService {
     // A user typing is nothing the bot acts on and nothing worth keeping.
     if (fields.type === ActivityTypes.Typing) return { id: '' };
     this.ensureStarted(conversation, fields.locale ?? null);
-    const stored = this.log.append(conversation.id, {
+    const { entry: stored, seq } = this.log.appendNumbered(conversation.id, {
       ...fields,
       channelId: DIRECT_LINE_CHANNEL_ID,
       conversation: { id: conversation.id } as Activity['conversation'],
       from: { id: conversation.userId, ...(from?.name === undefined ? {} : { name: from.name }), role: 'user' } as Activity['from'],
       recipient: { ...DIRECT_LINE_BOT },
     });
-    this.run({ ...stored, serviceUrl: DIRECT_LINE_SERVICE_URL });
+    this.run({ ...stored, serviceUrl: DIRECT_LINE_SERVICE_URL }, () => this.log.markHandled(conversation.id, seq));
     return { id: stored.id ?? '' };
   }
 
@@ -214,12 +214,30 @@ export class DirectLineService {
     });
   }
 
-  /** Turns run in the background; `close` waits for them. */
-  private run(activity: Partial<Activity>): void {
+  /**
+   * Turns run in the background; `close` waits for them. `handled` runs once the turn has
+   * ended (answered, or failed and apologised for) — not when the process dies during it.
+   */
+  private run(activity: Partial<Activity>, handled?: () => void): void {
     const turn = this.turn(activity)
       .catch((error: unknown) => this.logger.error('direct line turn failed', { error, type: activity.type }))
+      .then(() => handled?.())
+      .catch((error: unknown) => this.logger.error('direct line turn could not be marked handled', { error }))
       .finally(() => this.turns.delete(turn));
     this.turns.add(turn);
+  }
+
+  /**
+   * At start: what customers wrote while the process died mid-turn is run again, in order
+   * (the bot recognises an activity whose turn did end, by its id, and does not act twice).
+   */
+  resumeUnhandled(): number {
+    const pending = this.log.unhandled();
+    for (const { conversationId, seq, activity } of pending) {
+      this.run({ ...activity, serviceUrl: DIRECT_LINE_SERVICE_URL }, () => this.log.markHandled(conversationId, seq));
+    }
+    if (pending.length > 0) this.logger.info('direct line turns resumed', { count: pending.length });
+    return pending.length;
   }
 
   /** Turns still running. */

@@ -6,6 +6,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { suggestArchiveDates, todayIn } from '../../src/domain/archiveDate.js';
 import { formatAccessCode } from '../../src/domain/accessCode.js';
 import { type BotProcess, freePort, spawnBot } from '../support/botProcess.js';
+import { diagnosisOf } from '../support/botServer.js';
+import { generateToken } from '../support/directLineClient.js';
 import { postActivity } from '../support/botServer.js';
 import { DEMO_CASES, DEMO_PHOTOGRAPHERS } from '../support/demoCodes.js';
 import { allText, ContractChat, lastEntity, teamsPhotographer } from '../support/photographerChat.js';
@@ -24,8 +26,11 @@ let folder: string;
 let port: number;
 const running: BotProcess[] = [];
 
+const SECRET = 'direct-line-secret-of-the-crash-tests-0123456789';
+
 async function start(): Promise<BotProcess> {
   const bot = spawnBot(folder, {
+    DIRECTLINE_SECRET: SECRET,
     PORT: String(port),
     HOST: '127.0.0.1',
     STORAGE: 'sqlite',
@@ -138,5 +143,64 @@ describe('SIGKILL', { timeout: 120_000 }, () => {
     const again = await lena.submit({ choice: 'yes' });
     expect(again.length).toBeGreaterThan(0);
     expect((await platformData()).appliedChanges).toHaveLength(2);
+  });
+
+  it("during a Direct Line turn: the customer's message is answered after the restart, and the history is whole", async () => {
+    await freshFolder();
+    let bot = await start();
+    const url = `http://127.0.0.1:${port}`;
+    const grant = await generateToken(url, SECRET);
+    const conversation = `${url}/v3/directline/conversations/${grant.conversationId}`;
+    const headers = { authorization: `Bearer ${grant.token}`, 'content-type': 'application/json' };
+    type Logged = Partial<Activity> & { from?: { id: string; role?: string } };
+    const history = async (): Promise<Logged[]> => ((await (await fetch(`${conversation}/activities`, { headers })).json()) as { activities: Logged[] }).activities;
+    const post = async (text: string): Promise<void> => {
+      const posted = await fetch(`${conversation}/activities`, { method: 'POST', headers, body: JSON.stringify({ type: 'message', from: { id: 'x' }, text, locale: 'en-US' }) });
+      expect(posted.status).toBe(200);
+    };
+    /** The bot's messages in the log, once there are `count` of them. */
+    const botMessages = async (count: number): Promise<Logged[]> => {
+      for (let tries = 0; tries < 600; tries++) {
+        const messages = (await history()).filter((activity) => activity.from?.role === 'bot' && activity.type === 'message');
+        if (messages.length >= count) return messages;
+        await new Promise((tick) => setTimeout(tick, 50));
+      }
+      throw new Error(`fewer than ${count} bot messages in the log: ${JSON.stringify(await history())}`);
+    };
+    expect((await fetch(`${url}/v3/directline/conversations`, { method: 'POST', headers: { authorization: `Bearer ${grant.token}` } })).status).toBe(201);
+    await post('it says I missed the sale');
+    const before = await botMessages(2); // the greeting and the question
+    expect(diagnosisOf(before.at(-1)).awaiting).toBe('access-code');
+
+    // The code is looked up on the platform; the bot dies while it waits for the answer.
+    const victim = bot;
+    api.fault(
+      {
+        kind: 'before',
+        run: async () => {
+          victim.signal('SIGKILL');
+          await victim.exited;
+        },
+      },
+      { times: 1, match: (request) => request.method === 'GET' },
+    );
+    await post(formatAccessCode(ARCHIVED.code));
+    await victim.exited;
+
+    bot = await start();
+    const after = await botMessages(before.length + 1);
+    expect(diagnosisOf(after.at(-1))).toMatchObject({ symptom: 'missed-sale', scenario: 'job-archived', awaiting: 'confirm' });
+    // Everything is there once, in order: the greeting, both messages of the customer, every answer.
+    const all = await history();
+    const texts = all.filter((activity) => activity.type === 'message').map((activity) => `${activity.from?.role}: ${activity.from?.role === 'user' ? activity.text : ''}`);
+    expect(texts.filter((line) => line.startsWith('user:'))).toEqual(['user: it says I missed the sale', `user: ${formatAccessCode(ARCHIVED.code)}`]);
+    expect(new Set(all.map((activity) => activity.id)).size).toBe(all.length);
+    // A second restart answers nothing again.
+    const answered = (await botMessages(after.length)).length;
+    bot.signal('SIGTERM');
+    await bot.exited;
+    bot = await start();
+    await new Promise((settle) => setTimeout(settle, 1_000));
+    expect((await botMessages(answered)).length).toBe(answered);
   });
 });
