@@ -1,7 +1,8 @@
 import { type Dialog, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { z } from 'zod';
-import type { CaseKind, CaseRecord } from '../src/handoff/caseRecord.js';
+import type { CaseKind, CaseRecord, NewCase } from '../src/handoff/caseRecord.js';
 import { queueHandoffInitiation } from '../src/handoff/openHandoff.js';
+import { laterReference } from '../src/handoff/ticketNotice.js';
 import { type Turn, turnOf } from '../src/bot/turn.js';
 import { foldText, recognizeYesNo } from '../src/language/recognizer.js';
 import { type Answer, AskDialog } from './ask.js';
@@ -23,7 +24,7 @@ export async function recordCase(
   { outbox, logger }: DialogDependencies,
   kind: CaseKind,
   reason: string,
-  extra: { email?: string | null } = {},
+  extra: Pick<NewCase, 'email' | 'reference'> = {},
 ): Promise<CaseRecord | null> {
   const c = turn.case;
   try {
@@ -86,7 +87,9 @@ export function handoffDialogs(deps: DialogDependencies): Dialog[] {
       const { reason } = step.options as HandoffOptions;
       const email = turn.case.role === 'customer' ? ((step.result as string | null | undefined) ?? null) : undefined;
       if (email === null) turn.say({ text: turn.l.t('handoff.email.skipped') });
-      const record = await recordCase(turn, deps, 'escalation', reason, email === undefined ? {} : { email });
+      // Where the ticket's reference can be told later, once the helpdesk gives one.
+      const reference = laterReference(step.context.activity);
+      const record = await recordCase(turn, deps, 'escalation', reason, email === undefined ? { reference } : { email, reference });
       if (record === null) {
         turn.say({ text: turn.l.t('escalation.failed') });
         return step.endDialog();

@@ -107,6 +107,20 @@ const configSchema = z
     if (config.PLATFORM_API_URL !== undefined && config.PLATFORM_API_TOKEN === undefined) {
       ctx.addIssue({ code: 'custom', path: ['PLATFORM_API_TOKEN'], message: 'is required when PLATFORM_API_URL is set' });
     }
+    if (config.HANDOFF_WEBHOOK_URL === undefined) {
+      // Without a helpdesk cases stay in the outbox: a format or a key would be read by nothing.
+      if (config.HANDOFF_API_KEY !== undefined) ctx.addIssue({ code: 'custom', path: ['HANDOFF_API_KEY'], message: 'is only used with HANDOFF_WEBHOOK_URL; set both or neither' });
+      else if (config.HANDOFF_FORMAT !== 'generic') ctx.addIssue({ code: 'custom', path: ['HANDOFF_WEBHOOK_URL'], message: `is required when HANDOFF_FORMAT=${config.HANDOFF_FORMAT}` });
+    } else if (config.HANDOFF_FORMAT !== 'generic') {
+      const url = new URL(config.HANDOFF_WEBHOOK_URL);
+      if (url.pathname.replace(/\/+$/, '') !== '' || url.search !== '') {
+        ctx.addIssue({ code: 'custom', path: ['HANDOFF_WEBHOOK_URL'], message: `expected the helpdesk's base URL without a path, such as https://example.${config.HANDOFF_FORMAT}.com` });
+      } else if (config.HANDOFF_API_KEY === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['HANDOFF_API_KEY'], message: `is required when HANDOFF_FORMAT=${config.HANDOFF_FORMAT}` });
+      } else if (config.HANDOFF_FORMAT === 'zendesk' && !/^[^\s/:]+@[^\s/:]+\/token:\S+$/.test(config.HANDOFF_API_KEY)) {
+        ctx.addIssue({ code: 'custom', path: ['HANDOFF_API_KEY'], message: 'expected the Zendesk API token as Zendesk writes it: agent@example.com/token:API_TOKEN' });
+      }
+    }
     if (config.STORAGE === 'azure-blob' && config.AZURE_STORAGE_CONNECTION_STRING === undefined) {
       ctx.addIssue({
         code: 'custom',
