@@ -2,7 +2,7 @@ import { type Dialog, WaterfallDialog, type WaterfallStepContext } from 'botbuil
 import { z } from 'zod';
 import type { CaseKind, CaseRecord, NewCase } from '../src/handoff/caseRecord.js';
 import { queueHandoffInitiation } from '../src/handoff/openHandoff.js';
-import { laterReference } from '../src/handoff/ticketNotice.js';
+import { reachableReference } from '../src/proactive/notices.js';
 import { type Turn, turnOf } from '../src/bot/turn.js';
 import { foldText, recognizeYesNo } from '../src/language/recognizer.js';
 import { type Answer, AskDialog } from './ask.js';
@@ -88,7 +88,7 @@ export function handoffDialogs(deps: DialogDependencies): Dialog[] {
       const email = turn.case.role === 'customer' ? ((step.result as string | null | undefined) ?? null) : undefined;
       if (email === null) turn.say({ text: turn.l.t('handoff.email.skipped') });
       // Where the ticket's reference can be told later, once the helpdesk gives one.
-      const reference = laterReference(step.context.activity);
+      const reference = reachableReference(step.context.activity);
       const record = await recordCase(turn, deps, 'escalation', reason, email === undefined ? { reference } : { email, reference });
       if (record === null) {
         turn.say({ text: turn.l.t('escalation.failed') });

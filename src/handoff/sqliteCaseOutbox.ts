@@ -38,7 +38,8 @@ const DELIVERY_COLUMNS: Record<string, string> = {
  * The case outbox in SQLite: a recorded case survives a crash or restart until a worker
  * has delivered it and called `markDelivered`.
  *
- * Escalations go to the helpdesk through claims: `claimDue` takes the oldest due case in
+ * Every case in the outbox is for support (a photographer who could be told directly needs
+ * no case): cases go to the helpdesk through claims. `claimDue` takes the oldest due case in
  * one statement (SQLite serialises writers, so two workers, in one process or two, never
  * hold the same case), and the attempts and the time of the next one live in the row, so
  * a restart continues the backoff where it was.
@@ -88,7 +89,7 @@ export class SqliteCaseOutbox implements CaseOutbox {
       `UPDATE case_outbox SET claimed_by = @owner, claimed_until = @until
        WHERE id = (
          SELECT id FROM case_outbox
-         WHERE delivered_at IS NULL AND failed_at IS NULL AND json_extract(json, '$.kind') = 'escalation'
+         WHERE delivered_at IS NULL AND failed_at IS NULL
            AND (next_attempt_at IS NULL OR next_attempt_at <= @now)
            AND (claimed_until IS NULL OR claimed_until <= @now)
          ORDER BY created_at, rowid LIMIT 1)
@@ -108,7 +109,7 @@ export class SqliteCaseOutbox implements CaseOutbox {
     );
     this.nextDue = db.prepare<[], { at: string | null }>(
       `SELECT min(max(coalesce(next_attempt_at, ''), coalesce(claimed_until, ''))) AS at FROM case_outbox
-       WHERE delivered_at IS NULL AND failed_at IS NULL AND json_extract(json, '$.kind') = 'escalation'`,
+       WHERE delivered_at IS NULL AND failed_at IS NULL`,
     );
     this.state = db.prepare<
       [string],
@@ -117,7 +118,7 @@ export class SqliteCaseOutbox implements CaseOutbox {
   }
 
   /**
-   * Takes the oldest escalation that is due (never tried, or its next attempt has come, and
+   * Takes the oldest case that is due (never tried, or its next attempt has come, and
    * nobody holds it) for `leaseMs`; null when none is due. A worker that dies while sending
    * leaves its claim to run out, and the case is taken again after `leaseMs`.
    */
@@ -142,7 +143,7 @@ export class SqliteCaseOutbox implements CaseOutbox {
     return this.fail.run({ id: claimed.record.id, owner: claimed.owner, now: this.now().toISOString(), error }).changes === 1;
   }
 
-  /** When the next escalation becomes due (a time in the past when one is due now), or null when none waits. */
+  /** When the next case becomes due (a time in the past when one is due now), or null when none waits. */
   nextDueAt(): Date | null {
     const at = this.nextDue.get()?.at;
     if (at === null || at === undefined) return null;

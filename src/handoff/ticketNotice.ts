@@ -1,6 +1,6 @@
-import { type Activity, type ConversationReference, DeliveryModes, TurnContext } from 'botbuilder';
 import { rendererFor } from '../channels/renderers.js';
 import { localizer } from '../language/messages.js';
+import type { ProactiveAdapter } from '../proactive/proactiveNotices.js';
 import type { CaseRecord } from './caseRecord.js';
 
 /**
@@ -9,22 +9,6 @@ import type { CaseRecord } from './caseRecord.js';
  * `serviceUrl` for conversations of /api/messages, written into the conversation log for the
  * bot's own Direct Line (the adapter knows which).
  */
-
-/** What of the adapter this needs (CloudAdapter and the bot's DirectLineAdapter have it). */
-export interface ProactiveAdapter {
-  continueConversationAsync(botAppId: string, reference: Partial<ConversationReference>, logic: (context: TurnContext) => Promise<void>): Promise<void>;
-}
-
-/**
- * Where the person of this activity can be written to later, or null: a turn whose replies
- * come back in the HTTP response (`expectReplies`) has no channel to send to afterwards.
- * Without the activity's id: the later message is one of its own, not a reply to this one.
- */
-export function laterReference(activity: Partial<Activity>): Partial<ConversationReference> | null {
-  if (activity.deliveryMode === DeliveryModes.ExpectReplies || typeof activity.serviceUrl !== 'string' || activity.serviceUrl === '') return null;
-  const { activityId: _said, ...reference } = TurnContext.getConversationReference(activity);
-  return reference;
-}
 
 /** Sends "your request has ticket {ticket}" into the case's conversation; false when it has no reference to send to. */
 export async function tellTicketReference(adapter: ProactiveAdapter, appId: string, record: CaseRecord, ticketReference: string): Promise<boolean> {

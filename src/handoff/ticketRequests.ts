@@ -52,7 +52,7 @@ export function priorityOf(record: CaseRecord): Priority {
 
 /** Tags an agent can filter by: where the ticket comes from and what was found. */
 export function tagsOf(record: CaseRecord): string[] {
-  return ['gallery-access', `role-${record.role ?? 'unknown'}`, `symptom-${record.symptom ?? 'unknown'}`, `scenario-${record.scenario ?? 'unknown'}`];
+  return ['gallery-access', record.kind, `role-${record.role ?? 'unknown'}`, `symptom-${record.symptom ?? 'unknown'}`, `scenario-${record.scenario ?? 'unknown'}`];
 }
 
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
@@ -103,7 +103,7 @@ function ticketText(record: CaseRecord, l: Localizer): TicketText {
   ];
   return {
     subject: l.t('ticket.subject', { role, scenario: or(record.scenario) }),
-    summary: l.t('ticket.summary', { role }),
+    summary: l.t('ticket.summary', { role, kind: record.kind === 'notify-photographer' ? 'notify' : 'escalation' }),
     onlyInChat: noAddress ? l.t('ticket.onlyInChat', { conversation: record.conversationId }) : null,
     facts,
     steps: record.stepsTried,

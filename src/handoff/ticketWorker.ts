@@ -5,8 +5,8 @@ import type { ClaimedCase, SqliteCaseOutbox } from './sqliteCaseOutbox.js';
 import { type HelpdeskSettings, ticketReferenceOf, ticketRequest } from './ticketRequests.js';
 
 /**
- * Carries escalations from the outbox to the helpdesk, one case at a time, in the bot's
- * process: claims the oldest due case, sends its ticket, and writes down what came of it.
+ * Carries the recorded cases (escalations, and customers whose photographer the bot could
+ * not tell) from the outbox to the helpdesk, one case at a time, in the bot's process: claims the oldest due case, sends its ticket, and writes down what came of it.
  *
  * - accepted (2xx): delivered, with the helpdesk's ticket reference when it gave one;
  * - not reached (a 5xx, 408, 429, a timeout, a network error): tried again later, each wait

@@ -62,7 +62,7 @@ describe('over the bot’s own Direct Line, to Freshdesk', () => {
     expect(freshdesk.requests).toHaveLength(2);
     const body = freshdesk.requests[1]!.body as { email: string; tags: string[]; description: string };
     expect(body.email).toBe('eltern@example.com');
-    expect(body.tags).toEqual(['gallery-access', 'role-customer', 'symptom-missed-sale', 'scenario-job-archived']);
+    expect(body.tags).toEqual(['gallery-access', 'escalation', 'role-customer', 'symptom-missed-sale', 'scenario-job-archived']);
     expect(body.description).toContain('Da steht Verkauf verpasst');
 
     const afterTicket = customer.botMessages().length;

@@ -123,7 +123,7 @@ describe('Freshdesk', () => {
       status: 2,
       priority: 2,
       source: 7,
-      tags: ['gallery-access', 'role-customer', 'symptom-missed-sale', 'scenario-job-archived'],
+      tags: ['gallery-access', 'escalation', 'role-customer', 'symptom-missed-sale', 'scenario-job-archived'],
     });
     expect(outbox.deliveryState(record.id)).toMatchObject({ attempts: 0, deliveredAt: '2026-11-27T09:00:00.000Z', failedAt: null, ticketReference: '#4711' });
     expect(await outbox.ticketReference(record.id)).toBe('#4711');
@@ -211,7 +211,7 @@ describe('Zendesk', () => {
           public: false,
         },
         requester: { name: 'Chat customer', email: 'parent@example.com' },
-        tags: ['gallery-access', 'role-customer', 'symptom-missed-sale', 'scenario-job-archived'],
+        tags: ['gallery-access', 'escalation', 'role-customer', 'symptom-missed-sale', 'scenario-job-archived'],
         priority: 'normal',
       },
     });
@@ -406,17 +406,27 @@ describe('durable delivery', () => {
     const { standIn, url } = await helpdesk(FRESHDESK_CREATED);
     const file = inFolder('bot.sqlite');
     const outboxes = [new SqliteCaseOutbox(open(file)), new SqliteCaseOutbox(open(file))] as const;
-    const ids: string[] = [];
-    for (let i = 0; i < 12; i++) ids.push((await outboxes[i % 2]!.record(escalation({ conversationId: `conv-${i}` }))).id);
-    // Notices for photographers are not tickets: the ticket worker leaves them alone.
-    const notice = await outboxes[0].record(escalation({ kind: 'notify-photographer' }));
+    for (let i = 0; i < 12; i++) await outboxes[i % 2]!.record(escalation({ conversationId: `conv-${i}` }));
     const settings: HelpdeskSettings = { format: 'freshdesk', url, apiKey: 'k', locale: 'en-US' };
     const tried = await Promise.all(outboxes.map((outbox) => worker(outbox, settings).runDue()));
 
     expect(tried.reduce((sum, count) => sum + count, 0)).toBe(12);
     const conversations = standIn.requests.map((request) => (request.body as { description: string }).description.match(/Conversation:<\/strong> (conv-\d+)/)?.[1]);
     expect(conversations.sort()).toEqual(Array.from({ length: 12 }, (_, i) => `conv-${i}`).sort());
-    expect((await outboxes[0].pending()).map((record) => record.id)).toEqual([notice.id]);
+    expect(await outboxes[0].pending()).toEqual([]);
+  });
+
+  it('a customer whose photographer could not be told becomes a ticket asking support to pass it on', async () => {
+    const { standIn, url } = await helpdesk(FRESHDESK_CREATED);
+    const outbox = new SqliteCaseOutbox(open());
+    await outbox.record(escalation({ kind: 'notify-photographer', reason: 'customer asked to notify the photographer; the photographer has never talked to the bot' }));
+    await worker(outbox, { format: 'freshdesk', url, apiKey: 'k', locale: 'en-US' }).runDue();
+    const body = standIn.requests[0]!.body as { description: string; tags: string[] };
+    expect(body.description).toMatch(
+      /^<p>A customer is waiting for the photographer to fix their gallery, and the photographer could not be reached through the Gallery Access Assistant: please pass this on to them\. /,
+    );
+    expect(body.description).toContain('<li><strong>Reason:</strong> customer asked to notify the photographer; the photographer has never talked to the bot</li>');
+    expect(body.tags).toEqual(['gallery-access', 'notify-photographer', 'role-customer', 'symptom-missed-sale', 'scenario-job-archived']);
   });
 
   it('a case claimed by a worker that died is sent by another once the claim runs out', async () => {
