@@ -1,5 +1,6 @@
 import { type Dialog, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { z } from 'zod';
+import { supportAvailability } from '../src/domain/supportHours.js';
 import type { CaseKind, CaseRecord, NewCase } from '../src/handoff/caseRecord.js';
 import { queueHandoffInitiation } from '../src/handoff/openHandoff.js';
 import { reachableReference } from '../src/proactive/notices.js';
@@ -54,6 +55,13 @@ export async function recordCase(
   }
 }
 
+/** "Someone will answer today", or when support opens next, in the person's language and the hours' time zone. */
+export function whenPeopleAnswer(turn: Turn, { supportHours, now }: Pick<DialogDependencies, 'supportHours' | 'now'>): string | null {
+  if (supportHours === undefined || supportHours === null) return null;
+  const availability = supportAvailability(supportHours, now());
+  return availability.open ? turn.l.t('handoff.hours.open') : turn.l.t('handoff.hours.next', { when: turn.l.momentIn(availability.opensAt, supportHours.timeZone) });
+}
+
 /** Words that decline to give an address, in the four languages ("no" is recognised like any no). */
 const SKIP_WORDS = new Set([
   ...['skip', 'none', 'no email', 'no e mail'],
@@ -95,6 +103,8 @@ export function handoffDialogs(deps: DialogDependencies): Dialog[] {
         return step.endDialog();
       }
       turn.say({ text: turn.l.t(reason === 'requested' ? 'escalation.requested' : 'escalation.recorded') });
+      const when = whenPeopleAnswer(turn, deps);
+      if (when !== null) turn.say({ text: when });
       turn.case.handoffCaseId = record.id;
       queueHandoffInitiation(step.context, record);
       return step.endDialog();

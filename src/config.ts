@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseSupportHours } from './domain/supportHours.js';
 import { LOCALE_PATTERN } from './language/languages.js';
 
 /**
@@ -77,6 +78,15 @@ const origins = optionalText.transform((value, ctx) => {
   return list.map((item) => item.replace(/\/$/, ''));
 });
 
+/** When people answer, e.g. `Mon-Fri 09:00-17:00 Europe/Berlin`; unset: customers are not told a time. */
+const supportHours = optionalText.transform((value, ctx) => {
+  if (value === undefined) return undefined;
+  const parsed = parseSupportHours(value);
+  if (parsed.ok) return parsed.hours;
+  ctx.addIssue({ code: 'custom', message: parsed.reason });
+  return z.NEVER;
+});
+
 const configSchema = z
   .object({
     PORT: port.transform((value) => value ?? 3978),
@@ -98,6 +108,7 @@ const configSchema = z
     MicrosoftAppTenantId: optionalText,
     DIRECTLINE_SECRET: optionalText.pipe(z.string().min(32, 'expected at least 32 characters').optional()),
     WIDGET_ORIGINS: origins,
+    SUPPORT_HOURS: supportHours,
     DEFAULT_LOCALE: optionalText
       .default('en-US')
       .pipe(z.string().regex(LOCALE_PATTERN, 'expected a locale such as en-US or de-DE')),

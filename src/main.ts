@@ -229,7 +229,7 @@ export async function startBot(
     state: new PrivateConversationState(storage),
     platform,
     delivery: createDelivery({ slack: new SlackBlockKitSender(options.slackApiUrl === undefined ? {} : { slackApiUrl: options.slackApiUrl }), logger }),
-    rootDialog: new MainDialog({ platform, outbox, notices, logger, codeLookups, now: options.now ?? (() => new Date()) }),
+    rootDialog: new MainDialog({ platform, outbox, notices, logger, codeLookups, now: options.now ?? (() => new Date()), supportHours: config.SUPPORT_HOURS ?? null }),
     defaultLocale: config.DEFAULT_LOCALE,
     logger,
     hooks: [openHandoffHooks({ outbox, logger }), conversationReferenceHooks({ store: conversations, logger })],

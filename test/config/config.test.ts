@@ -46,6 +46,7 @@ const DESIGN_VARIABLES = [
   'MicrosoftAppTenantId',
   'DIRECTLINE_SECRET',
   'WIDGET_ORIGINS',
+  'SUPPORT_HOURS',
   'DEFAULT_LOCALE',
   'LOG_LEVEL',
 ];
@@ -293,6 +294,26 @@ describe('cross-field rules', () => {
     }
     expect(loadConfig({ HANDOFF_FORMAT: 'freshdesk', HANDOFF_WEBHOOK_URL: 'https://example.freshdesk.com/', HANDOFF_API_KEY: 'k' }).HANDOFF_FORMAT).toBe('freshdesk');
     expect(loadConfig({ HANDOFF_FORMAT: 'zendesk', HANDOFF_WEBHOOK_URL: 'https://example.zendesk.com', HANDOFF_API_KEY: 'agent@example.com/token:abc' }).HANDOFF_FORMAT).toBe('zendesk');
+  });
+
+  it('SUPPORT_HOURS is weekdays, hours and a time zone; a wrong one is named in one line', () => {
+    expect(loadConfig({ SUPPORT_HOURS: ' Mon-Fri 09:00-17:00  Europe/Berlin ' }).SUPPORT_HOURS).toEqual({
+      spans: [{ days: [1, 2, 3, 4, 5], opens: 540, closes: 1020 }],
+      timeZone: 'Europe/Berlin',
+      text: 'Mon-Fri 09:00-17:00 Europe/Berlin',
+    });
+    expect(loadConfig({ SUPPORT_HOURS: '' }).SUPPORT_HOURS).toBeUndefined();
+    for (const [value, reason] of [
+      ['Mon-Fri 09:00-17:00 Europe/Berln', '"Europe/Berln" is not a time zone'],
+      ['weekdays 9 to 5', '"5" is not a time zone'],
+      ['weekdays 9-17 UTC', '"weekdays 9-17" is not weekdays and hours'],
+      ['Mon-Fri 18:00-08:00 UTC', 'closes before it opens'],
+    ] as const) {
+      const error = configError({ SUPPORT_HOURS: value });
+      expectOneLineNaming(error, 'SUPPORT_HOURS');
+      expect(error.message).toContain(reason);
+      expect(error.message).toContain(`(got "${value}")`);
+    }
   });
 
   it('MicrosoftAppId needs MicrosoftAppPassword unless MicrosoftAppType=UserAssignedMSI', () => {

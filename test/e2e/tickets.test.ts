@@ -1,7 +1,7 @@
 import type { Activity } from 'botbuilder';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { msg } from '../support/dialogHarness.js';
-import { postActivity, type TestBot, startTestBot } from '../support/botServer.js';
+import { Chat, postActivity, type TestBot, startTestBot, textOf } from '../support/botServer.js';
 import { ConnectorStandIn } from '../support/connectorStandIn.js';
 import { DEMO_CODES } from '../support/demoCodes.js';
 import { DirectLineCustomer, generateToken } from '../support/directLineClient.js';
@@ -131,5 +131,24 @@ describe('over /api/messages (Bot Connector), to Zendesk', () => {
     expect(ticket.comment.body).toContain(`No e-mail address: the customer can only be reached in the chat (conversation ${conversationId}).`);
     expect(zendesk.requests[0]!.headers.authorization).toBe(`Basic ${Buffer.from('agent@example.com/token:zd-token').toString('base64')}`);
     expect((await bot.outbox.pending()).filter((record) => record.conversationId === conversationId)).toEqual([]);
+  });
+});
+
+describe('SUPPORT_HOURS from the environment', () => {
+  it('the customer is told when support opens next, in their language and the hours’ time zone', async () => {
+    // Friday 27 November 2026, 18:30 in Berlin: support is closed until Monday.
+    const bot = await startTestBot({ SUPPORT_HOURS: 'Mon-Fri 09:00-17:00 Europe/Berlin' }, { now: () => new Date('2026-11-27T17:30:00Z') });
+    try {
+      const chat = new Chat(bot.url, { locale: 'de-DE' });
+      await chat.say('Da steht Verkauf verpasst');
+      await chat.say(DEMO_CODES['job-archived']);
+      await chat.say('Ich möchte mit einem Menschen sprechen');
+      const handedOver = await chat.say('eltern@example.com');
+      expect(textOf(handedOver.filter((activity) => activity.type === 'message'))).toBe(
+        [msg('de-DE', 'escalation.requested'), 'Unser Support-Team ist ab Montag, 30. November um 09:00 MEZ wieder für Sie da; dann antwortet Ihnen jemand.'].join('\n'),
+      );
+    } finally {
+      await bot.stop();
+    }
   });
 });
