@@ -48,12 +48,15 @@ export function exponentialBackoff(attempt: number): number {
 
 const DEFAULTS = { timeoutMs: 15_000, leaseMs: 5 * 60_000, pollMs: 2_000 };
 
-/** Retry-After in seconds or as an HTTP date, in milliseconds from now; null when absent or unreadable. */
+/** A helpdesk that asks for longer is asked again after a day: a case must not sleep for weeks. */
+const MAX_RETRY_AFTER_MS = 24 * 60 * 60_000;
+
+/** Retry-After in seconds or as an HTTP date, in milliseconds from now (at most a day); null when absent or unreadable. */
 function retryAfterMs(header: string | null, now: Date): number | null {
   if (header === null) return null;
-  if (/^\d+$/.test(header.trim())) return Number(header.trim()) * 1000;
-  const at = Date.parse(header);
-  return Number.isNaN(at) ? null : Math.max(0, at - now.getTime());
+  const trimmed = header.trim();
+  const at = /^\d+$/.test(trimmed) ? now.getTime() + Number(trimmed) * 1000 : Date.parse(trimmed);
+  return Number.isNaN(at) ? null : Math.min(MAX_RETRY_AFTER_MS, Math.max(0, at - now.getTime()));
 }
 
 export class TicketWorker {

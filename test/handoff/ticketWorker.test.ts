@@ -380,9 +380,25 @@ describe('durable delivery', () => {
     const tickets = worker(outbox, { format: 'freshdesk', url, apiKey: 'k', locale: 'en-US' }, { now: clock.now });
     await tickets.runDue();
     expect(outbox.deliveryState(record.id)).toMatchObject({ attempts: 1, nextAttemptAt: '2026-11-27T10:00:00.000Z', lastError: 'HTTP 429' });
-    clock.advance(60 * 60_000);
+    clock.advance(60 * 60_000 - 1);
+    expect(await tickets.runDue()).toBe(0);
+    clock.advance(1);
     await tickets.runDue();
     expect(outbox.deliveryState(record.id)?.ticketReference).toBe('#4711');
+  });
+
+  it('a Retry-After as a date counts from now, and one beyond a day is cut to a day', async () => {
+    const { standIn, url } = await helpdesk(FRESHDESK_CREATED);
+    standIn.script.push({ status: 503, headers: { 'retry-after': 'Fri, 27 Nov 2026 11:30:00 GMT' } }, { status: 429, headers: { 'retry-after': String(30 * 24 * 3600) } });
+    const clock = manualClock();
+    const outbox = new SqliteCaseOutbox(open(), { now: clock.now });
+    const record = await outbox.record(escalation());
+    const tickets = worker(outbox, { format: 'freshdesk', url, apiKey: 'k', locale: 'en-US' }, { now: clock.now });
+    await tickets.runDue();
+    expect(outbox.deliveryState(record.id)?.nextAttemptAt).toBe('2026-11-27T11:30:00.000Z');
+    clock.advance(150 * 60_000);
+    await tickets.runDue();
+    expect(outbox.deliveryState(record.id)?.nextAttemptAt).toBe('2026-11-28T11:30:00.000Z');
   });
 
   it('a helpdesk that does not answer in time, or cannot be reached, is tried again', async () => {
