@@ -43,6 +43,9 @@ export function accessCodeDialog({ platform, logger, codeLookups }: DialogDepend
   return new AskDialog<CodeResult>(ACCESS_CODE_DIALOG, {
     slot: 'access-code',
     question: ({ l, case: c }) => ({ text: l.t(c.role === 'photographer' ? 'code.questionPhotographer' : 'code.question') }),
+    // A code next to a question ("ABCD 2345 – when can I order?") is the answer; the diagnosis answers the rest.
+    strict: true,
+    explainsRetries: true,
     read: async (text, turn): Promise<Answer<CodeResult>> => {
       const code = extractAccessCodeFromAnswer(text);
       if (code === null) return { ok: false, retry: turn.l.t('code.retryNoCode') };
