@@ -66,7 +66,7 @@ export function accessCodeDialog({ platform, logger, codeLookups }: DialogDepend
       const limitedUntil = await codeLookups.failed(person);
       if (limitedUntil !== null) return { ok: true, value: { code, lookup, gaveUp: true, limitedUntil } };
       if (turn.case.wrongCodes >= CODE_TRIES) return { ok: true, value: { code, lookup, gaveUp: true } };
-      return { ok: false, retry: notFound(turn, code) };
+      return { ok: false, retry: notFound(turn, code), understood: true };
     },
     // Wrong codes end the questions after CODE_TRIES; this bounds everything else (answers without a code).
     maxAttempts: CODE_TRIES * 2,

@@ -47,13 +47,14 @@ export function readArchiveDate(text: string, turn: Turn, now: () => Date): Answ
         ok: false,
         retry: l.t('reopen.impossible', { date: l.dayMonth(reading.day, reading.month), options: listed(l, reading.suggestions, day) }),
         choices: dateChoices(l, reading.suggestions),
+        understood: true,
       };
     case 'ambiguous':
-      return { ok: false, retry: l.t('reopen.ambiguous', { options: listed(l, reading.options, day) }), choices: dateChoices(l, reading.options) };
+      return { ok: false, retry: l.t('reopen.ambiguous', { options: listed(l, reading.options, day) }), choices: dateChoices(l, reading.options), understood: true };
     case 'date': {
       const verdict = checkArchiveDate(reading.date, day);
       if (verdict.kind === 'ok') return { ok: true, value: { date: verdict.date, warnings: verdict.warnings } };
-      return { ok: false, retry: l.t(verdict.reason === 'past' ? 'reopen.past' : 'reopen.today', { date: l.longDate(reading.date) }) };
+      return { ok: false, retry: l.t(verdict.reason === 'past' ? 'reopen.past' : 'reopen.today', { date: l.longDate(reading.date) }), understood: true };
     }
   }
 }

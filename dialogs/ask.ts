@@ -8,7 +8,11 @@ import { personChoice, personOfferedThisTurn, sideAnswer } from './sideTopics.js
 
 /** What reading an answer gave: a value, or a reason to ask again. */
 /** `choices` replace the question's buttons for the retry, e.g. "did you mean A or B?". */
-export type Answer<T> = { ok: true; value: T } | { ok: false; retry: string; choices?: ReplyChoice[] };
+/**
+ * `understood`: the answer was read but cannot be taken (a past date, a code not found, a
+ * button not offered here): its reason is said, never a side answer, and it is no unclear answer.
+ */
+export type Answer<T> = { ok: true; value: T } | { ok: false; retry: string; choices?: ReplyChoice[]; understood?: boolean };
 
 export interface AskSpec<T, O> {
   /** The slot the diagnosis entity reports while the question is open. */
@@ -108,6 +112,10 @@ export class AskDialog<T, O extends AskOptions = AskOptions> extends Dialog<O> {
       turn.case.awaiting = null;
       return dc.endDialog(answer.value);
     }
+    if (answer.understood === true) {
+      this.show(turn, state, { text: answer.retry, ...(answer.choices ? { choices: answer.choices } : {}) });
+      return Dialog.EndOfTurn;
+    }
     if (intent !== null) return this.answerAside(dc, turn, state, intent);
     const maxAttempts = this.spec.maxAttempts;
     if (maxAttempts !== undefined && state.attempts >= maxAttempts && this.spec.giveUp) {
@@ -123,7 +131,8 @@ export class AskDialog<T, O extends AskOptions = AskOptions> extends Dialog<O> {
    */
   private unclear(dc: DialogContext, turn: Turn, state: AskState<O>, retry: string, choices?: ReplyChoice[]): DialogTurnResult {
     state.unclear = (state.unclear ?? 0) + 1;
-    if (state.unclear === 1 || this.spec.sideTopics === false) {
+    // A question that ends by itself after a few tries (no code, no address) says so then.
+    if (state.unclear === 1 || this.spec.sideTopics === false || this.spec.maxAttempts !== undefined) {
       this.show(turn, state, { text: retry, ...(choices ? { choices } : {}) });
       return Dialog.EndOfTurn;
     }

@@ -52,7 +52,7 @@ export function choiceQuestion<T extends string, O extends AskOptions = AskOptio
       const id = matchChoice(turn.input.choiceId ?? text, choices) ?? spec.understand?.(text) ?? null;
       if (id === null) return { ok: false, retry: spec.retry(turn, options) };
       const refusal = spec.refuse?.(id, turn, options) ?? null;
-      return refusal === null ? { ok: true, value: id } : { ok: false, retry: refusal };
+      return refusal === null ? { ok: true, value: id } : { ok: false, retry: refusal, understood: true };
     },
   };
 }

@@ -29,7 +29,7 @@ const phraseList = z.array(z.string().trim().min(1));
 
 const intentFileSchema = z.strictObject({
   language: z.enum(LANGUAGES),
-  /** Words a question starts with ("how", "wann", "pourquoi"); one or two words each. */
+  /** Words only a question starts with ("how", "wann", "pourquoi", not "do" as in "do it for me"); one or two words each. */
   questionWords: phraseList,
   intents: z.strictObject({
     thanks: phraseList,
