@@ -86,7 +86,7 @@ interface StepValues {
  * then the change in one platform operation and a report of what changed. Refusals
  * and outages are said plainly; the platform applies all of a change or nothing.
  */
-export function applyChangeDialogs({ platform, logger, now }: DialogDependencies): [WaterfallDialog, AskDialog<ChangeAnswer, ChangeConfirmOptions>] {
+export function applyChangeDialogs({ platform, logger, notices, now }: DialogDependencies): [WaterfallDialog, AskDialog<ChangeAnswer, ChangeConfirmOptions>] {
   const yesNo = choiceQuestion<'yes' | 'no', ChangeConfirmOptions>({
     slot: 'confirm',
     question: ({ l }) => l.t('change.question'),
@@ -167,9 +167,16 @@ export function applyChangeDialogs({ platform, logger, now }: DialogDependencies
         logger.info('change applied', { kind: change.kind, jobId: change.jobId, photographerId: change.photographerId });
         const done: MessageKey = `change.done.${change.kind}`;
         const date = change.kind === 'reopen-job' ? l.fullDate(change.archiveDate) : '';
+        // Customers whose own code opens now learn it at once; the report says how many.
+        const told = await notices.tellCustomersIfOpen(change.jobId).catch((error: unknown) => {
+          logger.error('waiting customers could not be told', { error, jobId: change.jobId });
+          return 0;
+        });
+        c.customersTold += told;
+        const report = l.t(done, { job: after.name, date, code: formatAccessCode(c.accessCode ?? '') });
         turn.say({
           title: l.t('change.doneTitle'),
-          text: l.t(done, { job: after.name, date, code: formatAccessCode(c.accessCode ?? '') }),
+          text: told > 0 ? `${report} ${l.t('change.customersTold', { count: told })}` : report,
           facts: summaryFacts(l, change, job, formatAccessCode(c.accessCode ?? '')),
         });
         return step.endDialog({ applied: true } satisfies ApplyChangeResult);
