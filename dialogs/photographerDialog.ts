@@ -41,7 +41,6 @@ const fixModeDialog = choiceDialog<'walk' | 'auto'>(FIX_MODE_DIALOG, {
     { id: 'auto', label: l.t('photographer.auto'), also: [l.t('walk.auto')] },
   ],
   retry: ({ l }) => l.t('walk.retry'),
-  giveUp: 'walk',
 });
 
 /**
