@@ -114,6 +114,8 @@ export function handoffDialogs(deps: DialogDependencies): Dialog[] {
     slot: 'email',
     question: ({ l }) => ({ text: l.t('handoff.email.question'), choices: [{ id: 'skip', label: l.t('handoff.email.skip') }] }),
     read: (text, turn) => readEmailAnswer(text, turn.input.choiceId) ?? { ok: false, retry: turn.l.t('handoff.email.retry') },
+    // The case is on its way to a person already: anything but an address is asked about once more, then skipped.
+    sideTopics: false,
     // Three answers that are no address: the case goes on without one rather than looping.
     maxAttempts: 3,
     giveUp: () => null,
