@@ -294,7 +294,7 @@ export function expectDiagnosisEntity(reply: Partial<Activity>): void {
 /** What a question waiting in each slot may say (its question, its retries), per language. */
 const SLOT_TEXTS: Readonly<Record<Slot, readonly MessageKey[]>> = {
   role: ['role.question', 'role.retry'],
-  symptom: ['symptom.question', 'symptom.questionPhotographer', 'symptom.retry'],
+  symptom: ['symptom.question', 'symptom.questionPhotographer', 'symptom.retry', 'customer.seen.question', 'customer.seen.retry'],
   'access-code': ['code.question', 'code.questionPhotographer', 'code.retryNoCode', 'code.tryAgain'],
   confirm: ['notify.offerPhotographer', 'notify.offerSupport', 'confirm.retry'],
   feedback: ['feedback.question', 'feedback.retry'],
