@@ -231,7 +231,7 @@ export async function startBot(
   const logic = (context: TurnContext) => bot.run(context);
   const { server, inFlight } = createServer({ adapter, logic, logger, appId: config.MicrosoftAppId, readiness });
   // The help chat: the page, its token endpoint and the bot's own Direct Line, into the same bot.
-  const directLine = new DirectLineService(conversationLog, new DirectLineTokens(directLineSecret(config)), (activity) => adapter.receive(activity, logic), logger);
+  const directLine = new DirectLineService(conversationLog, new DirectLineTokens(directLineSecret(config)), (activity, clientAddress) => adapter.receive(activity, logic, clientAddress), logger);
   protectBrowserEndpoints(server, { prefixes: [DIRECT_LINE_PREFIX, WIDGET_TOKEN_PATH], origins: config.WIDGET_ORIGINS, maxBodyBytes: MAX_DIRECT_LINE_BODY_BYTES });
   const streams = registerDirectLine(server, { service: directLine, origins: config.WIDGET_ORIGINS, logger });
   registerWidget(server, { service: directLine, origins: config.WIDGET_ORIGINS, logger });

@@ -8,7 +8,7 @@ import { guessLanguage } from '../language/recognizer.js';
 import { appendTranscript, type CaseState, newCase, snapshotOf } from './caseState.js';
 import type { PlatformPort } from '../platform/port.js';
 import { type Identity, identify, linkedPhotographer } from './identity.js';
-import { attachTurn, createTurn, type Turn } from './turn.js';
+import { attachTurn, clientAddressOf, createTurn, type Turn } from './turn.js';
 import { isUserInput, readTurnInput } from './turnInput.js';
 
 /** Activity ids remembered per conversation to recognise redeliveries. */
@@ -89,6 +89,7 @@ export class CaseTurns {
       channelId: activity.channelId,
       conversationId: activity.conversation?.id ?? '',
       userId: activity.from?.id ?? '',
+      clientAddress: clientAddressOf(context),
       case: current,
       // Read on every sentence: the role can become known during this turn.
       l: localizer(locale, () => turn.case.role),
