@@ -74,7 +74,7 @@ interface StepValues {
  * then the change in one platform operation and a report of what changed. Refusals
  * and outages are said plainly; the platform applies all of a change or nothing.
  */
-export function applyChangeDialog({ platform, logger }: DialogDependencies): WaterfallDialog {
+export function applyChangeDialog({ platform, logger, notices }: DialogDependencies): WaterfallDialog {
   return new WaterfallDialog(APPLY_CHANGE_DIALOG, [
     async (step: WaterfallStepContext) => {
       const turn = turnOf(step.context);
@@ -124,9 +124,16 @@ export function applyChangeDialog({ platform, logger }: DialogDependencies): Wat
         logger.info('change applied', { kind: change.kind, jobId: change.jobId, photographerId: change.photographerId });
         const done: MessageKey = `change.done.${change.kind}`;
         const date = change.kind === 'reopen-job' ? l.fullDate(change.archiveDate) : '';
+        // Customers whose own code opens now learn it at once; the report says how many.
+        const told = await notices.tellCustomersIfOpen(change.jobId).catch((error: unknown) => {
+          logger.error('waiting customers could not be told', { error, jobId: change.jobId });
+          return 0;
+        });
+        c.customersTold += told;
+        const report = l.t(done, { job: after.name, date, code: formatAccessCode(c.accessCode ?? '') });
         turn.say({
           title: l.t('change.doneTitle'),
-          text: l.t(done, { job: after.name, date, code: formatAccessCode(c.accessCode ?? '') }),
+          text: told > 0 ? `${report} ${l.t('change.customersTold', { count: told })}` : report,
           facts: summaryFacts(l, change, job, formatAccessCode(c.accessCode ?? '')),
         });
         return step.endDialog({ applied: true } satisfies ApplyChangeResult);

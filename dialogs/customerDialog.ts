@@ -4,6 +4,7 @@ import { diagnose, SCENARIO_INFO } from '../src/domain/scenarios.js';
 import type { Symptom } from '../src/domain/symptoms.js';
 import { type Turn, turnOf } from '../src/bot/turn.js';
 import { minutesLeft } from '../src/security/codeLookupLimit.js';
+import { type CustomerReport, reachableReference } from '../src/proactive/notices.js';
 import { ACCESS_CODE_DIALOG, type CodeResult } from './accessCodeDialog.js';
 import type { DialogDependencies } from './dependencies.js';
 import { recordCase } from './escalation.js';
@@ -80,6 +81,46 @@ function explain(turn: Turn, result: CodeResult): Offer {
   }
 }
 
+/** The customer's code of a job, and where this conversation can be told when the gallery opens. */
+function customerReport(step: WaterfallStepContext, turn: Turn): CustomerReport | null {
+  const c = turn.case;
+  if (c.jobId === null || c.photographerId === null || c.accessCode === null || c.scenario === null) return null;
+  return {
+    jobId: c.jobId,
+    photographerId: c.photographerId,
+    conversationId: turn.conversationId,
+    reference: reachableReference(step.context.activity),
+    locale: c.locale,
+    accessCode: c.accessCode,
+    symptom: c.symptom,
+    scenario: c.scenario,
+    secondary: [...c.secondary],
+  };
+}
+
+/**
+ * The photographer is told in their own chat with the bot; one who never talked to the bot
+ * (or whose channel refused the message) gets the case through support. Either way the
+ * customer is told which of the two happened.
+ */
+async function tellPhotographer(turn: Turn, deps: DialogDependencies, report: CustomerReport | null): Promise<void> {
+  const result =
+    report === null
+      ? null
+      : await deps.notices.notifyPhotographer(report).catch((error: unknown) => {
+          deps.logger.error('photographer notice failed', { error, jobId: report.jobId });
+          return null;
+        });
+  if (result !== null && result.kind !== 'unreachable') {
+    turn.case.stepsTried.push(`photographer notified (${result.waiting} waiting)`);
+    turn.say({ text: turn.l.t('customer.notify.sent', { later: report?.reference === null ? 'no' : 'yes' }) });
+    return;
+  }
+  const reason = result?.kind === 'unreachable' && result.reason === 'never-talked' ? 'the photographer has never talked to the bot' : 'the photographer could not be notified';
+  const recorded = await recordCase(turn, deps, 'notify-photographer', `customer asked to notify the photographer; ${reason}`);
+  turn.say({ text: turn.l.t(recorded ? 'notify.recorded' : 'escalation.failed') });
+}
+
 /** The customer flow of the design: symptom → access code → diagnosis → offer → feedback. */
 export function customerDialog(deps: DialogDependencies): WaterfallDialog {
   return new WaterfallDialog(CUSTOMER_DIALOG, [
@@ -107,15 +148,21 @@ export function customerDialog(deps: DialogDependencies): WaterfallDialog {
     async (step: WaterfallStepContext) => {
       const turn = turnOf(step.context);
       const { offer } = step.values as StepValues;
-      if (offer !== null) {
-        if ((step.result as YesNo) === 'yes') {
-          const kind = offer === 'photographer' ? 'notify-photographer' : 'escalation';
-          const recorded = await recordCase(turn, deps, kind, `customer asked to notify the ${offer}`);
-          turn.say({
-            text: turn.l.t(!recorded ? 'escalation.failed' : offer === 'photographer' ? 'notify.recorded' : 'notify.recordedSupport'),
-          });
+      const agreed = (step.result as YesNo) === 'yes';
+      if (offer === 'photographer') {
+        const report = customerReport(step, turn);
+        if (agreed) await tellPhotographer(turn, deps, report);
+        else {
+          // Not passed on, yet told here when the gallery opens all the same.
+          if (report !== null) await deps.notices.customerReported(report).catch((error: unknown) => deps.logger.error('customer report not kept', { error }));
+          turn.say({ text: turn.l.t('notify.declined') });
+        }
+      } else if (offer === 'support') {
+        if (agreed) {
+          const recorded = await recordCase(turn, deps, 'escalation', 'customer asked to notify the support');
+          turn.say({ text: turn.l.t(recorded ? 'notify.recordedSupport' : 'escalation.failed') });
           // Support has the case now: asking whether this helped would be premature.
-          if (recorded && offer === 'support') return step.endDialog();
+          if (recorded) return step.endDialog();
         } else {
           turn.say({ text: turn.l.t('notify.declined') });
         }

@@ -1,12 +1,15 @@
 import type { CaseOutbox } from '../src/handoff/caseRecord.js';
 import type { Logger } from '../src/logger.js';
 import type { PlatformPort } from '../src/platform/port.js';
+import type { Notices } from '../src/proactive/notices.js';
 import type { CodeLookupLimit } from '../src/security/codeLookupLimit.js';
 
 /** What the dialogs may use of the outside world: ports only, never an implementation. */
 export interface DialogDependencies {
   platform: PlatformPort;
   outbox: CaseOutbox;
+  /** Telling a job's photographer that customers wait, and the customers that the gallery opens. */
+  notices: Notices;
   logger: Logger;
   /** Failed code lookups per person; past the limit, no more lookups for a while. */
   codeLookups: CodeLookupLimit;

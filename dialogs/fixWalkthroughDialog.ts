@@ -80,7 +80,7 @@ export function fixWalkthroughDialogs(deps: DialogDependencies): Dialog[] {
     const fixed = inspection !== null && inspection.diagnosis.scenario === 'no-known-cause' && inspection.diagnosis.secondary.length === 0;
     if (fixed && c.scenario !== 'no-known-cause') {
       turn.say({ text: l.t('walk.fixed') });
-      await tellAboutWaitingCustomers(turn);
+      await tellWaitingCustomers(turn);
       return step.endDialog('fixed' satisfies WalkthroughOutcome);
     }
     const changed =
@@ -100,11 +100,16 @@ export function fixWalkthroughDialogs(deps: DialogDependencies): Dialog[] {
     return step.endDialog('escalated' satisfies WalkthroughOutcome);
   }
 
-  async function tellAboutWaitingCustomers(turn: Turn): Promise<void> {
+  /** Tells the job's waiting customers whose code opens now (the data decides), and the photographer how many. */
+  async function tellWaitingCustomers(turn: Turn): Promise<void> {
     const jobId = turn.case.jobId;
     if (jobId === null) return;
-    const waiting = await deps.outbox.countPending({ kind: 'notify-photographer', jobId });
-    if (waiting > 0) turn.say({ text: turn.l.t('walk.waiting', { count: waiting }) });
+    const told = await deps.notices.tellCustomersIfOpen(jobId).catch((error: unknown) => {
+      deps.logger.error('waiting customers could not be told', { error, jobId });
+      return 0;
+    });
+    turn.case.customersTold += told;
+    if (told > 0) turn.say({ text: turn.l.t('change.customersTold', { count: told }) });
   }
 
   function beginAction(step: WaterfallStepContext, action: PlatformAction) {
@@ -121,6 +126,15 @@ export function fixWalkthroughDialogs(deps: DialogDependencies): Dialog[] {
         turn.say({ text: turn.l.t('walk.allDone') });
         if (UNVERIFIABLE.has(turn.case.scenario ?? '')) return step.endDialog('done' satisfies WalkthroughOutcome);
         return lookAgain(step, turn, 'still-blocked');
+      }
+      if (open.step.id === 'tell-customer') {
+        await tellWaitingCustomers(turn);
+        // The customers who asked here know already: nobody to ask the photographer to tell.
+        if (turn.case.customersTold > 0) {
+          turn.case.done.push(open.step.id);
+          turn.case.stepsTried.push(`${open.step.id}: ${turn.case.customersTold} told by the bot`);
+          return step.replaceDialog(FIX_WALKTHROUGH_DIALOG, step.options);
+        }
       }
       turn.case.step = open.index + 1;
       const { auto } = step.options as WalkthroughOptions;

@@ -5,6 +5,7 @@ import { newCase } from '../src/bot/caseState.js';
 import { linkedPhotographer } from '../src/bot/identity.js';
 import { type Turn, turnOf } from '../src/bot/turn.js';
 import { isUserInput } from '../src/bot/turnInput.js';
+import { fixJobOf } from '../src/proactive/notices.js';
 import { accessCodeDialog } from './accessCodeDialog.js';
 import { applyChangeDialog } from './applyChangeDialog.js';
 import { customerDialog, CUSTOMER_DIALOG } from './customerDialog.js';
@@ -14,7 +15,7 @@ import { fixWalkthroughDialogs } from './fixWalkthroughDialog.js';
 import { greetingLead } from './greeting.js';
 import { guidedDiagnosisDialogs, GUIDED_DIAGNOSIS_DIALOG } from './guidedDiagnosisDialog.js';
 import { jobReferenceDialog } from './jobReferenceDialog.js';
-import { PHOTOGRAPHER_DIALOG, photographerDialogs } from './photographerDialog.js';
+import { PHOTOGRAPHER_DIALOG, type PhotographerOptions, photographerDialogs } from './photographerDialog.js';
 import { reopenJobDialogs } from './reopenJobDialog.js';
 import { ROLE_DIALOG, roleDialog } from './roleDialog.js';
 import { noteVolunteered, symptomDialog } from './symptomDialog.js';
@@ -32,7 +33,7 @@ const REQUESTED: HandoffOptions = { reason: 'requested' };
  * ("help", "restart", asking for a person) in every language.
  */
 export class MainDialog extends ComponentDialog {
-  constructor(deps: DialogDependencies) {
+  constructor(private readonly deps: DialogDependencies) {
     super(MAIN_DIALOG);
     this.addDialog(
       new WaterfallDialog(ROUTE_DIALOG, [
@@ -71,8 +72,26 @@ export class MainDialog extends ComponentDialog {
     this.initialDialogId = ROUTE_DIALOG;
   }
 
+  /**
+   * The job a linked photographer's "fix it now" button names (sent with a notice about
+   * waiting customers), or null. Whose job it is, the job reference checks as for any job.
+   */
+  private fixJobRequested(innerDc: DialogContext, turn: Turn): string | null {
+    if (linkedPhotographer(turn.identity) === null || !isUserInput(innerDc.context.activity)) return null;
+    return fixJobOf(turn.input.choiceId ?? turn.input.text);
+  }
+
+  /** A new case for the job, walked through with the latest waiting customer's code and what they saw. */
+  private async beginFix(innerDc: DialogContext, turn: Turn, jobId: string): Promise<DialogTurnResult> {
+    const latest = await this.deps.notices.latestReport(jobId).catch(() => null);
+    turn.case.symptom = latest?.symptom ?? 'other';
+    return innerDc.beginDialog(PHOTOGRAPHER_DIALOG, { reference: latest?.accessCode ?? jobId } satisfies PhotographerOptions);
+  }
+
   protected override async onBeginDialog(innerDc: DialogContext, options?: object): Promise<DialogTurnResult> {
     const turn = turnOf(innerDc.context);
+    const fixJob = this.fixJobRequested(innerDc, turn);
+    if (fixJob !== null) return this.beginFix(innerDc, turn, fixJob);
     const command = recognizeCommand(turn.input.text);
     if (command === 'agent') {
       return innerDc.beginDialog(HANDOFF_DIALOG, REQUESTED);
@@ -86,6 +105,13 @@ export class MainDialog extends ComponentDialog {
 
   protected override async onContinueDialog(innerDc: DialogContext): Promise<DialogTurnResult> {
     const turn = turnOf(innerDc.context);
+    const fixJob = this.fixJobRequested(innerDc, turn);
+    if (fixJob !== null) {
+      // Whatever was open, the button starts the fix of that job as a new case.
+      await innerDc.cancelAllDialogs();
+      restartCase(turn);
+      return this.beginFix(innerDc, turn, fixJob);
+    }
     const command = isUserInput(innerDc.context.activity) ? recognizeCommand(turn.input.text) : null;
     switch (command) {
       case 'help':

@@ -18,9 +18,11 @@ import { CONFIRM_DIALOG, type YesNoOptions, type YesNo } from './yesNoDialogs.js
 export const PHOTOGRAPHER_DIALOG = 'photographer';
 const FIX_MODE_DIALOG = 'fix-mode';
 
-interface PhotographerOptions {
+export interface PhotographerOptions {
   /** Ask for an access code only, with this lead (the job alone could not explain it). */
   codeOnly?: MessageKey;
+  /** The code or job to work on, already known (a notice's "fix it now" button): read before asking. */
+  reference?: string;
 }
 
 type Stage = 'walk' | 'support' | 'feedback';
@@ -51,8 +53,8 @@ export function photographerDialogs(deps: DialogDependencies): Dialog[] {
     async (step: WaterfallStepContext) => {
       const turn = turnOf(step.context);
       turn.case.symptom = step.result as Symptom;
-      const { codeOnly } = (step.options ?? {}) as PhotographerOptions;
-      const volunteered = codeOnly === undefined ? turn.case.accessCode : null;
+      const { codeOnly, reference } = (step.options ?? {}) as PhotographerOptions;
+      const volunteered = codeOnly === undefined ? (reference ?? turn.case.accessCode) : null;
       const options: JobReferenceOptions = volunteered !== null ? { answer: volunteered } : codeOnly !== undefined ? { codeOnly: true, lead: turn.l.t(codeOnly) } : {};
       return step.beginDialog(JOB_REFERENCE_DIALOG, options);
     },

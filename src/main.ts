@@ -23,6 +23,8 @@ import { createLogger, type Logger } from './logger.js';
 import { EmbeddedPlatform } from './platform/embeddedPlatform.js';
 import { PlatformApiClient } from './platform/platformApiClient.js';
 import type { PlatformPort, PlatformReadiness } from './platform/port.js';
+import { ConversationStore } from './proactive/conversationStore.js';
+import { conversationReferenceHooks, ProactiveNotices } from './proactive/proactiveNotices.js';
 import { projectRoot } from './projectRoot.js';
 import { RateLimitedCodeLookups } from './security/codeLookupLimit.js';
 import { createServer } from './server.js';
@@ -212,14 +214,17 @@ export async function startBot(
   const codeLookups = await RateLimitedCodeLookups.onSqlite(database);
   const conversationLog = new ConversationLog(database);
   const adapter = createAdapter(config, env, logger, conversationLog);
+  // Where photographers and waiting customers can be reached later, on the bot's database too.
+  const conversations = new ConversationStore(database);
+  const notices = new ProactiveNotices({ adapter, store: conversations, platform, logger: logger.child({ component: 'proactive' }), appId: config.MicrosoftAppId ?? '' });
   const bot = new GalleryBot({
     state: new PrivateConversationState(storage),
     platform,
     delivery: createDelivery({ slack: new SlackBlockKitSender(options.slackApiUrl === undefined ? {} : { slackApiUrl: options.slackApiUrl }), logger }),
-    rootDialog: new MainDialog({ platform, outbox, logger, codeLookups, now: options.now ?? (() => new Date()) }),
+    rootDialog: new MainDialog({ platform, outbox, notices, logger, codeLookups, now: options.now ?? (() => new Date()) }),
     defaultLocale: config.DEFAULT_LOCALE,
     logger,
-    hooks: [openHandoffHooks({ outbox, logger })],
+    hooks: [openHandoffHooks({ outbox, logger }), conversationReferenceHooks({ store: conversations, logger })],
   });
   const readiness = async (): Promise<Record<string, boolean>> => {
     const [storageState, platformState] = await Promise.all([storageReadiness.readiness(), platform.readiness()]);

@@ -41,6 +41,8 @@ export interface CaseState {
   /** How often the plan was made anew after a step did not work: once, then support takes over. */
   replans: number;
   stepsTried: string[];
+  /** Waiting customers the bot told, in this case, that the gallery is open. */
+  customersTold: number;
   transcript: TranscriptLine[];
   /** The greeting was said in this conversation. */
   greeted: boolean;
@@ -73,6 +75,7 @@ export function newCase(locale: string, previous?: Pick<CaseState, 'role' | 'gre
     appliedChanges: [],
     replans: 0,
     stepsTried: [],
+    customersTold: 0,
     transcript: [],
     greeted: previous?.greeted ?? false,
     handoffCaseId: previous?.handoffCaseId ?? null,

@@ -40,6 +40,7 @@ export const caseStateSchema = z
     appliedChanges: z.array(z.string()),
     replans: count,
     stepsTried: z.array(z.string()),
+    customersTold: count,
     transcript: z
       .array(z.strictObject({ from: z.enum(['user', 'bot']), text: z.string().min(1).max(TRANSCRIPT_LINE_LENGTH), at: z.iso.datetime() }))
       .max(TRANSCRIPT_LINES),

@@ -32,6 +32,11 @@ export interface ReplyChoice {
   /** Stable id a card submit carries; the label is what people see and may type. */
   id: string;
   label: string;
+  /**
+   * Sent as the message by channels whose buttons can only send text (Slack's hero cards),
+   * where the label alone would not say enough: a notice's button names its job this way.
+   */
+  value?: string;
   /** A picture of the screen: `caption` is the shop's message drawn in it, `alt` says the whole picture in words. */
   picture?: { symptom: ShopPicture; caption: string; alt: string };
 }

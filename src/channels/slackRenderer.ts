@@ -59,7 +59,8 @@ export function slackText(reply: Reply): string {
 
 /**
  * Slack via Azure Bot Service (channel `slack`): mrkdwn text and, for choices, a hero card of
- * imBack buttons whose value is the label (typing the label is the same input). Pictures and
+ * imBack buttons whose value is the label (typing the label is the same input), or postBack
+ * buttons for choices that carry their own value. Pictures and
  * the date picker are left out: the channel cannot show them; the dialogs offer typed dates.
  */
 export function renderSlack(replies: readonly Reply[], snapshot: DiagnosisSnapshot): Partial<Activity>[] {
@@ -76,7 +77,12 @@ export function renderSlack(replies: readonly Reply[], snapshot: DiagnosisSnapsh
         CardFactory.heroCard(
           '',
           [],
-          reply.choices.map((choice) => ({ type: ActionTypes.ImBack, title: choice.label, value: choice.label })),
+          // A button with its own value posts it back unseen instead of typing it for the person.
+          reply.choices.map((choice) =>
+            choice.value === undefined
+              ? { type: ActionTypes.ImBack, title: choice.label, value: choice.label }
+              : { type: ActionTypes.PostBack, title: choice.label, value: choice.value },
+          ),
         ),
       ];
     }

@@ -192,7 +192,8 @@ async function converse(name: DemoCodeName, variant: Variant): Promise<CheckedCh
       const first = variant.answers === 'yes' ? 'notify.recorded' : 'notify.declined';
       expect(messages(afterOffer).map((reply) => reply.text)).toEqual([t(locale, first), t(locale, 'feedback.question')]);
       expectEntity(afterOffer, { ...scenarioFields, awaiting: 'feedback' });
-      if (variant.answers === 'yes') expectedCases.push({ kind: 'notify-photographer', reason: 'customer asked to notify the photographer' });
+      // No photographer has talked to this bot: the request goes to support, saying why.
+      if (variant.answers === 'yes') expectedCases.push({ kind: 'notify-photographer', reason: 'customer asked to notify the photographer; the photographer has never talked to the bot' });
     }
     awaitingSequence.push(lastDiagnosis(afterOffer).awaiting);
   }

@@ -9,6 +9,8 @@ import { SqliteCaseOutbox } from '../../src/handoff/sqliteCaseOutbox.js';
 import { silentLogger } from '../../src/logger.js';
 import { EmbeddedPlatform } from '../../src/platform/embeddedPlatform.js';
 import type { PlatformPort } from '../../src/platform/port.js';
+import { ConversationStore } from '../../src/proactive/conversationStore.js';
+import { ProactiveNotices } from '../../src/proactive/proactiveNotices.js';
 import { projectRoot } from '../../src/projectRoot.js';
 import { RateLimitedCodeLookups } from '../../src/security/codeLookupLimit.js';
 import { openDatabase } from '../../src/storage/database.js';
@@ -54,15 +56,23 @@ export async function createAdapterBot(options: AdapterBotOptions = {}): Promise
   const outbox = new SqliteCaseOutbox(db);
   const storage = new MemoryStorage();
   const state = new PrivateConversationState(storage);
+  let adapter: TestAdapter | undefined;
+  const notices = new ProactiveNotices({
+    adapter: { continueConversationAsync: (appId, reference, logic) => adapter!.continueConversationAsync(appId, reference, logic) },
+    store: new ConversationStore(db),
+    platform,
+    logger: silentLogger,
+    appId: '',
+  });
   const bot = new GalleryBot({
     state,
     platform,
     delivery: createDelivery({ logger: silentLogger }),
-    rootDialog: new MainDialog({ platform, outbox, logger: silentLogger, codeLookups: await RateLimitedCodeLookups.onSqlite(db), now: options.now ?? (() => new Date()) }),
+    rootDialog: new MainDialog({ platform, outbox, notices, logger: silentLogger, codeLookups: await RateLimitedCodeLookups.onSqlite(db), now: options.now ?? (() => new Date()) }),
     defaultLocale: 'en-US',
     logger: silentLogger,
   });
-  const adapter = new TestAdapter(async (context) => bot.run(context));
+  adapter = new TestAdapter(async (context) => bot.run(context));
   const turnErrors: unknown[] = [];
   adapter.onTurnError = async (context, error) => {
     turnErrors.push(error);

@@ -2,6 +2,13 @@ import { type IncomingMessage, type Server, type ServerResponse, createServer } 
 import type { AddressInfo } from 'node:net';
 import type { Activity } from 'botbuilder';
 
+/** One activity the bot changed (`PUT /v3/conversations/:id/activities/:activityId`). */
+export interface ConnectorUpdate {
+  conversationId: string;
+  activityId: string;
+  activity: Partial<Activity>;
+}
+
 /** One activity the bot sent to the connector. */
 export interface ConnectorPost {
   /** The decoded conversation id of the URL. */
@@ -15,16 +22,20 @@ export interface ConnectorPost {
 /**
  * A tiny Bot Connector (Bot Framework REST API v3) on 127.0.0.1, the `serviceUrl` of the
  * activities a test sends when it wants the bot's normal delivery: it records
- * `POST /v3/conversations/:id/activities[/:replyToId]` and answers 200 `{ id }`; anything
- * else gets 404. `status` makes every post fail with that HTTP status instead.
+ * `POST /v3/conversations/:id/activities[/:replyToId]` and answers 200 `{ id }`, and
+ * `PUT /v3/conversations/:id/activities/:activityId` (an update) for an id it gave; anything
+ * else gets 404. `status` makes every post and update fail with that HTTP status instead.
  */
 export class ConnectorStandIn {
   readonly posts: ConnectorPost[] = [];
+  readonly updates: ConnectorUpdate[] = [];
   /** Requests it did not understand (method and path), to see what the bot tried. */
   readonly unexpected: string[] = [];
   status = 200;
   private server: Server | undefined;
   private sequence = 0;
+  /** The ids it answered posts with, and their conversation: only those can be updated. */
+  private readonly given = new Map<string, string>();
 
   /** Starts on a free port; resolves to the service URL (with a trailing slash, as channels send it). */
   async start(): Promise<string> {
@@ -40,6 +51,7 @@ export class ConnectorStandIn {
 
   reset(): void {
     this.posts.length = 0;
+    this.updates.length = 0;
     this.unexpected.length = 0;
     this.status = 200;
   }
@@ -58,6 +70,19 @@ export class ConnectorStandIn {
     };
     const path = (request.url ?? '').split('?')[0] ?? '';
     const match = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?$/.exec(path);
+    const given = (id: string) => this.given.get(id) === decodeURIComponent(match?.[1] ?? '');
+    if (request.method === 'PUT' && match !== null && match[2] !== undefined && given(decodeURIComponent(match[2]))) {
+      let activity: Partial<Activity>;
+      try {
+        activity = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Partial<Activity>;
+      } catch {
+        return answer(400, { error: { code: 'BadArgument', message: 'body is not JSON' } });
+      }
+      if (this.status !== 200) return answer(this.status, { error: { code: 'ServiceError', message: 'stand-in told to fail' } });
+      const activityId = decodeURIComponent(match[2]);
+      this.updates.push({ conversationId: decodeURIComponent(match[1]!), activityId, activity });
+      return answer(200, { id: activityId });
+    }
     if (request.method !== 'POST' || match === null) {
       this.unexpected.push(`${request.method ?? '?'} ${request.url ?? ''}`);
       return answer(404, { error: { code: 'NotFound', message: 'not a path of this stand-in' } });
@@ -76,6 +101,8 @@ export class ConnectorStandIn {
     });
     if (this.status !== 200) return answer(this.status, { error: { code: 'ServiceError', message: 'stand-in told to fail' } });
     this.sequence += 1;
-    answer(200, { id: `connector-activity-${this.sequence}` });
+    const id = `connector-activity-${this.sequence}`;
+    this.given.set(id, decodeURIComponent(match[1]!));
+    answer(200, { id });
   }
 }

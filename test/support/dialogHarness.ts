@@ -16,6 +16,8 @@ import { type MessageKey, type MessageValues, translate } from '../../src/langua
 import { silentLogger } from '../../src/logger.js';
 import { EmbeddedPlatform } from '../../src/platform/embeddedPlatform.js';
 import { type PlatformPort, PlatformUnavailableError } from '../../src/platform/port.js';
+import { ConversationStore } from '../../src/proactive/conversationStore.js';
+import { ProactiveNotices } from '../../src/proactive/proactiveNotices.js';
 import { projectRoot } from '../../src/projectRoot.js';
 import { RateLimitedCodeLookups } from '../../src/security/codeLookupLimit.js';
 import { openDatabase, type SqliteDatabase } from '../../src/storage/database.js';
@@ -134,17 +136,27 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Dialo
   const outbox = new SqliteCaseOutbox(db, { now: () => DEMO_TODAY });
   const codeLookups = await RateLimitedCodeLookups.onSqlite(db);
   const state = new PrivateConversationState(new MemoryStorage());
+  // The adapter comes to life below; notices reach it only once turns run.
+  let adapter: TestAdapter | undefined;
+  const notices = new ProactiveNotices({
+    adapter: { continueConversationAsync: (appId, reference, logic) => adapter!.continueConversationAsync(appId, reference, logic) },
+    store: new ConversationStore(db),
+    platform,
+    logger: silentLogger,
+    appId: '',
+    now: () => DEMO_TODAY,
+  });
   const bot = new GalleryBot({
     state,
     platform,
     delivery: createDelivery({ logger: silentLogger }),
-    rootDialog: new MainDialog({ platform, outbox, logger: silentLogger, codeLookups, now: () => DEMO_TODAY }),
+    rootDialog: new MainDialog({ platform, outbox, notices, logger: silentLogger, codeLookups, now: () => DEMO_TODAY }),
     defaultLocale: options.defaultLocale ?? 'en-US',
     logger: silentLogger,
     // The open handoff as production has it, then the test's own steps.
     hooks: [openHandoffHooks({ outbox, logger: silentLogger }), ...(options.hooks ?? [])],
   });
-  const adapter = new TestAdapter((context) => bot.run(context), { channelId });
+  adapter = new TestAdapter((context) => bot.run(context), { channelId });
   const allReplies: Partial<Activity>[] = [];
   const events: Partial<Activity>[] = [];
 
