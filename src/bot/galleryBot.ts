@@ -62,7 +62,7 @@ export class GalleryBot extends ActivityHandler {
 
   constructor(private readonly options: GalleryBotOptions) {
     super();
-    this.turns = new CaseTurns(options.state, options.platform, options.defaultLocale, options.delivery);
+    this.turns = new CaseTurns(options.state, options.platform, options.defaultLocale, options.delivery, options.logger);
     this.dialogs = new DialogSet(this.turns.dialogState).add(options.rootDialog);
 
     this.onMessage(async (context, next) => {

@@ -6,7 +6,7 @@ import { MainDialog } from '../../dialogs/mainDialog.js';
 import { apologize, GalleryBot } from '../../src/bot/galleryBot.js';
 import { createDelivery } from '../../src/channels/delivery.js';
 import { SqliteCaseOutbox } from '../../src/handoff/sqliteCaseOutbox.js';
-import { silentLogger } from '../../src/logger.js';
+import { type Logger, silentLogger } from '../../src/logger.js';
 import { EmbeddedPlatform } from '../../src/platform/embeddedPlatform.js';
 import type { PlatformPort } from '../../src/platform/port.js';
 import { ConversationStore } from '../../src/proactive/conversationStore.js';
@@ -44,6 +44,8 @@ export interface AdapterBotOptions {
   /** Wraps the embedded platform, e.g. to make one call fail. */
   platform?: (embedded: EmbeddedPlatform) => PlatformPort;
   now?: () => Date;
+  /** The bot's logger (silent by default), e.g. to read what a turn logged. */
+  logger?: Logger;
 }
 
 export async function createAdapterBot(options: AdapterBotOptions = {}): Promise<AdapterBot> {
@@ -70,7 +72,7 @@ export async function createAdapterBot(options: AdapterBotOptions = {}): Promise
     delivery: createDelivery({ logger: silentLogger }),
     rootDialog: new MainDialog({ platform, outbox, notices, logger: silentLogger, codeLookups: await RateLimitedCodeLookups.onSqlite(db), now: options.now ?? (() => new Date()) }),
     defaultLocale: 'en-US',
-    logger: silentLogger,
+    logger: options.logger ?? silentLogger,
   });
   adapter = new TestAdapter(async (context) => bot.run(context));
   const turnErrors: unknown[] = [];
