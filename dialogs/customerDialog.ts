@@ -7,7 +7,7 @@ import { minutesLeft } from '../src/security/codeLookupLimit.js';
 import { type CustomerReport, reachableReference } from '../src/proactive/notices.js';
 import { ACCESS_CODE_DIALOG, type CodeResult } from './accessCodeDialog.js';
 import type { DialogDependencies } from './dependencies.js';
-import { recordCase } from './escalation.js';
+import { recordCase, tellRecorded } from './escalation.js';
 import { greetingLead } from './greeting.js';
 import { askSymptomUnlessKnown } from './symptomDialog.js';
 import { FEEDBACK_DIALOG } from './feedbackDialog.js';
@@ -117,8 +117,7 @@ async function tellPhotographer(turn: Turn, deps: DialogDependencies, report: Cu
     return;
   }
   const reason = result?.kind === 'unreachable' && result.reason === 'never-talked' ? 'the photographer has never talked to the bot' : 'the photographer could not be notified';
-  const recorded = await recordCase(turn, deps, 'notify-photographer', `customer asked to notify the photographer; ${reason}`);
-  turn.say({ text: turn.l.t(recorded ? 'notify.recorded' : 'escalation.failed') });
+  tellRecorded(turn, await recordCase(turn, deps, 'notify-photographer', `customer asked to notify the photographer; ${reason}`), 'notify.recorded');
 }
 
 /** The customer flow of the design: symptom → access code → diagnosis → offer → feedback. */
@@ -159,10 +158,8 @@ export function customerDialog(deps: DialogDependencies): WaterfallDialog {
         }
       } else if (offer === 'support') {
         if (agreed) {
-          const recorded = await recordCase(turn, deps, 'escalation', 'customer asked to notify the support');
-          turn.say({ text: turn.l.t(recorded ? 'notify.recordedSupport' : 'escalation.failed') });
           // Support has the case now: asking whether this helped would be premature.
-          if (recorded) return step.endDialog();
+          if (tellRecorded(turn, await recordCase(turn, deps, 'escalation', 'customer asked to notify the support'), 'notify.recordedSupport')) return step.endDialog();
         } else {
           turn.say({ text: turn.l.t('notify.declined') });
         }

@@ -27,6 +27,7 @@ import { ConversationStore } from './proactive/conversationStore.js';
 import { conversationReferenceHooks, ProactiveNotices } from './proactive/proactiveNotices.js';
 import { projectRoot } from './projectRoot.js';
 import { RateLimitedCodeLookups } from './security/codeLookupLimit.js';
+import { RateLimitedNewCases } from './security/newCaseLimit.js';
 import { createServer } from './server.js';
 import { openDatabase, type SqliteDatabase } from './storage/database.js';
 import { SqliteStorage } from './storage/sqliteStorage.js';
@@ -212,6 +213,7 @@ export async function startBot(
   const outbox = new SqliteCaseOutbox(database);
   // On the bot's database: the limit holds across conversations, "restart" and process restarts.
   const codeLookups = await RateLimitedCodeLookups.onSqlite(database);
+  const newCases = await RateLimitedNewCases.onSqlite(database);
   const conversationLog = new ConversationLog(database);
   const adapter = createAdapter(config, env, logger, conversationLog);
   // Where photographers and waiting customers can be reached later, on the bot's database too.
@@ -221,7 +223,7 @@ export async function startBot(
     state: new PrivateConversationState(storage),
     platform,
     delivery: createDelivery({ slack: new SlackBlockKitSender(options.slackApiUrl === undefined ? {} : { slackApiUrl: options.slackApiUrl }), logger }),
-    rootDialog: new MainDialog({ platform, outbox, notices, logger, codeLookups, now: options.now ?? (() => new Date()) }),
+    rootDialog: new MainDialog({ platform, outbox, notices, logger, codeLookups, newCases, now: options.now ?? (() => new Date()) }),
     defaultLocale: config.DEFAULT_LOCALE,
     logger,
     hooks: [openHandoffHooks({ outbox, logger }), conversationReferenceHooks({ store: conversations, logger })],

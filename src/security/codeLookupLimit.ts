@@ -29,12 +29,15 @@ export const ADDRESS_FAILED_LOOKUPS = 100;
 export const LOOKUP_WINDOW_SECONDS = 60 * 60;
 export const BLOCK_SECONDS = 15 * 60;
 
+/** Code lookups count the same for a linked account and anybody else. */
+export type LookupRequester = Pick<Requester, 'person' | 'address'>;
+
 /** What the dialogs use: a port, so they never name the limiter's store. */
 export interface CodeLookupLimit {
   /** When this requester may look codes up again, or null when they may now. */
-  blockedUntil(who: Requester): Promise<Date | null>;
+  blockedUntil(who: LookupRequester): Promise<Date | null>;
   /** A looked-up code exists nowhere (for this person): counts, and says when the pause ends if this one reached a limit. */
-  failed(who: Requester): Promise<Date | null>;
+  failed(who: LookupRequester): Promise<Date | null>;
 }
 
 interface Counters {
@@ -61,19 +64,19 @@ export class RateLimitedCodeLookups implements CodeLookupLimit {
   }
 
   /** Each counter that applies to `who`, with its key. */
-  private keyed(who: Requester): [WindowCounter, string][] {
+  private keyed(who: LookupRequester): [WindowCounter, string][] {
     const keyed: [WindowCounter, string][] = [[this.counters.person, who.person]];
     if (who.address !== null) keyed.push([this.counters.address, who.address]);
     return keyed;
   }
 
-  async blockedUntil(who: Requester): Promise<Date | null> {
+  async blockedUntil(who: LookupRequester): Promise<Date | null> {
     let until: Date | null = null;
     for (const [counter, key] of this.keyed(who)) until = later(until, await fullUntil(counter, key));
     return until;
   }
 
-  async failed(who: Requester): Promise<Date | null> {
+  async failed(who: LookupRequester): Promise<Date | null> {
     let until: Date | null = null;
     for (const [counter, key] of this.keyed(who)) {
       const state = await countOne(counter, key);

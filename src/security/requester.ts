@@ -6,6 +6,8 @@ export interface Requester {
   person: string;
   /** The client address (src/web/clientAddress.ts), or null where a channel relays the turn. */
   address: string | null;
+  /** A photographer account linked to the channel user: the platform knows who it is. */
+  account: boolean;
 }
 
 /**
@@ -19,7 +21,11 @@ export function personKey(who: { channelId: string; userId: string; photographer
 
 /** The requester of a turn; `photographerId` only for a photographer whose account is linked. */
 export function requesterOf(turn: { channelId: string; userId: string; clientAddress: string | null }, photographerId?: string | null): Requester {
-  return { person: personKey({ channelId: turn.channelId, userId: turn.userId, photographerId: photographerId ?? null }), address: turn.clientAddress };
+  return {
+    person: personKey({ channelId: turn.channelId, userId: turn.userId, photographerId: photographerId ?? null }),
+    address: turn.clientAddress,
+    account: typeof photographerId === 'string' && photographerId !== '',
+  };
 }
 
 /** Whole minutes until `until` on the limiters' clock (Date.now), at least 1: what the person is told. */

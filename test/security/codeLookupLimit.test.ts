@@ -7,7 +7,7 @@ import {
   minutesLeft,
   personKey,
   RateLimitedCodeLookups,
-  type Requester,
+  type LookupRequester,
 } from '../../src/security/codeLookupLimit.js';
 import { limitAddress } from '../../src/web/clientAddress.js';
 import { useSqliteFiles } from '../support/sqliteFiles.js';
@@ -34,9 +34,9 @@ afterEach(() => {
 const open = (path: string) => sqlite.open(path);
 
 /** A person on a channel that relays turns: no client address. */
-const alone = (person: string): Requester => ({ person, address: null });
+const alone = (person: string): LookupRequester => ({ person, address: null });
 
-async function fail(limit: RateLimitedCodeLookups, who: string | Requester, times: number): Promise<Date | null> {
+async function fail(limit: RateLimitedCodeLookups, who: string | LookupRequester, times: number): Promise<Date | null> {
   let last: Date | null = null;
   for (let index = 0; index < times; index += 1) last = await limit.failed(typeof who === 'string' ? alone(who) : who);
   return last;

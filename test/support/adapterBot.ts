@@ -13,6 +13,7 @@ import { ConversationStore } from '../../src/proactive/conversationStore.js';
 import { ProactiveNotices } from '../../src/proactive/proactiveNotices.js';
 import { projectRoot } from '../../src/projectRoot.js';
 import { RateLimitedCodeLookups } from '../../src/security/codeLookupLimit.js';
+import { RateLimitedNewCases } from '../../src/security/newCaseLimit.js';
 import { openDatabase } from '../../src/storage/database.js';
 
 /**
@@ -70,7 +71,7 @@ export async function createAdapterBot(options: AdapterBotOptions = {}): Promise
     state,
     platform,
     delivery: createDelivery({ logger: silentLogger }),
-    rootDialog: new MainDialog({ platform, outbox, notices, logger: silentLogger, codeLookups: await RateLimitedCodeLookups.onSqlite(db), now: options.now ?? (() => new Date()) }),
+    rootDialog: new MainDialog({ platform, outbox, notices, logger: silentLogger, codeLookups: await RateLimitedCodeLookups.onSqlite(db), newCases: await RateLimitedNewCases.onSqlite(db), now: options.now ?? (() => new Date()) }),
     defaultLocale: 'en-US',
     logger: options.logger ?? silentLogger,
   });
