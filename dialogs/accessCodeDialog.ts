@@ -43,6 +43,9 @@ export function accessCodeDialog({ platform, logger, codeLookups }: DialogDepend
   return new AskDialog<CodeResult>(ACCESS_CODE_DIALOG, {
     slot: 'access-code',
     question: ({ l, case: c }) => ({ text: l.t(c.role === 'photographer' ? 'code.questionPhotographer' : 'code.question') }),
+    // A code next to a question ("ABCD 2345 – when can I order?") is the answer; the diagnosis answers the rest.
+    strict: true,
+    explainsRetries: true,
     read: async (text, turn): Promise<Answer<CodeResult>> => {
       const code = extractAccessCodeFromAnswer(text);
       if (code === null) return { ok: false, retry: turn.l.t('code.retryNoCode') };
@@ -63,7 +66,7 @@ export function accessCodeDialog({ platform, logger, codeLookups }: DialogDepend
       const limitedUntil = await codeLookups.failed(person);
       if (limitedUntil !== null) return { ok: true, value: { code, lookup, gaveUp: true, limitedUntil } };
       if (turn.case.wrongCodes >= CODE_TRIES) return { ok: true, value: { code, lookup, gaveUp: true } };
-      return { ok: false, retry: notFound(turn, code) };
+      return { ok: false, retry: notFound(turn, code), understood: true };
     },
     // Wrong codes end the questions after CODE_TRIES; this bounds everything else (answers without a code).
     maxAttempts: CODE_TRIES * 2,

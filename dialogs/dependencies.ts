@@ -1,3 +1,4 @@
+import type { SupportHours } from '../src/domain/supportHours.js';
 import type { CaseOutbox } from '../src/handoff/caseRecord.js';
 import type { Logger } from '../src/logger.js';
 import type { PlatformPort } from '../src/platform/port.js';
@@ -17,4 +18,6 @@ export interface DialogDependencies {
   /** New cases per person (and client address) and hour. */
   newCases: NewCaseLimit;
   now: () => Date;
+  /** When people answer (SUPPORT_HOURS), told on handoff; absent: no time is promised. */
+  supportHours?: SupportHours | null;
 }

@@ -1,8 +1,10 @@
 import { type Dialog, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { z } from 'zod';
-import type { CaseKind, CaseRecord } from '../src/handoff/caseRecord.js';
+import { supportAvailability } from '../src/domain/supportHours.js';
+import type { CaseKind, CaseRecord, NewCase } from '../src/handoff/caseRecord.js';
 import { queueHandoffInitiation } from '../src/handoff/openHandoff.js';
 import { linkedPhotographer } from '../src/bot/identity.js';
+import { reachableReference } from '../src/proactive/notices.js';
 import { type Turn, turnOf } from '../src/bot/turn.js';
 import type { MessageKey } from '../src/language/messages.js';
 import { minutesLeft, requesterOf } from '../src/security/requester.js';
@@ -39,7 +41,7 @@ export async function recordCase(
   { outbox, logger, newCases }: DialogDependencies,
   kind: CaseKind,
   reason: string,
-  extra: { email?: string | null } = {},
+  extra: Pick<NewCase, 'email' | 'reference'> = {},
 ): Promise<RecordedCase> {
   const c = turn.case;
   const who = requesterOf(turn, linkedPhotographer(turn.identity)?.id);
@@ -121,6 +123,13 @@ export function tellRecorded(turn: Turn, result: RecordedCase, recordedKey: Mess
   }
 }
 
+/** "Someone will answer today", or when support opens next, in the person's language and the hours' time zone. */
+export function whenPeopleAnswer(turn: Turn, { supportHours, now }: Pick<DialogDependencies, 'supportHours' | 'now'>): string | null {
+  if (supportHours === undefined || supportHours === null) return null;
+  const availability = supportAvailability(supportHours, now());
+  return availability.open ? turn.l.t('handoff.hours.open') : turn.l.t('handoff.hours.next', { when: turn.l.momentIn(availability.opensAt, supportHours.timeZone) });
+}
+
 /** Words that decline to give an address, in the four languages ("no" is recognised like any no). */
 const SKIP_WORDS = new Set([
   ...['skip', 'none', 'no email', 'no e mail'],
@@ -154,9 +163,13 @@ export function handoffDialogs(deps: DialogDependencies): Dialog[] {
       const { reason } = step.options as HandoffOptions;
       const email = turn.case.role === 'customer' ? ((step.result as string | null | undefined) ?? null) : undefined;
       if (email === null) turn.say({ text: turn.l.t('handoff.email.skipped') });
-      const result = await recordCase(turn, deps, 'escalation', reason, email === undefined ? {} : { email });
+      // Where the ticket's reference can be told later, once the helpdesk gives one.
+      const reference = reachableReference(step.context.activity);
+      const result = await recordCase(turn, deps, 'escalation', reason, email === undefined ? { reference } : { email, reference });
       tellRecorded(turn, result, reason === 'requested' ? 'escalation.requested' : 'escalation.recorded');
       if (result.outcome === 'recorded' || result.outcome === 'added') {
+        const when = whenPeopleAnswer(turn, deps);
+        if (when !== null) turn.say({ text: when });
         turn.case.handoffCaseId = result.record.id;
         queueHandoffInitiation(step.context, result.record);
       }
@@ -167,6 +180,8 @@ export function handoffDialogs(deps: DialogDependencies): Dialog[] {
     slot: 'email',
     question: ({ l }) => ({ text: l.t('handoff.email.question'), choices: [{ id: 'skip', label: l.t('handoff.email.skip') }] }),
     read: (text, turn) => readEmailAnswer(text, turn.input.choiceId) ?? { ok: false, retry: turn.l.t('handoff.email.retry') },
+    // The case is on its way to a person already: anything but an address is asked about once more, then skipped.
+    sideTopics: false,
     // Three answers that are no address: the case goes on without one rather than looping.
     maxAttempts: 3,
     giveUp: () => null,

@@ -61,8 +61,6 @@ const stepResultDialog = choiceDialog<StepResult, StepResultOptions>(STEP_RESULT
   },
   refuse: (id, { l }, { step }) => (id === 'auto' && step.action === null ? l.t('walk.manualOnly') : null),
   retry: ({ l }, { step }) => l.t(step.action === null ? 'walk.retryManual' : 'walk.retry'),
-  // Three answers that say nothing about the step: treated as "didn't work", which looks again or hands over.
-  giveUp: 'failed',
 });
 
 /**

@@ -21,8 +21,10 @@ const FIX_MODE_DIALOG = 'fix-mode';
 export interface PhotographerOptions {
   /** Ask for an access code only, with this lead (the job alone could not explain it). */
   codeOnly?: MessageKey;
-  /** The code or job to work on, already known (a notice's "fix it now" button): read before asking. */
+  /** The customer's code to work on, already known (a notice's "fix it now" button): read before asking. */
   reference?: string;
+  /** The photographer's own job to work on (a notice's button without a waiting customer's code). */
+  jobId?: string;
 }
 
 type Stage = 'walk' | 'support' | 'feedback';
@@ -39,7 +41,6 @@ const fixModeDialog = choiceDialog<'walk' | 'auto'>(FIX_MODE_DIALOG, {
     { id: 'auto', label: l.t('photographer.auto'), also: [l.t('walk.auto')] },
   ],
   retry: ({ l }) => l.t('walk.retry'),
-  giveUp: 'walk',
 });
 
 /**
@@ -53,7 +54,8 @@ export function photographerDialogs(deps: DialogDependencies): Dialog[] {
     async (step: WaterfallStepContext) => {
       const turn = turnOf(step.context);
       turn.case.symptom = step.result as Symptom;
-      const { codeOnly, reference } = (step.options ?? {}) as PhotographerOptions;
+      const { codeOnly, reference, jobId } = (step.options ?? {}) as PhotographerOptions;
+      if (jobId !== undefined) return step.next({ kind: 'job', jobId } satisfies JobReference);
       const volunteered = codeOnly === undefined ? (reference ?? turn.case.accessCode) : null;
       const options: JobReferenceOptions = volunteered !== null ? { answer: volunteered } : codeOnly !== undefined ? { codeOnly: true, lead: turn.l.t(codeOnly) } : {};
       return step.beginDialog(JOB_REFERENCE_DIALOG, options);

@@ -6,6 +6,7 @@ import type { DialogTurnResult, WaterfallStepContext } from 'botbuilder-dialogs'
 import { type Turn, turnOf } from '../src/bot/turn.js';
 import { greetingLead } from './greeting.js';
 import { AskDialog } from './ask.js';
+import { recognizeIntent } from '../src/language/intents.js';
 
 export const SYMPTOM_DIALOG = 'symptom';
 
@@ -46,12 +47,13 @@ export const symptomDialog = new AskDialog<Symptom>(SYMPTOM_DIALOG, {
     if (turn.case.accessCode === null) turn.case.accessCode = extractAccessCode(text);
     if (chosen !== null) return { ok: true, value: chosen as Symptom };
     const { symptom } = recognizeSymptom(text);
-    if (symptom !== 'other' || describesSomething(text)) return { ok: true, value: symptom };
+    if (symptom !== 'other') return { ok: true, value: symptom };
+    // "I want a refund" describes no screen: it is answered as what it is, not taken for "something else".
+    if (describesSomething(text) && recognizeIntent(text).intent === null) return { ok: true, value: symptom };
     return { ok: false, retry: turn.l.t('symptom.retry') };
   },
-  // Never loop: after two unreadable answers, carry on with the code, which tells the most.
-  maxAttempts: 2,
-  giveUp: () => 'other',
+  // A shop message named comes first ("it says missed the sale, can I still order?"); other topics after it.
+  strict: true,
 });
 
 /** The first step of every flow: the symptom, unless the person already said it. */

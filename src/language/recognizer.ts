@@ -167,6 +167,10 @@ interface WordForm {
 
 /** Every distinct word form of every phrase, numbered once: the phrase index works on the numbers. */
 const FORMS: WordForm[] = [];
+/** Typed words seen lately and the forms they match (see formQualities). */
+const SEEN_WORDS = new Map<string, ReadonlyMap<number, number>>();
+/** The index of FORMS (buildFormIndex): built on first use, and again after a phrase set compiled later added forms. */
+let formIndex: FormIndex | undefined;
 const FORM_NUMBERS = new Map<string, number>();
 
 function formNumber(form: WordForm): number {
@@ -176,6 +180,9 @@ function formNumber(form: WordForm): number {
     number = FORMS.length;
     FORMS.push(form);
     FORM_NUMBERS.set(key, number);
+    // A phrase set compiled later (another module's, see compilePhrases) needs its forms indexed too.
+    formIndex = undefined;
+    SEEN_WORDS.clear();
   }
   return number;
 }
@@ -453,16 +460,16 @@ function buildFormIndex(): FormIndex {
   return index;
 }
 
-/** Built after every phrase set above has numbered its forms. */
-const FORM_INDEX = buildFormIndex();
+function theFormIndex(): FormIndex {
+  formIndex ??= buildFormIndex();
+  return formIndex;
+}
 const NO_FORMS: readonly number[] = [];
 
 /**
- * Typed words seen lately and the forms they match: people use the same few hundred words,
- * so most words of a message are looked up once per process. Emptied when full, so a flood
- * of made-up words costs memory once, never more.
+ * SEEN_WORDS: people use the same few hundred words, so most words of a message are looked
+ * up once per process. Emptied when full, so a flood of made-up words costs memory once, never more.
  */
-const SEEN_WORDS = new Map<string, ReadonlyMap<number, number>>();
 const SEEN_WORDS_LIMIT = 20_000;
 /** Longer "words" (a pasted hash, a URL fragment) are not worth remembering. */
 const SEEN_WORD_MAX_LENGTH = 30;
@@ -480,6 +487,7 @@ function formQualities(word: string): ReadonlyMap<number, number> {
 
 /** The forms a typed word matches, with how well (wordQuality), found through FORM_INDEX. */
 function lookUpForms(word: string): Map<number, number> {
+  const FORM_INDEX = theFormIndex();
   const tried = new Set<number>();
   const add = (forms: readonly number[] | undefined): void => {
     if (forms) for (const form of forms) tried.add(form);
@@ -1033,4 +1041,30 @@ export function guessLanguage(text: string): Language | null {
   if (!best || best[1] < 1) return null;
   if (second && best[1] < second[1] * 1.5) return null;
   return best[0];
+}
+
+/* ------------------------------------------------------------------------------------------
+ * 10. Phrase sets of other modules (intents)
+ * ---------------------------------------------------------------------------------------- */
+
+/** Compiled phrases another module keeps (its own phrase file), matched like the ones here. */
+export type CompiledPhrases<L extends string> = PhraseSet<L>;
+
+/** Compiles labelled phrases (the syntax of the phrase files) once, when the module using them loads. */
+export function compilePhrases<L extends string>(entries: readonly { label: L; phrases: readonly string[] }[]): CompiledPhrases<L> {
+  return compileAll(entries);
+}
+
+export interface PhraseMatch<L extends string> {
+  /** Every label one of whose phrases occurs in the text (no two phrases sharing a word). */
+  labels: Set<L>;
+  /** Whether the text is nothing but those phrases, politeness and filler. */
+  whole: boolean;
+}
+
+/** Which of the phrases a text contains, and whether it contains anything else. */
+export function matchPhrases<L extends string>(text: string, phrases: CompiledPhrases<L>): PhraseMatch<L> {
+  const message = messageWords(text);
+  const { labels, used } = cover(message, phrases, MAX_GAP);
+  return { labels, whole: message.words.length > 0 && message.words.every((word, index) => used[index] || isFiller(word)) };
 }

@@ -118,13 +118,12 @@ describe('the voice of the design, word for word', () => {
       ['Schritt 5 von 5', '▰▰▰▰▰', 'Sag dem Kunden, dass die Galerie wieder geöffnet ist.'],
     ]);
 
-    // The design ends with "Die zwei Kundinnen, die gefragt hatten, habe ich benachrichtigt.": telling the
-    // waiting customers themselves is not built yet; the bot says their requests are with support.
+    // The mothers' replies came back in the HTTP response (expectReplies): nothing can reach them
+    // later, so Lena is still asked to tell them (notifications.test.ts has the mothers told).
     const end = await lena.say('erledigt');
     expect(lines(end)).toEqual([
       ['Alle Schritte sind erledigt.'],
       ['Ich habe auf der Plattform nachgesehen: Nichts blockiert die Galerie mehr. Der Kunde kann die Seite jetzt neu laden.'],
-      ['2 Kunden hatten nach diesem Auftrag gefragt; ihre Anfragen liegen beim Support.'],
       ['Hat dir das geholfen?'],
     ]);
     expect(lastEntity(end)).toMatchObject({ role: 'photographer', locale: 'de-DE', scenario: 'job-archived', awaiting: 'feedback' });
