@@ -3,6 +3,7 @@ import type { Symptom } from '../src/domain/symptoms.js';
 import type { MessageKey } from '../src/language/messages.js';
 import { PlatformUnavailableError } from '../src/platform/port.js';
 import { turnOf } from '../src/bot/turn.js';
+import { readAsSentence } from './accessCodeDialog.js';
 import { choiceDialog } from './choiceDialog.js';
 import type { DialogDependencies } from './dependencies.js';
 import { recordCase, tellRecorded } from './escalation.js';
@@ -85,6 +86,10 @@ export function photographerDialogs(deps: DialogDependencies): Dialog[] {
         return step.replaceDialog(PHOTOGRAPHER_DIALOG, { codeOnly: 'photographer.jobNeedsCode' } satisfies PhotographerOptions);
       }
       adoptInspection(turn, inspection);
+      if (reference.kind === 'code') {
+        const readAs = readAsSentence(turn, reference);
+        if (readAs !== '') turn.say({ text: readAs });
+      }
       turn.say(photographerPlan(l, diagnosis, { job: inspection.job, code: c.accessCode }));
       const values = step.values as StepValues;
       if (diagnosis.symptomMismatch) {
