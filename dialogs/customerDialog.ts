@@ -9,7 +9,7 @@ import { minutesLeft } from '../src/security/codeLookupLimit.js';
 import { type CustomerReport, reachableReference } from '../src/proactive/notices.js';
 import { ACCESS_CODE_DIALOG, type CodeResult, readAsSentence } from './accessCodeDialog.js';
 import type { DialogDependencies } from './dependencies.js';
-import { recordCase } from './escalation.js';
+import { recordCase, tellRecorded } from './escalation.js';
 import { greetingLead } from './greeting.js';
 import { SYMPTOM_DIALOG } from './symptomDialog.js';
 import { FEEDBACK_DIALOG } from './feedbackDialog.js';
@@ -157,8 +157,7 @@ async function tellPhotographer(turn: Turn, deps: DialogDependencies, report: Cu
     return;
   }
   const reason = result?.kind === 'unreachable' && result.reason === 'never-talked' ? 'the photographer has never talked to the bot' : 'the photographer could not be notified';
-  const recorded = await recordCase(turn, deps, 'notify-photographer', `customer asked to notify the photographer; ${reason}`);
-  turn.say({ text: turn.l.t(recorded ? 'notify.recorded' : 'escalation.failed') });
+  tellRecorded(turn, await recordCase(turn, deps, 'notify-photographer', `customer asked to notify the photographer; ${reason}`), 'notify.recorded');
 }
 
 /** The offer that follows an explanation, or the next code, or "did this help?". */
@@ -277,8 +276,7 @@ export function customerDialogs(deps: DialogDependencies): Dialog[] {
         }
       } else if (offer === 'support') {
         if (agreed) {
-          const recorded = await recordCase(turn, deps, 'escalation', 'customer asked to notify the support');
-          turn.say({ text: turn.l.t(recorded ? 'notify.recordedSupport' : 'escalation.failed') });
+          const recorded = tellRecorded(turn, await recordCase(turn, deps, 'escalation', 'customer asked to notify the support'), 'notify.recordedSupport');
           if (turn.case.moreCodes.length > 0) return startNextCode(step);
           // Support has the case now: asking whether this helped would be premature.
           if (recorded) return step.endDialog();

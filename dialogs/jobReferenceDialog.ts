@@ -5,7 +5,7 @@ import { extractAccessCode, extractAccessCodeFromAnswer } from '../src/language/
 import { PlatformUnavailableError } from '../src/platform/port.js';
 import { linkedPhotographer } from '../src/bot/identity.js';
 import type { Turn } from '../src/bot/turn.js';
-import { minutesLeft, personKey } from '../src/security/codeLookupLimit.js';
+import { minutesLeft, requesterOf } from '../src/security/codeLookupLimit.js';
 import { platformSpelling } from './accessCodeDialog.js';
 import { type Answer, AskDialog, type AskOptions } from './ask.js';
 import type { DialogDependencies } from './dependencies.js';
@@ -71,7 +71,7 @@ export function jobReferenceDialog({ platform, codeLookups }: DialogDependencies
     // A token that looks like a code ("MXR2 9PLT"); the lenient reading also takes plain words ("Herbst 2026").
     const codeShaped = extractAccessCode(text);
     const code = extractAccessCodeFromAnswer(text);
-    const person = personKey({ channelId: turn.channelId, userId: turn.userId, photographerId: me });
+    const person = requesterOf(turn, me);
     const blocked = code === null ? null : await codeLookups.blockedUntil(person);
     if (code !== null && blocked === null) {
       const lookup = await platform.lookupCode(code);

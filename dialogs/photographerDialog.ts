@@ -8,7 +8,7 @@ import { turnOf } from '../src/bot/turn.js';
 import { readAsSentence } from './accessCodeDialog.js';
 import { choiceDialog } from './choiceDialog.js';
 import type { DialogDependencies } from './dependencies.js';
-import { recordCase } from './escalation.js';
+import { recordCase, tellRecorded } from './escalation.js';
 import { FIX_WALKTHROUGH_DIALOG, type WalkthroughOptions, type WalkthroughOutcome } from './fixWalkthroughDialog.js';
 import { GUIDED_DIAGNOSIS_DIALOG } from './guidedDiagnosisDialog.js';
 import { adoptInspection, inspect, type Inspection } from './inspection.js';
@@ -139,8 +139,7 @@ export function photographerDialogs(deps: DialogDependencies): Dialog[] {
       if (stage === 'walk') return step.beginDialog(FIX_WALKTHROUGH_DIALOG, { auto: step.result === 'auto' } satisfies WalkthroughOptions);
       if (stage === 'support') {
         if ((step.result as YesNo) === 'yes') {
-          const recorded = await recordCase(turn, deps, 'escalation', 'nothing in the data explains it');
-          turn.say({ text: turn.l.t(recorded ? 'notify.recordedSupport' : 'escalation.failed') });
+          tellRecorded(turn, await recordCase(turn, deps, 'escalation', 'nothing in the data explains it'), 'notify.recordedSupport');
           return step.endDialog();
         }
         turn.say({ text: turn.l.t('notify.declined') });

@@ -21,6 +21,7 @@ import { ConversationStore } from '../../src/proactive/conversationStore.js';
 import { ProactiveNotices } from '../../src/proactive/proactiveNotices.js';
 import { projectRoot } from '../../src/projectRoot.js';
 import { RateLimitedCodeLookups } from '../../src/security/codeLookupLimit.js';
+import { RateLimitedNewCases } from '../../src/security/newCaseLimit.js';
 import { openDatabase, type SqliteDatabase } from '../../src/storage/database.js';
 
 /** "Today" of the demo data (demo/README.md): Friday 27 November 2026. */
@@ -153,7 +154,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Dialo
     state,
     platform,
     delivery: createDelivery({ logger: silentLogger }),
-    rootDialog: new MainDialog({ platform, outbox, notices, logger: silentLogger, codeLookups, now: () => DEMO_TODAY, supportHours: options.supportHours ?? null }),
+    rootDialog: new MainDialog({ platform, outbox, notices, logger: silentLogger, codeLookups, newCases: await RateLimitedNewCases.onSqlite(db), now: () => DEMO_TODAY, supportHours: options.supportHours ?? null }),
     defaultLocale: options.defaultLocale ?? 'en-US',
     logger: silentLogger,
     // The open handoff as production has it, then the test's own steps.
