@@ -1,9 +1,9 @@
-import { formatAccessCode, lookAlikeCharacters } from '../src/domain/accessCode.js';
+import { formatAccessCode, lookAlikeCharacters, normalizeAccessCode, sameAccessCode } from '../src/domain/accessCode.js';
 import type { CodeLookup } from '../src/domain/platformModel.js';
-import { extractAccessCodeFromAnswer } from '../src/language/recognizer.js';
+import { extractAccessCodeFromAnswer } from '../src/language/accessCodes.js';
 import { PlatformUnavailableError } from '../src/platform/port.js';
 import type { Turn } from '../src/bot/turn.js';
-import { personKey } from '../src/security/codeLookupLimit.js';
+import { requesterOf } from '../src/security/codeLookupLimit.js';
 import { type Answer, AskDialog } from './ask.js';
 import type { DialogDependencies } from './dependencies.js';
 
@@ -13,13 +13,34 @@ export const ACCESS_CODE_DIALOG = 'access-code';
 export const CODE_TRIES = 3;
 
 export interface CodeResult {
+  /** The code as the platform spells it once found, else as typed (normalised). */
   code: string | null;
+  /** The platform spells the code differently from how it was typed (a 0 for the letter O): say which code was found. */
+  readAs?: boolean;
   /** null: the platform could not be reached, or no code was given. */
   lookup: CodeLookup | null;
   /** The code was still unknown after the last try. */
   gaveUp: boolean;
   /** Too many codes of this person matched nothing lately: no lookup until this time. */
   limitedUntil?: Date;
+}
+
+/**
+ * The code as the platform spells it: a look-alike typed for a look-alike ("0AK7Q2M9" for
+ * OAK7Q2M9) finds the gallery, and the person is then told which code that was.
+ */
+export function platformSpelling(lookup: CodeLookup, typed: string): string {
+  if (lookup.kind === 'found') return normalizeAccessCode(lookup.gallery.accessCode);
+  if (lookup.kind === 'retired') {
+    const gallery = lookup.job.galleries.find((candidate) => sameAccessCode(candidate.accessCode, typed));
+    if (gallery !== undefined) return normalizeAccessCode(gallery.accessCode);
+  }
+  return typed;
+}
+
+/** "I read that as OAK7 Q2M9." when the code found is spelled otherwise than typed; else ''. */
+export function readAsSentence(turn: Turn, result: { code: string | null; readAs?: boolean }): string {
+  return result.readAs === true && result.code !== null ? turn.l.t('code.readAs', { code: formatAccessCode(result.code) }) : '';
 }
 
 function notFound(turn: Turn, code: string): string {
@@ -43,11 +64,14 @@ export function accessCodeDialog({ platform, logger, codeLookups }: DialogDepend
   return new AskDialog<CodeResult>(ACCESS_CODE_DIALOG, {
     slot: 'access-code',
     question: ({ l, case: c }) => ({ text: l.t(c.role === 'photographer' ? 'code.questionPhotographer' : 'code.question') }),
+    // A code next to a question ("ABCD 2345 – when can I order?") is the answer; the diagnosis answers the rest.
+    strict: true,
+    explainsRetries: true,
     read: async (text, turn): Promise<Answer<CodeResult>> => {
       const code = extractAccessCodeFromAnswer(text);
       if (code === null) return { ok: false, retry: turn.l.t('code.retryNoCode') };
       turn.case.accessCode = code;
-      const person = personKey(turn);
+      const person = requesterOf(turn);
       const blocked = await codeLookups.blockedUntil(person);
       if (blocked !== null) return { ok: true, value: { code, lookup: null, gaveUp: true, limitedUntil: blocked } };
       let lookup: CodeLookup;
@@ -58,12 +82,16 @@ export function accessCodeDialog({ platform, logger, codeLookups }: DialogDepend
         logger.warn('platform unavailable during code lookup', { error: error.message });
         return { ok: true, value: { code, lookup: null, gaveUp: false } };
       }
-      if (lookup.kind !== 'unknown') return { ok: true, value: { code, lookup, gaveUp: false } };
+      if (lookup.kind !== 'unknown') {
+        const spelled = platformSpelling(lookup, code);
+        turn.case.accessCode = spelled;
+        return { ok: true, value: { code: spelled, lookup, gaveUp: false, ...(spelled !== code ? { readAs: true } : {}) } };
+      }
       turn.case.wrongCodes += 1;
       const limitedUntil = await codeLookups.failed(person);
       if (limitedUntil !== null) return { ok: true, value: { code, lookup, gaveUp: true, limitedUntil } };
       if (turn.case.wrongCodes >= CODE_TRIES) return { ok: true, value: { code, lookup, gaveUp: true } };
-      return { ok: false, retry: notFound(turn, code) };
+      return { ok: false, retry: notFound(turn, code), understood: true };
     },
     // Wrong codes end the questions after CODE_TRIES; this bounds everything else (answers without a code).
     maxAttempts: CODE_TRIES * 2,

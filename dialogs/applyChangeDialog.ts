@@ -9,9 +9,21 @@ import { changeFingerprint, changeIdempotencyKey, type JobChange, PlatformRefuse
 import { linkedPhotographer } from '../src/bot/identity.js';
 import { type Turn, turnOf } from '../src/bot/turn.js';
 import type { DialogDependencies } from './dependencies.js';
-import { CONFIRM_DIALOG, type YesNoOptions, type YesNo } from './yesNoDialogs.js';
+import { recognizeYesNo } from '../src/language/recognizer.js';
+import { type Answer, AskDialog, type AskOptions } from './ask.js';
+import { type ChosenDate, readArchiveDate } from './archiveDateAnswer.js';
+import { choiceQuestion } from './choiceDialog.js';
 
 export const APPLY_CHANGE_DIALOG = 'apply-change';
+const CHANGE_CONFIRM_DIALOG = 'change-confirm';
+
+/** The answer to "shall I change this?": yes, no, or (for a reopening) another archive date. */
+type ChangeAnswer = { kind: 'yes' } | { kind: 'no' } | ({ kind: 'date' } & ChosenDate);
+
+interface ChangeConfirmOptions extends AskOptions {
+  /** A date typed here corrects the archive date of the summary. */
+  datesAccepted: boolean;
+}
 
 export interface ApplyChangeOptions {
   action: PlatformAction;
@@ -74,8 +86,33 @@ interface StepValues {
  * then the change in one platform operation and a report of what changed. Refusals
  * and outages are said plainly; the platform applies all of a change or nothing.
  */
-export function applyChangeDialog({ platform, logger, notices }: DialogDependencies): WaterfallDialog {
-  return new WaterfallDialog(APPLY_CHANGE_DIALOG, [
+export function applyChangeDialogs({ platform, logger, notices, now }: DialogDependencies): [WaterfallDialog, AskDialog<ChangeAnswer, ChangeConfirmOptions>] {
+  const yesNo = choiceQuestion<'yes' | 'no', ChangeConfirmOptions>({
+    slot: 'confirm',
+    question: ({ l }) => l.t('change.question'),
+    choices: ({ l }) => [
+      { id: 'yes', label: l.t('change.yes') },
+      { id: 'no', label: l.t('change.no') },
+    ],
+    understand: recognizeYesNo,
+    retry: ({ l }) => l.t('confirm.retry'),
+  });
+  const confirm = new AskDialog<ChangeAnswer, ChangeConfirmOptions>(CHANGE_CONFIRM_DIALOG, {
+    slot: 'confirm',
+    question: (turn, options) => yesNo.question(turn, options),
+    read: async (text, turn, options, attempt): Promise<Answer<ChangeAnswer>> => {
+      const button = await yesNo.read(text, turn, options, attempt);
+      if (button.ok) return { ok: true, value: { kind: button.value } };
+      if (!options.datesAccepted) return button;
+      const date = readArchiveDate(text, turn, now);
+      if (date.ok) return { ok: true, value: { kind: 'date', ...date.value } };
+      // A date that cannot be used ("31. November", a past day) gets its reason; other text the yes/no retry.
+      return text.match(/\d/) !== null ? date : button;
+    },
+    strict: true,
+    explainsRetries: true,
+  });
+  const flow = new WaterfallDialog(APPLY_CHANGE_DIALOG, [
     async (step: WaterfallStepContext) => {
       const turn = turnOf(step.context);
       const { l } = turn;
@@ -94,14 +131,20 @@ export function applyChangeDialog({ platform, logger, notices }: DialogDependenc
         text: [`**${job.name}**`, ...warnings].join('\n\n'),
         facts: summaryFacts(l, change, job, formatAccessCode(turn.case.accessCode ?? '')),
       });
-      const confirm: YesNoOptions = { question: 'change.question', yes: 'change.yes', no: 'change.no' };
-      return step.beginDialog(CONFIRM_DIALOG, confirm);
+      return step.beginDialog(CHANGE_CONFIRM_DIALOG, { datesAccepted: change.kind === 'reopen-job' } satisfies ChangeConfirmOptions);
     },
     async (step: WaterfallStepContext) => {
       const turn = turnOf(step.context);
       const { l, case: c } = turn;
       const { change, job } = step.values as StepValues;
-      if ((step.result as YesNo) !== 'yes') {
+      const answer = step.result as ChangeAnswer;
+      if (answer.kind === 'date') {
+        // "20. Dezember" at "Einverstanden?": the same change with that date, summarised and confirmed again.
+        turn.say({ text: l.t('change.dateChanged', { date: l.fullDate(answer.date) }) });
+        const corrected: ApplyChangeOptions = { ...(step.options as ApplyChangeOptions), archiveDate: answer.date, warnings: answer.warnings };
+        return step.replaceDialog(APPLY_CHANGE_DIALOG, corrected);
+      }
+      if (answer.kind !== 'yes') {
         turn.say({ text: l.t('change.cancelled') });
         return step.endDialog({ applied: false } satisfies ApplyChangeResult);
       }
@@ -151,4 +194,5 @@ export function applyChangeDialog({ platform, logger, notices }: DialogDependenc
       }
     },
   ]);
+  return [flow, confirm];
 }

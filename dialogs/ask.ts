@@ -3,17 +3,40 @@ import { Dialog, type DialogContext, type DialogInstance, type DialogTurnResult 
 import type { Reply, ReplyChoice, Slot } from '../src/channels/replyModel.js';
 import { type Turn, turnOf } from '../src/bot/turn.js';
 import { isUserInput } from '../src/bot/turnInput.js';
+import { type Intent, isTopic, recognizeIntent } from '../src/language/intents.js';
+import { personChoice, personOfferedThisTurn, sideAnswer } from './sideTopics.js';
 
 /** What reading an answer gave: a value, or a reason to ask again. */
 /** `choices` replace the question's buttons for the retry, e.g. "did you mean A or B?". */
-export type Answer<T> = { ok: true; value: T } | { ok: false; retry: string; choices?: ReplyChoice[] };
+/**
+ * `understood`: the answer was read but cannot be taken (a past date, a code not found, a
+ * button not offered here): its reason is said, never a side answer, and it is no unclear answer.
+ */
+export type Answer<T> = { ok: true; value: T } | { ok: false; retry: string; choices?: ReplyChoice[]; understood?: boolean };
 
 export interface AskSpec<T, O> {
   /** The slot the diagnosis entity reports while the question is open. */
   slot: Slot;
   question(turn: Turn, options: O): Reply;
   read(text: string, turn: Turn, options: O, attempt: number): Answer<T> | Promise<Answer<T>>;
-  /** After this many unreadable answers the question ends with `giveUp`'s value instead of looping. */
+  /**
+   * The reader finds only its own kind of answer (a code, a date, an address) and reads
+   * nothing into other text: it reads first, and a question or a topic around it counts only
+   * when it found nothing. Otherwise a topic ("I want a refund") is answered before the
+   * reader could take it for an answer.
+   */
+  strict?: boolean;
+  /**
+   * The reader's retries say what was wrong with the answer (a code not found, a date that
+   * does not exist): asked again, they are kept, with a person offered from the second on.
+   */
+  explainsRetries?: boolean;
+  /** Thanks, goodbyes, questions and topics are answered while this question is open (default true). */
+  sideTopics?: boolean;
+  /**
+   * After this many unreadable answers the question ends with `giveUp`'s value instead of
+   * looping; only for questions whose ending says so (no code given, no address given), never a guess.
+   */
   maxAttempts?: number;
   giveUp?(turn: Turn, options: O): T;
 }
@@ -28,6 +51,10 @@ export interface AskOptions {
 interface AskState<O> {
   options: O;
   attempts: number;
+  /** Answers that were neither an answer nor anything else the bot understood. */
+  unclear?: number;
+  /** "Talk to a person" is offered with the question from now on. */
+  offerPerson?: boolean;
   /** The number this question was shown with (its cards send it back); set when first shown. */
   questionId?: number;
 }
@@ -74,20 +101,64 @@ export class AskDialog<T, O extends AskOptions = AskOptions> extends Dialog<O> {
 
   private async readAnswer(dc: DialogContext, turn: Turn, state: AskState<O>, text: string): Promise<DialogTurnResult> {
     state.attempts += 1;
-    const answer: Answer<T> =
-      text === '' && turn.input.choiceId === null
-        ? { ok: false, retry: `${turn.l.t(turn.input.attachmentsOnly ? 'input.empty' : 'input.unreadable')} ${this.spec.question(turn, state.options).text}` }
-        : await this.spec.read(text, turn, state.options, state.attempts);
+    if (text === '' && turn.input.choiceId === null) {
+      return this.unclear(dc, turn, state, `${turn.l.t(turn.input.attachmentsOnly ? 'input.empty' : 'input.unreadable')} ${this.spec.question(turn, state.options).text}`);
+    }
+    // A clicked button is an answer to this question, never a side topic.
+    const intent: Intent | null = this.spec.sideTopics !== false && turn.input.choiceId === null ? recognizeIntent(text).intent : null;
+    if (!this.spec.strict && isTopic(intent)) return this.answerAside(dc, turn, state, intent);
+    const answer: Answer<T> = await this.spec.read(text, turn, state.options, state.attempts);
     if (answer.ok) {
       turn.case.awaiting = null;
       return dc.endDialog(answer.value);
     }
+    if (answer.understood === true) {
+      this.show(turn, state, { text: answer.retry, ...(answer.choices ? { choices: answer.choices } : {}) });
+      return Dialog.EndOfTurn;
+    }
+    if (intent !== null) return this.answerAside(dc, turn, state, intent);
     const maxAttempts = this.spec.maxAttempts;
     if (maxAttempts !== undefined && state.attempts >= maxAttempts && this.spec.giveUp) {
       turn.case.awaiting = null;
       return dc.endDialog(this.spec.giveUp(turn, state.options));
     }
-    this.show(turn, state, { text: answer.retry, ...(answer.choices ? { choices: answer.choices } : {}) });
+    return this.unclear(dc, turn, state, answer.retry, answer.choices);
+  }
+
+  /**
+   * An answer the bot could not read. Never a guess: the first time the question is asked
+   * differently (the reader's reason); from the second time on, a person is offered with it.
+   */
+  private unclear(dc: DialogContext, turn: Turn, state: AskState<O>, retry: string, choices?: ReplyChoice[]): DialogTurnResult {
+    state.unclear = (state.unclear ?? 0) + 1;
+    // A question that ends by itself after a few tries (no code, no address) says so then.
+    if (state.unclear === 1 || this.spec.sideTopics === false || this.spec.maxAttempts !== undefined) {
+      this.show(turn, state, { text: retry, ...(choices ? { choices } : {}) });
+      return Dialog.EndOfTurn;
+    }
+    state.offerPerson = true;
+    const { l } = turn;
+    const again = this.spec.explainsRetries ? retry : l.t('ask.unclearAgain', { question: this.spec.question(turn, state.options).text });
+    this.show(turn, state, { text: `${again} ${l.t('ask.offerPerson')}`, ...(choices ? { choices } : {}) });
+    return Dialog.EndOfTurn;
+  }
+
+  /** Thanks, a goodbye, a question or a topic while the question is open: answered, then the question again. */
+  private async answerAside(dc: DialogContext, turn: Turn, state: AskState<O>, intent: Intent): Promise<DialogTurnResult> {
+    const { l } = turn;
+    if (intent === 'goodbye') {
+      // Leaving is allowed at any question: the case ends here, and the next message starts a new one.
+      turn.case.awaiting = null;
+      turn.say({ text: l.t('side.goodbye') });
+      return dc.cancelAllDialogs();
+    }
+    if (intent === 'thanks') {
+      this.show(turn, state, { lead: l.t('side.thanks') });
+      return Dialog.EndOfTurn;
+    }
+    const aside = sideAnswer(turn, intent);
+    if (aside.offerPerson) state.offerPerson = true;
+    this.show(turn, state, { lead: aside.offerPerson ? `${aside.text} ${l.t('ask.offerPerson')}` : aside.text });
     return Dialog.EndOfTurn;
   }
 
@@ -102,7 +173,10 @@ export class AskDialog<T, O extends AskOptions = AskOptions> extends Dialog<O> {
       state.questionId = turn.case.questionId;
     }
     turn.case.awaiting = this.spec.slot;
+    if (personOfferedThisTurn(turn)) state.offerPerson = true;
     const text = change.text ?? (change.lead ? `${change.lead} ${question.text}` : question.text);
-    turn.say({ ...question, text, ...(change.choices ? { choices: change.choices } : {}), questionId: state.questionId });
+    const choices = change.choices ?? question.choices ?? [];
+    const withPerson = state.offerPerson && !choices.some((choice) => choice.id === personChoice(turn).id) ? [...choices, personChoice(turn)] : choices;
+    turn.say({ ...question, text, ...(withPerson.length > 0 ? { choices: withPerson } : {}), questionId: state.questionId });
   }
 }

@@ -1,7 +1,7 @@
 import type { Reply, Slot } from '../src/channels/replyModel.js';
 import { matchChoice } from '../src/language/recognizer.js';
 import type { Turn } from '../src/bot/turn.js';
-import { AskDialog, type AskOptions } from './ask.js';
+import { AskDialog, type AskOptions, type AskSpec } from './ask.js';
 
 export interface ChoiceOption<T extends string> {
   id: T;
@@ -22,8 +22,6 @@ export interface ChoiceSpec<T extends string, O extends AskOptions> {
   /** A reason to refuse a valid button here (e.g. "do it for me" on a manual step), or null. */
   refuse?(id: T, turn: Turn, options: O): string | null;
   retry(turn: Turn, options: O): string;
-  /** After three unreadable answers the question ends with this answer instead of looping. */
-  giveUp?: T;
 }
 
 /**
@@ -32,8 +30,12 @@ export interface ChoiceSpec<T extends string, O extends AskOptions> {
  * or free text the spec understands.
  */
 export function choiceDialog<T extends string, O extends AskOptions = AskOptions>(dialogId: string, spec: ChoiceSpec<T, O>): AskDialog<T, O> {
-  const giveUp = spec.giveUp;
-  return new AskDialog<T, O>(dialogId, {
+  return new AskDialog<T, O>(dialogId, choiceQuestion(spec));
+}
+
+/** The question and reader of a choice, for a question that also understands more (a date, say). */
+export function choiceQuestion<T extends string, O extends AskOptions = AskOptions>(spec: ChoiceSpec<T, O>): AskSpec<T, O> {
+  return {
     slot: spec.slot,
     question: (turn, options) => {
       const question = spec.question(turn, options);
@@ -50,8 +52,7 @@ export function choiceDialog<T extends string, O extends AskOptions = AskOptions
       const id = matchChoice(turn.input.choiceId ?? text, choices) ?? spec.understand?.(text) ?? null;
       if (id === null) return { ok: false, retry: spec.retry(turn, options) };
       const refusal = spec.refuse?.(id, turn, options) ?? null;
-      return refusal === null ? { ok: true, value: id } : { ok: false, retry: refusal };
+      return refusal === null ? { ok: true, value: id } : { ok: false, retry: refusal, understood: true };
     },
-    ...(giveUp === undefined ? {} : { maxAttempts: 3, giveUp: () => giveUp }),
-  });
+  };
 }

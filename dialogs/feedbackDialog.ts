@@ -1,10 +1,17 @@
 import { type Dialog, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { turnOf } from '../src/bot/turn.js';
+import { recognizeIntent } from '../src/language/intents.js';
+import { recognizeYesNo } from '../src/language/recognizer.js';
 import { HANDOFF_DIALOG, type HandoffOptions } from './escalation.js';
 import { yesNoDialog, type YesNoOptions, type YesNo } from './yesNoDialogs.js';
 
 export const FEEDBACK_DIALOG = 'feedback';
 const FEEDBACK_QUESTION_DIALOG = 'feedback-question';
+
+/** "Thanks!" to "did this help?" says yes. */
+function helped(text: string): YesNo | null {
+  return recognizeYesNo(text) ?? (recognizeIntent(text).intent === 'thanks' ? 'yes' : null);
+}
 
 const QUESTION: YesNoOptions = { question: 'feedback.question', yes: 'feedback.yes', no: 'feedback.no' };
 
@@ -19,5 +26,5 @@ export function feedbackDialogs(): Dialog[] {
       return step.endDialog();
     },
   ]);
-  return [flow, yesNoDialog(FEEDBACK_QUESTION_DIALOG, 'feedback', 'feedback.retry')];
+  return [flow, yesNoDialog(FEEDBACK_QUESTION_DIALOG, 'feedback', 'feedback.retry', helped)];
 }

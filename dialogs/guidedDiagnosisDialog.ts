@@ -27,7 +27,6 @@ const jobStatusDialog = choiceDialog<JobStatusAnswer>(JOB_STATUS, {
   ],
   understand: recognizeJobStatus,
   retry: ({ l }) => l.t('guided.retry'),
-  giveUp: 'unknown',
 });
 
 type FactAnswer = 'yes' | 'no' | 'unknown';
@@ -45,7 +44,6 @@ function yesNoFactDialog(slot: keyof typeof YES_NO_FACT) {
     ],
     understand: (text) => (recognizeJobStatus(text) === 'unknown' ? 'unknown' : recognizeYesNo(text)),
     retry: ({ l }) => l.t('guided.retry'),
-    giveUp: 'unknown',
   });
 }
 

@@ -1,14 +1,15 @@
 import { ComponentDialog, type DialogContext, type DialogTurnResult, DialogTurnStatus, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
 import type { Role } from '../src/domain/roles.js';
-import { recognizeCommand } from '../src/language/recognizer.js';
+import { recognizeIntent } from '../src/language/intents.js';
+import { type Command, recognizeCommand } from '../src/language/recognizer.js';
 import { newCase } from '../src/bot/caseState.js';
 import { linkedPhotographer } from '../src/bot/identity.js';
 import { type Turn, turnOf } from '../src/bot/turn.js';
 import { isUserInput } from '../src/bot/turnInput.js';
 import { fixJobOf } from '../src/proactive/notices.js';
 import { accessCodeDialog } from './accessCodeDialog.js';
-import { applyChangeDialog } from './applyChangeDialog.js';
-import { customerDialog, CUSTOMER_DIALOG } from './customerDialog.js';
+import { applyChangeDialogs } from './applyChangeDialog.js';
+import { customerDialogs, CUSTOMER_DIALOG } from './customerDialog.js';
 import type { DialogDependencies } from './dependencies.js';
 import { HANDOFF_DIALOG, type HandoffOptions, handoffDialogs } from './escalation.js';
 import { fixWalkthroughDialogs } from './fixWalkthroughDialog.js';
@@ -21,6 +22,7 @@ import { ROLE_DIALOG, roleDialog } from './roleDialog.js';
 import { noteVolunteered, symptomDialog } from './symptomDialog.js';
 import { feedbackDialogs } from './feedbackDialog.js';
 import { confirmDialog } from './yesNoDialogs.js';
+import { offerPersonThisTurn, PERSON_CHOICE, sideAnswer } from './sideTopics.js';
 
 export const MAIN_DIALOG = 'main';
 const ROUTE_DIALOG = 'route';
@@ -57,13 +59,13 @@ export class MainDialog extends ComponentDialog {
       accessCodeDialog(deps),
       confirmDialog,
       ...feedbackDialogs(),
-      customerDialog(deps),
+      ...customerDialogs(deps),
       ...guidedDiagnosisDialogs(deps),
       jobReferenceDialog(deps),
       ...photographerDialogs(deps),
       ...fixWalkthroughDialogs(deps),
       ...reopenJobDialogs(deps),
-      applyChangeDialog(deps),
+      ...applyChangeDialogs(deps),
       ...handoffDialogs(deps),
     ];
     for (const dialog of dialogs) {
@@ -83,23 +85,31 @@ export class MainDialog extends ComponentDialog {
 
   /** A new case for the job, walked through with the latest waiting customer's code and what they saw. */
   private async beginFix(innerDc: DialogContext, turn: Turn, jobId: string): Promise<DialogTurnResult> {
-    const latest = await this.deps.notices.latestReport(jobId).catch(() => null);
+    // Only the job's own photographer gets the job and a waiting customer's code; anyone else
+    // is asked, as for any case, and learns nothing of another photographer's job.
+    const job = await this.deps.platform.getJob(jobId).catch(() => null);
+    const mine = job !== null && !job.deleted && job.photographerId === linkedPhotographer(turn.identity)?.id;
+    const latest = mine ? await this.deps.notices.latestReport(jobId).catch(() => null) : null;
     turn.case.symptom = latest?.symptom ?? 'other';
-    return innerDc.beginDialog(PHOTOGRAPHER_DIALOG, { reference: latest?.accessCode ?? jobId } satisfies PhotographerOptions);
+    const options: PhotographerOptions = latest !== null ? { reference: latest.accessCode } : mine ? { jobId } : {};
+    return innerDc.beginDialog(PHOTOGRAPHER_DIALOG, options);
   }
 
   protected override async onBeginDialog(innerDc: DialogContext, options?: object): Promise<DialogTurnResult> {
     const turn = turnOf(innerDc.context);
     const fixJob = this.fixJobRequested(innerDc, turn);
     if (fixJob !== null) return this.beginFix(innerDc, turn, fixJob);
-    const command = recognizeCommand(turn.input.text);
+    const command = commandOf(turn);
     if (command === 'agent') {
       return innerDc.beginDialog(HANDOFF_DIALOG, REQUESTED);
     }
     // No question is open, so a clicked card button belongs to an earlier case.
     if (turn.input.questionId !== null) turn.say({ text: turn.l.t('input.staleButton') });
     if (command === 'help') turn.say({ text: turn.l.t('help') });
-    else if (command === null) noteVolunteered(turn, turn.input.text);
+    else if (command === null) {
+      noteVolunteered(turn, turn.input.text);
+      if (answerBeforeTheCase(turn)) return { status: DialogTurnStatus.complete };
+    }
     return super.onBeginDialog(innerDc, options);
   }
 
@@ -112,7 +122,7 @@ export class MainDialog extends ComponentDialog {
       restartCase(turn);
       return this.beginFix(innerDc, turn, fixJob);
     }
-    const command = isUserInput(innerDc.context.activity) ? recognizeCommand(turn.input.text) : null;
+    const command = isUserInput(innerDc.context.activity) ? commandOf(turn) : null;
     switch (command) {
       case 'help':
         turn.say({ text: turn.l.t('help') });
@@ -131,6 +141,33 @@ export class MainDialog extends ComponentDialog {
         return super.onContinueDialog(innerDc);
     }
   }
+}
+
+/** A command typed in any language, or the "Talk to a person" button. */
+function commandOf(turn: Turn): Command | null {
+  return turn.input.choiceId === PERSON_CHOICE ? 'agent' : recognizeCommand(turn.input.text);
+}
+
+/**
+ * A message while no question is open (the first one, or one after a case ended) that is
+ * no problem description: thanks and goodbyes get a short answer and start nothing (true);
+ * a question or a topic gets its answer before the first question of a new case (false).
+ */
+function answerBeforeTheCase(turn: Turn): boolean {
+  const { l, case: c } = turn;
+  if (turn.input.choiceId !== null || turn.input.text === '') return false;
+  const { intent } = recognizeIntent(turn.input.text);
+  if (intent === null) return false;
+  if (intent === 'thanks' || intent === 'goodbye') {
+    turn.say({ text: l.t(intent === 'thanks' ? 'end.thanks' : 'end.goodbye') });
+    return true;
+  }
+  // "Why does it say almost ready?" describes the problem: the case answers it.
+  if (intent === 'question' && (c.symptom !== null || c.accessCode !== null)) return false;
+  const aside = sideAnswer(turn, intent);
+  if (aside.offerPerson) offerPersonThisTurn(turn);
+  turn.say({ text: [greetingLead(turn), aside.text, aside.offerPerson ? l.t('ask.offerPerson') : ''].filter(Boolean).join(' ') });
+  return false;
 }
 
 /** A new case in the same conversation: who the person is and the greeting carry over. */

@@ -1,93 +1,40 @@
 import { WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
-import { addDays, type ArchiveDateWarning, checkArchiveDate, isIsoDate, suggestArchiveDates, todayIn } from '../src/domain/archiveDate.js';
-import type { ReplyChoice } from '../src/channels/replyModel.js';
-import { parseArchiveDate } from '../src/language/dateParser.js';
-import type { Localizer } from '../src/language/messages.js';
-import { linkedPhotographer } from '../src/bot/identity.js';
-import { type Turn, turnOf } from '../src/bot/turn.js';
-import { type Answer, AskDialog } from './ask.js';
-import { APPLY_CHANGE_DIALOG, type ApplyChangeOptions, type ApplyChangeResult } from './applyChangeDialog.js';
+import { addDays, suggestArchiveDates } from '../src/domain/archiveDate.js';
+import { AskDialog } from './ask.js';
+import { type ChosenDate, dateChoices, photographerToday, readArchiveDate } from './archiveDateAnswer.js';
+import { APPLY_CHANGE_DIALOG, type ApplyChangeOptions } from './applyChangeDialog.js';
 import type { DialogDependencies } from './dependencies.js';
 
 export const REOPEN_JOB_DIALOG = 'reopen-job';
 const ARCHIVE_DATE_DIALOG = 'archive-date';
-
-interface ChosenDate {
-  date: string;
-  warnings: ArchiveDateWarning[];
-}
-
-/** The photographer's calendar day, in their own time zone. */
-function today(turn: Turn, now: () => Date): string {
-  return todayIn(linkedPhotographer(turn.identity)?.timeZone ?? 'UTC', now());
-}
-
-function dateChoices(l: Localizer, dates: readonly string[]): ReplyChoice[] {
-  return dates.map((date) => ({ id: date, label: l.shortDate(date) }));
-}
-
-/** "Monday, Nov 30 (tomorrow – very short notice) or Tuesday, Dec 1". */
-function listed(l: Localizer, dates: readonly string[], today: string): string {
-  const tomorrow = addDays(today, 1);
-  return l.list(
-    dates.map((date) => l.t('reopen.option', { date: l.weekdayDate(date), when: date === tomorrow ? 'tomorrow' : 'other' })),
-    'or',
-  );
-}
 
 /**
  * Reopening an archived job, the mission's central fix: a new archive date (the next
  * Sundays suggested; typed, relative and picked dates understood; past, today and
  * impossible dates refused with the reason), then the confirmed change.
  */
-export function reopenJobDialogs(deps: DialogDependencies): [WaterfallDialog, AskDialog<ChosenDate | null>] {
-  const archiveDate = new AskDialog<ChosenDate | null>(ARCHIVE_DATE_DIALOG, {
+export function reopenJobDialogs(deps: DialogDependencies): [WaterfallDialog, AskDialog<ChosenDate>] {
+  const archiveDate = new AskDialog<ChosenDate>(ARCHIVE_DATE_DIALOG, {
     slot: 'archive-date',
     question: (turn) => {
       const { l } = turn;
-      const day = today(turn, deps.now);
+      const day = photographerToday(turn, deps.now);
       return {
         text: l.t('reopen.question'),
         choices: dateChoices(l, suggestArchiveDates(day)),
         dateInput: { min: addDays(day, 1), submitLabel: l.t('reopen.pick'), requiredMessage: l.t('reopen.pickRequired') },
       };
     },
-    read: (text, turn): Answer<ChosenDate | null> => {
-      const { l } = turn;
-      const day = today(turn, deps.now);
-      const picked = turn.input.choiceId !== null && isIsoDate(turn.input.choiceId) ? turn.input.choiceId : null;
-      const reading = picked !== null ? { kind: 'date' as const, date: picked } : parseArchiveDate(text, l.locale, day);
-      switch (reading.kind) {
-        case 'none':
-          return { ok: false, retry: l.t('reopen.noDate') };
-        case 'impossible':
-          return {
-            ok: false,
-            retry: l.t('reopen.impossible', { date: l.dayMonth(reading.day, reading.month), options: listed(l, reading.suggestions, day) }),
-            choices: dateChoices(l, reading.suggestions),
-          };
-        case 'ambiguous':
-          return { ok: false, retry: l.t('reopen.ambiguous', { options: listed(l, reading.options, day) }), choices: dateChoices(l, reading.options) };
-        case 'date': {
-          const verdict = checkArchiveDate(reading.date, day);
-          if (verdict.kind === 'ok') return { ok: true, value: { date: verdict.date, warnings: verdict.warnings } };
-          return { ok: false, retry: l.t(verdict.reason === 'past' ? 'reopen.past' : 'reopen.today', { date: l.longDate(reading.date) }) };
-        }
-      }
-    },
-    // Four answers without a date it can use: leave the job as it is and go on with the plan by hand.
-    maxAttempts: 4,
-    giveUp: () => null,
+    read: (text, turn) => readArchiveDate(text, turn, deps.now),
+    // Only a date is an answer here; a question about the shop around it is answered when no date was found.
+    strict: true,
+    explainsRetries: true,
   });
 
   const flow = new WaterfallDialog(REOPEN_JOB_DIALOG, [
     async (step: WaterfallStepContext) => step.beginDialog(ARCHIVE_DATE_DIALOG),
     async (step: WaterfallStepContext) => {
-      const chosen = step.result as ChosenDate | null;
-      if (chosen === null) {
-        turnOf(step.context).say({ text: turnOf(step.context).l.t('change.cancelled') });
-        return step.endDialog({ applied: false } satisfies ApplyChangeResult);
-      }
+      const chosen = step.result as ChosenDate;
       const options: ApplyChangeOptions = { action: 'reopen-job', archiveDate: chosen.date, warnings: chosen.warnings };
       return step.beginDialog(APPLY_CHANGE_DIALOG, options);
     },

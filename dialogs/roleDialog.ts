@@ -17,6 +17,4 @@ export const roleDialog = choiceDialog<Role>(ROLE_DIALOG, {
   ],
   understand: recognizeRole,
   retry: ({ l }) => l.t('role.retry'),
-  // Assuming the customer is the safe side: the customer flow shows no job data.
-  giveUp: 'customer',
 });

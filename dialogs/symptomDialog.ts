@@ -1,11 +1,13 @@
 import { SYMPTOMS, type Symptom } from '../src/domain/symptoms.js';
 import type { ReplyChoice } from '../src/channels/replyModel.js';
 import type { Localizer } from '../src/language/messages.js';
-import { extractAccessCode, matchChoice, recognizeSymptom } from '../src/language/recognizer.js';
+import { findAccessCodes } from '../src/language/accessCodes.js';
+import { matchChoice, recognizeSymptom } from '../src/language/recognizer.js';
 import type { DialogTurnResult, WaterfallStepContext } from 'botbuilder-dialogs';
 import { type Turn, turnOf } from '../src/bot/turn.js';
 import { greetingLead } from './greeting.js';
 import { AskDialog } from './ask.js';
+import { recognizeIntent } from '../src/language/intents.js';
 
 export const SYMPTOM_DIALOG = 'symptom';
 
@@ -31,7 +33,21 @@ export function noteVolunteered(turn: Turn, text: string): void {
     const { symptom } = recognizeSymptom(text);
     if (symptom !== 'other') turn.case.symptom = symptom;
   }
-  if (turn.case.accessCode === null) turn.case.accessCode = extractAccessCode(text);
+  noteCodes(turn, findAccessCodes(text));
+}
+
+/** Most codes taken from one message: each becomes a case of its own. */
+const MAX_CODES = 5;
+
+/**
+ * Codes a person gave before being asked for one: the first is the case's, the others wait
+ * their turn (each is diagnosed after the one before). A case that has its code keeps it.
+ */
+export function noteCodes(turn: Turn, codes: readonly string[]): void {
+  if (codes.length === 0 || turn.case.accessCode !== null) return;
+  const [first, ...rest] = codes.slice(0, MAX_CODES);
+  turn.case.accessCode = first ?? null;
+  turn.case.moreCodes = rest;
 }
 
 export const symptomDialog = new AskDialog<Symptom>(SYMPTOM_DIALOG, {
@@ -43,15 +59,16 @@ export const symptomDialog = new AskDialog<Symptom>(SYMPTOM_DIALOG, {
   read: (text, turn) => {
     const choices = symptomChoices(turn.l).map(({ id, label }) => ({ id, labels: [label] }));
     const chosen = matchChoice(turn.input.choiceId ?? text, choices);
-    if (turn.case.accessCode === null) turn.case.accessCode = extractAccessCode(text);
+    noteCodes(turn, findAccessCodes(text));
     if (chosen !== null) return { ok: true, value: chosen as Symptom };
     const { symptom } = recognizeSymptom(text);
-    if (symptom !== 'other' || describesSomething(text)) return { ok: true, value: symptom };
+    if (symptom !== 'other') return { ok: true, value: symptom };
+    // "I want a refund" describes no screen: it is answered as what it is, not taken for "something else".
+    if (describesSomething(text) && recognizeIntent(text).intent === null) return { ok: true, value: symptom };
     return { ok: false, retry: turn.l.t('symptom.retry') };
   },
-  // Never loop: after two unreadable answers, carry on with the code, which tells the most.
-  maxAttempts: 2,
-  giveUp: () => 'other',
+  // A shop message named comes first ("it says missed the sale, can I still order?"); other topics after it.
+  strict: true,
 });
 
 /** The first step of every flow: the symptom, unless the person already said it. */

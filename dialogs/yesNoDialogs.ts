@@ -14,8 +14,8 @@ export interface YesNoOptions extends AskOptions {
 
 export type { YesNo } from '../src/language/recognizer.js';
 
-/** A yes/no question with its own button labels; three answers that are neither count as no. */
-export function yesNoDialog(dialogId: string, slot: Slot, retry: MessageKey) {
+/** A yes/no question with its own button labels; answers that are neither are never taken for one. */
+export function yesNoDialog(dialogId: string, slot: Slot, retry: MessageKey, understand: (text: string) => YesNo | null = recognizeYesNo) {
   return choiceDialog<YesNo, YesNoOptions>(dialogId, {
     slot,
     question: ({ l }, options) => l.t(options.question),
@@ -23,9 +23,8 @@ export function yesNoDialog(dialogId: string, slot: Slot, retry: MessageKey) {
       { id: 'yes', label: l.t(options.yes) },
       { id: 'no', label: l.t(options.no) },
     ],
-    understand: recognizeYesNo,
+    understand,
     retry: ({ l }) => l.t(retry),
-    giveUp: 'no',
   });
 }
 

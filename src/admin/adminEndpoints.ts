@@ -30,6 +30,12 @@ export function caseView(entry: OutboxEntry, { transcript }: { transcript: boole
     accessCode: accessCode === null ? null : maskAccessCode(accessCode),
     state: entry.state,
     deliveredAt: entry.deliveredAt,
+    // What the helpdesk answered is kept short by the worker and holds no request or key.
+    attempts: entry.delivery.attempts,
+    nextAttemptAt: entry.delivery.nextAttemptAt,
+    failedAt: entry.delivery.failedAt,
+    lastError: entry.delivery.lastError,
+    ticketReference: entry.delivery.ticketReference,
     ...(transcript ? { transcript: lines } : { transcriptLines: lines.length }),
   };
 }

@@ -20,8 +20,12 @@ export interface ConversationGrant {
   streamUrl?: string;
 }
 
-/** Runs one turn of the bot for an activity that came in over Direct Line. */
-export type DirectLineTurn = (activity: Partial<Activity>) => Promise<void>;
+/**
+ * Runs one turn of the bot for an activity that came in over Direct Line; `clientAddress`
+ * is where the request came from (src/web/clientAddress.ts), null for turns the server
+ * starts itself.
+ */
+export type DirectLineTurn = (activity: Partial<Activity>, clientAddress: string | null) => Promise<void>;
 
 /** A refusal the endpoints turn into an HTTP status with a Direct Line error body. */
 export class DirectLineError extends Error {
@@ -174,7 +178,7 @@ export class DirectLineService {
    * (the id, the user, the time and the channel are the server's), then to the bot. The
    * answer does not wait for the turn: the bot's replies arrive over the stream.
    */
-  post(bearer: string | null, conversationId: string, body: unknown): { id: string } {
+  post(bearer: string | null, conversationId: string, body: unknown, clientAddress: string | null = null): { id: string } {
     const conversation = this.authorize(bearer, conversationId);
     const parsed = postedActivity.safeParse(body);
     if (!parsed.success) {
@@ -192,7 +196,7 @@ export class DirectLineService {
       from: { id: conversation.userId, ...(from?.name === undefined ? {} : { name: from.name }), role: 'user' } as Activity['from'],
       recipient: { ...DIRECT_LINE_BOT },
     });
-    this.run({ ...stored, serviceUrl: DIRECT_LINE_SERVICE_URL }, () => this.log.markHandled(conversation.id, seq));
+    this.run({ ...stored, serviceUrl: DIRECT_LINE_SERVICE_URL }, clientAddress, () => this.log.markHandled(conversation.id, seq));
     return { id: stored.id ?? '' };
   }
 
@@ -218,8 +222,8 @@ export class DirectLineService {
    * Turns run in the background; `close` waits for them. `handled` runs once the turn has
    * ended (answered, or failed and apologised for) — not when the process dies during it.
    */
-  private run(activity: Partial<Activity>, handled?: () => void): void {
-    const turn = this.turn(activity)
+  private run(activity: Partial<Activity>, clientAddress: string | null = null, handled?: () => void): void {
+    const turn = this.turn(activity, clientAddress)
       .catch((error: unknown) => this.logger.error('direct line turn failed', { error, type: activity.type }))
       .then(() => handled?.())
       .catch((error: unknown) => this.logger.error('direct line turn could not be marked handled', { error }))
@@ -234,7 +238,7 @@ export class DirectLineService {
   resumeUnhandled(): number {
     const pending = this.log.unhandled();
     for (const { conversationId, seq, activity } of pending) {
-      this.run({ ...activity, serviceUrl: DIRECT_LINE_SERVICE_URL }, () => this.log.markHandled(conversationId, seq));
+      this.run({ ...activity, serviceUrl: DIRECT_LINE_SERVICE_URL }, null, () => this.log.markHandled(conversationId, seq));
     }
     if (pending.length > 0) this.logger.info('direct line turns resumed', { count: pending.length });
     return pending.length;

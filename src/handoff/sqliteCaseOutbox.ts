@@ -1,12 +1,46 @@
 import { randomUUID } from 'node:crypto';
 import type { SqliteDatabase } from '../storage/database.js';
-import type { CaseKind, CaseOutbox, CaseRecord, NewCase, TranscriptLine } from './caseRecord.js';
+import type { CaseKind, CaseOutbox, CaseRecord, NewCase, OpenCaseMatter, TranscriptLine } from './caseRecord.js';
+
+/** A case a ticket worker holds for sending: nobody else takes it until its claim runs out. */
+export interface ClaimedCase {
+  record: CaseRecord;
+  /** Earlier attempts that did not reach the helpdesk. */
+  attempts: number;
+  /** Who holds the claim; every outcome names it, so a worker that lost its claim changes nothing. */
+  owner: string;
+}
+
+/** What an operator sees of a case's delivery (never the request, the key or the answer's body). */
+export interface DeliveryState {
+  attempts: number;
+  nextAttemptAt: string | null;
+  deliveredAt: string | null;
+  /** Set when the helpdesk refused the case for good (a 4xx): kept for an operator, not retried. */
+  failedAt: string | null;
+  lastError: string | null;
+  /** The helpdesk's ticket reference, when it gave one. */
+  ticketReference: string | null;
+}
+
+/** Columns added after the first release; an older file gets them at start. */
+const DELIVERY_COLUMNS: Record<string, string> = {
+  attempts: 'INTEGER NOT NULL DEFAULT 0',
+  next_attempt_at: 'TEXT',
+  claimed_by: 'TEXT',
+  claimed_until: 'TEXT',
+  failed_at: 'TEXT',
+  last_error: 'TEXT',
+  ticket_reference: 'TEXT',
+};
 
 /** Where a recorded case stands, as an operator sees it. */
 export interface OutboxEntry {
   record: CaseRecord;
-  state: 'pending' | 'delivered';
+  /** pending: waits to be sent (or for an operator without a helpdesk); sending: a worker holds it; delivered; failed: refused for good. */
+  state: 'pending' | 'sending' | 'delivered' | 'failed';
   deliveredAt: string | null;
+  delivery: DeliveryState;
 }
 
 /** One page of the outbox, newest first; `next` asks for the following page, null after the last. */
@@ -20,6 +54,12 @@ interface ListedRow {
   created_at: string;
   delivered_at: string | null;
   json: string;
+  attempts: number;
+  next_attempt_at: string | null;
+  claimed_until: string | null;
+  failed_at: string | null;
+  last_error: string | null;
+  ticket_reference: string | null;
 }
 
 /** Where a page ended: the last case's time and row, opaque to callers. */
@@ -39,11 +79,21 @@ function decodeCursor(cursor: string): { createdAt: string; seq: number } | null
   return null;
 }
 
-function entryOf(row: ListedRow): OutboxEntry {
+function entryOf(row: ListedRow, now: Date): OutboxEntry {
+  const state =
+    row.delivered_at !== null ? 'delivered' : row.failed_at !== null ? 'failed' : row.claimed_until !== null && row.claimed_until > now.toISOString() ? 'sending' : 'pending';
   return {
     record: JSON.parse(row.json) as CaseRecord,
-    state: row.delivered_at === null ? 'pending' : 'delivered',
+    state,
     deliveredAt: row.delivered_at,
+    delivery: {
+      attempts: row.attempts,
+      nextAttemptAt: row.next_attempt_at,
+      deliveredAt: row.delivered_at,
+      failedAt: row.failed_at,
+      lastError: row.last_error,
+      ticketReference: row.ticket_reference,
+    },
   };
 }
 
@@ -54,6 +104,12 @@ export class InvalidCursorError extends Error {
 /**
  * The case outbox in SQLite: a recorded case survives a crash or restart until a worker
  * has delivered it and called `markDelivered`.
+ *
+ * Every case in the outbox is for support (a photographer who could be told directly needs
+ * no case): cases go to the helpdesk through claims. `claimDue` takes the oldest due case in
+ * one statement (SQLite serialises writers, so two workers, in one process or two, never
+ * hold the same case), and the attempts and the time of the next one live in the row, so
+ * a restart continues the backoff where it was.
  */
 export class SqliteCaseOutbox implements CaseOutbox {
   private readonly insert;
@@ -65,14 +121,19 @@ export class SqliteCaseOutbox implements CaseOutbox {
   private readonly listNewest;
   private readonly listBefore;
   private readonly selectOne;
-  private readonly setOwner;
   private readonly ofConversation;
-  private readonly ofUser;
+  private readonly ofPerson;
   private readonly withEmail;
   private readonly removeOne;
   private readonly deliveredBefore;
-  /** Cases recorded in this process whose person is not written down yet, by id. */
-  private readonly unowned = new Map<string, { channel: string; conversationId: string }>();
+  private readonly selectOpen;
+  private readonly addStep;
+  private readonly claim;
+  private readonly deliver;
+  private readonly retryLater;
+  private readonly fail;
+  private readonly nextDue;
+  private readonly state;
   private readonly now: () => Date;
 
   constructor(db: SqliteDatabase, options: { now?: () => Date } = {}) {
@@ -84,23 +145,39 @@ export class SqliteCaseOutbox implements CaseOutbox {
       json TEXT NOT NULL
     );
     CREATE INDEX IF NOT EXISTS case_outbox_pending ON case_outbox (created_at) WHERE delivered_at IS NULL;`);
-    // Whose case it is (the channel's user id), so a person's data can be found and erased
-    // after their conversation state has expired.
-    const columns = db.prepare<[], { name: string }>("SELECT name FROM pragma_table_info('case_outbox')").all();
-    if (!columns.some((column) => column.name === 'user_id')) db.exec('ALTER TABLE case_outbox ADD COLUMN user_id TEXT');
+    const existing = new Set(db.prepare<[], { name: string }>("SELECT name FROM pragma_table_info('case_outbox')").all().map((column) => column.name));
+    for (const [name, type] of Object.entries(DELIVERY_COLUMNS)) {
+      if (!existing.has(name)) db.exec(`ALTER TABLE case_outbox ADD COLUMN ${name} ${type}`);
+    }
+    // Whose case it is (a person key), so one person has one open case per matter (kind,
+    // symptom and code: a parent with two children's codes has two): the unique index
+    // refuses a second one even from two turns at once. Open means not yet with the
+    // helpdesk and not refused by it for good (that one waits for an operator).
+    if (!existing.has('person')) db.exec('ALTER TABLE case_outbox ADD COLUMN person TEXT');
+    db.exec(`CREATE UNIQUE INDEX IF NOT EXISTS case_outbox_open_per_person
+      ON case_outbox (person, json_extract(json, '$.kind'), coalesce(json_extract(json, '$.symptom'), ''), coalesce(json_extract(json, '$.accessCode'), ''))
+      WHERE delivered_at IS NULL AND failed_at IS NULL AND person IS NOT NULL`);
+    this.insert = db.prepare<[string, string, string, string | null]>('INSERT INTO case_outbox (id, created_at, delivered_at, json, person) VALUES (?, ?, NULL, ?, ?)');
+    // Appends a step unless the case lists it already, in one statement like appendLine.
+    this.addStep = db.prepare<[string, string, string], never>(
+      "UPDATE case_outbox SET json = json_insert(json, '$.stepsTried[#]', ?) WHERE id = ? AND NOT EXISTS (SELECT 1 FROM json_each(case_outbox.json, '$.stepsTried') WHERE value = ?)",
+    );
+    this.selectOpen = db.prepare<[string, string, string, string], { json: string }>(
+      `SELECT json FROM case_outbox WHERE delivered_at IS NULL AND failed_at IS NULL AND person = ? AND json_extract(json, '$.kind') = ?
+         AND coalesce(json_extract(json, '$.symptom'), '') = ? AND coalesce(json_extract(json, '$.accessCode'), '') = ?`,
+    );
     db.exec(`CREATE INDEX IF NOT EXISTS case_outbox_conversation ON case_outbox (json_extract(json, '$.channel'), json_extract(json, '$.conversationId'));
-      CREATE INDEX IF NOT EXISTS case_outbox_user ON case_outbox (user_id) WHERE user_id IS NOT NULL;`);
-    this.setOwner = db.prepare<[string, string]>('UPDATE case_outbox SET user_id = ? WHERE id = ? AND user_id IS NULL');
-    const channelIs = "json_extract(json, '$.channel') = ?";
-    this.ofConversation = db.prepare<[string, string], { id: string }>(`SELECT id FROM case_outbox WHERE ${channelIs} AND json_extract(json, '$.conversationId') = ?`);
-    this.ofUser = db.prepare<[string, string], { id: string }>(`SELECT id FROM case_outbox WHERE user_id = ? AND ${channelIs}`);
-    this.withEmail = db.prepare<[string], { id: string; channel: string; conversation_id: string; user_id: string | null }>(
-      `SELECT id, json_extract(json, '$.channel') AS channel, json_extract(json, '$.conversationId') AS conversation_id, user_id
+      CREATE INDEX IF NOT EXISTS case_outbox_person ON case_outbox (person) WHERE person IS NOT NULL;`);
+    this.ofConversation = db.prepare<[string, string], { id: string }>(
+      "SELECT id FROM case_outbox WHERE json_extract(json, '$.channel') = ? AND json_extract(json, '$.conversationId') = ?",
+    );
+    this.ofPerson = db.prepare<[string], { id: string }>('SELECT id FROM case_outbox WHERE person = ?');
+    this.withEmail = db.prepare<[string], { id: string; channel: string; conversation_id: string; person: string | null }>(
+      `SELECT id, json_extract(json, '$.channel') AS channel, json_extract(json, '$.conversationId') AS conversation_id, person
        FROM case_outbox WHERE lower(json_extract(json, '$.email')) = lower(?)`,
     );
     this.removeOne = db.prepare<[string]>('DELETE FROM case_outbox WHERE id = ?');
     this.deliveredBefore = db.prepare<[string]>('DELETE FROM case_outbox WHERE delivered_at IS NOT NULL AND delivered_at < ?');
-    this.insert = db.prepare<[string, string, string]>('INSERT INTO case_outbox (id, created_at, delivered_at, json) VALUES (?, ?, NULL, ?)');
     // rowid breaks ties between cases recorded in the same millisecond: insertion order.
     this.selectPending = db.prepare<[number], { json: string }>(
       'SELECT json FROM case_outbox WHERE delivered_at IS NULL ORDER BY created_at, rowid LIMIT ?',
@@ -112,12 +189,95 @@ export class SqliteCaseOutbox implements CaseOutbox {
     );
     // One statement, so two lines appended at once never overwrite each other.
     this.appendLine = db.prepare<[string, string], never>("UPDATE case_outbox SET json = json_insert(json, '$.transcript[#]', json(?)) WHERE id = ?");
-    const listed = 'SELECT rowid AS seq, created_at, delivered_at, json FROM case_outbox';
+    const listed =
+      'SELECT rowid AS seq, created_at, delivered_at, json, attempts, next_attempt_at, claimed_until, failed_at, last_error, ticket_reference FROM case_outbox';
     this.selectOne = db.prepare<[string], ListedRow>(`${listed} WHERE id = ?`);
     this.listNewest = db.prepare<[number], ListedRow>(`${listed} ORDER BY created_at DESC, rowid DESC LIMIT ?`);
     this.listBefore = db.prepare<[string, string, number, number], ListedRow>(
       `${listed} WHERE created_at < ? OR (created_at = ? AND rowid < ?) ORDER BY created_at DESC, rowid DESC LIMIT ?`,
     );
+    // ISO timestamps of one format compare as text in time order.
+    this.claim = db.prepare<{ owner: string; now: string; until: string }, { json: string; attempts: number }>(
+      `UPDATE case_outbox SET claimed_by = @owner, claimed_until = @until
+       WHERE id = (
+         SELECT id FROM case_outbox
+         WHERE delivered_at IS NULL AND failed_at IS NULL
+           AND (next_attempt_at IS NULL OR next_attempt_at <= @now)
+           AND (claimed_until IS NULL OR claimed_until <= @now)
+         ORDER BY created_at, rowid LIMIT 1)
+       RETURNING json, attempts`,
+    );
+    this.deliver = db.prepare<{ id: string; owner: string; now: string; reference: string | null }>(
+      `UPDATE case_outbox SET delivered_at = @now, ticket_reference = @reference, claimed_by = NULL, claimed_until = NULL, last_error = NULL
+       WHERE id = @id AND claimed_by = @owner AND delivered_at IS NULL`,
+    );
+    this.retryLater = db.prepare<{ id: string; owner: string; next: string; error: string }>(
+      `UPDATE case_outbox SET attempts = attempts + 1, next_attempt_at = @next, last_error = @error, claimed_by = NULL, claimed_until = NULL
+       WHERE id = @id AND claimed_by = @owner AND delivered_at IS NULL`,
+    );
+    this.fail = db.prepare<{ id: string; owner: string; now: string; error: string }>(
+      `UPDATE case_outbox SET attempts = attempts + 1, failed_at = @now, last_error = @error, claimed_by = NULL, claimed_until = NULL
+       WHERE id = @id AND claimed_by = @owner AND delivered_at IS NULL`,
+    );
+    this.nextDue = db.prepare<[], { at: string | null }>(
+      `SELECT min(max(coalesce(next_attempt_at, ''), coalesce(claimed_until, ''))) AS at FROM case_outbox
+       WHERE delivered_at IS NULL AND failed_at IS NULL`,
+    );
+    this.state = db.prepare<
+      [string],
+      { attempts: number; next_attempt_at: string | null; delivered_at: string | null; failed_at: string | null; last_error: string | null; ticket_reference: string | null }
+    >('SELECT attempts, next_attempt_at, delivered_at, failed_at, last_error, ticket_reference FROM case_outbox WHERE id = ?');
+  }
+
+  /**
+   * Takes the oldest case that is due (never tried, or its next attempt has come, and
+   * nobody holds it) for `leaseMs`; null when none is due. A worker that dies while sending
+   * leaves its claim to run out, and the case is taken again after `leaseMs`.
+   */
+  claimDue(owner: string, leaseMs: number): ClaimedCase | null {
+    const now = this.now();
+    const row = this.claim.get({ owner, now: now.toISOString(), until: new Date(now.getTime() + leaseMs).toISOString() });
+    return row === undefined ? null : { record: JSON.parse(row.json) as CaseRecord, attempts: row.attempts, owner };
+  }
+
+  /** The helpdesk accepted the case. False when the claim was no longer this worker's. */
+  markTicketCreated(claimed: ClaimedCase, ticketReference: string | null): boolean {
+    return this.deliver.run({ id: claimed.record.id, owner: claimed.owner, now: this.now().toISOString(), reference: ticketReference }).changes === 1;
+  }
+
+  /** Not reached this time (a 5xx, a timeout, no network): tried again at `nextAttemptAt`. */
+  markRetry(claimed: ClaimedCase, nextAttemptAt: Date, error: string): boolean {
+    return this.retryLater.run({ id: claimed.record.id, owner: claimed.owner, next: nextAttemptAt.toISOString(), error }).changes === 1;
+  }
+
+  /** Refused for good (a 4xx): kept for an operator, never tried again by a worker. */
+  markFailed(claimed: ClaimedCase, error: string): boolean {
+    return this.fail.run({ id: claimed.record.id, owner: claimed.owner, now: this.now().toISOString(), error }).changes === 1;
+  }
+
+  /** When the next case becomes due (a time in the past when one is due now), or null when none waits. */
+  nextDueAt(): Date | null {
+    const at = this.nextDue.get()?.at;
+    if (at === null || at === undefined) return null;
+    return at === '' ? new Date(0) : new Date(at);
+  }
+
+  /** The delivery of one case as an operator needs it; null for an id that was never recorded. */
+  deliveryState(id: string): DeliveryState | null {
+    const row = this.state.get(id);
+    if (row === undefined) return null;
+    return {
+      attempts: row.attempts,
+      nextAttemptAt: row.next_attempt_at,
+      deliveredAt: row.delivered_at,
+      failedAt: row.failed_at,
+      lastError: row.last_error,
+      ticketReference: row.ticket_reference,
+    };
+  }
+
+  async ticketReference(id: string): Promise<string | null> {
+    return this.state.get(id)?.ticket_reference ?? null;
   }
 
   async append(id: string, line: TranscriptLine): Promise<void> {
@@ -129,11 +289,19 @@ export class SqliteCaseOutbox implements CaseOutbox {
     return this.countForJob.get(filter.kind, filter.jobId)?.count ?? 0;
   }
 
-  async record(newCase: NewCase): Promise<CaseRecord> {
+  async record(newCase: NewCase, person?: string): Promise<CaseRecord> {
     const record: CaseRecord = { ...structuredClone(newCase), id: `case-${randomUUID()}`, createdAt: this.now().toISOString() };
-    this.insert.run(record.id, record.createdAt, JSON.stringify(record));
-    this.unowned.set(record.id, { channel: record.channel, conversationId: record.conversationId });
+    this.insert.run(record.id, record.createdAt, JSON.stringify(record), person ?? null);
     return structuredClone(record);
+  }
+
+  async addStepsTried(id: string, steps: readonly string[]): Promise<void> {
+    for (const step of steps) this.addStep.run(step, id, step);
+  }
+
+  async openCase(person: string, matter: OpenCaseMatter): Promise<CaseRecord | null> {
+    const row = this.selectOpen.get(person, matter.kind, matter.symptom ?? '', matter.accessCode ?? '');
+    return row === undefined ? null : (JSON.parse(row.json) as CaseRecord);
   }
 
   /** Undelivered cases, oldest first; all of them without a limit. */
@@ -152,38 +320,26 @@ export class SqliteCaseOutbox implements CaseOutbox {
     const rows = from === null ? this.listNewest.all(limit + 1) : this.listBefore.all(from.createdAt, from.createdAt, from.seq, limit + 1);
     const page = rows.slice(0, limit);
     const last = page.at(-1);
-    return { entries: page.map(entryOf), next: rows.length > limit && last !== undefined ? encodeCursor(last) : null };
+    return { entries: page.map((row) => entryOf(row, this.now())), next: rows.length > limit && last !== undefined ? encodeCursor(last) : null };
   }
 
   /** One recorded case with where it stands, or null. */
   entry(id: string): OutboxEntry | null {
     const row = this.selectOne.get(id);
-    return row === undefined ? null : entryOf(row);
+    return row === undefined ? null : entryOf(row, this.now());
   }
 
-  /**
-   * Writes down whose the cases are that were recorded in this conversation since the
-   * last call: the person of the turn that recorded them. Writes nothing on other turns.
-   */
-  claimRecorded(channel: string, conversationId: string, userId: string): void {
-    for (const [id, where] of this.unowned) {
-      if (where.channel !== channel || where.conversationId !== conversationId) continue;
-      this.setOwner.run(userId, id);
-      this.unowned.delete(id);
-    }
-  }
-
-  /** The ids of the cases of these conversations of a channel, and of the person's own cases. */
-  idsOf(channel: string, conversationIds: Iterable<string>, userId?: string): string[] {
+  /** The ids of the cases of these conversations of a channel, and of the person's own cases (by person key). */
+  idsOf(channel: string, conversationIds: Iterable<string>, person?: string): string[] {
     const ids = new Set<string>();
     for (const conversationId of conversationIds) for (const row of this.ofConversation.all(channel, conversationId)) ids.add(row.id);
-    if (userId !== undefined) for (const row of this.ofUser.all(userId, channel)) ids.add(row.id);
+    if (person !== undefined) for (const row of this.ofPerson.all(person)) ids.add(row.id);
     return [...ids];
   }
 
   /** The cases that give this e-mail address (any case), with where they came from. */
-  withEmailAddress(email: string): { id: string; channel: string; conversationId: string; userId: string | null }[] {
-    return this.withEmail.all(email).map((row) => ({ id: row.id, channel: row.channel, conversationId: row.conversation_id, userId: row.user_id }));
+  withEmailAddress(email: string): { id: string; channel: string; conversationId: string; person: string | null }[] {
+    return this.withEmail.all(email).map((row) => ({ id: row.id, channel: row.channel, conversationId: row.conversation_id, person: row.person }));
   }
 
   /** Deletes these cases; how many there were. */
@@ -191,7 +347,6 @@ export class SqliteCaseOutbox implements CaseOutbox {
     let removed = 0;
     for (const id of ids) {
       removed += this.removeOne.run(id).changes;
-      this.unowned.delete(id);
     }
     return removed;
   }

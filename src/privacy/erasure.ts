@@ -1,10 +1,8 @@
-import type { TurnContext } from 'botbuilder';
-import type { TurnHooks } from '../bot/galleryBot.js';
-import type { Turn } from '../bot/turn.js';
 import type { ConversationLog } from '../directline/conversationLog.js';
 import type { SqliteCaseOutbox } from '../handoff/sqliteCaseOutbox.js';
 import type { ConversationStore } from '../proactive/conversationStore.js';
 import { personKey, type RateLimitedCodeLookups } from '../security/codeLookupLimit.js';
+import type { RateLimitedNewCases } from '../security/newCaseLimit.js';
 import type { SqliteDatabase } from '../storage/database.js';
 import type { SqliteStorage } from '../storage/sqliteStorage.js';
 
@@ -13,7 +11,7 @@ import type { SqliteStorage } from '../storage/sqliteStorage.js';
  * channel user, or about the customer who gave an e-mail address, in its SQLite file —
  * conversation state, the Direct Line conversations with every message in them, recorded
  * cases (with their transcripts and the address), the waiting-customer entries kept to
- * tell them when a gallery opens, and the access-code guessing counter. Asking twice
+ * tell them when a gallery opens, and the counters of guessed codes and of new cases. Asking twice
  * erases nothing the second time and says so with zeros.
  *
  * A person is the channel's user id on that channel. Erasing by e-mail address finds the
@@ -39,6 +37,7 @@ export interface ErasureCounts {
   cases: number;
   waitingCustomerEntries: number;
   codeLookupCounters: number;
+  newCaseCounters: number;
 }
 
 export interface PersonalDataStores {
@@ -48,6 +47,7 @@ export interface PersonalDataStores {
   outbox: SqliteCaseOutbox;
   conversations: ConversationStore;
   codeLookups: RateLimitedCodeLookups;
+  newCases: RateLimitedNewCases;
 }
 
 /** Everything found to erase: keys, conversation ids, case ids, people. */
@@ -77,7 +77,7 @@ export class PersonalData {
         conversationIds.add(id);
       }
     }
-    for (const id of outbox.idsOf(person.channelId, conversationIds, person.userId)) found.cases.add(id);
+    for (const id of outbox.idsOf(person.channelId, conversationIds, personKey(person))) found.cases.add(id);
     for (const id of conversationIds) found.conversations.add(id);
   }
 
@@ -88,7 +88,9 @@ export class PersonalData {
     for (const entry of this.stores.outbox.withEmailAddress(email)) {
       found.cases.add(entry.id);
       found.conversations.add(entry.conversationId);
-      if (entry.userId !== null) people.push({ channelId: entry.channel, userId: entry.userId });
+      // The case's own person, when its key is a channel user of that channel (not a photographer account).
+      const prefix = `${entry.channel}:`;
+      if (entry.person?.startsWith(prefix)) people.push({ channelId: entry.channel, userId: entry.person.slice(prefix.length) });
       for (const { userId } of state.statesOfConversation(entry.channel, entry.conversationId)) people.push({ channelId: entry.channel, userId });
       if (entry.channel === DIRECT_LINE_CHANNEL) {
         const conversation = conversationLog.get(entry.conversationId);
@@ -100,7 +102,7 @@ export class PersonalData {
   }
 
   async erase(request: ErasureRequest): Promise<ErasureCounts> {
-    const { db, state, conversationLog, outbox, conversations, codeLookups } = this.stores;
+    const { db, state, conversationLog, outbox, conversations, codeLookups, newCases } = this.stores;
     const found: Found = { stateKeys: new Set(), directLineConversations: new Set(), conversations: new Set(), cases: new Set(), people: new Map() };
     // Finding and deleting in one transaction: nothing written in between is half erased.
     const counts = db.transaction(() => {
@@ -116,20 +118,11 @@ export class PersonalData {
       };
     })();
     let codeLookupCounters = 0;
-    for (const key of found.people.keys()) if (await codeLookups.forget(key)) codeLookupCounters += 1;
-    return { ...counts, codeLookupCounters };
+    let newCaseCounters = 0;
+    for (const key of found.people.keys()) {
+      if (await codeLookups.forget(key)) codeLookupCounters += 1;
+      if (await newCases.forget(key)) newCaseCounters += 1;
+    }
+    return { ...counts, codeLookupCounters, newCaseCounters };
   }
-}
-
-/**
- * After each turn, the cases the turn recorded are marked as the person's own (the turn's
- * channel user), so they are found by an erasure request after the conversation state
- * that linked them has expired. Turns that recorded nothing write nothing.
- */
-export function caseOwnerHooks(outbox: SqliteCaseOutbox): TurnHooks {
-  return {
-    async afterTurn(_context: TurnContext, turn: Turn): Promise<void> {
-      outbox.claimRecorded(turn.channelId, turn.conversationId, turn.userId);
-    },
-  };
 }

@@ -79,6 +79,7 @@ const NOTHING: ErasureCounts = {
   cases: 0,
   waitingCustomerEntries: 0,
   codeLookupCounters: 0,
+  newCaseCounters: 0,
 };
 
 /** What the bot waits for after these replies (the last message; a handoff event carries no entity). */
@@ -143,7 +144,7 @@ describe('POST /admin/erase', { timeout: 60_000 }, () => {
 
     const first = await erase(url, { user: { channelId: 'webchat', userId: 'anna-web-user' } });
     expect(first.status).toBe(200);
-    expect(first.body.erased).toEqual({ ...NOTHING, conversationStates: 1, cases: 1, codeLookupCounters: 1 });
+    expect(first.body.erased).toEqual({ ...NOTHING, conversationStates: 1, cases: 1, codeLookupCounters: 1, newCaseCounters: 1 });
     const left = everything(file);
     expect(left).not.toContain('anna-web-user');
     expect(left).not.toContain(EMAIL);
@@ -166,7 +167,7 @@ describe('POST /admin/erase', { timeout: 60_000 }, () => {
     await customerWhoEscalates(url, 'anna-web-user');
     const result = await erase(url, { email: EMAIL.toLowerCase() });
     expect(result.status).toBe(200);
-    expect(result.body.erased).toEqual({ ...NOTHING, conversationStates: 1, cases: 1, codeLookupCounters: 1 });
+    expect(result.body.erased).toEqual({ ...NOTHING, conversationStates: 1, cases: 1, codeLookupCounters: 1, newCaseCounters: 1 });
     expect(everything(file)).not.toContain('anna-web-user');
     expect(everything(file)).not.toContain(EMAIL);
     expect((await erase(url, { email: EMAIL })).body.erased).toEqual(NOTHING);

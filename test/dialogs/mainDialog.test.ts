@@ -50,15 +50,19 @@ describe('main dialog: the first question', () => {
     expect(replies[replies.length - 1]!.text).toBe(msg(locale, question));
   });
 
-  it('emulator: after three unreadable role answers the bot carries on as a customer (the safe side)', async () => {
+  it('emulator: unreadable role answers are never taken for a role: asked differently, then a person is offered', async () => {
     const h = await harness({ channelId: 'emulator' });
     await h.send('hi');
     const first = await h.send('blub');
     expect(lastDiagnosis(first).awaiting).toBe('role');
     expect(first[0]!.text).toBe(msg('en-US', 'role.retry'));
-    await h.send('???');
+    const second = await h.send('???');
+    expect(textsOf(second)).toEqual([`${msg('en-US', 'ask.unclearAgain', { question: msg('en-US', 'role.question') })} ${msg('en-US', 'ask.offerPerson')}`]);
+    expect(buttonsOf(second[0])).toEqual([msg('en-US', 'role.customer'), msg('en-US', 'role.photographer'), msg('en-US', 'ask.person')]);
     const third = await h.send('hmm');
-    expect(lastDiagnosis(third)).toMatchObject({ role: 'customer', awaiting: 'symptom' });
+    expect(lastDiagnosis(third)).toMatchObject({ role: null, awaiting: 'role' });
+    const person = await h.send('', { value: { choice: 'agent' } });
+    expect(textsOf(person)).toContain(msg('en-US', 'escalation.requested'));
   });
 
   // Design ("Who uses it"): the role comes from the channel; a Teams user is a photographer

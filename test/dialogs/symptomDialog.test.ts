@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SYMPTOMS, type Symptom } from '../../src/domain/symptoms.js';
-import { buttonsOf, type DialogHarness, lastDiagnosis, LOCALES, msg, symptomLabels, useHarnesses } from '../support/dialogHarness.js';
+import { buttonsOf, type DialogHarness, lastDiagnosis, LOCALES, msg, symptomLabels, textsOf, useHarnesses } from '../support/dialogHarness.js';
 
 const { harness } = useHarnesses();
 /** A web chat conversation waiting for the symptom. */
@@ -109,10 +109,16 @@ describe('symptom: unreadable answers', () => {
     expectRetry(await h.send('', { value: { choice: 'bogus' } }), 'en-US', msg('en-US', 'symptom.retry'));
   });
 
-  it.each(LOCALES)('%s: two unreadable answers carry on to the access code as "other" (never loops)', async (locale) => {
+  it.each(LOCALES)('%s: unreadable answers (even an empty one) are never taken for "something else": asked differently, then a person is offered', async (locale) => {
     const h = await atSymptom(locale);
-    await h.send('qwertz', { locale });
-    const replies = await h.send('🙂', { locale });
-    expectSymptomTaken(replies, locale, 'other');
+    expectRetry(await h.send('qwertz', { locale }), locale, msg(locale, 'symptom.retry'));
+    const second = await h.send('🙂', { locale });
+    expect(textsOf(second)).toEqual([`${msg(locale, 'ask.unclearAgain', { question: msg(locale, 'symptom.question') })} ${msg(locale, 'ask.offerPerson')}`]);
+    expect(buttonsOf(second[0])).toEqual([...symptomLabels(locale), msg(locale, 'ask.person')]);
+    const empty = await h.send('', { locale });
+    expect(lastDiagnosis(empty)).toMatchObject({ symptom: null, awaiting: 'symptom' });
+    expect(buttonsOf(empty[0])).toContain(msg(locale, 'ask.person'));
+    const named = await h.send(msg(locale, 'symptom.choice.missed-sale'), { locale });
+    expect(lastDiagnosis(named)).toMatchObject({ symptom: 'missed-sale', awaiting: 'access-code' });
   });
 });

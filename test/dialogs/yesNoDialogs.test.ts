@@ -62,14 +62,17 @@ describe('confirm: shall I notify the photographer?', () => {
     expect(await h.outbox.pending()).toEqual([]);
   });
 
-  it('three answers that are neither: taken as "no" (nothing passed on), the conversation goes on', async () => {
+  it('answers that are neither are never taken for one: asked differently, then a person is offered', async () => {
     const h = await atConfirm('en-US');
-    await h.send('hmm');
-    await h.send('🤔');
-    const replies = await h.send('purple');
-    expect(textsOf(replies)).toEqual([msg('en-US', 'notify.declined'), msg('en-US', 'feedback.question')]);
-    expect(lastDiagnosis(replies).awaiting).toBe('feedback');
+    expect(textsOf(await h.send('hmm'))).toEqual([msg('en-US', 'confirm.retry')]);
+    const second = await h.send('🤔');
+    expect(textsOf(second)).toEqual([`${msg('en-US', 'ask.unclearAgain', { question: msg('en-US', 'notify.offerPhotographer') })} ${msg('en-US', 'ask.offerPerson')}`]);
+    expect(buttonsOf(second[0])).toEqual([msg('en-US', 'notify.yes'), msg('en-US', 'notify.no'), msg('en-US', 'ask.person')]);
+    const third = await h.send('purple');
+    expect(lastDiagnosis(third)).toMatchObject({ scenario: 'job-archived', awaiting: 'confirm' });
     expect(await h.outbox.pending()).toEqual([]);
+    const yes = await h.send('yes');
+    expect(textsOf(yes)[0]).toBe(msg('en-US', 'notify.recorded'));
   });
 
   it('a typing indicator is no answer and gets no reply', async () => {

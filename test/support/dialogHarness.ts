@@ -10,6 +10,7 @@ import { createDelivery } from '../../src/channels/delivery.js';
 import { DIAGNOSIS_ENTITY_TYPE, type DiagnosisEntity } from '../../src/channels/diagnosisEntity.js';
 import { SLOTS, type Slot } from '../../src/channels/replyModel.js';
 import { openHandoffHooks } from '../../src/handoff/openHandoff.js';
+import type { SupportHours } from '../../src/domain/supportHours.js';
 import { SqliteCaseOutbox } from '../../src/handoff/sqliteCaseOutbox.js';
 import { languageOf } from '../../src/language/languages.js';
 import { type MessageKey, type MessageValues, translate } from '../../src/language/messages.js';
@@ -20,6 +21,7 @@ import { ConversationStore } from '../../src/proactive/conversationStore.js';
 import { ProactiveNotices } from '../../src/proactive/proactiveNotices.js';
 import { projectRoot } from '../../src/projectRoot.js';
 import { RateLimitedCodeLookups } from '../../src/security/codeLookupLimit.js';
+import { RateLimitedNewCases } from '../../src/security/newCaseLimit.js';
 import { openDatabase, type SqliteDatabase } from '../../src/storage/database.js';
 
 /** "Today" of the demo data (demo/README.md): Friday 27 November 2026. */
@@ -110,6 +112,8 @@ export interface HarnessOptions {
   defaultLocale?: string;
   /** Steps added to every turn, as production's composition root may add them. */
   hooks?: readonly TurnHooks[];
+  /** SUPPORT_HOURS, read; unset by default, as in production. */
+  supportHours?: SupportHours;
 }
 
 /**
@@ -150,7 +154,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Dialo
     state,
     platform,
     delivery: createDelivery({ logger: silentLogger }),
-    rootDialog: new MainDialog({ platform, outbox, notices, logger: silentLogger, codeLookups, now: () => DEMO_TODAY }),
+    rootDialog: new MainDialog({ platform, outbox, notices, logger: silentLogger, codeLookups, newCases: await RateLimitedNewCases.onSqlite(db), now: () => DEMO_TODAY, supportHours: options.supportHours ?? null }),
     defaultLocale: options.defaultLocale ?? 'en-US',
     logger: silentLogger,
     // The open handoff as production has it, then the test's own steps.
@@ -291,7 +295,7 @@ export function expectDiagnosisEntity(reply: Partial<Activity>): void {
 /** What a question waiting in each slot may say (its question, its retries), per language. */
 const SLOT_TEXTS: Readonly<Record<Slot, readonly MessageKey[]>> = {
   role: ['role.question', 'role.retry'],
-  symptom: ['symptom.question', 'symptom.questionPhotographer', 'symptom.retry'],
+  symptom: ['symptom.question', 'symptom.questionPhotographer', 'symptom.retry', 'customer.seen.question', 'customer.seen.retry'],
   'access-code': ['code.question', 'code.questionPhotographer', 'code.retryNoCode', 'code.tryAgain'],
   confirm: ['notify.offerPhotographer', 'notify.offerSupport', 'confirm.retry'],
   feedback: ['feedback.question', 'feedback.retry'],

@@ -1,0 +1,71 @@
+import type { ReplyChoice } from '../src/channels/replyModel.js';
+import { SCENARIO_INFO } from '../src/domain/scenarios.js';
+import { type Intent, PERSON_TOPICS, type Topic } from '../src/language/intents.js';
+import type { Turn } from '../src/bot/turn.js';
+
+/** The choice id of "Talk to a person", offered with a question after a side answer or unclear answers. */
+export const PERSON_CHOICE = 'agent';
+
+export function personChoice(turn: Turn): ReplyChoice {
+  return { id: PERSON_CHOICE, label: turn.l.t('ask.person') };
+}
+
+/** Turns whose next question offers a person too (a side answer came before any question was open). */
+const PERSON_OFFERED = new WeakSet<Turn>();
+
+export function offerPersonThisTurn(turn: Turn): void {
+  PERSON_OFFERED.add(turn);
+}
+
+export function personOfferedThisTurn(turn: Turn): boolean {
+  return PERSON_OFFERED.has(turn);
+}
+
+/** What the bot says to a message that is no answer: its text, and whether a person should be offered. */
+export interface SideAnswer {
+  text: string;
+  offerPerson: boolean;
+}
+
+const CHANNEL_NAMES = { msteams: 'Microsoft Teams', slack: 'Slack' } as const;
+
+/** Who acts next on this customer's case, as far as the diagnosis says. */
+function nextFor(turn: Turn): 'photographer' | 'support' | 'other' {
+  const scenario = turn.case.scenario;
+  if (scenario === null) return 'other';
+  const fixedBy = SCENARIO_INFO[scenario].fixedBy;
+  return fixedBy === 'customer' ? 'other' : fixedBy;
+}
+
+function linkAccount(turn: Turn): SideAnswer {
+  const { identity, l } = turn;
+  if (identity.role === 'photographer' && identity.photographer === null) {
+    return { text: l.t('guided.linkAccount', { channel: CHANNEL_NAMES[identity.channel] }), offerPerson: false };
+  }
+  if (identity.role === 'photographer') {
+    return { text: l.t('side.linkedAccount.photographer', { channel: CHANNEL_NAMES[turn.channelId === 'slack' ? 'slack' : 'msteams'] }), offerPerson: false };
+  }
+  return { text: l.t('side.question'), offerPerson: true };
+}
+
+/** The short answer to one of the common questions, or to something this bot cannot handle. */
+export function topicAnswer(turn: Turn, topic: Topic): SideAnswer {
+  const { l } = turn;
+  switch (topic) {
+    case 'link-account':
+      return linkAccount(turn);
+    case 'what-next':
+      return { text: l.t('side.what-next', { next: nextFor(turn) }), offerPerson: false };
+    default:
+      return { text: l.t(`side.${topic}`), offerPerson: PERSON_TOPICS.includes(topic) };
+  }
+}
+
+/**
+ * The answer to a real question or a topic, whether a question is open or not; thanks and
+ * goodbyes are answered by each caller in its own way (acknowledged, or the case ends).
+ */
+export function sideAnswer(turn: Turn, intent: Exclude<Intent, 'thanks' | 'goodbye'>): SideAnswer {
+  if (intent === 'question') return { text: turn.l.t('side.question'), offerPerson: true };
+  return topicAnswer(turn, intent);
+}

@@ -1,0 +1,141 @@
+/**
+ * What a message is about when it is not the answer a question waits for: thanks, a
+ * goodbye, one of the common questions around a gallery that won't open (where the code is,
+ * how long the shop stays open, what happens next), things this bot cannot handle (orders,
+ * deliveries, refunds), linking a photographer's account, or some other real question.
+ *
+ * The words come from `locales/<lang>.intents.json`, in the phrase syntax of the phrase
+ * files (`word*` a prefix, `a|b` either word), matched by the recognizer's phrase matcher
+ * (typos, small gaps, stopwords). All four languages are matched at once; the languages whose
+ * phrases matched are reported, a hint for the language the person writes in.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { projectRoot } from '../projectRoot.js';
+import { LANGUAGES, type Language } from './languages.js';
+import { compilePhrases, foldText, matchPhrases } from './recognizer.js';
+
+/** Topics, most specific first: the first one found names the message. */
+export const TOPICS = ['refund', 'where-code', 'delivery', 'order', 'link-account', 'shop-open', 'what-next'] as const;
+export type Topic = (typeof TOPICS)[number];
+
+/** Things this bot can only pass to a person. */
+export const PERSON_TOPICS: readonly Topic[] = ['refund', 'delivery', 'order'];
+
+export type Intent = Topic | 'thanks' | 'goodbye' | 'question';
+
+const phraseList = z.array(z.string().trim().min(1));
+
+const intentFileSchema = z.strictObject({
+  language: z.enum(LANGUAGES),
+  /** Words only a question starts with ("how", "wann", "pourquoi", not "do" as in "do it for me"); one or two words each. */
+  questionWords: phraseList,
+  intents: z.strictObject({
+    thanks: phraseList,
+    goodbye: phraseList,
+    ...(Object.fromEntries(TOPICS.map((topic) => [topic, phraseList])) as Record<Topic, typeof phraseList>),
+  }),
+});
+
+type IntentFile = z.infer<typeof intentFileSchema>;
+
+export function parseIntentFile(json: unknown, language: Language, source = `${language}.intents.json`): IntentFile {
+  const result = intentFileSchema.safeParse(json);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const where = issue ? issue.path.join('.') : '';
+    throw new Error(`intents: ${source}: ${where ? `${where}: ` : ''}${issue?.message ?? 'invalid'}`);
+  }
+  if (result.data.language !== language) throw new Error(`intents: ${source}: "language" is "${result.data.language}", expected "${language}"`);
+  return result.data;
+}
+
+function loadIntentFile(language: Language): IntentFile {
+  const path = join(projectRoot(), 'locales', `${language}.intents.json`);
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new Error(`intents: cannot read ${path}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return parseIntentFile(json, language, path);
+}
+
+const FILES = LANGUAGES.map((language) => loadIntentFile(language));
+
+type Label = `${Topic | 'thanks' | 'goodbye'}:${Language}`;
+
+function label(intent: Topic | 'thanks' | 'goodbye', language: Language): Label {
+  return `${intent}:${language}`;
+}
+
+const PHRASES = compilePhrases<Label>(
+  FILES.flatMap((file) => [
+    { label: label('thanks', file.language), phrases: file.intents.thanks },
+    { label: label('goodbye', file.language), phrases: file.intents.goodbye },
+    ...TOPICS.map((topic) => ({ label: label(topic, file.language), phrases: file.intents[topic] })),
+  ]),
+);
+
+/** Folded question openings ("est ce" is two words), per language. */
+const QUESTION_OPENINGS: ReadonlyMap<string, Language[]> = (() => {
+  const openings = new Map<string, Language[]>();
+  for (const file of FILES) {
+    for (const word of file.questionWords) {
+      const folded = foldText(word);
+      openings.set(folded, [...(openings.get(folded) ?? []), file.language]);
+    }
+  }
+  return openings;
+})();
+
+export interface IntentRecognition {
+  intent: Intent | null;
+  /** The languages whose phrases (or question words) said so. */
+  languages: Language[];
+}
+
+/** Words of letters, not codes or numbers: "hi??" has one, "ABCD 2345" none that count. */
+function letterWords(text: string): string[] {
+  return foldText(text)
+    .split(' ')
+    .filter((word) => /^\p{L}{2,}$/u.test(word));
+}
+
+/**
+ * A real question, not "??" or "hello?": at least two words, ending with a question mark or
+ * opening with a question word ("wann kommen die Fotos").
+ */
+function questionLanguages(text: string): Language[] | null {
+  const words = letterWords(text);
+  if (words.length < 2) return null;
+  const first = words[0] ?? '';
+  const opening = QUESTION_OPENINGS.get(`${first} ${words[1] ?? ''}`) ?? QUESTION_OPENINGS.get(first);
+  if (opening !== undefined) return opening;
+  return /[?？¿]\s*[\p{Emoji_Presentation}\s]*$/u.test(text.trim()) ? [] : null;
+}
+
+/** What the message is about besides an expected answer; `intent` null when it is none of these. */
+export function recognizeIntent(text: string): IntentRecognition {
+  const sample = text.slice(0, 1000);
+  const { labels, whole } = matchPhrases(sample, PHRASES);
+  const found = [...labels].map((found) => {
+    const [intent, language] = found.split(':') as [Topic | 'thanks' | 'goodbye', Language];
+    return { intent, language };
+  });
+  const languagesOf = (intent: Intent): Language[] => [...new Set(found.filter((entry) => entry.intent === intent).map((entry) => entry.language))];
+  for (const topic of TOPICS) if (found.some((entry) => entry.intent === topic)) return { intent: topic, languages: languagesOf(topic) };
+  // Thanks and goodbye only as the whole message ("thanks, bye!"), never inside a description.
+  if (whole && found.length > 0) {
+    const intent = found.some((entry) => entry.intent === 'goodbye') ? 'goodbye' : 'thanks';
+    return { intent, languages: [...new Set(found.map((entry) => entry.language))] };
+  }
+  const question = questionLanguages(sample);
+  if (question !== null) return { intent: 'question', languages: question };
+  return { intent: null, languages: [] };
+}
+
+export function isTopic(intent: Intent | null): intent is Topic {
+  return intent !== null && (TOPICS as readonly string[]).includes(intent);
+}

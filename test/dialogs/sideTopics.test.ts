@@ -1,0 +1,238 @@
+import { readFile } from 'node:fs/promises';
+import { type Activity, ActivityTypes } from 'botbuilder';
+import { describe, expect, it } from 'vitest';
+import { localizer, type MessageKey, type MessageValues } from '../../src/language/messages.js';
+import { DEMO_CODES, DEMO_PHOTOGRAPHERS } from '../support/demoCodes.js';
+import { allText, buttonsOf, type DialogHarness, lastDiagnosis, msg, symptomLabels, textsOf, useHarnesses } from '../support/dialogHarness.js';
+
+/**
+ * Answer the person, then the question: at every question the bot understands, besides the
+ * answers it waits for, a real question, a request for a person, thanks and goodbye, a
+ * corrected date, and the common questions around a gallery that won't open (where the code
+ * is, how long the shop stays open, what happens next), and says kindly what it cannot do
+ * (orders, deliveries, refunds) with a person offered. It never guesses an answer.
+ */
+
+const { harness } = useHarnesses();
+
+const toPhotographer = (locale: string, key: MessageKey, values?: MessageValues) => msg(locale, key, { audience: 'photographer', ...values });
+
+/** A web chat customer with an archived job: the bot offers to notify the photographer. */
+async function atNotifyOffer(locale: string): Promise<DialogHarness> {
+  const h = await harness({ channelId: 'webchat' });
+  await h.send(msg(locale, 'symptom.choice.missed-sale'), { locale });
+  const replies = await h.send(DEMO_CODES['job-archived'], { locale });
+  expect(lastDiagnosis(replies)).toMatchObject({ scenario: 'job-archived', awaiting: 'confirm' });
+  return h;
+}
+
+describe('a real question at a yes/no question: answered, then the question again', () => {
+  it('"when will i get my photos??" at "shall I let the photographer know?": what happens next for this code', async () => {
+    const h = await atNotifyOffer('en-US');
+    const replies = await h.send('when will i get my photos??');
+    expect(textsOf(replies)).toEqual([`${msg('en-US', 'side.what-next', { next: 'photographer' })} ${msg('en-US', 'notify.offerPhotographer')}`]);
+    expect(buttonsOf(replies[0])).toEqual([msg('en-US', 'notify.yes'), msg('en-US', 'notify.no')]);
+    expect(lastDiagnosis(replies)).toMatchObject({ scenario: 'job-archived', awaiting: 'confirm' });
+    // Understood, so it counts as no unclear answer: the next one gets the plain retry.
+    expect(textsOf(await h.send('hmm'))).toEqual([msg('en-US', 'confirm.retry')]);
+    const yes = await h.send('yes please');
+    expect(textsOf(yes)[0]).toBe(msg('en-US', 'notify.recorded'));
+  });
+
+  it.each([
+    ['de-DE', 'ich will mein Geld zurück'],
+    ['fr-FR', 'je veux être remboursé'],
+    ['nl-NL', 'ik wil mijn geld terug'],
+    ['en-US', 'I want a refund'],
+  ])('%s: "%s": said kindly that refunds are not for this bot, a person offered, the question again', async (locale, text) => {
+    const h = await atNotifyOffer(locale);
+    const replies = await h.send(text, { locale });
+    expect(textsOf(replies)).toEqual([`${msg(locale, 'side.refund')} ${msg(locale, 'ask.offerPerson')} ${msg(locale, 'notify.offerPhotographer')}`]);
+    expect(buttonsOf(replies[0])).toEqual([msg(locale, 'notify.yes'), msg(locale, 'notify.no'), msg(locale, 'ask.person')]);
+    expect(lastDiagnosis(replies)).toMatchObject({ awaiting: 'confirm', locale });
+    expect(await h.outbox.pending()).toEqual([]);
+    // The button takes the case to a person: first the e-mail address.
+    const person = await h.send('', { locale, value: { choice: 'agent', question: 999 } });
+    expect(lastDiagnosis(person).awaiting).toBe('email');
+  });
+
+  it('"Talk to a person" typed works as well as clicked', async () => {
+    const h = await atNotifyOffer('en-US');
+    await h.send('I want a refund');
+    const person = await h.send(msg('en-US', 'ask.person'));
+    expect(lastDiagnosis(person).awaiting).toBe('email');
+  });
+
+  it('an order, a delivery and a question the bot cannot answer: each said kindly, a person offered', async () => {
+    const h = await atNotifyOffer('en-US');
+    const delivery = await h.send('I ordered prints 3 weeks ago and they never arrived');
+    expect(textsOf(delivery)).toEqual([`${msg('en-US', 'side.delivery')} ${msg('en-US', 'ask.offerPerson')} ${msg('en-US', 'notify.offerPhotographer')}`]);
+    const order = await h.send('what is my order number?');
+    expect(textsOf(order)[0]).toContain(msg('en-US', 'side.order'));
+    const question = await h.send('is it safe to pay by card?');
+    expect(textsOf(question)[0]).toContain(msg('en-US', 'side.question'));
+    expect(lastDiagnosis(question).awaiting).toBe('confirm');
+  });
+
+  it('where the code is and how long the shop stays open, at the access-code question', async () => {
+    const h = await harness({ channelId: 'webchat' });
+    await h.send(msg('en-US', 'symptom.choice.missed-sale'));
+    const where = await h.send('where do i find the code');
+    expect(textsOf(where)).toEqual([`${msg('en-US', 'side.where-code')} ${msg('en-US', 'code.question')}`]);
+    expect(lastDiagnosis(where).awaiting).toBe('access-code');
+    const open = await h.send('how long does the shop stay open?');
+    expect(textsOf(open)).toEqual([`${msg('en-US', 'side.shop-open')} ${msg('en-US', 'code.question')}`]);
+    const code = await h.send(DEMO_CODES['job-archived']);
+    expect(lastDiagnosis(code)).toMatchObject({ scenario: 'job-archived', awaiting: 'confirm' });
+  });
+
+  it('a shop message named with a question around it is the answer to "what do you see?"', async () => {
+    const h = await harness({ channelId: 'webchat' });
+    await h.send('hi');
+    const replies = await h.send("it says missed the sale, can I still order?");
+    expect(lastDiagnosis(replies)).toMatchObject({ symptom: 'missed-sale', awaiting: 'access-code' });
+  });
+
+  it('thanks at a question: acknowledged, the question again; goodbye ends the case', async () => {
+    const h = await atNotifyOffer('de-DE');
+    const thanks = await h.send('danke', { locale: 'de-DE' });
+    expect(textsOf(thanks)).toEqual([`${msg('de-DE', 'side.thanks')} ${msg('de-DE', 'notify.offerPhotographer')}`]);
+    const bye = await h.send('tschüss', { locale: 'de-DE' });
+    expect(textsOf(bye)).toEqual([msg('de-DE', 'side.goodbye')]);
+    expect(lastDiagnosis(bye).awaiting).toBeNull();
+    expect(await h.outbox.pending()).toEqual([]);
+    const again = await h.send('Ihre Fotos sind fast fertig', { locale: 'de-DE' });
+    expect(lastDiagnosis(again)).toMatchObject({ symptom: 'almost-ready', scenario: null, awaiting: 'access-code' });
+  });
+
+  it('"thanks!" at "did this help?" says yes', async () => {
+    const h = await atNotifyOffer('en-US');
+    await h.send(msg('en-US', 'notify.no'));
+    const replies = await h.send('thanks!');
+    expect(textsOf(replies)).toEqual([msg('en-US', 'feedback.thanks')]);
+    expect(await h.outbox.pending()).toEqual([]);
+  });
+});
+
+describe('never a guess after unclear answers', () => {
+  it('an unlinked photographer typing "done" three times at "did this help?": asked differently, then a person offered; nothing escalated', async () => {
+    const h = await harness({ channelId: 'msteams' });
+    await h.send('hi');
+    for (const choice of ['almost-ready', 'selling', 'no', 'yes']) await h.send('', { value: { choice } });
+    const plan = await h.send('', { value: { choice: 'no' } });
+    expect(lastDiagnosis(plan).awaiting).toBe('feedback');
+    const first = await h.send('done');
+    expect(textsOf(first)).toEqual([toPhotographer('en-US', 'feedback.retry')]);
+    const second = await h.send('done');
+    expect(textsOf(second)).toEqual([`${toPhotographer('en-US', 'ask.unclearAgain', { question: toPhotographer('en-US', 'feedback.question') })} ${toPhotographer('en-US', 'ask.offerPerson')}`]);
+    const third = await h.send('done');
+    expect(lastDiagnosis(third)).toMatchObject({ awaiting: 'feedback' });
+    expect(buttonsOf(third[0])).toContain(toPhotographer('en-US', 'ask.person'));
+    expect(await h.outbox.pending()).toEqual([]);
+  });
+
+  it('"how do I link my account?" at the job-status question: how to link it, then the question again', async () => {
+    const h = await harness({ channelId: 'msteams' });
+    await h.send('hi');
+    const status = await h.send('', { value: { choice: 'almost-ready' } });
+    expect(lastDiagnosis(status).awaiting).toBe('job-status');
+    const replies = await h.send('how do I link my account?');
+    expect(textsOf(replies)).toEqual([`${toPhotographer('en-US', 'guided.linkAccount', { channel: 'Microsoft Teams' })} ${toPhotographer('en-US', 'guided.job-status')}`]);
+    expect(lastDiagnosis(replies)).toMatchObject({ awaiting: 'job-status', scenario: null });
+  });
+});
+
+describe('before the first question and after the end', () => {
+  /** A customer whose case ended with "yes, it helped". */
+  async function afterTheEnd(locale: string): Promise<DialogHarness> {
+    const h = await atNotifyOffer(locale);
+    await h.send(msg(locale, 'notify.no'), { locale });
+    const end = await h.send(msg(locale, 'feedback.yes'), { locale });
+    expect(textsOf(end)).toEqual([msg(locale, 'feedback.thanks')]);
+    expect(lastDiagnosis(end).awaiting).toBeNull();
+    return h;
+  }
+
+  it('"thanks!" and "bye" get a short answer and start nothing', async () => {
+    const h = await afterTheEnd('en-US');
+    const thanks = await h.send('thanks!');
+    expect(textsOf(thanks)).toEqual([msg('en-US', 'end.thanks')]);
+    expect(lastDiagnosis(thanks).awaiting).toBeNull();
+    const bye = await h.send('bye');
+    expect(textsOf(bye)).toEqual([msg('en-US', 'end.goodbye')]);
+    expect(lastDiagnosis(bye).awaiting).toBeNull();
+  });
+
+  it('a new problem after the end starts a new case', async () => {
+    const h = await afterTheEnd('en-US');
+    const replies = await h.send('now my other code says your photos are almost ready');
+    expect(lastDiagnosis(replies)).toMatchObject({ symptom: 'almost-ready', scenario: null, awaiting: 'access-code' });
+  });
+
+  it('"danke" after a completed handoff: a short answer in German, not the first question', async () => {
+    const h = await harness({ channelId: 'webchat' });
+    await h.send('Ich möchte mit einem Mitarbeiter sprechen', { locale: 'de-DE' });
+    await h.send('', { locale: 'de-DE', value: { choice: 'skip' } });
+    const completed = await h.sendActivity({ type: ActivityTypes.Event, name: 'handoff.status', value: { state: 'completed' }, locale: 'de-DE' });
+    expect(textsOf(completed)).toEqual([msg('de-DE', 'handoff.completed')]);
+    const thanks = await h.send('danke', { locale: 'de-DE' });
+    expect(textsOf(thanks)).toEqual([msg('de-DE', 'end.thanks')]);
+    expect(lastDiagnosis(thanks).awaiting).toBeNull();
+  });
+
+  it.each([
+    ['I ordered prints 3 weeks ago and they never arrived', 'side.delivery', true],
+    ['I want a refund', 'side.refund', true],
+    ['where do i find the code', 'side.where-code', false],
+  ] as const)('first message "%s": its answer with the greeting, then the first question (a person offered where the bot cannot help)', async (text, key, person) => {
+    const h = await harness({ channelId: 'webchat' });
+    const replies = await h.send(text);
+    expect(textsOf(replies)).toEqual([
+      [msg('en-US', 'greeting'), msg('en-US', key), ...(person ? [msg('en-US', 'ask.offerPerson')] : [])].join(' '),
+      msg('en-US', 'symptom.question'),
+    ]);
+    expect(buttonsOf(replies[1])).toEqual([...symptomLabels('en-US'), ...(person ? [msg('en-US', 'ask.person')] : [])]);
+    expect(lastDiagnosis(replies)).toMatchObject({ awaiting: 'symptom', symptom: null });
+  });
+});
+
+describe('a correction: another archive date at the reopen confirmation', () => {
+  const LENA = DEMO_PHOTOGRAPHERS.lena;
+  const de = localizer('de-DE', 'photographer');
+
+  /** Lena on Teams; the step and date questions are cards whose texts the harness does not list per slot. */
+  function lena(h: DialogHarness, fields: Partial<Activity>): Promise<Partial<Activity>[]> {
+    return h.sendActivity({ type: ActivityTypes.Message, locale: 'de-DE', from: { id: 'lena-teams', name: LENA.name, aadObjectId: LENA.msteams[1] }, ...fields }, false);
+  }
+
+  it('"20. Dezember" at "Einverstanden?": the same change with the new date, summarised and confirmed again', async () => {
+    const h = await harness({ channelId: 'msteams' });
+    const diagnosis = await lena(h, { text: 'Eine Mutter sieht „Verkauf verpasst“ – Code MXR2 9PLT' });
+    expect(lastDiagnosis(diagnosis)).toMatchObject({ scenario: 'job-archived', awaiting: 'step-result' });
+    const dates = await lena(h, { text: 'Mach das für mich' });
+    expect(lastDiagnosis(dates).awaiting).toBe('archive-date');
+    const summary = await lena(h, { text: '13.12.' });
+    expect(lastDiagnosis(summary).awaiting).toBe('confirm');
+    expect(allText(summary)).toContain(toPhotographer('de-DE', 'change.question'));
+
+    const corrected = await lena(h, { text: '20. Dezember' });
+    expect(textsOf(corrected)[0]).toBe(toPhotographer('de-DE', 'change.dateChanged', { date: de.fullDate('2026-12-20') }));
+    expect(JSON.stringify(corrected)).toContain(de.fullDate('2026-12-20'));
+    expect(lastDiagnosis(corrected)).toMatchObject({ scenario: 'job-archived', awaiting: 'confirm' });
+
+    const done = await lena(h, { text: 'ja' });
+    expect(allText(done)).toContain(de.fullDate('2026-12-20'));
+    const data = JSON.parse(await readFile(h.dataFile!, 'utf8')) as { jobs: { id: string; archiving: { date: string | null }; status: string }[] };
+    expect(data.jobs.find((job) => job.id === 'job-4102')).toMatchObject({ status: 'selling', archiving: { date: '2026-12-20' } });
+  });
+
+  it('a day that does not exist at "Einverstanden?" gets its reason, and nothing changes', async () => {
+    const h = await harness({ channelId: 'msteams' });
+    await lena(h, { text: 'Eine Mutter sieht „Verkauf verpasst“ – Code MXR2 9PLT' });
+    await lena(h, { text: 'Mach das für mich' });
+    await lena(h, { text: '13.12.' });
+    const impossible = await lena(h, { text: '31.11.' });
+    expect(allText(impossible)).toContain('31. November');
+    expect(lastDiagnosis(impossible).awaiting).toBe('confirm');
+  });
+});

@@ -1,0 +1,128 @@
+import { describe, expect, it } from 'vitest';
+import { type Intent, parseIntentFile, recognizeIntent } from '../../src/language/intents.js';
+import type { Language } from '../../src/language/languages.js';
+
+/** Sentences as people write them, per language, and what they are about. */
+const SENTENCES: Readonly<Record<Language, readonly [string, Intent][]>> = {
+  en: [
+    ['thanks!', 'thanks'],
+    ['Thank you so much', 'thanks'],
+    ['ok thx', 'thanks'],
+    ['bye', 'goodbye'],
+    ['thanks, bye!', 'goodbye'],
+    ['when will i get my photos??', 'what-next'],
+    ['what happens now?', 'what-next'],
+    ['I want a refund', 'refund'],
+    ['can I get my money back', 'refund'],
+    ['I ordered prints 3 weeks ago and they never arrived', 'delivery'],
+    ['my parcel still hasnt arrived', 'delivery'],
+    ['where is my order', 'order'],
+    ['where do i find the code', 'where-code'],
+    ["I can't find my access code", 'where-code'],
+    ['how long is the shop open?', 'shop-open'],
+    ['until when can we order', 'shop-open'],
+    ['how do I link my account?', 'link-account'],
+    ['is this safe to use?', 'question'],
+  ],
+  de: [
+    ['danke', 'thanks'],
+    ['Vielen Dank!', 'thanks'],
+    ['tschüss', 'goodbye'],
+    ['Danke, auf Wiedersehen', 'goodbye'],
+    ['ich will mein Geld zurück', 'refund'],
+    ['Ich möchte eine Rückerstattung', 'refund'],
+    ['Die Bestellung ist nie angekommen', 'delivery'],
+    ['Wo ist meine Bestellung?', 'order'],
+    ['Wo finde ich den Code?', 'where-code'],
+    ['Ich habe keinen Zugangscode bekommen', 'where-code'],
+    ['Wie lange ist der Shop offen?', 'shop-open'],
+    ['Bis wann kann ich bestellen?', 'shop-open'],
+    ['Wann bekomme ich meine Fotos?', 'what-next'],
+    ['Wie geht es jetzt weiter?', 'what-next'],
+    ['Wie kann ich mein Konto verknüpfen?', 'link-account'],
+    ['Warum ist das so kompliziert?', 'question'],
+  ],
+  fr: [
+    ['merci', 'thanks'],
+    ['Merci beaucoup !', 'thanks'],
+    ['au revoir', 'goodbye'],
+    ['Merci, bonne journée', 'goodbye'],
+    ['je veux être remboursé', 'refund'],
+    ['Je voudrais un remboursement', 'refund'],
+    ["Ma commande n'est jamais arrivée", 'delivery'],
+    ['Où est ma commande ?', 'order'],
+    ['Où trouver le code ?', 'where-code'],
+    ["J'ai perdu mon code", 'where-code'],
+    ['Jusqu’à quand la boutique est ouverte ?', 'shop-open'],
+    ['Quand est-ce que je vais recevoir mes photos ?', 'what-next'],
+    ['Et maintenant, que dois-je faire ?', 'what-next'],
+    ['Comment lier mon compte ?', 'link-account'],
+    ['Pourquoi est-ce si cher ?', 'question'],
+  ],
+  nl: [
+    ['bedankt', 'thanks'],
+    ['Dank je wel!', 'thanks'],
+    ['doei', 'goodbye'],
+    ['Bedankt, tot ziens', 'goodbye'],
+    ['Ik wil mijn geld terug', 'refund'],
+    ['Mijn bestelling is nooit aangekomen', 'delivery'],
+    ['Waar is mijn bestelling?', 'order'],
+    ['Waar vind ik de code?', 'where-code'],
+    ['Ik ben mijn code kwijt', 'where-code'],
+    ['Hoe lang blijft de winkel open?', 'shop-open'],
+    ["Wanneer krijg ik mijn foto's?", 'what-next'],
+    ['Wat gebeurt er nu?', 'what-next'],
+    ['Hoe kan ik mijn account koppelen?', 'link-account'],
+    ['Waarom duurt dit zo lang bij jullie?', 'question'],
+  ],
+};
+
+describe('intents: what a message is about besides an answer', () => {
+  for (const [language, sentences] of Object.entries(SENTENCES) as [Language, (typeof SENTENCES)[Language]][]) {
+    it.each(sentences)(`${language}: "%s" is %s`, (text, intent) => {
+      expect(recognizeIntent(text).intent).toBe(intent);
+    });
+  }
+
+  it.each([
+    ['it says almost ready'],
+    ['Missed the Sale? No Worries - Your Memories Are Safe!'],
+    ['Ihre Fotos sind fast fertig'],
+    ['yes please'],
+    ['no thanks'],
+    ['nee'],
+    ['KDG4 77QP'],
+    ['hello?'],
+    ['??'],
+    [''],
+    ['20. Dezember'],
+    ['done'],
+    ["I can't order anymore, it says missed the sale"],
+    ['Ich kann keine Bestellung aufgeben'],
+  ])('"%s" is none of them (an answer, a greeting, or nothing)', (text) => {
+    expect(recognizeIntent(text).intent).toBeNull();
+  });
+
+  it('thanks and goodbye only as the whole message, never inside a description', () => {
+    expect(recognizeIntent('thanks, but it still says almost ready').intent).toBeNull();
+    expect(recognizeIntent('danke').intent).toBe('thanks');
+  });
+
+  it('says in which language its phrases matched', () => {
+    expect(recognizeIntent('ich will mein Geld zurück').languages).toEqual(['de']);
+    expect(recognizeIntent('je veux être remboursé').languages).toEqual(['fr']);
+    expect(recognizeIntent('waar vind ik mijn code').languages).toEqual(['nl']);
+    expect(recognizeIntent('where do i find the code').languages).toEqual(['en']);
+  });
+
+  it('a phrase file that is not valid stops with one line naming the file and the field', () => {
+    expect(() => parseIntentFile({ language: 'de', questionWords: [], intents: {} }, 'de')).toThrow(/^intents: de\.intents\.json: intents\.thanks: /);
+    expect(() => parseIntentFile({ language: 'en', questionWords: [], intents: {} }, 'de')).toThrow(/intents/);
+  });
+
+  it('reads only the start of a pasted page, fast', () => {
+    const started = performance.now();
+    expect(recognizeIntent(`${'lorem ipsum '.repeat(50_000)} refund`).intent).toBeNull();
+    expect(performance.now() - started).toBeLessThan(5_000);
+  });
+});
