@@ -364,10 +364,11 @@ describe('Slack with the channel’s bot token: Block Kit through the Slack Web 
   });
 
   it('(b) reads a date picked in the Block Kit date picker as the archive date, and the confirmed change reopens the job', async () => {
-    // Slack sends no locale: Lena is answered in her account's language.
+    // Slack sends no locale: Lena, writing in German, is answered in her account's language
+    // (an English sentence would be answered in English: see their-language tests).
     const l = localizer(DEMO_PHOTOGRAPHERS.lena.locale, 'photographer');
     const chat = conversation({ user: LENA });
-    await chat.send(chat.message(MISSED_SALE));
+    await chat.send(chat.message(`Eine Mutter sieht „Verkauf verpasst“, Code ${spaced(DEMO_CODES['job-archived'])}`));
     const howToFix = slack.posted.at(-1)!;
     expect(String(slack.posted[0]!.args.text)).toContain(ARCHIVED_JOB.name);
     slack.reset();
