@@ -1,6 +1,6 @@
-import { formatAccessCode, lookAlikeCharacters } from '../src/domain/accessCode.js';
+import { formatAccessCode, lookAlikeCharacters, normalizeAccessCode, sameAccessCode } from '../src/domain/accessCode.js';
 import type { CodeLookup } from '../src/domain/platformModel.js';
-import { extractAccessCodeFromAnswer } from '../src/language/recognizer.js';
+import { extractAccessCodeFromAnswer } from '../src/language/accessCodes.js';
 import { PlatformUnavailableError } from '../src/platform/port.js';
 import type { Turn } from '../src/bot/turn.js';
 import { personKey } from '../src/security/codeLookupLimit.js';
@@ -13,13 +13,34 @@ export const ACCESS_CODE_DIALOG = 'access-code';
 export const CODE_TRIES = 3;
 
 export interface CodeResult {
+  /** The code as the platform spells it once found, else as typed (normalised). */
   code: string | null;
+  /** The platform spells the code differently from how it was typed (a 0 for the letter O): say which code was found. */
+  readAs?: boolean;
   /** null: the platform could not be reached, or no code was given. */
   lookup: CodeLookup | null;
   /** The code was still unknown after the last try. */
   gaveUp: boolean;
   /** Too many codes of this person matched nothing lately: no lookup until this time. */
   limitedUntil?: Date;
+}
+
+/**
+ * The code as the platform spells it: a look-alike typed for a look-alike ("0AK7Q2M9" for
+ * OAK7Q2M9) finds the gallery, and the person is then told which code that was.
+ */
+export function platformSpelling(lookup: CodeLookup, typed: string): string {
+  if (lookup.kind === 'found') return normalizeAccessCode(lookup.gallery.accessCode);
+  if (lookup.kind === 'retired') {
+    const gallery = lookup.job.galleries.find((candidate) => sameAccessCode(candidate.accessCode, typed));
+    if (gallery !== undefined) return normalizeAccessCode(gallery.accessCode);
+  }
+  return typed;
+}
+
+/** "I read that as OAK7 Q2M9." when the code found is spelled otherwise than typed; else ''. */
+export function readAsSentence(turn: Turn, result: { code: string | null; readAs?: boolean }): string {
+  return result.readAs === true && result.code !== null ? turn.l.t('code.readAs', { code: formatAccessCode(result.code) }) : '';
 }
 
 function notFound(turn: Turn, code: string): string {
@@ -61,7 +82,11 @@ export function accessCodeDialog({ platform, logger, codeLookups }: DialogDepend
         logger.warn('platform unavailable during code lookup', { error: error.message });
         return { ok: true, value: { code, lookup: null, gaveUp: false } };
       }
-      if (lookup.kind !== 'unknown') return { ok: true, value: { code, lookup, gaveUp: false } };
+      if (lookup.kind !== 'unknown') {
+        const spelled = platformSpelling(lookup, code);
+        turn.case.accessCode = spelled;
+        return { ok: true, value: { code: spelled, lookup, gaveUp: false, ...(spelled !== code ? { readAs: true } : {}) } };
+      }
       turn.case.wrongCodes += 1;
       const limitedUntil = await codeLookups.failed(person);
       if (limitedUntil !== null) return { ok: true, value: { code, lookup, gaveUp: true, limitedUntil } };

@@ -5,7 +5,7 @@ import type { Symptom } from '../src/domain/symptoms.js';
 import { type Turn, turnOf } from '../src/bot/turn.js';
 import { minutesLeft } from '../src/security/codeLookupLimit.js';
 import { type CustomerReport, reachableReference } from '../src/proactive/notices.js';
-import { ACCESS_CODE_DIALOG, type CodeResult } from './accessCodeDialog.js';
+import { ACCESS_CODE_DIALOG, type CodeResult, readAsSentence } from './accessCodeDialog.js';
 import type { DialogDependencies } from './dependencies.js';
 import { recordCase } from './escalation.js';
 import { greetingLead } from './greeting.js';
@@ -29,22 +29,25 @@ interface StepValues {
  */
 function explain(turn: Turn, result: CodeResult): Offer {
   const { l, case: c } = turn;
+  // The diagnosis says which code it is about when the code was typed with look-alikes.
+  const readAs = readAsSentence(turn, result);
+  const say = (text: string): void => turn.say({ text: readAs === '' ? text : `${readAs} ${text}` });
   if (result.code === null) {
-    turn.say({ text: l.t('code.noneGiven') });
+    say(l.t('code.noneGiven'));
     return 'support';
   }
   if (result.limitedUntil !== undefined) {
     // Said the same whether the last code existed or not: the pause itself reveals nothing.
-    turn.say({ text: l.t('customer.codeLimited', { minutes: minutesLeft(result.limitedUntil) }) });
+    say(l.t('customer.codeLimited', { minutes: minutesLeft(result.limitedUntil) }));
     return 'support';
   }
   if (result.lookup === null) {
-    turn.say({ text: l.t('customer.platformDown') });
+    say(l.t('customer.platformDown'));
     return 'support';
   }
   if (result.gaveUp || result.lookup.kind === 'unknown') {
     c.scenario = 'unknown-code';
-    turn.say({ text: l.t('code.giveUp') });
+    say(l.t('code.giveUp'));
     return 'support';
   }
   const lookup = result.lookup;
@@ -58,25 +61,25 @@ function explain(turn: Turn, result: CodeResult): Offer {
     const expected = SCENARIO_INFO[diagnosis.scenario].expectedSymptom;
     const shown =
       expected === null || expected === 'other' ? l.t('customer.mismatch.none') : l.t('customer.mismatch.quote', { message: l.t(`symptom.choice.${expected}`) });
-    turn.say({ text: l.t('customer.mismatch', { expected: shown }) });
+    say(l.t('customer.mismatch', { expected: shown }));
     return null;
   }
   if (diagnosis.unknownJobStatus !== null) {
-    turn.say({ text: l.t('customer.cannot-diagnose') });
+    say(l.t('customer.cannot-diagnose'));
     return 'support';
   }
   switch (diagnosis.scenario) {
     case 'job-archived': {
       const date = lookup.job.archiving.date;
-      turn.say({ text: date ? l.t('customer.job-archived', { date: l.longDate(date) }) : l.t('customer.job-archived.noDate') });
+      say(date ? l.t('customer.job-archived', { date: l.longDate(date) }) : l.t('customer.job-archived.noDate'));
       return 'photographer';
     }
     case 'no-known-cause':
-      turn.say({ text: l.t('customer.no-known-cause') });
+      say(l.t('customer.no-known-cause'));
       return null;
     default:
       // "Your photos are there" only when nothing else stands between the customer and them.
-      turn.say({ text: l.t(`customer.${diagnosis.scenario}`, { photos: diagnosis.secondary.length === 0 ? 'ready' : 'other' }) });
+      say(l.t(`customer.${diagnosis.scenario}`, { photos: diagnosis.secondary.length === 0 ? 'ready' : 'other' }));
       return SCENARIO_INFO[diagnosis.scenario].fixedBy === 'photographer' ? 'photographer' : 'support';
   }
 }

@@ -1,3 +1,4 @@
+import type { SupportHours } from '../src/domain/supportHours.js';
 import type { CaseOutbox } from '../src/handoff/caseRecord.js';
 import type { Logger } from '../src/logger.js';
 import type { PlatformPort } from '../src/platform/port.js';
@@ -14,4 +15,6 @@ export interface DialogDependencies {
   /** Failed code lookups per person; past the limit, no more lookups for a while. */
   codeLookups: CodeLookupLimit;
   now: () => Date;
+  /** When people answer (SUPPORT_HOURS), told on handoff; absent: no time is promised. */
+  supportHours?: SupportHours | null;
 }

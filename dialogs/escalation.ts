@@ -1,7 +1,9 @@
 import { type Dialog, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { z } from 'zod';
-import type { CaseKind, CaseRecord } from '../src/handoff/caseRecord.js';
+import { supportAvailability } from '../src/domain/supportHours.js';
+import type { CaseKind, CaseRecord, NewCase } from '../src/handoff/caseRecord.js';
 import { queueHandoffInitiation } from '../src/handoff/openHandoff.js';
+import { reachableReference } from '../src/proactive/notices.js';
 import { type Turn, turnOf } from '../src/bot/turn.js';
 import { foldText, recognizeYesNo } from '../src/language/recognizer.js';
 import { type Answer, AskDialog } from './ask.js';
@@ -23,7 +25,7 @@ export async function recordCase(
   { outbox, logger }: DialogDependencies,
   kind: CaseKind,
   reason: string,
-  extra: { email?: string | null } = {},
+  extra: Pick<NewCase, 'email' | 'reference'> = {},
 ): Promise<CaseRecord | null> {
   const c = turn.case;
   try {
@@ -51,6 +53,13 @@ export async function recordCase(
     logger.error('case could not be recorded', { error, kind, reason });
     return null;
   }
+}
+
+/** "Someone will answer today", or when support opens next, in the person's language and the hours' time zone. */
+export function whenPeopleAnswer(turn: Turn, { supportHours, now }: Pick<DialogDependencies, 'supportHours' | 'now'>): string | null {
+  if (supportHours === undefined || supportHours === null) return null;
+  const availability = supportAvailability(supportHours, now());
+  return availability.open ? turn.l.t('handoff.hours.open') : turn.l.t('handoff.hours.next', { when: turn.l.momentIn(availability.opensAt, supportHours.timeZone) });
 }
 
 /** Words that decline to give an address, in the four languages ("no" is recognised like any no). */
@@ -86,12 +95,16 @@ export function handoffDialogs(deps: DialogDependencies): Dialog[] {
       const { reason } = step.options as HandoffOptions;
       const email = turn.case.role === 'customer' ? ((step.result as string | null | undefined) ?? null) : undefined;
       if (email === null) turn.say({ text: turn.l.t('handoff.email.skipped') });
-      const record = await recordCase(turn, deps, 'escalation', reason, email === undefined ? {} : { email });
+      // Where the ticket's reference can be told later, once the helpdesk gives one.
+      const reference = reachableReference(step.context.activity);
+      const record = await recordCase(turn, deps, 'escalation', reason, email === undefined ? { reference } : { email, reference });
       if (record === null) {
         turn.say({ text: turn.l.t('escalation.failed') });
         return step.endDialog();
       }
       turn.say({ text: turn.l.t(reason === 'requested' ? 'escalation.requested' : 'escalation.recorded') });
+      const when = whenPeopleAnswer(turn, deps);
+      if (when !== null) turn.say({ text: when });
       turn.case.handoffCaseId = record.id;
       queueHandoffInitiation(step.context, record);
       return step.endDialog();

@@ -1,9 +1,10 @@
 import type { Job } from '../src/domain/platformModel.js';
-import { extractAccessCode, extractAccessCodeFromAnswer } from '../src/language/recognizer.js';
+import { extractAccessCode, extractAccessCodeFromAnswer } from '../src/language/accessCodes.js';
 import { PlatformUnavailableError } from '../src/platform/port.js';
 import { linkedPhotographer } from '../src/bot/identity.js';
 import type { Turn } from '../src/bot/turn.js';
 import { minutesLeft, personKey } from '../src/security/codeLookupLimit.js';
+import { platformSpelling } from './accessCodeDialog.js';
 import { type Answer, AskDialog, type AskOptions } from './ask.js';
 import type { DialogDependencies } from './dependencies.js';
 
@@ -11,7 +12,8 @@ export const JOB_REFERENCE_DIALOG = 'job-reference';
 
 /** What the photographer pointed at: a code (maybe unknown), or a job. */
 export type JobReference =
-  | { kind: 'code'; code: string; jobId: string | null; galleryId: string | null }
+  /** `code` as the platform spells it once found; `readAs` when that differs from how it was typed. */
+  | { kind: 'code'; code: string; jobId: string | null; galleryId: string | null; readAs?: boolean }
   | { kind: 'job'; jobId: string }
   | { kind: 'unavailable' }
   /** Three answers that matched nothing: carry on without data. */
@@ -47,8 +49,10 @@ export function jobReferenceDialog({ platform, codeLookups }: DialogDependencies
     if (code !== null && blocked === null) {
       const lookup = await platform.lookupCode(code);
       if (lookup.kind !== 'unknown' && mine(lookup.job)) {
-        turn.case.accessCode = code;
-        return { ok: true, value: { kind: 'code', code, jobId: lookup.job.id, galleryId: lookup.kind === 'found' ? lookup.gallery.id : null } };
+        const spelled = platformSpelling(lookup, code);
+        turn.case.accessCode = spelled;
+        const galleryId = lookup.kind === 'found' ? lookup.gallery.id : null;
+        return { ok: true, value: { kind: 'code', code: spelled, jobId: lookup.job.id, galleryId, ...(spelled !== code ? { readAs: true } : {}) } };
       }
       // Unknown, or another studio's: the same to this person, and it counts as a guess.
       // Only code-shaped tokens count; plain words ("Herbst 2026") are job names, not guesses.

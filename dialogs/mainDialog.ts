@@ -85,9 +85,14 @@ export class MainDialog extends ComponentDialog {
 
   /** A new case for the job, walked through with the latest waiting customer's code and what they saw. */
   private async beginFix(innerDc: DialogContext, turn: Turn, jobId: string): Promise<DialogTurnResult> {
-    const latest = await this.deps.notices.latestReport(jobId).catch(() => null);
+    // Only the job's own photographer gets the job and a waiting customer's code; anyone else
+    // is asked, as for any case, and learns nothing of another photographer's job.
+    const job = await this.deps.platform.getJob(jobId).catch(() => null);
+    const mine = job !== null && !job.deleted && job.photographerId === linkedPhotographer(turn.identity)?.id;
+    const latest = mine ? await this.deps.notices.latestReport(jobId).catch(() => null) : null;
     turn.case.symptom = latest?.symptom ?? 'other';
-    return innerDc.beginDialog(PHOTOGRAPHER_DIALOG, { reference: latest?.accessCode ?? jobId } satisfies PhotographerOptions);
+    const options: PhotographerOptions = latest !== null ? { reference: latest.accessCode } : mine ? { jobId } : {};
+    return innerDc.beginDialog(PHOTOGRAPHER_DIALOG, options);
   }
 
   protected override async onBeginDialog(innerDc: DialogContext, options?: object): Promise<DialogTurnResult> {

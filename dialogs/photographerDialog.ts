@@ -3,6 +3,7 @@ import type { Symptom } from '../src/domain/symptoms.js';
 import type { MessageKey } from '../src/language/messages.js';
 import { PlatformUnavailableError } from '../src/platform/port.js';
 import { turnOf } from '../src/bot/turn.js';
+import { readAsSentence } from './accessCodeDialog.js';
 import { choiceDialog } from './choiceDialog.js';
 import type { DialogDependencies } from './dependencies.js';
 import { recordCase } from './escalation.js';
@@ -21,8 +22,10 @@ const FIX_MODE_DIALOG = 'fix-mode';
 export interface PhotographerOptions {
   /** Ask for an access code only, with this lead (the job alone could not explain it). */
   codeOnly?: MessageKey;
-  /** The code or job to work on, already known (a notice's "fix it now" button): read before asking. */
+  /** The customer's code to work on, already known (a notice's "fix it now" button): read before asking. */
   reference?: string;
+  /** The photographer's own job to work on (a notice's button without a waiting customer's code). */
+  jobId?: string;
 }
 
 type Stage = 'walk' | 'support' | 'feedback';
@@ -52,7 +55,8 @@ export function photographerDialogs(deps: DialogDependencies): Dialog[] {
     async (step: WaterfallStepContext) => {
       const turn = turnOf(step.context);
       turn.case.symptom = step.result as Symptom;
-      const { codeOnly, reference } = (step.options ?? {}) as PhotographerOptions;
+      const { codeOnly, reference, jobId } = (step.options ?? {}) as PhotographerOptions;
+      if (jobId !== undefined) return step.next({ kind: 'job', jobId } satisfies JobReference);
       const volunteered = codeOnly === undefined ? (reference ?? turn.case.accessCode) : null;
       const options: JobReferenceOptions = volunteered !== null ? { answer: volunteered } : codeOnly !== undefined ? { codeOnly: true, lead: turn.l.t(codeOnly) } : {};
       return step.beginDialog(JOB_REFERENCE_DIALOG, options);
@@ -82,6 +86,10 @@ export function photographerDialogs(deps: DialogDependencies): Dialog[] {
         return step.replaceDialog(PHOTOGRAPHER_DIALOG, { codeOnly: 'photographer.jobNeedsCode' } satisfies PhotographerOptions);
       }
       adoptInspection(turn, inspection);
+      if (reference.kind === 'code') {
+        const readAs = readAsSentence(turn, reference);
+        if (readAs !== '') turn.say({ text: readAs });
+      }
       turn.say(photographerPlan(l, diagnosis, { job: inspection.job, code: c.accessCode }));
       const values = step.values as StepValues;
       if (diagnosis.symptomMismatch) {

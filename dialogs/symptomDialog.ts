@@ -1,7 +1,8 @@
 import { SYMPTOMS, type Symptom } from '../src/domain/symptoms.js';
 import type { ReplyChoice } from '../src/channels/replyModel.js';
 import type { Localizer } from '../src/language/messages.js';
-import { extractAccessCode, matchChoice, recognizeSymptom } from '../src/language/recognizer.js';
+import { extractAccessCode } from '../src/language/accessCodes.js';
+import { matchChoice, recognizeSymptom } from '../src/language/recognizer.js';
 import type { DialogTurnResult, WaterfallStepContext } from 'botbuilder-dialogs';
 import { type Turn, turnOf } from '../src/bot/turn.js';
 import { greetingLead } from './greeting.js';

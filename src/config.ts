@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseSupportHours } from './domain/supportHours.js';
 import { LOCALE_PATTERN } from './language/languages.js';
 
 /**
@@ -77,6 +78,15 @@ const origins = optionalText.transform((value, ctx) => {
   return list.map((item) => item.replace(/\/$/, ''));
 });
 
+/** When people answer, e.g. `Mon-Fri 09:00-17:00 Europe/Berlin`; unset: customers are not told a time. */
+const supportHours = optionalText.transform((value, ctx) => {
+  if (value === undefined) return undefined;
+  const parsed = parseSupportHours(value);
+  if (parsed.ok) return parsed.hours;
+  ctx.addIssue({ code: 'custom', message: parsed.reason });
+  return z.NEVER;
+});
+
 const configSchema = z
   .object({
     PORT: port.transform((value) => value ?? 3978),
@@ -98,6 +108,7 @@ const configSchema = z
     MicrosoftAppTenantId: optionalText,
     DIRECTLINE_SECRET: optionalText.pipe(z.string().min(32, 'expected at least 32 characters').optional()),
     WIDGET_ORIGINS: origins,
+    SUPPORT_HOURS: supportHours,
     DEFAULT_LOCALE: optionalText
       .default('en-US')
       .pipe(z.string().regex(LOCALE_PATTERN, 'expected a locale such as en-US or de-DE')),
@@ -106,6 +117,20 @@ const configSchema = z
   .superRefine((config, ctx) => {
     if (config.PLATFORM_API_URL !== undefined && config.PLATFORM_API_TOKEN === undefined) {
       ctx.addIssue({ code: 'custom', path: ['PLATFORM_API_TOKEN'], message: 'is required when PLATFORM_API_URL is set' });
+    }
+    if (config.HANDOFF_WEBHOOK_URL === undefined) {
+      // Without a helpdesk cases stay in the outbox: a format or a key would be read by nothing.
+      if (config.HANDOFF_API_KEY !== undefined) ctx.addIssue({ code: 'custom', path: ['HANDOFF_API_KEY'], message: 'is only used with HANDOFF_WEBHOOK_URL; set both or neither' });
+      else if (config.HANDOFF_FORMAT !== 'generic') ctx.addIssue({ code: 'custom', path: ['HANDOFF_WEBHOOK_URL'], message: `is required when HANDOFF_FORMAT=${config.HANDOFF_FORMAT}` });
+    } else if (config.HANDOFF_FORMAT !== 'generic') {
+      const url = new URL(config.HANDOFF_WEBHOOK_URL);
+      if (url.pathname.replace(/\/+$/, '') !== '' || url.search !== '') {
+        ctx.addIssue({ code: 'custom', path: ['HANDOFF_WEBHOOK_URL'], message: `expected the helpdesk's base URL without a path, such as https://example.${config.HANDOFF_FORMAT}.com` });
+      } else if (config.HANDOFF_API_KEY === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['HANDOFF_API_KEY'], message: `is required when HANDOFF_FORMAT=${config.HANDOFF_FORMAT}` });
+      } else if (config.HANDOFF_FORMAT === 'zendesk' && !/^[^\s/:]+@[^\s/:]+\/token:\S+$/.test(config.HANDOFF_API_KEY)) {
+        ctx.addIssue({ code: 'custom', path: ['HANDOFF_API_KEY'], message: 'expected the Zendesk API token as Zendesk writes it: agent@example.com/token:API_TOKEN' });
+      }
     }
     if (config.STORAGE === 'azure-blob' && config.AZURE_STORAGE_CONNECTION_STRING === undefined) {
       ctx.addIssue({

@@ -19,6 +19,8 @@ import { DirectLineTokens, loadDirectLineSecret } from './directline/tokens.js';
 import type { CaseOutbox } from './handoff/caseRecord.js';
 import { openHandoffHooks } from './handoff/openHandoff.js';
 import { SqliteCaseOutbox } from './handoff/sqliteCaseOutbox.js';
+import { tellTicketReference } from './handoff/ticketNotice.js';
+import { TicketWorker, type TicketWorkerOptions } from './handoff/ticketWorker.js';
 import { createLogger, type Logger } from './logger.js';
 import { EmbeddedPlatform } from './platform/embeddedPlatform.js';
 import { PlatformApiClient } from './platform/platformApiClient.js';
@@ -79,6 +81,8 @@ export interface RunningBot {
    * reaches Bot Connector channels and the bot's own Direct Line alike.
    */
   adapter: DirectLineAdapter;
+  /** Sends escalations to the helpdesk; null without HANDOFF_WEBHOOK_URL (cases stay in the outbox). */
+  tickets: TicketWorker | null;
   /** Stops taking requests, waits for turns in flight, closes storage. */
   close(): Promise<void>;
 }
@@ -147,20 +151,23 @@ function createStorage(config: Config): BotStorage {
 }
 
 /**
- * Tickets are not sent to a helpdesk yet: a deployment that configures one must learn so at
- * start, not from cases that never arrive.
+ * The helpdesk delivery of escalations, when HANDOFF_WEBHOOK_URL names a helpdesk: tickets in
+ * the deployment's language, and the ticket's reference told to the person in their chat.
  */
-function refuseHelpdeskDelivery(config: Config): void {
-  const configured = [
-    config.HANDOFF_WEBHOOK_URL !== undefined && 'HANDOFF_WEBHOOK_URL',
-    config.HANDOFF_API_KEY !== undefined && 'HANDOFF_API_KEY',
-    config.HANDOFF_FORMAT !== 'generic' && 'HANDOFF_FORMAT',
-  ].filter((name) => name !== false);
-  if (configured.length > 0) {
-    throw new ConfigError(
-      `Invalid configuration: ${configured.join(', ')}: sending tickets to a helpdesk is not part of this release; leave ${configured.length === 1 ? 'it' : 'them'} unset and recorded cases stay in the SQLite outbox`,
-    );
-  }
+function createTicketWorker(config: Config, outbox: SqliteCaseOutbox, adapter: DirectLineAdapter, logger: Logger, options: StartOptions): TicketWorker | null {
+  if (config.HANDOFF_WEBHOOK_URL === undefined) return null;
+  const workerLogger = logger.child({ component: 'tickets' });
+  return new TicketWorker({
+    outbox,
+    helpdesk: { format: config.HANDOFF_FORMAT, url: config.HANDOFF_WEBHOOK_URL, apiKey: config.HANDOFF_API_KEY, locale: config.DEFAULT_LOCALE },
+    logger: workerLogger,
+    ...options.tickets,
+    onTicketCreated: async (record, ticketReference) => {
+      if (ticketReference === null) return;
+      const told = await tellTicketReference(adapter, config.MicrosoftAppId ?? '', record, ticketReference);
+      workerLogger.info(told ? 'ticket reference told' : 'ticket reference kept for the next turn', { caseId: record.id, channel: record.channel });
+    },
+  });
 }
 
 /** Direct Line bodies are single activities typed by a person; 64 KB holds a long paste. */
@@ -198,6 +205,8 @@ export interface StartOptions {
   slackApiUrl?: string;
   /** "Now" for the dialogs (today's date, suggested archive dates); the real clock by default. */
   now?: () => Date;
+  /** The ticket worker's waits (backoff, polling), shortened by tests that restart the bot. */
+  tickets?: Pick<TicketWorkerOptions, 'backoff' | 'pollMs' | 'timeoutMs'>;
 }
 
 export async function startBot(
@@ -206,7 +215,6 @@ export async function startBot(
   logger: Logger = createLogger(config.LOG_LEVEL),
   options: StartOptions = {},
 ): Promise<RunningBot> {
-  refuseHelpdeskDelivery(config);
   const platform = await createPlatform(config, logger);
   const { storage, database, readiness: storageReadiness } = createStorage(config);
   const outbox = new SqliteCaseOutbox(database);
@@ -221,7 +229,7 @@ export async function startBot(
     state: new PrivateConversationState(storage),
     platform,
     delivery: createDelivery({ slack: new SlackBlockKitSender(options.slackApiUrl === undefined ? {} : { slackApiUrl: options.slackApiUrl }), logger }),
-    rootDialog: new MainDialog({ platform, outbox, notices, logger, codeLookups, now: options.now ?? (() => new Date()) }),
+    rootDialog: new MainDialog({ platform, outbox, notices, logger, codeLookups, now: options.now ?? (() => new Date()), supportHours: config.SUPPORT_HOURS ?? null }),
     defaultLocale: config.DEFAULT_LOCALE,
     logger,
     hooks: [openHandoffHooks({ outbox, logger }), conversationReferenceHooks({ store: conversations, logger })],
@@ -234,6 +242,7 @@ export async function startBot(
     return { storage: storageState.ready, platform: platformState.ready };
   };
   const logic = (context: TurnContext) => bot.run(context);
+  const tickets = createTicketWorker(config, outbox, adapter, logger, options);
   const { server, inFlight } = createServer({ adapter, logic, logger, appId: config.MicrosoftAppId, readiness });
   // The help chat: the page, its token endpoint and the bot's own Direct Line, into the same bot.
   const directLine = new DirectLineService(conversationLog, new DirectLineTokens(directLineSecret(config)), (activity) => adapter.receive(activity, logic), logger);
@@ -250,6 +259,7 @@ export async function startBot(
     database.close();
     throw listenError(error, config);
   }
+  tickets?.start();
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${address.port}`;
@@ -266,11 +276,13 @@ export async function startBot(
       for (let waited = 0; inFlight() + directLine.inFlight() > 0 && waited < 10_000; waited += 50) await new Promise((tick) => setTimeout(tick, 50));
       server.server.closeAllConnections();
       await stopped;
+      // A ticket being sent is written down before the database closes.
+      await tickets?.stop();
       database.close();
       logger.info('stopped');
     })());
 
-  return { url, config, platform, outbox, adapter, close };
+  return { url, config, platform, outbox, adapter, tickets, close };
 }
 
 /** `npm start`: configuration from the environment (and `.env`), graceful stop on SIGTERM and SIGINT. */

@@ -1,6 +1,8 @@
 /**
- * Access codes as people type them. Codes match case-insensitively and ignore spaces
- * and dashes, so everything inside the bot works on the normalised form.
+ * Access codes as people type them. Codes match case-insensitively, ignore spaces, dashes
+ * and dots, and read look-alike characters as the same (O and 0; I, L and 1), the way
+ * Crockford's Base32 reads them: everything inside the bot works on the normalised form,
+ * and the platform compares codes by their key.
  */
 
 /**
@@ -17,13 +19,25 @@ export function formatAccessCode(code: string): string {
   return normalizeAccessCode(code).replace(/(.{4})(?=.)/g, '$1 ');
 }
 
-/** Characters printed codes are easily misread by: each with what it is often confused with. */
+/**
+ * The form two codes are compared in: normalised, with O read as 0 and I and L as 1
+ * (Crockford's Base32 decoding). "0AK7-Q2M9" and "oak7q2m9" have the same key, so a code
+ * typed with a zero for the letter O still finds its gallery.
+ */
+export function accessCodeKey(code: string): string {
+  return normalizeAccessCode(code).replace(/O/g, '0').replace(/[IL]/g, '1');
+}
+
+/** Whether two spellings are the same code (see accessCodeKey). */
+export function sameAccessCode(a: string, b: string): boolean {
+  return accessCodeKey(a) === accessCodeKey(b);
+}
+
+/**
+ * Characters printed codes are easily misread by, each with what it is often confused with.
+ * O/0 and I/L/1 are not among them: those already match (accessCodeKey).
+ */
 const LOOK_ALIKES: Readonly<Record<string, string>> = {
-  '0': 'O',
-  O: '0',
-  '1': 'I',
-  I: '1',
-  L: '1',
   '5': 'S',
   S: '5',
   '8': 'B',

@@ -1,3 +1,4 @@
+import type { ConversationReference } from 'botbuilder';
 import type { ScenarioId } from '../domain/scenarios.js';
 import type { Symptom } from '../domain/symptoms.js';
 
@@ -35,6 +36,11 @@ export interface CaseRecord {
    * chat reaches them), absent on cases that never asked. Never written to logs.
    */
   email?: string | null;
+  /**
+   * Where the person can be written to later (the ticket's reference, once the helpdesk gives
+   * one); null when their channel answered in the HTTP response only, absent on older cases.
+   */
+  reference?: Partial<ConversationReference> | null;
 }
 
 export type NewCase = Omit<CaseRecord, 'id' | 'createdAt'>;
@@ -49,4 +55,6 @@ export interface CaseOutbox {
   countPending(filter: { kind: CaseKind; jobId: string }): Promise<number>;
   /** Adds what the person wrote while the case is with a person to its transcript. */
   append(id: string, line: TranscriptLine): Promise<void>;
+  /** The helpdesk's reference of the case's ticket, once the helpdesk accepted it and gave one. */
+  ticketReference(id: string): Promise<string | null>;
 }

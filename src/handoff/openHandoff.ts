@@ -51,8 +51,9 @@ export function transcriptOf(context: TurnContext, record: CaseRecord): Transcri
   };
 }
 
-export function handoffInitiation(context: TurnContext, record: CaseRecord): Partial<Activity> {
-  const value: HandoffContext = {
+/** The case as the person who takes it needs it: `handoff.initiate`'s value, and a generic webhook's context. */
+export function handoffContextOf(record: CaseRecord): HandoffContext {
+  return {
     caseId: record.id,
     role: record.role,
     locale: record.locale,
@@ -65,7 +66,10 @@ export function handoffInitiation(context: TurnContext, record: CaseRecord): Par
     stepsTried: record.stepsTried,
     email: record.email ?? null,
   };
-  return EventFactory.createHandoffInitiation(context, value, transcriptOf(context, record));
+}
+
+export function handoffInitiation(context: TurnContext, record: CaseRecord): Partial<Activity> {
+  return EventFactory.createHandoffInitiation(context, handoffContextOf(record), transcriptOf(context, record));
 }
 
 const STATES = ['accepted', 'failed', 'completed'] as const;
@@ -104,7 +108,8 @@ export function openHandoffHooks({ outbox, logger }: { outbox: CaseOutbox; logge
       const line = turn.case.transcript.at(-1);
       try {
         if (line !== undefined && line.from === 'user') await outbox.append(caseId, line);
-        turn.say({ text: turn.l.t('handoff.added') });
+        const ticket = await outbox.ticketReference(caseId);
+        turn.say({ text: ticket === null ? turn.l.t('handoff.added') : turn.l.t('handoff.addedTicket', { ticket }) });
       } catch (error) {
         logger.error('could not add to the handed-over case', { error, caseId });
         turn.say({ text: turn.l.t('handoff.notAdded') });

@@ -2,9 +2,47 @@ import { randomUUID } from 'node:crypto';
 import type { SqliteDatabase } from '../storage/database.js';
 import type { CaseKind, CaseOutbox, CaseRecord, NewCase, TranscriptLine } from './caseRecord.js';
 
+/** A case a ticket worker holds for sending: nobody else takes it until its claim runs out. */
+export interface ClaimedCase {
+  record: CaseRecord;
+  /** Earlier attempts that did not reach the helpdesk. */
+  attempts: number;
+  /** Who holds the claim; every outcome names it, so a worker that lost its claim changes nothing. */
+  owner: string;
+}
+
+/** What an operator sees of a case's delivery (never the request, the key or the answer's body). */
+export interface DeliveryState {
+  attempts: number;
+  nextAttemptAt: string | null;
+  deliveredAt: string | null;
+  /** Set when the helpdesk refused the case for good (a 4xx): kept for an operator, not retried. */
+  failedAt: string | null;
+  lastError: string | null;
+  /** The helpdesk's ticket reference, when it gave one. */
+  ticketReference: string | null;
+}
+
+/** Columns added after the first release; an older file gets them at start. */
+const DELIVERY_COLUMNS: Record<string, string> = {
+  attempts: 'INTEGER NOT NULL DEFAULT 0',
+  next_attempt_at: 'TEXT',
+  claimed_by: 'TEXT',
+  claimed_until: 'TEXT',
+  failed_at: 'TEXT',
+  last_error: 'TEXT',
+  ticket_reference: 'TEXT',
+};
+
 /**
  * The case outbox in SQLite: a recorded case survives a crash or restart until a worker
  * has delivered it and called `markDelivered`.
+ *
+ * Every case in the outbox is for support (a photographer who could be told directly needs
+ * no case): cases go to the helpdesk through claims. `claimDue` takes the oldest due case in
+ * one statement (SQLite serialises writers, so two workers, in one process or two, never
+ * hold the same case), and the attempts and the time of the next one live in the row, so
+ * a restart continues the backoff where it was.
  */
 export class SqliteCaseOutbox implements CaseOutbox {
   private readonly insert;
@@ -13,6 +51,12 @@ export class SqliteCaseOutbox implements CaseOutbox {
   private readonly exists;
   private readonly countForJob;
   private readonly appendLine;
+  private readonly claim;
+  private readonly deliver;
+  private readonly retryLater;
+  private readonly fail;
+  private readonly nextDue;
+  private readonly state;
   private readonly now: () => Date;
 
   constructor(db: SqliteDatabase, options: { now?: () => Date } = {}) {
@@ -24,6 +68,10 @@ export class SqliteCaseOutbox implements CaseOutbox {
       json TEXT NOT NULL
     );
     CREATE INDEX IF NOT EXISTS case_outbox_pending ON case_outbox (created_at) WHERE delivered_at IS NULL;`);
+    const existing = new Set(db.prepare<[], { name: string }>("SELECT name FROM pragma_table_info('case_outbox')").all().map((column) => column.name));
+    for (const [name, type] of Object.entries(DELIVERY_COLUMNS)) {
+      if (!existing.has(name)) db.exec(`ALTER TABLE case_outbox ADD COLUMN ${name} ${type}`);
+    }
     this.insert = db.prepare<[string, string, string]>('INSERT INTO case_outbox (id, created_at, delivered_at, json) VALUES (?, ?, NULL, ?)');
     // rowid breaks ties between cases recorded in the same millisecond: insertion order.
     this.selectPending = db.prepare<[number], { json: string }>(
@@ -36,6 +84,88 @@ export class SqliteCaseOutbox implements CaseOutbox {
     );
     // One statement, so two lines appended at once never overwrite each other.
     this.appendLine = db.prepare<[string, string], never>("UPDATE case_outbox SET json = json_insert(json, '$.transcript[#]', json(?)) WHERE id = ?");
+    // ISO timestamps of one format compare as text in time order.
+    this.claim = db.prepare<{ owner: string; now: string; until: string }, { json: string; attempts: number }>(
+      `UPDATE case_outbox SET claimed_by = @owner, claimed_until = @until
+       WHERE id = (
+         SELECT id FROM case_outbox
+         WHERE delivered_at IS NULL AND failed_at IS NULL
+           AND (next_attempt_at IS NULL OR next_attempt_at <= @now)
+           AND (claimed_until IS NULL OR claimed_until <= @now)
+         ORDER BY created_at, rowid LIMIT 1)
+       RETURNING json, attempts`,
+    );
+    this.deliver = db.prepare<{ id: string; owner: string; now: string; reference: string | null }>(
+      `UPDATE case_outbox SET delivered_at = @now, ticket_reference = @reference, claimed_by = NULL, claimed_until = NULL, last_error = NULL
+       WHERE id = @id AND claimed_by = @owner AND delivered_at IS NULL`,
+    );
+    this.retryLater = db.prepare<{ id: string; owner: string; next: string; error: string }>(
+      `UPDATE case_outbox SET attempts = attempts + 1, next_attempt_at = @next, last_error = @error, claimed_by = NULL, claimed_until = NULL
+       WHERE id = @id AND claimed_by = @owner AND delivered_at IS NULL`,
+    );
+    this.fail = db.prepare<{ id: string; owner: string; now: string; error: string }>(
+      `UPDATE case_outbox SET attempts = attempts + 1, failed_at = @now, last_error = @error, claimed_by = NULL, claimed_until = NULL
+       WHERE id = @id AND claimed_by = @owner AND delivered_at IS NULL`,
+    );
+    this.nextDue = db.prepare<[], { at: string | null }>(
+      `SELECT min(max(coalesce(next_attempt_at, ''), coalesce(claimed_until, ''))) AS at FROM case_outbox
+       WHERE delivered_at IS NULL AND failed_at IS NULL`,
+    );
+    this.state = db.prepare<
+      [string],
+      { attempts: number; next_attempt_at: string | null; delivered_at: string | null; failed_at: string | null; last_error: string | null; ticket_reference: string | null }
+    >('SELECT attempts, next_attempt_at, delivered_at, failed_at, last_error, ticket_reference FROM case_outbox WHERE id = ?');
+  }
+
+  /**
+   * Takes the oldest case that is due (never tried, or its next attempt has come, and
+   * nobody holds it) for `leaseMs`; null when none is due. A worker that dies while sending
+   * leaves its claim to run out, and the case is taken again after `leaseMs`.
+   */
+  claimDue(owner: string, leaseMs: number): ClaimedCase | null {
+    const now = this.now();
+    const row = this.claim.get({ owner, now: now.toISOString(), until: new Date(now.getTime() + leaseMs).toISOString() });
+    return row === undefined ? null : { record: JSON.parse(row.json) as CaseRecord, attempts: row.attempts, owner };
+  }
+
+  /** The helpdesk accepted the case. False when the claim was no longer this worker's. */
+  markTicketCreated(claimed: ClaimedCase, ticketReference: string | null): boolean {
+    return this.deliver.run({ id: claimed.record.id, owner: claimed.owner, now: this.now().toISOString(), reference: ticketReference }).changes === 1;
+  }
+
+  /** Not reached this time (a 5xx, a timeout, no network): tried again at `nextAttemptAt`. */
+  markRetry(claimed: ClaimedCase, nextAttemptAt: Date, error: string): boolean {
+    return this.retryLater.run({ id: claimed.record.id, owner: claimed.owner, next: nextAttemptAt.toISOString(), error }).changes === 1;
+  }
+
+  /** Refused for good (a 4xx): kept for an operator, never tried again by a worker. */
+  markFailed(claimed: ClaimedCase, error: string): boolean {
+    return this.fail.run({ id: claimed.record.id, owner: claimed.owner, now: this.now().toISOString(), error }).changes === 1;
+  }
+
+  /** When the next case becomes due (a time in the past when one is due now), or null when none waits. */
+  nextDueAt(): Date | null {
+    const at = this.nextDue.get()?.at;
+    if (at === null || at === undefined) return null;
+    return at === '' ? new Date(0) : new Date(at);
+  }
+
+  /** The delivery of one case as an operator needs it; null for an id that was never recorded. */
+  deliveryState(id: string): DeliveryState | null {
+    const row = this.state.get(id);
+    if (row === undefined) return null;
+    return {
+      attempts: row.attempts,
+      nextAttemptAt: row.next_attempt_at,
+      deliveredAt: row.delivered_at,
+      failedAt: row.failed_at,
+      lastError: row.last_error,
+      ticketReference: row.ticket_reference,
+    };
+  }
+
+  async ticketReference(id: string): Promise<string | null> {
+    return this.state.get(id)?.ticket_reference ?? null;
   }
 
   async append(id: string, line: TranscriptLine): Promise<void> {

@@ -146,6 +146,11 @@ export interface Localizer {
   weekdayDate(isoDate: string): string;
   /** A day and month that may not exist ("31 November"), for saying so. */
   dayMonth(day: number, month: number): string;
+  /**
+   * A moment as the clocks of `timeZone` show it, with the zone, for someone who may be
+   * elsewhere: "Monday, December 7 at 9:00 AM GMT+1", "Montag, 7. Dezember um 09:00 MEZ".
+   */
+  momentIn(instant: Date, timeZone: string): string;
 }
 
 /** English without ordinals ("October 12, 2026", "12 October 2026"); the others as date-fns writes them. */
@@ -187,6 +192,8 @@ export function localizer(locale: string, audience: Audience | (() => Role | nul
     fullDate: (isoDate) => format(parseISO(isoDate), FULL_DATE.get(dates) ?? 'PPPP', { locale: dates }),
     shortDate: (isoDate) => format(parseISO(isoDate), dates === enUS ? 'EEE, MMM d' : SHORT_DATE[language], { locale: dates }),
     weekdayDate: (isoDate) => format(parseISO(isoDate), dates === enUS ? 'EEEE, MMM d' : WEEKDAY_DATE[language], { locale: dates }),
+    momentIn: (instant, timeZone) =>
+      new Intl.DateTimeFormat(listLocale, { weekday: 'long', day: 'numeric', month: 'long', hour: 'numeric', minute: '2-digit', timeZone, timeZoneName: 'short' }).format(instant),
     dayMonth: (day, month) =>
       translate(language, 'date.dayMonth', { day, month: format(new Date(2001, month - 1, 1), 'LLLL', { locale: dates }) }),
   };

@@ -50,6 +50,12 @@ export const phraseFileSchema = z.strictObject({
   rewrite: z.array(z.tuple([z.string().regex(/^[^\s*|]+$/u, 'rewrite one word'), phrase])),
   /** What people put around a code when asked for it ("my code is", "c'est"). */
   codeAnswerFiller: phraseList,
+  /**
+   * Words that name something numbered which is not an access code (a job, an order, an
+   * invoice, a class, a phone): never part of a code, and a number right after one is theirs
+   * ("job-4102", "Auftrag 4102"). One word each; not used to guess the language.
+   */
+  referenceWords: z.array(z.string().regex(/^[^\s*|]+$/u, 'a reference word is one word')),
   /** Words that, right before a shop-message phrase, cancel it ("it doesn't say almost ready"). */
   negations: phraseList,
   symptoms: z.strictObject({

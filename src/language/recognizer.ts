@@ -1,6 +1,8 @@
 /**
- * The free-text recognizer: what a customer or photographer typed → symptom, access code,
- * command, yes/no, role, job status, button choice, language.
+ * The free-text recognizer: what a customer or photographer typed → symptom, command,
+ * yes/no, role, job status, button choice, language. Access codes are found by
+ * ./accessCodes.ts, text is folded by ./textFolding.ts, and the words the phrase files know
+ * are gathered in ./vocabulary.ts.
  *
  * Pure and synchronous; no Bot Framework import. Every word it knows comes from the phrase
  * files (`locales/<lang>.phrases.json`), compiled once when this module loads. All four
@@ -18,12 +20,17 @@
  * words they can be, so a message only tries the phrases all of whose words it contains
  * (about 1,000 phrases in all; a typical message tries a handful).
  */
-import { normalizeAccessCode } from '../domain/accessCode.js';
 import type { Role } from '../domain/roles.js';
 import type { Symptom } from '../domain/symptoms.js';
-import { LANGUAGES, phraseFiles, type Language, type PhraseFile } from './phrases.js';
+import { removeAccessCodes } from './accessCodes.js';
+import { LANGUAGES, phraseFiles, type Language } from './phrases.js';
+import { foldText, splitWords, stripMarkup } from './textFolding.js';
+import { FILLER, KNOWN_WORDS, LANGUAGE_VOCABULARY, PHRASE_FILES as FILES, STOPWORDS } from './vocabulary.js';
 
 export { LANGUAGES, type Language } from './phrases.js';
+export { foldText } from './textFolding.js';
+// Access codes have a module of their own; offered here too for the callers that read everything.
+export { extractAccessCode, extractAccessCodeFromAnswer, findAccessCodes, findAccessCodesInAnswer } from './accessCodes.js';
 
 export type Command = 'help' | 'restart' | 'agent';
 export type YesNo = 'yes' | 'no';
@@ -45,8 +52,6 @@ export interface Choice<T extends string> {
  * a screen in more, and it keeps a pasted 10 MB page from costing anything.
  */
 const MAX_INPUT = 4000;
-/** Characters searched for an access code (linear work, so it can afford more). */
-const MAX_CODE_INPUT = 20_000;
 /** Words allowed between two words of a phrase ("missed *the* sale", "code *is really* wrong"). */
 const MAX_GAP = 2;
 const SYMPTOM_WEIGHT = { strong: 3, medium: 2, weak: 1 } as const;
@@ -56,35 +61,8 @@ const MIN_SCORE = 2;
 const MIN_MARGIN = 1;
 
 /* ------------------------------------------------------------------------------------------
- * 1. Folding text into words
+ * 1. Words: folded text, contractions expanded, stopwords dropped
  * ---------------------------------------------------------------------------------------- */
-
-/**
- * Lowercase, without accents, punctuation or emoji; ß→ss, œ→oe. English negations stay one
- * word ("doesn't" → "doesnt") so the rewrite table can expand them; other apostrophes split
- * words ("d'accès" → "d acces", "foto's" → "foto s").
- */
-export function foldText(text: string): string {
-  return text
-    .toLowerCase()
-    .normalize('NFKD')
-    .replace(/\p{M}+/gu, '')
-    .replace(/ß/g, 'ss')
-    .replace(/œ/g, 'oe')
-    .replace(/æ/g, 'ae')
-    .replace(/ø/g, 'o')
-    .replace(/ł/g, 'l')
-    .replace(/[’‘`´ʼ]/g, "'")
-    .replace(/n't\b/g, 'nt')
-    .replace(/[^\p{L}\p{N}]+/gu, ' ')
-    .trim();
-}
-
-function splitWords(folded: string): string[] {
-  return folded === '' ? [] : folded.split(' ');
-}
-
-const FILES: readonly PhraseFile[] = LANGUAGES.map((language) => phraseFiles()[language]);
 
 /** "doesnt" → ["does", "not"], merged over all languages (the first file naming a word wins). */
 const REWRITE = new Map<string, string[]>();
@@ -94,9 +72,6 @@ for (const file of FILES) {
     if (!REWRITE.has(key)) REWRITE.set(key, splitWords(foldText(to)));
   }
 }
-
-const STOPWORDS = new Set(FILES.flatMap((file) => file.stopwords.map(foldText)));
-const FILLER = new Set(FILES.flatMap((file) => file.filler.flatMap((phrase) => splitWords(foldText(phrase)))));
 
 /** Folded words of a text, contractions expanded. */
 function toWords(text: string): string[] {
@@ -304,54 +279,6 @@ const JOB_STATUSES = ['planning', 'selling', 'archived', 'unknown'] as const;
 const JOB_STATUS_PATTERNS = compileAll(
   FILES.flatMap((file) => JOB_STATUSES.map((status) => ({ label: status, phrases: file.jobStatus[status] }))),
 );
-
-/** Every whole word any phrase file names, per language (guessLanguage) and all together. */
-function vocabularyOf(file: PhraseFile): Set<string> {
-  const phrases = [
-    ...file.commonWords,
-    ...file.stopwords,
-    ...file.filler,
-    ...file.codeAnswerFiller,
-    ...file.negations,
-    ...file.rewrite.flat(),
-    ...SHOP_SYMPTOMS.flatMap((symptom) => [
-      ...file.symptoms[symptom].strong,
-      ...file.symptoms[symptom].medium,
-      ...file.symptoms[symptom].weak,
-    ]),
-    ...file.symptoms.otherLabels,
-    ...COMMANDS.flatMap((command) => [...file.commands[command].whole, ...file.commands[command].inSentence]),
-    ...file.yesNo.yes,
-    ...file.yesNo.no,
-    ...file.roles.customer,
-    ...file.roles.photographer,
-    ...JOB_STATUSES.flatMap((status) => file.jobStatus[status]),
-  ];
-  const words = new Set<string>();
-  for (const phrase of phrases) {
-    for (const raw of phrase.split(/\s+/)) {
-      if (raw.endsWith('*')) continue; // a prefix is not a word
-      for (const alternative of raw.split('|')) for (const word of splitWords(foldText(alternative))) words.add(word);
-    }
-  }
-  return words;
-}
-
-const LANGUAGE_VOCABULARY: ReadonlyMap<Language, Set<string>> = new Map(
-  LANGUAGES.map((language) => [language, vocabularyOf(phraseFiles()[language])]),
-);
-
-/**
- * Words the phrase files know. A known word is taken as itself, never as a typo of another
- * word ("read" is not "ready", "sale" is not "safe"), and is never an access code.
- */
-const KNOWN_WORDS = new Set([...LANGUAGE_VOCABULARY.values()].flatMap((words) => [...words]));
-
-const CODE_ANSWER_FILLER = new Set([
-  ...FILES.flatMap((file) => file.codeAnswerFiller.flatMap((phrase) => splitWords(foldText(phrase)))),
-  ...FILLER,
-  ...STOPWORDS,
-]);
 
 /* ------------------------------------------------------------------------------------------
  * 4. Matching phrases against words
@@ -654,36 +581,6 @@ function messageWords(text: string): MessageMatcher {
   return new MessageMatcher(meaningful(toWords(stripMarkup(text.slice(0, MAX_INPUT)))));
 }
 
-/**
- * HTML tags, e-mail addresses and links: never a phrase, never an access code. Blanked with
- * as many spaces as they had characters, so positions in the result are positions in the text.
- */
-function stripMarkup(text: string): string {
-  const blank = (match: string): string => ' '.repeat(match.length);
-  return blankEmailAddresses(text.replace(/<[^<>]{0,500}>/g, blank).replace(/\b(?:https?:\/\/|www\.)\S+/gi, blank));
-}
-
-/**
- * Blanks every whitespace-delimited word holding an "@". Done by hand: a regex such as
- * /\S+@\S+/ takes quadratic time on a long run of characters without a space.
- */
-function blankEmailAddresses(text: string): string {
-  let at = text.indexOf('@');
-  if (at < 0) return text;
-  let result = '';
-  let position = 0;
-  while (at >= 0) {
-    let start = at;
-    while (start > position && !/\s/.test(text[start - 1] ?? ' ')) start--;
-    let end = at + 1;
-    while (end < text.length && !/\s/.test(text[end] ?? ' ')) end++;
-    result += text.slice(position, start) + ' '.repeat(end - start);
-    position = end;
-    at = text.indexOf('@', end);
-  }
-  return result + text.slice(position);
-}
-
 /* ------------------------------------------------------------------------------------------
  * 5. Symptoms
  * ---------------------------------------------------------------------------------------- */
@@ -743,173 +640,7 @@ function round(value: number): number {
 }
 
 /* ------------------------------------------------------------------------------------------
- * 6. Access codes
- *
- * The rule. Codes are printed as 8 letters and digits, usually in two groups of four
- * ("RIV5 T4W7", "MXR2-9PLT", "OAK7Q2M9"). Inside a sentence a candidate is
- * - one token of 6–12 ASCII letters and digits, possibly joined by dashes, holding at least
- *   one letter and one digit; or
- * - two space-separated tokens of 3–6 characters each (6–12 together), at least one of them
- *   holding both letters and digits;
- * and in both cases no all-letter part may be a word the phrase files know ("photos",
- * "kindergarten", "room 12B"). Not codes either: ordinals, times and units ("2nd", "10am",
- * "12h30", "1920x1080"), dates written with a month ("20dec2026"), a word followed by a short
- * number or a year ("covid19", "summer2025"), e-mail addresses, links and HTML tags.
- * Numbers alone (dates, prices, phone numbers, years) never have letters, so are never codes.
- * Printed-format candidates (4+4, or 8 in one piece) are preferred over other shapes; among
- * equals, the first in the text wins.
- * ---------------------------------------------------------------------------------------- */
-
-interface CodeSpan {
-  start: number;
-  end: number;
-  code: string;
-  /** 1 for the printed format (4+4 or 8 in one piece), 2 for other accepted shapes. */
-  tier: 1 | 2;
-}
-
-const NUMBER_WITH_UNIT =
-  /^\d+(?:st|nd|rd|th|er|e|eme|am|pm|h|hrs?|mins?|sec|uhr|eur|euros?|usd|chf|gbp|px|cm|mm|km|kg|gb|mb|kb|tb|p|k|x|fps|mp)$/;
-
-function hasLetter(text: string): boolean {
-  return /[a-z]/i.test(text);
-}
-
-function hasDigit(text: string): boolean {
-  return /\d/.test(text);
-}
-
-/** A known word, or a known word glued to a number ("photos2024", "4you", "password123"). */
-function containsKnownWord(part: string): boolean {
-  const lower = part.toLowerCase();
-  if (KNOWN_WORDS.has(lower)) return true;
-  const glued = /^(\d*)([a-z]+)(\d*)$/.exec(lower);
-  // Three letters at least: two-letter words ("ta", "de") are too common inside real codes.
-  return glued !== null && (glued[1] !== '' || glued[3] !== '') && (glued[2] ?? '').length >= 3 && KNOWN_WORDS.has(glued[2] ?? '');
-}
-
-function looksLikeNonCode(part: string): boolean {
-  const lower = part.toLowerCase();
-  return (
-    NUMBER_WITH_UNIT.test(lower) ||
-    /^\d+x\d+$/.test(lower) || // 1920x1080
-    /^\d{1,2}h\d{2}$/.test(lower) || // 12h30
-    /^\d{1,2}[a-z]{3,9}\d{2,4}$/.test(lower) || // 20dec2026
-    /^[a-z]{4,}\d{1,2}$/.test(lower) || // covid19, windows10
-    /^[a-z]{3,}(?:19|20)\d{2}$/.test(lower) || // summer2025
-    containsKnownWord(lower)
-  );
-}
-
-/** One token (dashes allowed inside) that is a code by itself, normalised; or null. */
-function singleTokenCode(token: string): string | null {
-  const code = normalizeAccessCode(token);
-  if (!/^[A-Z0-9]{6,12}$/.test(code) || !hasLetter(code) || !hasDigit(code)) return null;
-  const parts = token.split(/[-_]/).filter((part) => part !== '');
-  if (parts.length > 1) {
-    // Dashed like a printed card: every group 3–6 characters, none of them a word.
-    if (parts.some((part) => part.length < 3 || part.length > 6)) return null;
-    if (parts.some((part) => !hasDigit(part) && containsKnownWord(part))) return null;
-    if (parts.some((part) => hasDigit(part) && hasLetter(part) && looksLikeNonCode(part))) return null;
-    return code;
-  }
-  return looksLikeNonCode(token) ? null : code;
-}
-
-/** Two space-separated groups that together are a code ("riv5 t4w7"), normalised; or null. */
-function twoGroupCode(first: string, second: string): string | null {
-  const groups = [first, second];
-  if (groups.some((group) => !/^[a-z0-9]{3,6}$/i.test(group))) return null;
-  const code = normalizeAccessCode(first + second);
-  if (code.length < 6 || code.length > 12) return null;
-  if (!groups.some((group) => hasLetter(group) && hasDigit(group))) return null;
-  for (const group of groups) {
-    if (!hasDigit(group) && containsKnownWord(group)) return null;
-    if (hasDigit(group) && hasLetter(group) && looksLikeNonCode(group)) return null;
-  }
-  return code;
-}
-
-/** Every code candidate in the text, in text order (candidates may overlap). */
-function findCodeSpans(text: string): CodeSpan[] {
-  const masked = stripMarkup(text);
-  const tokens = [...masked.matchAll(/[\p{L}\p{N}]+(?:[-_][\p{L}\p{N}]+)*/gu)].map((match) => ({
-    text: match[0],
-    start: match.index,
-    end: match.index + match[0].length,
-  }));
-  const spans: CodeSpan[] = [];
-  tokens.forEach((token, i) => {
-    const next = tokens[i + 1];
-    // Two groups need nothing but spaces between them (not a comma, not a line break).
-    if (next && /^[ \t\u00a0]{1,3}$/.test(masked.slice(token.end, next.start))) {
-      const code = twoGroupCode(token.text, next.text);
-      const tier = token.text.length === 4 && next.text.length === 4 ? 1 : 2;
-      if (code) spans.push({ start: token.start, end: next.end, code, tier });
-    }
-    const code = singleTokenCode(token.text);
-    if (code) spans.push({ start: token.start, end: token.end, code, tier: code.length === 8 ? 1 : 2 });
-  });
-  return spans;
-}
-
-/** The printed format first ("12b kdg4 77qp" → KDG477QP), then the first candidate. */
-function bestSpan(spans: readonly CodeSpan[]): CodeSpan | null {
-  return spans.find((span) => span.tier === 1) ?? spans[0] ?? null;
-}
-
-/** The access code written somewhere in a sentence, normalised (uppercase, no spaces or dashes); or null. */
-export function extractAccessCode(text: string): string | null {
-  return bestSpan(findCodeSpans(text.slice(0, MAX_CODE_INPUT)))?.code ?? null;
-}
-
-/** The text without the access codes in it (so code letters are not read as words). */
-function removeAccessCodes(text: string): string {
-  const spans = findCodeSpans(text);
-  if (spans.length === 0) return text;
-  let result = '';
-  let position = 0;
-  for (const span of [...spans].sort((a, b) => a.start - b.start)) {
-    if (span.start < position) {
-      position = Math.max(position, span.end); // overlapping candidates: blank their union
-      continue;
-    }
-    result += `${text.slice(position, span.start)} `;
-    position = span.end;
-  }
-  return result + text.slice(position);
-}
-
-/**
- * The access code in an answer to "what is your access code?". The whole answer counts as
- * the code (even without digits) when,
- * without filler around it ("my code is", "c'est", "thanks"), it is one token of 6–12
- * letters and digits, or 2–3 groups of 2–6 that make 6–12 together, none of them a known
- * word, with at least one letter (a digits-only answer is more likely a phone or order number).
- * Otherwise, a code inside the answer as extractAccessCode finds it ("I think it's kdg4 77qp").
- */
-export function extractAccessCodeFromAnswer(text: string): string | null {
-  return wholeAnswerCode(text) ?? extractAccessCode(text);
-}
-
-function wholeAnswerCode(text: string): string | null {
-  if (text.length > 200) return null;
-  const words = splitWords(foldText(stripMarkup(text)));
-  let start = 0;
-  let end = words.length;
-  while (start < end && CODE_ANSWER_FILLER.has(words[start] ?? '')) start++;
-  while (end > start && CODE_ANSWER_FILLER.has(words[end - 1] ?? '')) end--;
-  const groups = words.slice(start, end);
-  if (groups.length === 0 || groups.length > 3) return null;
-  if (groups.some((group) => !/^[a-z0-9]+$/.test(group) || KNOWN_WORDS.has(group))) return null;
-  const code = normalizeAccessCode(groups.join(''));
-  if (code.length < 6 || code.length > 12 || !hasLetter(code)) return null;
-  if (groups.length > 1 && groups.some((group) => group.length < 2 || group.length > 6)) return null;
-  return code;
-}
-
-/* ------------------------------------------------------------------------------------------
- * 7. Commands, yes/no, roles, job status
+ * 6. Commands, yes/no, roles, job status
  * ---------------------------------------------------------------------------------------- */
 
 /**
@@ -951,7 +682,7 @@ export function recognizeJobStatus(text: string): JobStatusAnswer | null {
 }
 
 /* ------------------------------------------------------------------------------------------
- * 8. Button choices
+ * 7. Button choices
  * ---------------------------------------------------------------------------------------- */
 
 /**
@@ -1010,7 +741,7 @@ export function matchChoice<T extends string>(text: string, choices: readonly Ch
 }
 
 /* ------------------------------------------------------------------------------------------
- * 9. Language
+ * 8. Language
  * ---------------------------------------------------------------------------------------- */
 
 const LETTERS: ReadonlyMap<Language, string> = new Map(LANGUAGES.map((language) => [language, phraseFiles()[language].letters]));

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { open, readFile, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { normalizeAccessCode } from '../domain/accessCode.js';
+import { accessCodeKey } from '../domain/accessCode.js';
 import type { CodeLookup, Job, Photographer } from '../domain/platformModel.js';
 import { access, constants } from 'node:fs/promises';
 import {
@@ -99,7 +99,7 @@ export class EmbeddedPlatform implements PlatformPort, PlatformReadiness {
     this.codes = new Map();
     for (const job of this.data.jobs) {
       for (const gallery of job.galleries) {
-        this.codes.set(normalizeAccessCode(gallery.accessCode), { jobId: job.id, galleryId: gallery.id });
+        this.codes.set(accessCodeKey(gallery.accessCode), { jobId: job.id, galleryId: gallery.id });
       }
     }
     this.channelUsers = new Map();
@@ -111,7 +111,7 @@ export class EmbeddedPlatform implements PlatformPort, PlatformReadiness {
   }
 
   async lookupCode(code: string): Promise<CodeLookup> {
-    const location = this.codes.get(normalizeAccessCode(code));
+    const location = this.codes.get(accessCodeKey(code));
     const stored = location === undefined ? undefined : this.jobsById.get(location.jobId);
     if (location === undefined || stored === undefined) return { kind: 'unknown' };
     const job = structuredClone(stored);

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { timingSafeEqual } from 'node:crypto';
-import { normalizeAccessCode } from '../domain/accessCode.js';
+import { normalizeAccessCode, sameAccessCode } from '../domain/accessCode.js';
 import { todayIn } from '../domain/archiveDate.js';
 import type { Job } from '../domain/platformModel.js';
 import { galleryToWire, jobToWire, wireJobChangeSchema, type WireJobChange } from './apiModel.js';
@@ -124,7 +124,7 @@ export function createPlatformApiServer(options: PlatformApiServerOptions): Serv
       if (!/^[A-Z0-9]{4,16}$/.test(code)) throw new HttpError(400, 'bad-code', 'An access code is 4 to 16 letters and digits.');
       const lookup = await platform.lookupCode(code);
       if (lookup.kind === 'unknown') throw new HttpError(404, 'not-found', 'No such access code.');
-      const gallery = lookup.job.galleries.find((candidate) => normalizeAccessCode(candidate.accessCode) === code);
+      const gallery = lookup.job.galleries.find((candidate) => sameAccessCode(candidate.accessCode, code));
       send(response, 200, { code, state: lookup.kind === 'retired' ? 'retired' : 'active', jobId: lookup.job.id, galleryId: gallery?.id ?? '' });
       return;
     }

@@ -6,7 +6,10 @@ import type { CodeLookup, Job, Photographer } from '../domain/platformModel.js';
  * the composition root picks the embedded file-backed platform or the REST API client.
  */
 export interface PlatformPort {
-  /** Looks a code up in its normalised form (see `normalizeAccessCode`). */
+  /**
+   * Looks a code up in its normalised form (see `normalizeAccessCode`); look-alike characters
+   * match (`accessCodeKey`), and a found gallery carries the code as the platform has it.
+   */
   lookupCode(code: string): Promise<CodeLookup>;
   /** The photographer whose account lists this Teams `aadObjectId` or Slack user id. */
   photographerByChannelUser(channel: 'msteams' | 'slack', userId: string): Promise<Photographer | null>;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { isIsoDate } from '../domain/archiveDate.js';
 import { LOCALE_PATTERN } from '../language/languages.js';
-import { normalizeAccessCode } from '../domain/accessCode.js';
+import { accessCodeKey, normalizeAccessCode } from '../domain/accessCode.js';
 import type { Job, Photographer } from '../domain/platformModel.js';
 
 /**
@@ -123,9 +123,9 @@ function crossCheck(data: { photographers: Photographer[]; jobs: Job[] }, ctx: z
       const galleryClash = firstSeen(galleryIds, gallery.id, `${where}.id`);
       if (galleryClash !== undefined) issue(['jobs', j, 'galleries', g, 'id'], `duplicate id "${gallery.id}" (also ${galleryClash})`);
       // The code itself stays out of the message: a working code opens a child's photos.
-      const codeClash = firstSeen(codes, normalizeAccessCode(gallery.accessCode), `${where}.accessCode`);
+      const codeClash = firstSeen(codes, accessCodeKey(gallery.accessCode), `${where}.accessCode`);
       if (codeClash !== undefined) {
-        issue(['jobs', j, 'galleries', g, 'accessCode'], `same access code as ${codeClash} (codes ignore case, spaces and dashes)`);
+        issue(['jobs', j, 'galleries', g, 'accessCode'], `same access code as ${codeClash} (codes ignore case, spaces and dashes, and read O as 0 and I, L as 1)`);
       }
       gallery.photos.forEach((photo, i) => {
         const photoClash = firstSeen(photoIds, photo.id, `${where}.photos[${i}].id`);

@@ -24,6 +24,17 @@ describe('toMrkdwn', () => {
 });
 
 describe('renderSlack', () => {
+  it('a choice with its own value is a postBack of that value; the others type their label', () => {
+    const [activity] = renderSlack(
+      [{ text: 'A customer is waiting.', choices: [{ id: 'fix-job:job-1', label: 'Fix it now', value: 'fix-job:job-1' }, { id: 'no', label: 'Not now' }] }],
+      photographerSnapshot,
+    );
+    expect((activity!.attachments![0]!.content as { buttons: unknown[] }).buttons).toEqual([
+      { type: 'postBack', title: 'Fix it now', value: 'fix-job:job-1' },
+      { type: 'imBack', title: 'Not now', value: 'Not now' },
+    ]);
+  });
+
   it('writes the title as a bold first line, then the text and the steps as numbered lines', () => {
     const [activity] = renderSlack([planReply], photographerSnapshot);
     expect(activity!.text).toBe(

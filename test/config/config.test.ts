@@ -46,6 +46,7 @@ const DESIGN_VARIABLES = [
   'MicrosoftAppTenantId',
   'DIRECTLINE_SECRET',
   'WIDGET_ORIGINS',
+  'SUPPORT_HOURS',
   'DEFAULT_LOCALE',
   'LOG_LEVEL',
 ];
@@ -112,7 +113,8 @@ describe('defaults', () => {
       STORAGE_PATH: '/var/lib/bot/state.sqlite',
       PLATFORM_DATA: './platform.json',
       HANDOFF_FORMAT: 'zendesk',
-      HANDOFF_WEBHOOK_URL: 'https://example.zendesk.com/api/v2/tickets',
+      HANDOFF_WEBHOOK_URL: 'https://example.zendesk.com',
+      HANDOFF_API_KEY: 'agent@example.com/token:t0ken',
       DEFAULT_LOCALE: 'de-DE',
       LOG_LEVEL: 'debug',
     });
@@ -270,6 +272,48 @@ describe('cross-field rules', () => {
       STORAGE: 'azure-blob',
       AZURE_STORAGE_CONTAINER: 'bot-state',
     });
+  });
+
+  it('the helpdesk variables: a format or a key without HANDOFF_WEBHOOK_URL would be read by nothing', () => {
+    expectOneLineNaming(configError({ HANDOFF_API_KEY: 'SECRET-key' }), 'HANDOFF_API_KEY');
+    expect(configError({ HANDOFF_API_KEY: 'SECRET-key' }).message).not.toContain('SECRET');
+    expectOneLineNaming(configError({ HANDOFF_FORMAT: 'freshdesk' }), 'HANDOFF_WEBHOOK_URL');
+    expectOneLineNaming(configError({ HANDOFF_FORMAT: 'zendesk' }), 'HANDOFF_WEBHOOK_URL');
+    expect(loadConfig({ HANDOFF_WEBHOOK_URL: 'https://hooks.example.com/gallery?team=1' })).toMatchObject({ HANDOFF_FORMAT: 'generic', HANDOFF_WEBHOOK_URL: 'https://hooks.example.com/gallery?team=1' });
+    expect(loadConfig({ HANDOFF_WEBHOOK_URL: 'https://hooks.example.com/gallery', HANDOFF_API_KEY: 'k' }).HANDOFF_API_KEY).toBe('k');
+  });
+
+  it('Freshdesk and Zendesk take their base URL and need a key, Zendesk\'s written as Zendesk documents it', () => {
+    expectOneLineNaming(configError({ HANDOFF_FORMAT: 'freshdesk', HANDOFF_WEBHOOK_URL: 'https://example.freshdesk.com' }), 'HANDOFF_API_KEY');
+    expectOneLineNaming(configError({ HANDOFF_FORMAT: 'freshdesk', HANDOFF_WEBHOOK_URL: 'https://example.freshdesk.com/api/v2/tickets', HANDOFF_API_KEY: 'k' }), 'HANDOFF_WEBHOOK_URL');
+    for (const key of ['SECRET-token-only', 'agent@example.com:SECRET-password', 'agent@example.com/token:']) {
+      const error = configError({ HANDOFF_FORMAT: 'zendesk', HANDOFF_WEBHOOK_URL: 'https://example.zendesk.com', HANDOFF_API_KEY: key });
+      expectOneLineNaming(error, 'HANDOFF_API_KEY');
+      expect(error.message).toContain('agent@example.com/token:API_TOKEN');
+      expect(error.message).not.toContain('SECRET');
+    }
+    expect(loadConfig({ HANDOFF_FORMAT: 'freshdesk', HANDOFF_WEBHOOK_URL: 'https://example.freshdesk.com/', HANDOFF_API_KEY: 'k' }).HANDOFF_FORMAT).toBe('freshdesk');
+    expect(loadConfig({ HANDOFF_FORMAT: 'zendesk', HANDOFF_WEBHOOK_URL: 'https://example.zendesk.com', HANDOFF_API_KEY: 'agent@example.com/token:abc' }).HANDOFF_FORMAT).toBe('zendesk');
+  });
+
+  it('SUPPORT_HOURS is weekdays, hours and a time zone; a wrong one is named in one line', () => {
+    expect(loadConfig({ SUPPORT_HOURS: ' Mon-Fri 09:00-17:00  Europe/Berlin ' }).SUPPORT_HOURS).toEqual({
+      spans: [{ days: [1, 2, 3, 4, 5], opens: 540, closes: 1020 }],
+      timeZone: 'Europe/Berlin',
+      text: 'Mon-Fri 09:00-17:00 Europe/Berlin',
+    });
+    expect(loadConfig({ SUPPORT_HOURS: '' }).SUPPORT_HOURS).toBeUndefined();
+    for (const [value, reason] of [
+      ['Mon-Fri 09:00-17:00 Europe/Berln', '"Europe/Berln" is not a time zone'],
+      ['weekdays 9 to 5', '"5" is not a time zone'],
+      ['weekdays 9-17 UTC', '"weekdays 9-17" is not weekdays and hours'],
+      ['Mon-Fri 18:00-08:00 UTC', 'closes before it opens'],
+    ] as const) {
+      const error = configError({ SUPPORT_HOURS: value });
+      expectOneLineNaming(error, 'SUPPORT_HOURS');
+      expect(error.message).toContain(reason);
+      expect(error.message).toContain(`(got "${value}")`);
+    }
   });
 
   it('MicrosoftAppId needs MicrosoftAppPassword unless MicrosoftAppType=UserAssignedMSI', () => {

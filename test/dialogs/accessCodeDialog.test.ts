@@ -73,11 +73,11 @@ describe('access code: how it is typed', () => {
 describe('access code: unknown codes', () => {
   it('look-alike help names the characters that are easy to mix up (de-DE)', async () => {
     const h = await atCode('de-DE');
-    const replies = await h.send(DEMO_CODES['look-alike-typo'], { locale: 'de-DE' });
+    const replies = await h.send(DEMO_CODES['unknown-look-alikes'], { locale: 'de-DE' });
     const text = replies[0]!.text!;
-    expect(text).toContain(msg('de-DE', 'code.notFound', { code: formatAccessCode(DEMO_CODES['look-alike-typo']) }));
-    expect(text).toContain(msg('de-DE', 'code.lookAlikePair', { typed: '0', maybe: 'O' }));
-    expect(text).toContain(msg('de-DE', 'code.lookAlikePair', { typed: '2', maybe: 'Z' }));
+    expect(text).toContain(msg('de-DE', 'code.notFound', { code: formatAccessCode(DEMO_CODES['unknown-look-alikes']) }));
+    expect(text).toContain(msg('de-DE', 'code.lookAlikePair', { typed: 'S', maybe: '5' }));
+    expect(text).toContain(msg('de-DE', 'code.lookAlikePair', { typed: 'B', maybe: '8' }));
     expect(text).toContain(msg('de-DE', 'code.tryAgain'));
     expect(lastDiagnosis(replies)).toMatchObject({ scenario: null, awaiting: 'access-code' });
   });
@@ -90,14 +90,14 @@ describe('access code: unknown codes', () => {
 
   it('a wrong code, then the right one: diagnosed normally', async () => {
     const h = await atCode('en-US');
-    await h.send(DEMO_CODES['look-alike-typo']);
+    await h.send(DEMO_CODES['unknown-look-alikes']);
     const replies = await h.send(DEMO_CODES['code-not-activated']);
     expect(lastDiagnosis(replies)).toMatchObject({ scenario: 'code-not-activated', awaiting: 'confirm' });
   });
 
   it.each(['en-US', 'fr-FR'] as const)('%s: after the third wrong code the bot stops asking: unknown-code, offer to pass to support', async (locale) => {
     const h = await atCode(locale);
-    for (const wrong of [DEMO_CODES['unknown-code'], DEMO_CODES['look-alike-typo']]) {
+    for (const wrong of [DEMO_CODES['unknown-code'], DEMO_CODES['unknown-look-alikes']]) {
       const retry = await h.send(wrong, { locale });
       expect(lastDiagnosis(retry).awaiting).toBe('access-code');
     }
@@ -117,7 +117,7 @@ describe('access code: unknown codes', () => {
     const h = await atCode('en-US');
     await h.send('where do I find the code?');
     await h.send(DEMO_CODES['unknown-code']);
-    const replies = await h.send(DEMO_CODES['look-alike-typo']);
+    const replies = await h.send(DEMO_CODES['unknown-look-alikes']);
     expect(lastDiagnosis(replies)).toMatchObject({ scenario: null, awaiting: 'access-code' });
     expect(replies[0]!.text).toContain(msg('en-US', 'code.tryAgain'));
   });

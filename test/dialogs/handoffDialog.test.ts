@@ -1,13 +1,14 @@
 import { type Activity, ActivityTypes } from 'botbuilder';
 import { describe, expect, it } from 'vitest';
 import { DEMO_CODES } from '../support/demoCodes.js';
-import { buttonsOf, type DialogHarness, lastDiagnosis, msg, textsOf, useHarnesses } from '../support/dialogHarness.js';
+import { parseSupportHours, type SupportHours } from '../../src/domain/supportHours.js';
+import { buttonsOf, type DialogHarness, type HarnessOptions, lastDiagnosis, msg, textsOf, useHarnesses } from '../support/dialogHarness.js';
 
 const { harness } = useHarnesses();
 
 /** A customer with a diagnosed archived job who asked for a person: the e-mail question is open. */
-async function atEmailQuestion(locale: string): Promise<DialogHarness> {
-  const h = await harness({ channelId: 'webchat' });
+async function atEmailQuestion(locale: string, options: HarnessOptions = {}): Promise<DialogHarness> {
+  const h = await harness({ channelId: 'webchat', ...options });
   await h.send(msg(locale, 'symptom.choice.missed-sale'), { locale });
   await h.send(DEMO_CODES['job-archived'], { locale });
   const replies = await h.send(msg(locale, 'notify.no'), { locale });
@@ -116,5 +117,39 @@ describe('handoff: while a person has the case', () => {
     expect(await h.sendActivity(handoffStatus('on-hold', 'nl-NL'))).toEqual([]);
     expect(textsOf(await h.sendActivity(handoffStatus('failed', 'nl-NL')))).toEqual([msg('nl-NL', 'handoff.failed')]);
     expect(lastDiagnosis(await h.send('hallo', { locale: 'nl-NL' })).awaiting).toBe('symptom');
+  });
+});
+
+function supportHours(text: string): SupportHours {
+  const parsed = parseSupportHours(text);
+  if (!parsed.ok) throw new Error(parsed.reason);
+  return parsed.hours;
+}
+
+// The harness's clock: Friday 27 November 2026, 10:00 UTC (11:00 in Berlin).
+describe('handoff: when a person will answer (SUPPORT_HOURS)', () => {
+  it.each(['en-US', 'de-DE', 'fr-FR', 'nl-NL'])('%s: within the hours, "today"', async (locale) => {
+    const h = await atEmailQuestion(locale, { supportHours: supportHours('Mon-Fri 09:00-17:00 Europe/Berlin') });
+    const replies = await h.send('skip', { locale });
+    expect(textsOf(replies).slice(-2)).toEqual([msg(locale, 'escalation.recorded'), msg(locale, 'handoff.hours.open')]);
+    expect(lastDiagnosis(replies).awaiting).toBeNull();
+  });
+
+  it.each([
+    ['en-US', 'Our support team is back on Monday, November 30 at 9:00 AM GMT+1; someone will answer then.'],
+    ['de-DE', 'Unser Support-Team ist ab Montag, 30. November um 09:00 MEZ wieder für Sie da; dann antwortet Ihnen jemand.'],
+    ['fr-FR', "Notre équipe d'assistance sera de retour lundi 30 novembre à 09:00 UTC+1\u202f; une personne vous répondra à ce moment-là."],
+    ['nl-NL', 'Ons supportteam is er weer vanaf maandag 30 november om 09:00 CET; dan antwoordt iemand u.'],
+  ])('%s: outside the hours, the next opening in the hours’ time zone', async (locale, said) => {
+    const h = await atEmailQuestion(locale, { supportHours: supportHours('Mon-Thu 09:00-17:00 Europe/Berlin') });
+    const replies = await h.send('parent@example.com', { locale });
+    // ICU versions differ on the space before AM (a plain or a narrow no-break space).
+    expect(textsOf(replies).map((text) => text.replace(/\u202f(?=AM|PM)/, ' '))).toEqual([msg(locale, 'escalation.recorded'), said]);
+  });
+
+  it('without SUPPORT_HOURS no time is promised', async () => {
+    const h = await atEmailQuestion('en-US');
+    const replies = await h.send('parent@example.com', { locale: 'en-US' });
+    expect(textsOf(replies)).toEqual([msg('en-US', 'escalation.recorded')]);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { formatAccessCode, lookAlikeCharacters, normalizeAccessCode } from '../../src/domain/accessCode.js';
+import { accessCodeKey, formatAccessCode, lookAlikeCharacters, normalizeAccessCode, sameAccessCode } from '../../src/domain/accessCode.js';
 
 describe('normalizeAccessCode', () => {
   it.each([
@@ -51,16 +51,15 @@ describe('formatAccessCode', () => {
 
 describe('lookAlikeCharacters', () => {
   it('lists each look-alike once, in order of appearance', () => {
-    expect(lookAlikeCharacters('o0o1 i')).toEqual([
-      { typed: 'O', maybe: '0' },
-      { typed: '0', maybe: 'O' },
-      { typed: '1', maybe: 'I' },
-      { typed: 'I', maybe: '1' },
+    expect(lookAlikeCharacters('s5s8 b')).toEqual([
+      { typed: 'S', maybe: '5' },
+      { typed: '5', maybe: 'S' },
+      { typed: '8', maybe: 'B' },
+      { typed: 'B', maybe: '8' },
     ]);
   });
-  it('knows the usual confusions', () => {
-    expect(lookAlikeCharacters('L5S8B2Z')).toEqual([
-      { typed: 'L', maybe: '1' },
+  it('knows the usual confusions, except those that already match (O/0, I/L/1)', () => {
+    expect(lookAlikeCharacters('OIL015S8B2Z')).toEqual([
       { typed: '5', maybe: 'S' },
       { typed: 'S', maybe: '5' },
       { typed: '8', maybe: 'B' },
@@ -74,7 +73,7 @@ describe('lookAlikeCharacters', () => {
     expect(lookAlikeCharacters('')).toEqual([]);
   });
   it('works on the normalised code (lower case, separators)', () => {
-    expect(lookAlikeCharacters('-o-')).toEqual([{ typed: 'O', maybe: '0' }]);
+    expect(lookAlikeCharacters('-s-')).toEqual([{ typed: 'S', maybe: '5' }]);
   });
   it('never suggests the character itself, and only characters of the code', () => {
     fc.assert(fc.property(fc.string(), (s) => {
@@ -82,5 +81,28 @@ describe('lookAlikeCharacters', () => {
       const found = lookAlikeCharacters(s);
       return found.every((l) => l.typed !== l.maybe && code.includes(l.typed)) && new Set(found.map((l) => l.typed)).size === found.length;
     }));
+  });
+});
+
+describe('accessCodeKey: look-alikes read as Crockford Base32 reads them', () => {
+  it.each<[string, string]>([
+    ['OAK7Q2M9', '0AK7Q2M9'],
+    ['0AK7Q2M9', '0AK7Q2M9'],
+    ['oak7-q2m9', '0AK7Q2M9'],
+    ['F0XB1K7T', 'F0XB1K7T'],
+    ['FOXBIK7T', 'F0XB1K7T'],
+    ['foxblk7t', 'F0XB1K7T'],
+    ['KDG4 77QP', 'KDG477QP'],
+  ])('%s → %s', (typed, key) => {
+    expect(accessCodeKey(typed)).toBe(key);
+  });
+  it('matches O with 0 and I, L with 1, nothing else', () => {
+    expect(sameAccessCode('0AK7Q2M9', 'OAK7Q2M9')).toBe(true);
+    expect(sameAccessCode('FOXBLK7T', 'F0XB1K7T')).toBe(true);
+    expect(sameAccessCode('RJ6TCX9B', 'RJ6TCX98')).toBe(false);
+    expect(sameAccessCode('MXR29PLT', 'MXRZ9PLT')).toBe(false);
+  });
+  it('is idempotent and agrees with normalisation', () => {
+    fc.assert(fc.property(fc.string(), (s) => accessCodeKey(accessCodeKey(s)) === accessCodeKey(s) && accessCodeKey(normalizeAccessCode(s)) === accessCodeKey(s)));
   });
 });

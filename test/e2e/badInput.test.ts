@@ -395,7 +395,10 @@ describe('the contract check every reply goes through (CheckedChat)', () => {
     expect(() => checkReply(reply({ entities: [{ ...entity, jobId: 'job-4102' }] }), new Set())).toThrow();
     const { awaiting: _left, ...narrower } = entity;
     expect(() => checkReply(reply({ entities: [narrower as typeof entity] }), new Set())).toThrow();
-    expect(() => checkReply(reply({ text: 'Did you mean OAK7 Q2M9?' }), new Set(['0AK7Q2M9']))).toThrow();
+    // B and 8 are different characters on a card: JMVBRT4X is not JMV8RT4X.
+    expect(() => checkReply(reply({ text: 'Did you mean JMV8 RT4X?' }), new Set(['JMVBRT4X']))).toThrow();
+    // 0 and O are the same: the code typed as 0AK7Q2M9 is OAK7Q2M9.
+    expect(() => checkReply(reply({ text: 'I read that as OAK7 Q2M9.' }), new Set(['0AK7Q2M9']))).not.toThrow();
     expect(() => checkReply(reply({ text: 'I can\'t find the code 0AK7 Q2M9.' }), new Set(['0AK7Q2M9']))).not.toThrow();
     expect(() => checkReply(reply({ text: 'Grundschule Am Park – Herbst 2026 is archived' }), new Set())).toThrow();
   });

@@ -7,7 +7,7 @@ import type { CaseKind } from '../../src/handoff/caseRecord.js';
 import { localizer } from '../../src/language/messages.js';
 import { buttonsOf, lastDiagnosis, type TestBot, startTestBot } from '../support/botServer.js';
 import { DEMO_CASES, DEMO_CODES, type DemoCodeName, DEMO_PHOTOGRAPHERS } from '../support/demoCodes.js';
-import { archiveDateOf, CheckedChat, contractStats, entitiesOf, healthz, LOCALES, messages, t, type TestLocale } from './e2eSupport.js';
+import { archiveDateOf, CheckedChat, contractStats, entitiesOf, healthz, LOCALES, messages, normalizeCode, t, type TestLocale } from './e2eSupport.js';
 
 /**
  * Whole customer conversations over HTTP (Web Chat channel, expectReplies), one per demo
@@ -170,7 +170,9 @@ async function converse(name: DemoCodeName, variant: Variant): Promise<CheckedCh
 
   // Diagnosis, then the offer (or straight to "did this help?" when nobody has to act).
   const nextQuestion = want.offer === 'photographer' ? 'notify.offerPhotographer' : want.offer === 'support' ? 'notify.offerSupport' : 'feedback.question';
-  expect(messages(afterCode).map((reply) => reply.text)).toEqual([want.diagnosis(locale), t(locale, nextQuestion)]);
+  // A code typed with other look-alikes than printed is named as read first ("I read that as OAK7 Q2M9").
+  const readAs = demo.stored === normalizeCode(code) ? '' : `${t(locale, 'code.readAs', { code: formatAccessCode(demo.stored) })} `;
+  expect(messages(afterCode).map((reply) => reply.text)).toEqual([`${readAs}${want.diagnosis(locale)}`, t(locale, nextQuestion)]);
   const afterCodeSlot = want.offer === null ? 'feedback' : 'confirm';
   expectEntity(afterCode, { locale, symptom: want.symptom, scenario: want.scenario, secondary: want.secondary, awaiting: afterCodeSlot });
   awaitingSequence.push(lastDiagnosis(afterCode).awaiting);
@@ -233,7 +235,7 @@ async function converse(name: DemoCodeName, variant: Variant): Promise<CheckedCh
       symptom: want.symptom,
       scenario: want.scenario,
       secondary: want.secondary,
-      accessCode: code,
+      accessCode: demo.stored,
       jobId: want.scenario === 'unknown-code' ? null : demo.jobId,
       photographerId: want.scenario === 'unknown-code' ? null : photographer,
     });

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { sameAccessCode } from '../../src/domain/accessCode.js';
 import { join } from 'node:path';
 import type { Activity } from 'botbuilder';
 import { expect } from 'vitest';
@@ -49,8 +50,13 @@ export function normalizeCode(text: string): string {
 
 /** Every access code of the demo data and of DEMO_CODES (the typo and the unknown code too). */
 export const KNOWN_CODES: readonly string[] = [
-  ...new Set([...DEMO_DATA.jobs.flatMap((job) => job.galleries.map((gallery) => normalizeCode(gallery.accessCode))), ...Object.values(DEMO_CODES)]),
+  ...new Set([...DEMO_DATA.jobs.flatMap((job) => job.galleries.map((gallery) => normalizeCode(gallery.accessCode))), ...Object.values(DEMO_CODES).map(normalizeCode)]),
 ];
+
+/** Whether a person typed this code: in any spelling that is the same code (look-alikes: O and 0; I, L and 1). */
+function typedAny(typedCodes: ReadonlySet<string>, code: string): boolean {
+  return [...typedCodes].some((typed) => sameAccessCode(typed, code));
+}
 
 /** What a customer must never read: job names and ids, photographer names and e-mail addresses. */
 const PLATFORM_SECRETS: readonly string[] = [
@@ -85,7 +91,7 @@ export function checkReply(reply: Partial<Activity>, typedCodes: ReadonlySet<str
   const text = reply.text ?? '';
   const flat = normalizeCode(text);
   for (const code of KNOWN_CODES) {
-    if (!typedCodes.has(code)) expect(flat.includes(code), `reply mentions ${code}, which the customer never typed: ${text}`).toBe(false);
+    if (!typedAny(typedCodes, code)) expect(flat.includes(code), `reply mentions ${code}, which the customer never typed: ${text}`).toBe(false);
   }
   expect(text).not.toMatch(/<\s*script|alert\(1\)/i);
   if (entity.role !== 'photographer') {

@@ -1,4 +1,7 @@
 import type { Activity } from 'botbuilder';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { localizer } from '../../src/language/messages.js';
 import { startTestBot, type TestBot, postActivity } from '../support/botServer.js';
@@ -54,7 +57,7 @@ class ConnectorConversation {
 
   constructor(
     private readonly url: string,
-    private readonly fields: { channelId: string; locale: string; from: Record<string, string> },
+    private readonly fields: { channelId: string; locale: string; from: Record<string, string>; channelData?: unknown },
   ) {
     counter += 1;
     this.conversationId = `${fields.channelId}-conversation-${process.pid}-${counter}`;
@@ -78,6 +81,7 @@ class ConnectorConversation {
       recipient: { id: 'bot', name: 'Gallery Access Assistant' } as Activity['recipient'],
       locale: this.fields.locale,
       timestamp: new Date(),
+      ...(this.fields.channelData === undefined ? {} : { channelData: this.fields.channelData }),
       ...fields,
     });
     expect(response.status, await response.text()).toBe(200);
@@ -205,17 +209,37 @@ describe('a customer over the Bot Connector, the photographer in Teams', () => {
     expect(await bot.outbox.pending(), 'nothing went to support').toEqual([]);
   });
 
+  it('another photographer sending the button of a job not theirs learns nothing of it, nor a customer\'s code', async () => {
+    const archived = DEMO_CASES['job-archived+photos-hidden'];
+    const sanne = new ConnectorConversation(bot.url, { channelId: 'msteams', locale: 'nl-NL', from: { id: '29:sanne', name: 'Sanne', aadObjectId: DEMO_PHOTOGRAPHERS.sanne.msteams[0]! } });
+    await sanne.say('Hallo');
+    await customerAgrees(customerOverConnector(bot.url), archived.code);
+    expect(connector.posts.filter((post) => post.conversationId === sanne.conversationId && post.replyToId === null)).toHaveLength(1);
+
+    const camille = new ConnectorConversation(bot.url, { channelId: 'msteams', locale: 'fr-FR', from: { id: '29:camille', name: 'Camille', aadObjectId: DEMO_PHOTOGRAPHERS.camille.msteams[0]! } });
+    const replies = await camille.send({ value: { choice: `fix-job:${archived.jobId}` } });
+    expect(replies.length).toBeGreaterThan(0);
+    const said = JSON.stringify(replies);
+    expect(said.replace(/[\s-]/g, '')).not.toContain(archived.code);
+    expect(said).not.toContain((await jobIn(bot.dataFile, archived.jobId!)).name);
+    for (const reply of replies) expect(entityOf(reply).scenario).toBeNull();
+    // Camille is simply asked which code or job, as for any case of hers.
+    expect(entityOf(replies.at(-1))).toMatchObject({ role: 'photographer', awaiting: 'access-code' });
+  });
+
   it('a photographer who never talked to the bot: the case goes to support, and the customer is told so', async () => {
     const customer = customerOverConnector(bot.url);
-    const code = DEMO_CASES['job-archived+photos-hidden'].code;
-    const diagnosis = await customer.say(`missed the sale?? code ${code}`);
-    expect(entityOf(diagnosis.at(-1))).toMatchObject({ scenario: 'job-archived', awaiting: 'confirm' });
+    // Megan, the photographer of this job, has never written to this bot.
+    const planning = DEMO_CASES['job-in-planning'];
+    const code = planning.code;
+    const diagnosis = await customer.say(`my photos are almost ready?? code ${code}`);
+    expect(entityOf(diagnosis.at(-1))).toMatchObject({ scenario: 'job-in-planning', awaiting: 'confirm' });
     const yes = await customer.say(t('en-US', 'notify.yes'));
     customerChecks(yes, [code]);
     expect(texts(yes)[0]).toBe(t('en-US', 'notify.recorded'));
     const cases = await bot.outbox.pending();
     expect(cases).toHaveLength(1);
-    expect(cases[0]).toMatchObject({ kind: 'notify-photographer', jobId: DEMO_CASES['job-archived+photos-hidden'].jobId, accessCode: code });
+    expect(cases[0]).toMatchObject({ kind: 'notify-photographer', jobId: planning.jobId, accessCode: code });
     expect(cases[0]!.reason).toContain('never talked to the bot');
   });
 });
@@ -260,5 +284,174 @@ describe('a customer in the help chat (the bot\'s own Direct Line), the photogra
     } finally {
       parent.end();
     }
+  });
+});
+
+describe('when the photographer\'s channel does not take the notice', () => {
+  let bot: TestBot;
+
+  beforeAll(async () => {
+    bot = await startTestBot({}, { now: () => DEMO_TODAY });
+  });
+  afterAll(async () => {
+    await bot?.stop();
+  });
+
+  // The connector client retries a refused post with backoff (about 10 s here) before the bot gives up.
+  it('the case goes to support and the customer is told so, not that the photographer knows', { timeout: 90_000 }, async () => {
+    const lena = lenaInTeams(bot.url);
+    await lena.say('Hallo');
+    const customer = customerOverConnector(bot.url);
+    const diagnosis = await customer.say(`it says missed the sale, my code is ${ARCHIVED.code}`);
+    expect(entityOf(diagnosis.at(-1))).toMatchObject({ awaiting: 'confirm' });
+    // From now on the connector refuses whatever goes to Lena's conversation.
+    connector.refuse(lena.conversationId, 503);
+    const yes = await customer.say(t('en-US', 'notify.yes'));
+    expect(texts(yes)[0]).toBe(t('en-US', 'notify.recorded'));
+    const cases = await bot.outbox.pending();
+    expect(cases).toHaveLength(1);
+    expect(cases[0]).toMatchObject({ kind: 'notify-photographer', jobId: JOB_ID, accessCode: ARCHIVED.code });
+    expect(cases[0]!.reason).toContain('could not be notified');
+  });
+});
+
+describe('kept in the bot\'s SQLite file', () => {
+  let folder: string;
+
+  beforeAll(async () => {
+    folder = await mkdtemp(join(tmpdir(), 'gallery-notifications-'));
+  });
+  afterAll(async () => {
+    await rm(folder, { recursive: true, force: true });
+  });
+
+  function sqliteBot(): Promise<TestBot> {
+    return startTestBot({ STORAGE: 'sqlite', STORAGE_PATH: join(folder, 'bot.sqlite') }, { now: () => DEMO_TODAY });
+  }
+
+  it('after a restart the photographer is still reached, and the next customer updates the same message', async () => {
+    let bot = await sqliteBot();
+    const lena = lenaInTeams(bot.url);
+    try {
+      await lena.say('Hallo');
+      await customerAgrees(customerOverConnector(bot.url), ARCHIVED.code);
+    } finally {
+      await bot.stop();
+    }
+    const [notice] = connector.posts.filter((post) => post.conversationId === lena.conversationId && post.replyToId === null);
+    expect(notice).toBeDefined();
+
+    bot = await sqliteBot();
+    try {
+      const agreed = await customerAgrees(customerOverConnector(bot.url), SECOND_CODE);
+      expect(texts(agreed)[0]).toBe(t('en-US', 'customer.notify.sent', { later: 'yes' }));
+      expect(connector.posts.filter((post) => post.conversationId === lena.conversationId && post.replyToId === null)).toHaveLength(1);
+      expect(connector.updates.map((update) => update.conversationId)).toEqual([lena.conversationId]);
+      const jobName = (await jobIn(bot.dataFile, JOB_ID)).name;
+      expect(replyLines(connector.updates[0]!.activity)[0]).toBe(de.t('photographer.notice.title', { count: 2, job: jobName }));
+    } finally {
+      await bot.stop();
+    }
+  });
+});
+
+describe('the photographer fixes it by hand and says "done"', () => {
+  let bot: TestBot;
+
+  beforeAll(async () => {
+    bot = await startTestBot({}, { now: () => DEMO_TODAY });
+  });
+  afterAll(async () => {
+    await bot?.stop();
+  });
+
+  it('"done" before the platform shows it tells nobody; once the data confirms it, the customer is told', async () => {
+    const hidden = DEMO_CASES['photos-hidden'];
+    const lena = lenaInTeams(bot.url);
+    await lena.say('Hallo');
+    const customer = customerOverConnector(bot.url);
+    const diagnosis = await customer.say(`it says my photos are almost ready, code ${hidden.code}`);
+    expect(entityOf(diagnosis.at(-1))).toMatchObject({ scenario: 'photos-hidden', awaiting: 'confirm' });
+    await customer.say(t('en-US', 'notify.yes'));
+    const [notice] = connector.posts.filter((post) => post.conversationId === lena.conversationId && post.replyToId === null);
+    const button = (cardOf(notice?.activity)?.actions ?? [])[0]?.data as { choice: string };
+    expect(button).toEqual({ choice: `fix-job:${hidden.jobId}` });
+
+    const plan = await lena.send({ value: button });
+    // The walk-through is about the waiting customer's own code: the gallery-level fix needs it.
+    expect(entityOf(plan.at(-1))).toMatchObject({ scenario: 'photos-hidden', awaiting: 'step-result' });
+    const first = await lena.send({ value: { choice: 'walk' } });
+    expect(entityOf(first.at(-1))).toMatchObject({ step: 1, steps: 2, awaiting: 'step-result' });
+
+    // "Done" while the data still shows the photos hidden: nobody is told, Lena is asked to tell the customer.
+    const toldBefore = customer.received().length;
+    const claimed = await lena.say('erledigt');
+    expect(customer.received()).toHaveLength(toldBefore);
+    expect(claimed.flatMap(replyLines)).toContain(de.t('step.tell-customer'));
+    expect(entityOf(claimed.at(-1))).toMatchObject({ step: 2, steps: 2, awaiting: 'step-result' });
+
+    // Lena unhides the photos on the platform's own page, not through the bot, and says "done".
+    await bot.platform.applyChange(
+      { kind: 'unhide-photos', jobId: hidden.jobId!, photographerId: LENA.id, galleryId: hidden.galleryId! },
+      { idempotencyKey: 'notifications-test-unhide-by-hand' },
+    );
+    const done = await lena.say('erledigt');
+    const said = done.flatMap(replyLines);
+    expect(said).toContain(de.t('walk.fixed'));
+    expect(said).toContain(de.t('change.customersTold', { count: 1 }));
+    expect(entityOf(done.at(-1))).toMatchObject({ awaiting: 'feedback' });
+
+    const told = customer.received().at(-1)!;
+    expect(told.text).toBe(en.t('customer.galleryOpen', { again: 'no', until: 'date', date: 'December 20, 2026' }));
+    checkReply(told, new Set([hidden.code]));
+  });
+});
+
+describe('a photographer in Slack (through Azure Bot Service)', () => {
+  let bot: TestBot;
+
+  beforeAll(async () => {
+    bot = await startTestBot({}, { now: () => DEMO_TODAY });
+  });
+  afterAll(async () => {
+    await bot?.stop();
+  });
+
+  it('the notice\'s button posts the job back; the fix tells the customer, and the report says so', async () => {
+    const slackId = DEMO_PHOTOGRAPHERS.megan.slack[0]!;
+    const planning = DEMO_CASES['job-in-planning'];
+    const chat = new ConnectorConversation(bot.url, {
+      channelId: 'slack',
+      locale: 'en-US',
+      from: { id: `${slackId}:T0DEMOTEAM`, name: 'Megan' },
+      channelData: { SlackMessage: { type: 'event_callback', team_id: 'T0DEMOTEAM', event: { type: 'message', user: slackId, channel: 'D0MEGAN' } } },
+    });
+    await chat.say('hi');
+
+    const customer = customerOverConnector(bot.url);
+    const diagnosis = await customer.say(`it says my photos are almost ready, code ${planning.code}`);
+    expect(entityOf(diagnosis.at(-1))).toMatchObject({ scenario: 'job-in-planning', awaiting: 'confirm' });
+    await customer.say(t('en-US', 'notify.yes'));
+
+    const [notice] = connector.posts.filter((post) => post.conversationId === chat.conversationId && post.replyToId === null);
+    const photographer = localizer('en-US', 'photographer');
+    const jobName = (await jobIn(bot.dataFile, planning.jobId!)).name;
+    expect(notice?.activity.text).toContain(photographer.t('photographer.notice.title', { count: 1, job: jobName }).replace(/\*/g, ''));
+    const buttons = (notice?.activity.attachments?.[0]?.content as { buttons?: { type: string; title: string; value: string }[] }).buttons;
+    expect(buttons).toEqual([{ type: 'postBack', title: photographer.t('photographer.notice.fix'), value: `fix-job:${planning.jobId}` }]);
+
+    // Azure's Slack channel sends a postBack button's value as the message text.
+    const plan = await chat.say(buttons![0]!.value);
+    expect(entityOf(plan.at(-1))).toMatchObject({ role: 'photographer', scenario: 'job-in-planning', awaiting: 'step-result' });
+    // "Do it for me": the photos' check is Megan's; setting the job to Selling is the bot's.
+    const first = await chat.say(photographer.t('photographer.auto'));
+    expect(entityOf(first.at(-1))).toMatchObject({ step: 1, awaiting: 'step-result' });
+    const second = await chat.say(photographer.t('walk.done'));
+    expect(entityOf(second.at(-1))).toMatchObject({ awaiting: 'confirm' });
+    const done = await chat.say(photographer.t('change.yes'));
+    expect(done.map((reply) => reply.text ?? '').join('\n')).toContain(photographer.t('change.customersTold', { count: 1 }));
+
+    const told = customer.received().at(-1)!;
+    expect(told.text).toBe(en.t('customer.galleryOpen', { again: 'no', until: 'date', date: 'April 25, 2027' }));
   });
 });

@@ -101,7 +101,22 @@ describe('lookups', () => {
       expect(lookup.kind, typed).toBe('found');
     }
     expect((await platform.lookupCode('')).kind).toBe('unknown');
-    expect((await platform.lookupCode(DEMO_CODES['look-alike-typo'])).kind).toBe('unknown');
+  });
+
+  it('read look-alike characters as the same (O and 0; I, L and 1), and give the gallery with the code as stored', async () => {
+    const platform = await EmbeddedPlatform.load(file);
+    for (const [typed, stored] of [
+      [DEMO_CODES['look-alike-typo'], DEMO_CODES['look-alike-o']],
+      ['0ak7-q2m9', DEMO_CODES['look-alike-o']],
+      ['FOXBIK7T', DEMO_CODES['look-alike-0-1']],
+      ['foxblk7t', DEMO_CODES['look-alike-0-1']],
+    ] as const) {
+      const lookup = await platform.lookupCode(typed);
+      expect(lookup.kind === 'found' ? lookup.gallery.accessCode : lookup.kind, typed).toBe(stored);
+    }
+    // Other look-alikes (S/5, B/8, Z/2) are different characters on the card.
+    expect((await platform.lookupCode('MXRZ9PLT')).kind).toBe('unknown');
+    expect((await platform.lookupCode('RJ6TCX98')).kind).toBe('unknown');
   });
 
   it('gives a retired code with its deleted job', async () => {

@@ -84,9 +84,19 @@ describe('platform data schema', () => {
       d.jobs[5].galleries[0].accessCode = d.jobs[0].galleries[0].accessCode.toLowerCase().replace(/(.{4})/, '$1-');
     });
     expect(message).toBe(
-      `PLATFORM_DATA ${SOURCE}: jobs[5].galleries[0].accessCode: same access code as jobs[0].galleries[0].accessCode (codes ignore case, spaces and dashes)`,
+      `PLATFORM_DATA ${SOURCE}: jobs[5].galleries[0].accessCode: same access code as jobs[0].galleries[0].accessCode (codes ignore case, spaces and dashes, and read O as 0 and I, L as 1)`,
     );
     expect(message).not.toMatch(/MXR2/i);
+  });
+
+  it('rejects two codes that differ only in look-alike characters (they would be the same code to a customer)', () => {
+    const message = errorFor((d) => {
+      const oakLane = d.jobs.findIndex((job: any) => job.galleries.some((gallery: any) => gallery.accessCode === 'F0XB1K7T'));
+      expect(oakLane).toBe(7);
+      d.jobs[9].galleries[0].accessCode = 'FOXBLK7T';
+    });
+    expect(message).toMatch(/^PLATFORM_DATA .*: jobs\[9\]\.galleries\[0\]\.accessCode: same access code as jobs\[7\]\.galleries\[1\]\.accessCode /);
+    expect(message).not.toMatch(/F0XB|FOXB/i);
   });
 
   it('counts retired codes of deleted jobs as used', () => {

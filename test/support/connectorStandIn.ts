@@ -32,6 +32,8 @@ export class ConnectorStandIn {
   /** Requests it did not understand (method and path), to see what the bot tried. */
   readonly unexpected: string[] = [];
   status = 200;
+  /** Conversations whose posts and updates fail with the given status (the others go through). */
+  private readonly refused = new Map<string, number>();
   private server: Server | undefined;
   private sequence = 0;
   /** The ids it answered posts with, and their conversation: only those can be updated. */
@@ -54,6 +56,12 @@ export class ConnectorStandIn {
     this.updates.length = 0;
     this.unexpected.length = 0;
     this.status = 200;
+    this.refused.clear();
+  }
+
+  /** Makes every post and update to one conversation fail with `status`. */
+  refuse(conversationId: string, status: number): void {
+    this.refused.set(conversationId, status);
   }
 
   /** The activities posted for one conversation, in order. */
@@ -78,7 +86,8 @@ export class ConnectorStandIn {
       } catch {
         return answer(400, { error: { code: 'BadArgument', message: 'body is not JSON' } });
       }
-      if (this.status !== 200) return answer(this.status, { error: { code: 'ServiceError', message: 'stand-in told to fail' } });
+      const failure = this.refused.get(decodeURIComponent(match[1]!)) ?? this.status;
+      if (failure !== 200) return answer(failure, { error: { code: 'ServiceError', message: 'stand-in told to fail' } });
       const activityId = decodeURIComponent(match[2]);
       this.updates.push({ conversationId: decodeURIComponent(match[1]!), activityId, activity });
       return answer(200, { id: activityId });
@@ -99,7 +108,8 @@ export class ConnectorStandIn {
       authorization: request.headers.authorization,
       activity,
     });
-    if (this.status !== 200) return answer(this.status, { error: { code: 'ServiceError', message: 'stand-in told to fail' } });
+    const failure = this.refused.get(decodeURIComponent(match[1]!)) ?? this.status;
+    if (failure !== 200) return answer(failure, { error: { code: 'ServiceError', message: 'stand-in told to fail' } });
     this.sequence += 1;
     const id = `connector-activity-${this.sequence}`;
     this.given.set(id, decodeURIComponent(match[1]!));

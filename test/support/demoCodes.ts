@@ -30,8 +30,10 @@ export const DEMO_CODES = {
   'look-alike-o': 'OAK7Q2M9',
   /** A healthy code with the look-alikes 0 and 1 (and some photos hidden). */
   'look-alike-0-1': 'F0XB1K7T',
-  /** Not in the data: OAK7Q2M9 typed with a zero instead of the letter O. */
+  /** OAK7Q2M9 typed with a zero for the letter O: the same code (look-alikes match). */
   'look-alike-typo': '0AK7Q2M9',
+  /** Not in the data, with the look-alikes S/5 and B/8 that do not match each other. */
+  'unknown-look-alikes': 'HS5K B8WR',
 } as const satisfies Record<ScenarioId, string> & Record<string, string>;
 
 export type DemoCodeName = keyof typeof DEMO_CODES;
@@ -78,6 +80,8 @@ export type DemoPhotographerName = keyof typeof DEMO_PHOTOGRAPHERS;
 
 export interface DemoCase {
   code: string;
+  /** The code as the platform spells it (differs from `code` for a look-alike spelling), normalised. */
+  stored: string;
   jobId: string | null;
   galleryId: string | null;
   photographer: DemoPhotographerName | null;
@@ -95,7 +99,10 @@ const demoCase = (
   scenario: ScenarioId,
   secondary: ScenarioId[] = [],
   unknownJobStatus: string | null = null,
-): DemoCase => ({ code, jobId, galleryId, photographer, scenario, secondary, unknownJobStatus });
+): DemoCase => ({ code, stored: STORED_SPELLING[code] ?? code.replace(/\s+/g, ''), jobId, galleryId, photographer, scenario, secondary, unknownJobStatus });
+
+/** Codes of DEMO_CODES spelled with other look-alikes than in the data. */
+const STORED_SPELLING: Readonly<Record<string, string>> = { [DEMO_CODES['look-alike-typo']]: DEMO_CODES['look-alike-o'] };
 
 /** What the data says about every DEMO_CODES entry. */
 export const DEMO_CASES: Readonly<Record<DemoCodeName, DemoCase>> = {
@@ -131,5 +138,6 @@ export const DEMO_CASES: Readonly<Record<DemoCodeName, DemoCase>> = {
   'unknown-status': demoCase(DEMO_CODES['unknown-status'], 'job-4188', 'g-4188-1', 'sanne', 'no-known-cause', [], 'paused'),
   'look-alike-o': demoCase(DEMO_CODES['look-alike-o'], 'job-4263', 'g-4263-1', 'megan', 'no-known-cause'),
   'look-alike-0-1': demoCase(DEMO_CODES['look-alike-0-1'], 'job-4263', 'g-4263-2', 'megan', 'no-known-cause'),
-  'look-alike-typo': demoCase(DEMO_CODES['look-alike-typo'], null, null, null, 'unknown-code'),
+  'look-alike-typo': demoCase(DEMO_CODES['look-alike-typo'], 'job-4263', 'g-4263-1', 'megan', 'no-known-cause'),
+  'unknown-look-alikes': demoCase(DEMO_CODES['unknown-look-alikes'], null, null, null, 'unknown-code'),
 };

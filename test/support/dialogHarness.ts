@@ -10,6 +10,7 @@ import { createDelivery } from '../../src/channels/delivery.js';
 import { DIAGNOSIS_ENTITY_TYPE, type DiagnosisEntity } from '../../src/channels/diagnosisEntity.js';
 import { SLOTS, type Slot } from '../../src/channels/replyModel.js';
 import { openHandoffHooks } from '../../src/handoff/openHandoff.js';
+import type { SupportHours } from '../../src/domain/supportHours.js';
 import { SqliteCaseOutbox } from '../../src/handoff/sqliteCaseOutbox.js';
 import { languageOf } from '../../src/language/languages.js';
 import { type MessageKey, type MessageValues, translate } from '../../src/language/messages.js';
@@ -112,6 +113,8 @@ export interface HarnessOptions {
   defaultLocale?: string;
   /** Steps added to every turn, as production's composition root may add them. */
   hooks?: readonly TurnHooks[];
+  /** SUPPORT_HOURS, read; unset by default, as in production. */
+  supportHours?: SupportHours;
 }
 
 /**
@@ -152,7 +155,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Dialo
     state,
     platform,
     delivery: createDelivery({ logger: silentLogger }),
-    rootDialog: new MainDialog({ platform, outbox, notices, logger: silentLogger, codeLookups, now: () => DEMO_TODAY }),
+    rootDialog: new MainDialog({ platform, outbox, notices, logger: silentLogger, codeLookups, now: () => DEMO_TODAY, supportHours: options.supportHours ?? null }),
     defaultLocale: options.defaultLocale ?? 'en-US',
     logger: silentLogger,
     // The open handoff as production has it, then the test's own steps.

@@ -4,10 +4,10 @@
  * all four languages against every word of a message. It reads the same phrase files, so the
  * test can check, on every labelled sentence and their typo variants, that the index changed
  * nothing but the speed. Frozen on purpose: it is the old algorithm, not a second product.
- * If the recognizer's rules themselves change (scores, typo rules, what counts as a code),
+ * If the recognizer's rules themselves change (scores, typo rules),
  * change them here too or retire this reference together with the test.
  */
-import { normalizeAccessCode } from '../../../src/domain/accessCode.js';
+import { removeAccessCodes } from '../../../src/language/accessCodes.js';
 import type { Role } from '../../../src/domain/roles.js';
 import type { Symptom } from '../../../src/domain/symptoms.js';
 import { LANGUAGES, phraseFiles, type Language, type PhraseFile } from '../../../src/language/phrases.js';
@@ -33,8 +33,6 @@ export interface Choice<T extends string> {
  * a screen in more, and it keeps a pasted 10 MB page from costing anything.
  */
 const MAX_INPUT = 4000;
-/** Characters searched for an access code (linear work, so it can afford more). */
-const MAX_CODE_INPUT = 20_000;
 /** Words allowed between two words of a phrase ("missed *the* sale", "code *is really* wrong"). */
 const MAX_GAP = 2;
 const SYMPTOM_WEIGHT = { strong: 3, medium: 2, weak: 1 } as const;
@@ -531,142 +529,8 @@ function round(value: number): number {
 }
 
 /* ------------------------------------------------------------------------------------------
- * 6. Access codes
- *
- * The rule. Codes are printed as 8 letters and digits, usually in two groups of four
- * ("RIV5 T4W7", "MXR2-9PLT", "OAK7Q2M9"). Inside a sentence a candidate is
- * - one token of 6–12 ASCII letters and digits, possibly joined by dashes, holding at least
- *   one letter and one digit; or
- * - two space-separated tokens of 3–6 characters each (6–12 together), at least one of them
- *   holding both letters and digits;
- * and in both cases no all-letter part may be a word the phrase files know ("photos",
- * "kindergarten", "room 12B"). Not codes either: ordinals, times and units ("2nd", "10am",
- * "12h30", "1920x1080"), dates written with a month ("20dec2026"), a word followed by a short
- * number or a year ("covid19", "summer2025"), e-mail addresses, links and HTML tags.
- * Numbers alone (dates, prices, phone numbers, years) never have letters, so are never codes.
- * Printed-format candidates (4+4, or 8 in one piece) are preferred over other shapes; among
- * equals, the first in the text wins.
+ * 6. Access codes: not phrase matching, so taken from the product (src/language/accessCodes.ts)
  * ---------------------------------------------------------------------------------------- */
-
-interface CodeSpan {
-  start: number;
-  end: number;
-  code: string;
-  /** 1 for the printed format (4+4 or 8 in one piece), 2 for other accepted shapes. */
-  tier: 1 | 2;
-}
-
-const NUMBER_WITH_UNIT =
-  /^\d+(?:st|nd|rd|th|er|e|eme|am|pm|h|hrs?|mins?|sec|uhr|eur|euros?|usd|chf|gbp|px|cm|mm|km|kg|gb|mb|kb|tb|p|k|x|fps|mp)$/;
-
-function hasLetter(text: string): boolean {
-  return /[a-z]/i.test(text);
-}
-
-function hasDigit(text: string): boolean {
-  return /\d/.test(text);
-}
-
-/** A known word, or a known word glued to a number ("photos2024", "4you", "password123"). */
-function containsKnownWord(part: string): boolean {
-  const lower = part.toLowerCase();
-  if (KNOWN_WORDS.has(lower)) return true;
-  const glued = /^(\d*)([a-z]+)(\d*)$/.exec(lower);
-  // Three letters at least: two-letter words ("ta", "de") are too common inside real codes.
-  return glued !== null && (glued[1] !== '' || glued[3] !== '') && (glued[2] ?? '').length >= 3 && KNOWN_WORDS.has(glued[2] ?? '');
-}
-
-function looksLikeNonCode(part: string): boolean {
-  const lower = part.toLowerCase();
-  return (
-    NUMBER_WITH_UNIT.test(lower) ||
-    /^\d+x\d+$/.test(lower) || // 1920x1080
-    /^\d{1,2}h\d{2}$/.test(lower) || // 12h30
-    /^\d{1,2}[a-z]{3,9}\d{2,4}$/.test(lower) || // 20dec2026
-    /^[a-z]{4,}\d{1,2}$/.test(lower) || // covid19, windows10
-    /^[a-z]{3,}(?:19|20)\d{2}$/.test(lower) || // summer2025
-    containsKnownWord(lower)
-  );
-}
-
-/** One token (dashes allowed inside) that is a code by itself, normalised; or null. */
-function singleTokenCode(token: string): string | null {
-  const code = normalizeAccessCode(token);
-  if (!/^[A-Z0-9]{6,12}$/.test(code) || !hasLetter(code) || !hasDigit(code)) return null;
-  const parts = token.split(/[-_]/).filter((part) => part !== '');
-  if (parts.length > 1) {
-    // Dashed like a printed card: every group 3–6 characters, none of them a word.
-    if (parts.some((part) => part.length < 3 || part.length > 6)) return null;
-    if (parts.some((part) => !hasDigit(part) && containsKnownWord(part))) return null;
-    if (parts.some((part) => hasDigit(part) && hasLetter(part) && looksLikeNonCode(part))) return null;
-    return code;
-  }
-  return looksLikeNonCode(token) ? null : code;
-}
-
-/** Two space-separated groups that together are a code ("riv5 t4w7"), normalised; or null. */
-function twoGroupCode(first: string, second: string): string | null {
-  const groups = [first, second];
-  if (groups.some((group) => !/^[a-z0-9]{3,6}$/i.test(group))) return null;
-  const code = normalizeAccessCode(first + second);
-  if (code.length < 6 || code.length > 12) return null;
-  if (!groups.some((group) => hasLetter(group) && hasDigit(group))) return null;
-  for (const group of groups) {
-    if (!hasDigit(group) && containsKnownWord(group)) return null;
-    if (hasDigit(group) && hasLetter(group) && looksLikeNonCode(group)) return null;
-  }
-  return code;
-}
-
-/** Every code candidate in the text, in text order (candidates may overlap). */
-function findCodeSpans(text: string): CodeSpan[] {
-  const masked = stripMarkup(text);
-  const tokens = [...masked.matchAll(/[\p{L}\p{N}]+(?:[-_][\p{L}\p{N}]+)*/gu)].map((match) => ({
-    text: match[0],
-    start: match.index,
-    end: match.index + match[0].length,
-  }));
-  const spans: CodeSpan[] = [];
-  tokens.forEach((token, i) => {
-    const next = tokens[i + 1];
-    // Two groups need nothing but spaces between them (not a comma, not a line break).
-    if (next && /^[ \t\u00a0]{1,3}$/.test(masked.slice(token.end, next.start))) {
-      const code = twoGroupCode(token.text, next.text);
-      const tier = token.text.length === 4 && next.text.length === 4 ? 1 : 2;
-      if (code) spans.push({ start: token.start, end: next.end, code, tier });
-    }
-    const code = singleTokenCode(token.text);
-    if (code) spans.push({ start: token.start, end: token.end, code, tier: code.length === 8 ? 1 : 2 });
-  });
-  return spans;
-}
-
-/** The printed format first ("12b kdg4 77qp" → KDG477QP), then the first candidate. */
-function bestSpan(spans: readonly CodeSpan[]): CodeSpan | null {
-  return spans.find((span) => span.tier === 1) ?? spans[0] ?? null;
-}
-
-/** The access code written somewhere in a sentence, normalised (uppercase, no spaces or dashes); or null. */
-export function extractAccessCode(text: string): string | null {
-  return bestSpan(findCodeSpans(text.slice(0, MAX_CODE_INPUT)))?.code ?? null;
-}
-
-/** The text without the access codes in it (so code letters are not read as words). */
-function removeAccessCodes(text: string): string {
-  const spans = findCodeSpans(text);
-  if (spans.length === 0) return text;
-  let result = '';
-  let position = 0;
-  for (const span of [...spans].sort((a, b) => a.start - b.start)) {
-    if (span.start < position) {
-      position = Math.max(position, span.end); // overlapping candidates: blank their union
-      continue;
-    }
-    result += `${text.slice(position, span.start)} `;
-    position = span.end;
-  }
-  return result + text.slice(position);
-}
 
 /* ------------------------------------------------------------------------------------------
  * 7. Commands, yes/no, roles, job status

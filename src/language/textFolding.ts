@@ -1,0 +1,61 @@
+/**
+ * Text as the recognizer reads it: folded into plain lowercase words, with markup that is
+ * never a phrase or an access code blanked out. Shared by phrase matching, code extraction
+ * and language guessing, so they all see the same words.
+ */
+
+/**
+ * Lowercase, without accents, punctuation or emoji; ß→ss, œ→oe. English negations stay one
+ * word ("doesn't" → "doesnt") so the rewrite table can expand them; other apostrophes split
+ * words ("d'accès" → "d acces", "foto's" → "foto s").
+ */
+export function foldText(text: string): string {
+  return text
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .replace(/ß/g, 'ss')
+    .replace(/œ/g, 'oe')
+    .replace(/æ/g, 'ae')
+    .replace(/ø/g, 'o')
+    .replace(/ł/g, 'l')
+    .replace(/[’‘`´ʼ]/g, "'")
+    .replace(/n't\b/g, 'nt')
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+}
+
+/** The words of a folded text. */
+export function splitWords(folded: string): string[] {
+  return folded === '' ? [] : folded.split(' ');
+}
+
+/**
+ * HTML tags, e-mail addresses and links: never a phrase, never an access code. Blanked with
+ * as many spaces as they had characters, so positions in the result are positions in the text.
+ */
+export function stripMarkup(text: string): string {
+  const blank = (match: string): string => ' '.repeat(match.length);
+  return blankEmailAddresses(text.replace(/<[^<>]{0,500}>/g, blank).replace(/\b(?:https?:\/\/|www\.)\S+/gi, blank));
+}
+
+/**
+ * Blanks every whitespace-delimited word holding an "@". Done by hand: a regex such as
+ * /\S+@\S+/ takes quadratic time on a long run of characters without a space.
+ */
+function blankEmailAddresses(text: string): string {
+  let at = text.indexOf('@');
+  if (at < 0) return text;
+  let result = '';
+  let position = 0;
+  while (at >= 0) {
+    let start = at;
+    while (start > position && !/\s/.test(text[start - 1] ?? ' ')) start--;
+    let end = at + 1;
+    while (end < text.length && !/\s/.test(text[end] ?? ' ')) end++;
+    result += text.slice(position, start) + ' '.repeat(end - start);
+    position = end;
+    at = text.indexOf('@', end);
+  }
+  return result + text.slice(position);
+}
