@@ -32,7 +32,8 @@ const l = localizer('en-US', 'photographer');
 
 const spaced = (code: string) => `${code.slice(0, 4)} ${code.slice(4)}`;
 const ALMOST_READY = `A parent sees “Your photos are almost ready” with code ${spaced(DEMO_CODES['job-in-planning'])}`;
-const MISSED_SALE = `A parent sees “Missed the Sale?” with code ${spaced(DEMO_CODES['job-archived'])}`;
+/** Lena, in German, reports a parent who missed the sale. */
+const MISSED_SALE = `Eine Mutter sieht „Verkauf verpasst“, Code ${spaced(DEMO_CODES['job-archived'])}`;
 
 interface SlackConversationOptions {
   /** The Slack user id (U…). */
@@ -368,7 +369,7 @@ describe('Slack with the channel’s bot token: Block Kit through the Slack Web 
     // (an English sentence would be answered in English: see their-language tests).
     const l = localizer(DEMO_PHOTOGRAPHERS.lena.locale, 'photographer');
     const chat = conversation({ user: LENA });
-    await chat.send(chat.message(`Eine Mutter sieht „Verkauf verpasst“, Code ${spaced(DEMO_CODES['job-archived'])}`));
+    await chat.send(chat.message(MISSED_SALE));
     const howToFix = slack.posted.at(-1)!;
     expect(String(slack.posted[0]!.args.text)).toContain(ARCHIVED_JOB.name);
     slack.reset();
