@@ -3,7 +3,7 @@ import type { CodeLookup } from '../src/domain/platformModel.js';
 import { extractAccessCodeFromAnswer } from '../src/language/accessCodes.js';
 import { PlatformUnavailableError } from '../src/platform/port.js';
 import type { Turn } from '../src/bot/turn.js';
-import { personKey } from '../src/security/codeLookupLimit.js';
+import { requesterOf } from '../src/security/codeLookupLimit.js';
 import { type Answer, AskDialog } from './ask.js';
 import type { DialogDependencies } from './dependencies.js';
 
@@ -71,7 +71,7 @@ export function accessCodeDialog({ platform, logger, codeLookups }: DialogDepend
       const code = extractAccessCodeFromAnswer(text);
       if (code === null) return { ok: false, retry: turn.l.t('code.retryNoCode') };
       turn.case.accessCode = code;
-      const person = personKey(turn);
+      const person = requesterOf(turn);
       const blocked = await codeLookups.blockedUntil(person);
       if (blocked !== null) return { ok: true, value: { code, lookup: null, gaveUp: true, limitedUntil: blocked } };
       let lookup: CodeLookup;

@@ -1,37 +1,74 @@
-import { WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { type Dialog, type DialogTurnResult, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { formatAccessCode } from '../src/domain/accessCode.js';
 import { factsFromLookup } from '../src/domain/facts.js';
 import { diagnose, SCENARIO_INFO } from '../src/domain/scenarios.js';
 import type { Symptom } from '../src/domain/symptoms.js';
+import { newCase } from '../src/bot/caseState.js';
 import { type Turn, turnOf } from '../src/bot/turn.js';
 import { minutesLeft } from '../src/security/codeLookupLimit.js';
 import { type CustomerReport, reachableReference } from '../src/proactive/notices.js';
 import { ACCESS_CODE_DIALOG, type CodeResult, readAsSentence } from './accessCodeDialog.js';
 import type { DialogDependencies } from './dependencies.js';
-import { recordCase } from './escalation.js';
+import { recordCase, tellRecorded } from './escalation.js';
 import { greetingLead } from './greeting.js';
-import { askSymptomUnlessKnown } from './symptomDialog.js';
+import { SYMPTOM_DIALOG } from './symptomDialog.js';
 import { FEEDBACK_DIALOG } from './feedbackDialog.js';
-import { CONFIRM_DIALOG, type YesNoOptions, type YesNo } from './yesNoDialogs.js';
+import { CONFIRM_DIALOG, type YesNoOptions, type YesNo, yesNoDialog } from './yesNoDialogs.js';
 
 export const CUSTOMER_DIALOG = 'customer';
+/** "Is that the message you see?" after a diagnosis the data alone gave. */
+const SEEN_DIALOG = 'customer-seen';
 
 /** Who the bot offers to pass the case to after explaining it. */
 type Offer = 'photographer' | 'support' | null;
 
+/**
+ * Where the flow stands after the code: `predicted` the data said what the customer sees and
+ * the bot asked whether it is so; `ask` the bot asked what they see (the data cannot say);
+ * `recheck` they said it is not, and the bot asked what it is instead; `explain` the bot
+ * explains now.
+ */
+type Stage = 'predicted' | 'ask' | 'recheck' | 'explain';
+
 interface StepValues {
+  code: CodeResult;
+  stage: Stage;
   offer: Offer;
+}
+
+interface CustomerOptions {
+  /** This case is the next of several codes the customer gave at once. */
+  nextCode?: boolean;
+}
+
+const SEEN: YesNoOptions = { question: 'customer.seen.question', yes: 'customer.seen.yes', no: 'customer.seen.no' };
+
+/** What the data alone says the customer sees, when it says it (a known status, a clear cause). */
+function predictedSymptom(result: CodeResult): Symptom | null {
+  const { lookup } = result;
+  if (result.code === null || result.limitedUntil !== undefined || result.gaveUp || lookup === null || lookup.kind === 'unknown') return null;
+  const diagnosis = diagnose(factsFromLookup(lookup), 'other');
+  if (diagnosis.unknownJobStatus !== null) return null;
+  return SCENARIO_INFO[diagnosis.scenario].expectedSymptom;
+}
+
+/** Whether the code was looked up and found (so what the customer sees can still tell something). */
+function found(result: CodeResult): boolean {
+  return result.code !== null && result.limitedUntil === undefined && !result.gaveUp && result.lookup !== null && result.lookup.kind !== 'unknown';
 }
 
 /**
  * Explains the diagnosis in the customer's words: what the message means for their
  * code and what happens next. Never job details for an unknown code, never anything
- * of another customer's.
+ * of another customer's. `predicted`: the customer has not said what they see; the data's
+ * message is named so they can say whether it is the one.
  */
-function explain(turn: Turn, result: CodeResult): Offer {
+function explain(turn: Turn, result: CodeResult, predicted: Symptom | null = null): Offer {
   const { l, case: c } = turn;
   // The diagnosis says which code it is about when the code was typed with look-alikes.
   const readAs = readAsSentence(turn, result);
-  const say = (text: string): void => turn.say({ text: readAs === '' ? text : `${readAs} ${text}` });
+  const probably = predicted === null || predicted === 'other' ? '' : l.t('customer.probablySees', { message: l.t(`symptom.choice.${predicted}`) });
+  const say = (text: string): void => turn.say({ text: [readAs, text, probably].filter((part) => part !== '').join(' ') });
   if (result.code === null) {
     say(l.t('code.noneGiven'));
     return 'support';
@@ -120,33 +157,110 @@ async function tellPhotographer(turn: Turn, deps: DialogDependencies, report: Cu
     return;
   }
   const reason = result?.kind === 'unreachable' && result.reason === 'never-talked' ? 'the photographer has never talked to the bot' : 'the photographer could not be notified';
-  const recorded = await recordCase(turn, deps, 'notify-photographer', `customer asked to notify the photographer; ${reason}`);
-  turn.say({ text: turn.l.t(recorded ? 'notify.recorded' : 'escalation.failed') });
+  tellRecorded(turn, await recordCase(turn, deps, 'notify-photographer', `customer asked to notify the photographer; ${reason}`), 'notify.recorded');
 }
 
-/** The customer flow of the design: symptom → access code → diagnosis → offer → feedback. */
-export function customerDialog(deps: DialogDependencies): WaterfallDialog {
-  return new WaterfallDialog(CUSTOMER_DIALOG, [
-    askSymptomUnlessKnown,
+/** The offer that follows an explanation, or the next code, or "did this help?". */
+function offerOrNext(step: WaterfallStepContext, offer: Offer): Promise<DialogTurnResult> {
+  (step.values as StepValues).offer = offer;
+  if (offer === null) return step.next();
+  const options: YesNoOptions = {
+    question: offer === 'photographer' ? 'notify.offerPhotographer' : 'notify.offerSupport',
+    yes: 'notify.yes',
+    no: 'notify.no',
+  };
+  return step.beginDialog(CONFIRM_DIALOG, options);
+}
+
+/**
+ * The next of several codes given at once, as a case of its own (its own diagnosis and
+ * record); the conversation so far stays in its transcript.
+ */
+function startNextCode(step: WaterfallStepContext): Promise<DialogTurnResult> {
+  const turn = turnOf(step.context);
+  const previous = turn.case;
+  const [next, ...rest] = previous.moreCodes;
+  turn.case = { ...newCase(previous.locale, previous), accessCode: next ?? null, moreCodes: rest, transcript: previous.transcript };
+  turn.say({ text: turn.l.t('code.several.next', { code: formatAccessCode(next ?? '') }) });
+  return step.replaceDialog(CUSTOMER_DIALOG, { nextCode: true } satisfies CustomerOptions);
+}
+
+/**
+ * The customer flow of the design: symptom → access code → diagnosis → offer → feedback.
+ * A code alone is enough: the symptom is asked first only when the message holds no code,
+ * and after the lookup only when the data cannot say what the customer sees; otherwise the
+ * bot says what they probably see and asks whether it is so. Several codes at once are
+ * diagnosed one after the other, each as a case of its own, with one "did this help?" at the end.
+ */
+export function customerDialogs(deps: DialogDependencies): Dialog[] {
+  const flow = new WaterfallDialog(CUSTOMER_DIALOG, [
     async (step: WaterfallStepContext) => {
       const turn = turnOf(step.context);
-      const symptom = step.result as Symptom;
+      if (turn.case.symptom !== null || turn.case.accessCode !== null) return step.next(turn.case.symptom);
+      return step.beginDialog(SYMPTOM_DIALOG, { lead: greetingLead(turn) });
+    },
+    async (step: WaterfallStepContext) => {
+      const turn = turnOf(step.context);
+      const symptom = step.result as Symptom | null;
       turn.case.symptom = symptom;
-      if (turn.case.accessCode !== null) return step.beginDialog(ACCESS_CODE_DIALOG, { answer: turn.case.accessCode });
-      const lead = [greetingLead(turn), turn.l.t(`symptom.ack.${symptom}`)].filter(Boolean).join(' ');
+      const code = turn.case.accessCode;
+      if (code !== null) {
+        const { nextCode } = (step.options ?? {}) as CustomerOptions;
+        if (!nextCode && turn.case.moreCodes.length > 0) {
+          const lead = greetingLead(turn);
+          const several = turn.l.t('code.several.first', { count: turn.case.moreCodes.length + 1, code: formatAccessCode(code) });
+          turn.say({ text: lead === '' ? several : `${lead} ${several}` });
+        }
+        return step.beginDialog(ACCESS_CODE_DIALOG, { answer: code });
+      }
+      const lead = [greetingLead(turn), symptom === null ? '' : turn.l.t(`symptom.ack.${symptom}`)].filter(Boolean).join(' ');
       return step.beginDialog(ACCESS_CODE_DIALOG, { lead });
     },
     async (step: WaterfallStepContext) => {
       const turn = turnOf(step.context);
-      const offer = explain(turn, step.result as CodeResult);
-      (step.values as StepValues).offer = offer;
-      if (offer === null) return step.next(false);
-      const options: YesNoOptions = {
-        question: offer === 'photographer' ? 'notify.offerPhotographer' : 'notify.offerSupport',
-        yes: 'notify.yes',
-        no: 'notify.no',
-      };
-      return step.beginDialog(CONFIRM_DIALOG, options);
+      const values = step.values as StepValues;
+      values.code = step.result as CodeResult;
+      if (turn.case.symptom === null && found(values.code)) {
+        const predicted = predictedSymptom(values.code);
+        if (predicted !== null) {
+          values.stage = 'predicted';
+          values.offer = explain(turn, values.code, predicted);
+          return step.beginDialog(SEEN_DIALOG, SEEN);
+        }
+        // Nothing in the data shows what is on their screen: now it is worth asking.
+        values.stage = 'ask';
+        const lead = [greetingLead(turn), readAsSentence(turn, values.code), turn.l.t('customer.codeFound')].filter(Boolean).join(' ');
+        // Said here, so not again with the explanation.
+        values.code = { ...values.code, readAs: false };
+        return step.beginDialog(SYMPTOM_DIALOG, { lead });
+      }
+      values.stage = 'explain';
+      return step.next();
+    },
+    async (step: WaterfallStepContext) => {
+      const turn = turnOf(step.context);
+      const values = step.values as StepValues;
+      switch (values.stage) {
+        case 'predicted':
+          if ((step.result as YesNo) === 'yes') {
+            turn.case.symptom = predictedSymptom(values.code);
+            return offerOrNext(step, values.offer);
+          }
+          values.stage = 'recheck';
+          return step.beginDialog(SYMPTOM_DIALOG, { lead: turn.l.t('customer.seen.instead') });
+        case 'ask':
+          turn.case.symptom = step.result as Symptom;
+          return offerOrNext(step, explain(turn, values.code));
+        default:
+          return offerOrNext(step, explain(turn, values.code));
+      }
+    },
+    async (step: WaterfallStepContext) => {
+      const turn = turnOf(step.context);
+      const values = step.values as StepValues;
+      if (values.stage !== 'recheck') return step.next(step.result);
+      turn.case.symptom = step.result as Symptom;
+      return offerOrNext(step, explain(turn, values.code));
     },
     async (step: WaterfallStepContext) => {
       const turn = turnOf(step.context);
@@ -162,15 +276,17 @@ export function customerDialog(deps: DialogDependencies): WaterfallDialog {
         }
       } else if (offer === 'support') {
         if (agreed) {
-          const recorded = await recordCase(turn, deps, 'escalation', 'customer asked to notify the support');
-          turn.say({ text: turn.l.t(recorded ? 'notify.recordedSupport' : 'escalation.failed') });
+          const recorded = tellRecorded(turn, await recordCase(turn, deps, 'escalation', 'customer asked to notify the support'), 'notify.recordedSupport');
+          if (turn.case.moreCodes.length > 0) return startNextCode(step);
           // Support has the case now: asking whether this helped would be premature.
           if (recorded) return step.endDialog();
         } else {
           turn.say({ text: turn.l.t('notify.declined') });
         }
       }
+      if (turn.case.moreCodes.length > 0) return startNextCode(step);
       return step.beginDialog(FEEDBACK_DIALOG);
     },
   ]);
+  return [flow, yesNoDialog(SEEN_DIALOG, 'symptom', 'customer.seen.retry')];
 }

@@ -4,6 +4,7 @@ import type { Logger } from '../src/logger.js';
 import type { PlatformPort } from '../src/platform/port.js';
 import type { Notices } from '../src/proactive/notices.js';
 import type { CodeLookupLimit } from '../src/security/codeLookupLimit.js';
+import type { NewCaseLimit } from '../src/security/newCaseLimit.js';
 
 /** What the dialogs may use of the outside world: ports only, never an implementation. */
 export interface DialogDependencies {
@@ -14,6 +15,8 @@ export interface DialogDependencies {
   logger: Logger;
   /** Failed code lookups per person; past the limit, no more lookups for a while. */
   codeLookups: CodeLookupLimit;
+  /** New cases per person (and client address) and hour. */
+  newCases: NewCaseLimit;
   now: () => Date;
   /** When people answer (SUPPORT_HOURS), told on handoff; absent: no time is promised. */
   supportHours?: SupportHours | null;

@@ -3,8 +3,11 @@ import { z } from 'zod';
 import { supportAvailability } from '../src/domain/supportHours.js';
 import type { CaseKind, CaseRecord, NewCase } from '../src/handoff/caseRecord.js';
 import { queueHandoffInitiation } from '../src/handoff/openHandoff.js';
+import { linkedPhotographer } from '../src/bot/identity.js';
 import { reachableReference } from '../src/proactive/notices.js';
 import { type Turn, turnOf } from '../src/bot/turn.js';
+import type { MessageKey } from '../src/language/messages.js';
+import { minutesLeft, requesterOf } from '../src/security/requester.js';
 import { foldText, recognizeYesNo } from '../src/language/recognizer.js';
 import { type Answer, AskDialog } from './ask.js';
 import type { DialogDependencies } from './dependencies.js';
@@ -16,20 +19,53 @@ export interface HandoffOptions {
   reason: 'requested' | 'not-helped';
 }
 
+/** How recording a case went, for the words the person gets. */
+export type RecordedCase =
+  /** A new case. */
+  | { outcome: 'recorded'; record: CaseRecord }
+  /** The person's open case of this matter (kind, symptom, code) had it already: this conversation was added to it. */
+  | { outcome: 'added'; record: CaseRecord }
+  /** The person opened NEW_CASES_PER_HOUR cases lately; nothing was recorded. */
+  | { outcome: 'limited'; until: Date }
+  /** The outbox could not be written. */
+  | { outcome: 'failed' };
+
 /**
- * Records the case durably with everything collected so far, for a person to act on.
- * Returns the record, or null when it could not be stored, so the dialog can say so honestly.
+ * Records the case durably with everything collected so far, for a person to act on. One
+ * person has one open case per matter (kind, symptom and access code): asking again (a new
+ * chat, "restart", a second "agent") adds what is new to it instead of opening another,
+ * and new cases are limited per hour, so nobody can bury the support team in copies.
  */
 export async function recordCase(
   turn: Turn,
-  { outbox, logger }: DialogDependencies,
+  { outbox, logger, newCases }: DialogDependencies,
   kind: CaseKind,
   reason: string,
   extra: Pick<NewCase, 'email' | 'reference'> = {},
-): Promise<CaseRecord | null> {
+): Promise<RecordedCase> {
   const c = turn.case;
+  const who = requesterOf(turn, linkedPhotographer(turn.identity)?.id);
+  const transcript = [...c.transcript, ...turn.replies.map((reply) => ({ from: 'bot' as const, text: reply.text, at: new Date().toISOString() }))];
+  /** Adds the lines the open case does not have yet (those after its last one). */
+  const addTo = async (open: CaseRecord): Promise<RecordedCase> => {
+    const last = open.transcript.at(-1)?.at ?? '';
+    const lines = transcript.filter((line) => line.at > last);
+    for (const line of lines) await outbox.append(open.id, line);
+    const steps = c.stepsTried.filter((tried) => !open.stepsTried.includes(tried));
+    await outbox.addStepsTried(open.id, steps);
+    logger.info('case added to the open case', { caseId: open.id, kind, reason, lines: lines.length, steps: steps.length, channel: turn.channelId });
+    return { outcome: 'added', record: { ...open, transcript: [...open.transcript, ...lines], stepsTried: [...open.stepsTried, ...steps] } };
+  };
   try {
-    const record = await outbox.record({
+    const matter = { kind, symptom: c.symptom, accessCode: c.accessCode };
+    const open = await outbox.openCase(who.person, matter);
+    if (open !== null) return await addTo(open);
+    const until = await newCases.take(who);
+    if (until !== null) {
+      logger.warn('new case refused: too many lately', { kind, reason, channel: turn.channelId });
+      return { outcome: 'limited', until };
+    }
+    const newCase = {
       kind,
       reason,
       role: c.role,
@@ -43,15 +79,47 @@ export async function recordCase(
       jobId: c.jobId,
       photographerId: c.photographerId,
       stepsTried: [...c.stepsTried],
-      transcript: [...c.transcript, ...turn.replies.map((reply) => ({ from: 'bot' as const, text: reply.text, at: new Date().toISOString() }))],
+      transcript,
       ...extra,
-    });
+    };
+    let record: CaseRecord;
+    try {
+      record = await outbox.record(newCase, who.person);
+    } catch (error) {
+      // Another turn of the same person opened it a moment ago (the outbox's unique index).
+      const raced = await outbox.openCase(who.person, matter);
+      if (raced === null) throw error;
+      return await addTo(raced);
+    }
     // The e-mail address, like the access code, never goes into the log.
     logger.info('case recorded', { caseId: record.id, kind, reason, scenario: c.scenario, channel: turn.channelId, email: record.email === undefined ? 'not asked' : record.email === null ? 'skipped' : 'given' });
-    return record;
+    return { outcome: 'recorded', record };
   } catch (error) {
     logger.error('case could not be recorded', { error, kind, reason });
-    return null;
+    return { outcome: 'failed' };
+  }
+}
+
+/**
+ * Tells the person how recording went: `recordedKey` for a new case, the open case it was
+ * added to, the pause after too many, or that it could not be recorded. True when the
+ * request is with people now (new, added, or the earlier ones of a paused person).
+ */
+export function tellRecorded(turn: Turn, result: RecordedCase, recordedKey: MessageKey): boolean {
+  const { l } = turn;
+  switch (result.outcome) {
+    case 'recorded':
+      turn.say({ text: l.t(recordedKey) });
+      return true;
+    case 'added':
+      turn.say({ text: l.t('case.addedToOpen') });
+      return true;
+    case 'limited':
+      turn.say({ text: l.t('case.limited', { minutes: minutesLeft(result.until) }) });
+      return true;
+    case 'failed':
+      turn.say({ text: l.t('escalation.failed') });
+      return false;
   }
 }
 
@@ -97,16 +165,14 @@ export function handoffDialogs(deps: DialogDependencies): Dialog[] {
       if (email === null) turn.say({ text: turn.l.t('handoff.email.skipped') });
       // Where the ticket's reference can be told later, once the helpdesk gives one.
       const reference = reachableReference(step.context.activity);
-      const record = await recordCase(turn, deps, 'escalation', reason, email === undefined ? { reference } : { email, reference });
-      if (record === null) {
-        turn.say({ text: turn.l.t('escalation.failed') });
-        return step.endDialog();
+      const result = await recordCase(turn, deps, 'escalation', reason, email === undefined ? { reference } : { email, reference });
+      tellRecorded(turn, result, reason === 'requested' ? 'escalation.requested' : 'escalation.recorded');
+      if (result.outcome === 'recorded' || result.outcome === 'added') {
+        const when = whenPeopleAnswer(turn, deps);
+        if (when !== null) turn.say({ text: when });
+        turn.case.handoffCaseId = result.record.id;
+        queueHandoffInitiation(step.context, result.record);
       }
-      turn.say({ text: turn.l.t(reason === 'requested' ? 'escalation.requested' : 'escalation.recorded') });
-      const when = whenPeopleAnswer(turn, deps);
-      if (when !== null) turn.say({ text: when });
-      turn.case.handoffCaseId = record.id;
-      queueHandoffInitiation(step.context, record);
       return step.endDialog();
     },
   ]);

@@ -6,7 +6,7 @@ import type { AskOptions } from './ask.js';
 import { choiceDialog } from './choiceDialog.js';
 import { APPLY_CHANGE_DIALOG, type ApplyChangeOptions, type ApplyChangeResult } from './applyChangeDialog.js';
 import type { DialogDependencies } from './dependencies.js';
-import { recordCase } from './escalation.js';
+import { recordCase, tellRecorded } from './escalation.js';
 import { adoptInspection, inspect } from './inspection.js';
 import { photographerPlan } from './photographerPlan.js';
 import { REOPEN_JOB_DIALOG } from './reopenJobDialog.js';
@@ -92,8 +92,7 @@ export function fixWalkthroughDialogs(deps: DialogDependencies): Dialog[] {
       turn.say(photographerPlan(l, inspection.diagnosis, { job: inspection.job, code: c.accessCode }));
       return step.replaceDialog(FIX_WALKTHROUGH_DIALOG, { auto: false } satisfies WalkthroughOptions);
     }
-    await recordCase(turn, deps, 'escalation', reason === 'step-failed' ? 'a fix step did not work' : 'still blocked after the fix plan');
-    turn.say({ text: l.t('walk.escalated') });
+    tellRecorded(turn, await recordCase(turn, deps, 'escalation', reason === 'step-failed' ? 'a fix step did not work' : 'still blocked after the fix plan'), 'walk.escalated');
     c.step = null;
     return step.endDialog('escalated' satisfies WalkthroughOutcome);
   }

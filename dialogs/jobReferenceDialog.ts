@@ -1,9 +1,11 @@
 import type { Job } from '../src/domain/platformModel.js';
+import { jobQueries } from '../src/language/jobMentions.js';
+import type { PlatformPort } from '../src/platform/port.js';
 import { extractAccessCode, extractAccessCodeFromAnswer } from '../src/language/accessCodes.js';
 import { PlatformUnavailableError } from '../src/platform/port.js';
 import { linkedPhotographer } from '../src/bot/identity.js';
 import type { Turn } from '../src/bot/turn.js';
-import { minutesLeft, personKey } from '../src/security/codeLookupLimit.js';
+import { minutesLeft, requesterOf } from '../src/security/codeLookupLimit.js';
 import { platformSpelling } from './accessCodeDialog.js';
 import { type Answer, AskDialog, type AskOptions } from './ask.js';
 import type { DialogDependencies } from './dependencies.js';
@@ -27,6 +29,31 @@ export interface JobReferenceOptions extends AskOptions {
 const MAX_JOB_CHOICES = 5;
 
 /**
+ * The photographer's live jobs a message names: the whole message as a job's id or a piece of
+ * its name, else the ids and name pieces inside it (jobQueries), the job named by the most
+ * telling pieces first. Empty when it names none; several when pieces fit several equally
+ * ("Oak Lane" for two Oak Lane jobs).
+ */
+export async function jobsNamedIn(platform: PlatformPort, photographerId: string, text: string): Promise<Job[]> {
+  const whole = text.trim();
+  if (whole === '') return [];
+  const own = (jobs: Job[]): Job[] => jobs.filter((job) => job.photographerId === photographerId && !job.deleted);
+  const direct = whole.length <= 200 ? own(await platform.findJobs(photographerId, whole)) : [];
+  if (direct.length > 0) return direct;
+  const score = new Map<string, { job: Job; score: number }>();
+  for (const query of jobQueries(text)) {
+    for (const job of own(await platform.findJobs(photographerId, query.text))) {
+      const entry = score.get(job.id) ?? { job, score: 0 };
+      entry.score += query.weight;
+      score.set(job.id, entry);
+    }
+  }
+  const ranked = [...score.values()].sort((a, b) => b.score - a.score);
+  const best = ranked[0]?.score ?? 0;
+  return ranked.filter((entry) => entry.score === best).map((entry) => entry.job);
+}
+
+/**
  * For a photographer with data access: the customer's access code, or a job's name or
  * id. A code or job of another photographer gets exactly the answer of one that exists
  * nowhere: saying "not in your account" would tell that it exists.
@@ -44,7 +71,7 @@ export function jobReferenceDialog({ platform, codeLookups }: DialogDependencies
     // A token that looks like a code ("MXR2 9PLT"); the lenient reading also takes plain words ("Herbst 2026").
     const codeShaped = extractAccessCode(text);
     const code = extractAccessCodeFromAnswer(text);
-    const person = personKey({ channelId: turn.channelId, userId: turn.userId, photographerId: me });
+    const person = requesterOf(turn, me);
     const blocked = code === null ? null : await codeLookups.blockedUntil(person);
     if (code !== null && blocked === null) {
       const lookup = await platform.lookupCode(code);
@@ -60,7 +87,7 @@ export function jobReferenceDialog({ platform, codeLookups }: DialogDependencies
       if (limitedUntil !== null) return { ok: false, retry: l.t('photographer.codeLimited', { minutes: minutesLeft(limitedUntil) }) };
     }
     if (!options.codeOnly) {
-      const jobs = await platform.findJobs(me, text);
+      const jobs = await jobsNamedIn(platform, me, text);
       if (jobs.length === 1 && jobs[0] !== undefined) return { ok: true, value: { kind: 'job', jobId: jobs[0].id } };
       if (jobs.length > 1) {
         return {

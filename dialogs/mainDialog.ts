@@ -9,7 +9,7 @@ import { isUserInput } from '../src/bot/turnInput.js';
 import { fixJobOf } from '../src/proactive/notices.js';
 import { accessCodeDialog } from './accessCodeDialog.js';
 import { applyChangeDialogs } from './applyChangeDialog.js';
-import { customerDialog, CUSTOMER_DIALOG } from './customerDialog.js';
+import { customerDialogs, CUSTOMER_DIALOG } from './customerDialog.js';
 import type { DialogDependencies } from './dependencies.js';
 import { HANDOFF_DIALOG, type HandoffOptions, handoffDialogs } from './escalation.js';
 import { fixWalkthroughDialogs } from './fixWalkthroughDialog.js';
@@ -59,7 +59,7 @@ export class MainDialog extends ComponentDialog {
       accessCodeDialog(deps),
       confirmDialog,
       ...feedbackDialogs(),
-      customerDialog(deps),
+      ...customerDialogs(deps),
       ...guidedDiagnosisDialogs(deps),
       jobReferenceDialog(deps),
       ...photographerDialogs(deps),

@@ -2,17 +2,19 @@ import { type Dialog, WaterfallDialog, type WaterfallStepContext } from 'botbuil
 import type { Symptom } from '../src/domain/symptoms.js';
 import type { MessageKey } from '../src/language/messages.js';
 import { PlatformUnavailableError } from '../src/platform/port.js';
+import { SCENARIO_INFO } from '../src/domain/scenarios.js';
+import { linkedPhotographer } from '../src/bot/identity.js';
 import { turnOf } from '../src/bot/turn.js';
 import { readAsSentence } from './accessCodeDialog.js';
 import { choiceDialog } from './choiceDialog.js';
 import type { DialogDependencies } from './dependencies.js';
-import { recordCase } from './escalation.js';
+import { recordCase, tellRecorded } from './escalation.js';
 import { FIX_WALKTHROUGH_DIALOG, type WalkthroughOptions, type WalkthroughOutcome } from './fixWalkthroughDialog.js';
 import { GUIDED_DIAGNOSIS_DIALOG } from './guidedDiagnosisDialog.js';
 import { adoptInspection, inspect, type Inspection } from './inspection.js';
-import { JOB_REFERENCE_DIALOG, type JobReference, type JobReferenceOptions } from './jobReferenceDialog.js';
+import { JOB_REFERENCE_DIALOG, type JobReference, type JobReferenceOptions, jobsNamedIn } from './jobReferenceDialog.js';
 import { photographerPlan } from './photographerPlan.js';
-import { askSymptomUnlessKnown } from './symptomDialog.js';
+import { askSymptomUnlessKnown, SYMPTOM_DIALOG } from './symptomDialog.js';
 import { FEEDBACK_DIALOG } from './feedbackDialog.js';
 import { CONFIRM_DIALOG, type YesNoOptions, type YesNo } from './yesNoDialogs.js';
 
@@ -26,6 +28,15 @@ export interface PhotographerOptions {
   reference?: string;
   /** The photographer's own job to work on (a notice's button without a waiting customer's code). */
   jobId?: string;
+  /**
+   * The code or job is found but its data cannot say what the customer sees: ask that now,
+   * then diagnose this reference again with the answer.
+   */
+  symptomFor?: JobReference;
+}
+
+function isJobReference(value: unknown): value is JobReference {
+  return typeof value === 'object' && value !== null && 'kind' in value;
 }
 
 type Stage = 'walk' | 'support' | 'feedback';
@@ -51,11 +62,24 @@ const fixModeDialog = choiceDialog<'walk' | 'auto'>(FIX_MODE_DIALOG, {
  */
 export function photographerDialogs(deps: DialogDependencies): Dialog[] {
   const flow = new WaterfallDialog(PHOTOGRAPHER_DIALOG, [
-    askSymptomUnlessKnown,
     async (step: WaterfallStepContext) => {
       const turn = turnOf(step.context);
-      turn.case.symptom = step.result as Symptom;
-      const { codeOnly, reference, jobId } = (step.options ?? {}) as PhotographerOptions;
+      const { codeOnly, reference, jobId, symptomFor } = (step.options ?? {}) as PhotographerOptions;
+      if (symptomFor !== undefined) return step.beginDialog(SYMPTOM_DIALOG, { lead: turn.l.t('photographer.dataCannotTell') });
+      // A code or a job named in the message is where the data starts: what the customer sees
+      // is asked only when that data cannot tell.
+      if (codeOnly !== undefined || reference !== undefined || jobId !== undefined || turn.case.accessCode !== null) return step.next(turn.case.symptom);
+      const me = linkedPhotographer(turn.identity)?.id;
+      const named = me === undefined ? [] : await jobsNamedIn(deps.platform, me, turn.input.text).catch(() => []);
+      if (named.length > 0) return step.beginDialog(JOB_REFERENCE_DIALOG, { answer: turn.input.text } satisfies JobReferenceOptions);
+      return askSymptomUnlessKnown(step);
+    },
+    async (step: WaterfallStepContext) => {
+      const turn = turnOf(step.context);
+      if (isJobReference(step.result)) return step.next(step.result);
+      turn.case.symptom = (step.result as Symptom | null | undefined) ?? null;
+      const { codeOnly, reference, jobId, symptomFor } = (step.options ?? {}) as PhotographerOptions;
+      if (symptomFor !== undefined) return step.next(symptomFor);
       if (jobId !== undefined) return step.next({ kind: 'job', jobId } satisfies JobReference);
       const volunteered = codeOnly === undefined ? (reference ?? turn.case.accessCode) : null;
       const options: JobReferenceOptions = volunteered !== null ? { answer: volunteered } : codeOnly !== undefined ? { codeOnly: true, lead: turn.l.t(codeOnly) } : {};
@@ -85,6 +109,10 @@ export function photographerDialogs(deps: DialogDependencies): Dialog[] {
       if (reference.kind === 'job' && diagnosis.scenario === 'no-known-cause' && diagnosis.unknownJobStatus === null) {
         return step.replaceDialog(PHOTOGRAPHER_DIALOG, { codeOnly: 'photographer.jobNeedsCode' } satisfies PhotographerOptions);
       }
+      const { symptomFor } = (step.options ?? {}) as PhotographerOptions;
+      if (c.symptom === null && symptomFor === undefined && (diagnosis.unknownJobStatus !== null || SCENARIO_INFO[diagnosis.scenario].expectedSymptom === null)) {
+        return step.replaceDialog(PHOTOGRAPHER_DIALOG, { symptomFor: reference } satisfies PhotographerOptions);
+      }
       adoptInspection(turn, inspection);
       if (reference.kind === 'code') {
         const readAs = readAsSentence(turn, reference);
@@ -111,8 +139,7 @@ export function photographerDialogs(deps: DialogDependencies): Dialog[] {
       if (stage === 'walk') return step.beginDialog(FIX_WALKTHROUGH_DIALOG, { auto: step.result === 'auto' } satisfies WalkthroughOptions);
       if (stage === 'support') {
         if ((step.result as YesNo) === 'yes') {
-          const recorded = await recordCase(turn, deps, 'escalation', 'nothing in the data explains it');
-          turn.say({ text: turn.l.t(recorded ? 'notify.recordedSupport' : 'escalation.failed') });
+          tellRecorded(turn, await recordCase(turn, deps, 'escalation', 'nothing in the data explains it'), 'notify.recordedSupport');
           return step.endDialog();
         }
         turn.say({ text: turn.l.t('notify.declined') });

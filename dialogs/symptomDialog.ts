@@ -1,7 +1,7 @@
 import { SYMPTOMS, type Symptom } from '../src/domain/symptoms.js';
 import type { ReplyChoice } from '../src/channels/replyModel.js';
 import type { Localizer } from '../src/language/messages.js';
-import { extractAccessCode } from '../src/language/accessCodes.js';
+import { findAccessCodes } from '../src/language/accessCodes.js';
 import { matchChoice, recognizeSymptom } from '../src/language/recognizer.js';
 import type { DialogTurnResult, WaterfallStepContext } from 'botbuilder-dialogs';
 import { type Turn, turnOf } from '../src/bot/turn.js';
@@ -33,7 +33,21 @@ export function noteVolunteered(turn: Turn, text: string): void {
     const { symptom } = recognizeSymptom(text);
     if (symptom !== 'other') turn.case.symptom = symptom;
   }
-  if (turn.case.accessCode === null) turn.case.accessCode = extractAccessCode(text);
+  noteCodes(turn, findAccessCodes(text));
+}
+
+/** Most codes taken from one message: each becomes a case of its own. */
+const MAX_CODES = 5;
+
+/**
+ * Codes a person gave before being asked for one: the first is the case's, the others wait
+ * their turn (each is diagnosed after the one before). A case that has its code keeps it.
+ */
+export function noteCodes(turn: Turn, codes: readonly string[]): void {
+  if (codes.length === 0 || turn.case.accessCode !== null) return;
+  const [first, ...rest] = codes.slice(0, MAX_CODES);
+  turn.case.accessCode = first ?? null;
+  turn.case.moreCodes = rest;
 }
 
 export const symptomDialog = new AskDialog<Symptom>(SYMPTOM_DIALOG, {
@@ -45,7 +59,7 @@ export const symptomDialog = new AskDialog<Symptom>(SYMPTOM_DIALOG, {
   read: (text, turn) => {
     const choices = symptomChoices(turn.l).map(({ id, label }) => ({ id, labels: [label] }));
     const chosen = matchChoice(turn.input.choiceId ?? text, choices);
-    if (turn.case.accessCode === null) turn.case.accessCode = extractAccessCode(text);
+    noteCodes(turn, findAccessCodes(text));
     if (chosen !== null) return { ok: true, value: chosen as Symptom };
     const { symptom } = recognizeSymptom(text);
     if (symptom !== 'other') return { ok: true, value: symptom };

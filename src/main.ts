@@ -29,6 +29,7 @@ import { ConversationStore } from './proactive/conversationStore.js';
 import { conversationReferenceHooks, ProactiveNotices } from './proactive/proactiveNotices.js';
 import { projectRoot } from './projectRoot.js';
 import { RateLimitedCodeLookups } from './security/codeLookupLimit.js';
+import { RateLimitedNewCases } from './security/newCaseLimit.js';
 import { createServer } from './server.js';
 import { openDatabase, type SqliteDatabase } from './storage/database.js';
 import { SqliteStorage } from './storage/sqliteStorage.js';
@@ -220,6 +221,7 @@ export async function startBot(
   const outbox = new SqliteCaseOutbox(database);
   // On the bot's database: the limit holds across conversations, "restart" and process restarts.
   const codeLookups = await RateLimitedCodeLookups.onSqlite(database);
+  const newCases = await RateLimitedNewCases.onSqlite(database);
   const conversationLog = new ConversationLog(database);
   const adapter = createAdapter(config, env, logger, conversationLog);
   // Where photographers and waiting customers can be reached later, on the bot's database too.
@@ -229,7 +231,7 @@ export async function startBot(
     state: new PrivateConversationState(storage),
     platform,
     delivery: createDelivery({ slack: new SlackBlockKitSender(options.slackApiUrl === undefined ? {} : { slackApiUrl: options.slackApiUrl }), logger }),
-    rootDialog: new MainDialog({ platform, outbox, notices, logger, codeLookups, now: options.now ?? (() => new Date()), supportHours: config.SUPPORT_HOURS ?? null }),
+    rootDialog: new MainDialog({ platform, outbox, notices, logger, codeLookups, newCases, now: options.now ?? (() => new Date()), supportHours: config.SUPPORT_HOURS ?? null }),
     defaultLocale: config.DEFAULT_LOCALE,
     logger,
     hooks: [openHandoffHooks({ outbox, logger }), conversationReferenceHooks({ store: conversations, logger })],
@@ -245,7 +247,7 @@ export async function startBot(
   const tickets = createTicketWorker(config, outbox, adapter, logger, options);
   const { server, inFlight } = createServer({ adapter, logic, logger, appId: config.MicrosoftAppId, readiness });
   // The help chat: the page, its token endpoint and the bot's own Direct Line, into the same bot.
-  const directLine = new DirectLineService(conversationLog, new DirectLineTokens(directLineSecret(config)), (activity) => adapter.receive(activity, logic), logger);
+  const directLine = new DirectLineService(conversationLog, new DirectLineTokens(directLineSecret(config)), (activity, clientAddress) => adapter.receive(activity, logic, clientAddress), logger);
   protectBrowserEndpoints(server, { prefixes: [DIRECT_LINE_PREFIX, WIDGET_TOKEN_PATH], origins: config.WIDGET_ORIGINS, maxBodyBytes: MAX_DIRECT_LINE_BODY_BYTES });
   const streams = registerDirectLine(server, { service: directLine, origins: config.WIDGET_ORIGINS, logger });
   registerWidget(server, { service: directLine, origins: config.WIDGET_ORIGINS, logger });

@@ -76,11 +76,12 @@ export function createServer({ adapter, logic, logger, appId, readiness }: Serve
 
   // Before routing and before any byte of a body is read: every route, including those
   // other modules register on this server, takes uncompressed JSON only.
-  server.pre(jsonOnly({ maxBodyBytes: MAX_BODY_BYTES, onRefused: (reason, req) => logger.debug('request refused', { path: req.getPath(), reason }) }));
+  const bodyRefused = (reason: string, req: Request) => logger.debug('request refused', { path: req.getPath(), reason });
+  server.pre(jsonOnly({ maxBodyBytes: MAX_BODY_BYTES, onRefused: bodyRefused }));
   if (appId !== undefined) {
     server.pre(channelTokenFirst({ appId, paths: ['/api/messages'], onRefused: (req) => logger.debug('request refused', { path: req.getPath(), reason: 'channel-token' }) }));
   }
-  server.use(jsonBody(MAX_BODY_BYTES));
+  server.use(jsonBody(MAX_BODY_BYTES, bodyRefused));
 
   server.get('/healthz', async (_req: Request, res: Response) => {
     res.json({ status: 'ok' });

@@ -20,6 +20,8 @@ export interface CaseState {
   symptom: Symptom | null;
   /** Normalised access code the person gave (kept out of logs). */
   accessCode: string | null;
+  /** Further codes given at once (normalised), diagnosed one after the other once this case is done. */
+  moreCodes: string[];
   /** Codes typed that the platform does not know; answers without a code don't count. */
   wrongCodes: number;
   jobId: string | null;
@@ -69,6 +71,7 @@ export function newCase(
     locale,
     symptom: null,
     accessCode: null,
+    moreCodes: [],
     wrongCodes: 0,
     jobId: null,
     galleryId: null,

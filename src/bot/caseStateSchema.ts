@@ -26,6 +26,7 @@ export const caseStateSchema = z
       .string()
       .regex(/^[0-9A-Z]{4,16}$/)
       .nullable(),
+    moreCodes: z.array(z.string().regex(/^[0-9A-Z]{4,16}$/)).max(10),
     wrongCodes: count,
     jobId: z.string().min(1).nullable(),
     galleryId: z.string().min(1).nullable(),

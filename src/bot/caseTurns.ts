@@ -1,22 +1,37 @@
 import { type BotState, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
 import type { DialogState } from 'botbuilder-dialogs';
+import { z } from 'zod';
 import { createDelivery, type ReplyDelivery } from '../channels/delivery.js';
-import { silentLogger } from '../logger.js';
+import { type Logger, silentLogger } from '../logger.js';
 import { languageOf } from '../language/languages.js';
 import { localizer, resolveLocale } from '../language/messages.js';
 import { recognizeIntent } from '../language/intents.js';
 import { guessLanguage } from '../language/recognizer.js';
 import { writtenLanguage } from '../language/writtenLanguage.js';
 import { appendTranscript, type CaseState, newCase, snapshotOf } from './caseState.js';
+import { caseStateSchema } from './caseStateSchema.js';
 import type { PlatformPort } from '../platform/port.js';
 import { type Identity, identify, linkedPhotographer } from './identity.js';
-import { attachTurn, createTurn, type Turn } from './turn.js';
+import { attachTurn, clientAddressOf, createTurn, type Turn } from './turn.js';
 import { isUserInput, readTurnInput } from './turnInput.js';
 
 /** Activity ids remembered per conversation to recognise redeliveries. */
 const RECENT_ACTIVITIES = 50;
 
 const LANGUAGE_LOCALES = { en: 'en-US', de: 'de-DE', fr: 'fr-FR', nl: 'nl-NL' } as const;
+
+/** The outline of botbuilder's dialog state that continuing a dialog relies on. */
+const dialogStateSchema = z.object({ dialogStack: z.array(z.object({ id: z.string().min(1), state: z.unknown() }).loose()) }).loose();
+const recentActivitiesSchema = z.array(z.string());
+
+/** What was read from storage for one person in one conversation, checked. */
+interface StoredCase {
+  /** The stored case, with the fields of today's release it lacked; undefined when there is none (or it was unusable). */
+  stored: CaseState | undefined;
+  dialogState: DialogState;
+  /** The stored state did not fit its schema and was set aside: the person starts afresh. */
+  reset: boolean;
+}
 
 /**
  * Opens and closes the typed turn around the dialogs: before, it works out the case,
@@ -34,6 +49,7 @@ export class CaseTurns {
     private readonly platform: PlatformPort,
     private readonly defaultLocale: string,
     private readonly delivery: ReplyDelivery = createDelivery({ logger: silentLogger }),
+    private readonly logger: Logger = silentLogger,
   ) {
     this.caseState = state.createProperty<CaseState>('case');
     // The name botbuilder's own DialogTestClient uses, so the same state serves both.
@@ -48,7 +64,9 @@ export class CaseTurns {
   async isRedelivery(context: TurnContext): Promise<boolean> {
     const id = context.activity.id;
     if (typeof id !== 'string' || id === '') return false;
-    const recent = await this.recentActivities.get(context, []);
+    const kept: unknown = await this.recentActivities.get(context, []);
+    // Unreadable ids (a damaged record) only mean a redelivery may go unnoticed once.
+    const recent = recentActivitiesSchema.safeParse(kept).data ?? [];
     if (recent.includes(id)) return true;
     await this.recentActivities.set(context, [...recent, id].slice(-RECENT_ACTIVITIES));
     return false;
@@ -82,17 +100,41 @@ export class CaseTurns {
     return guessed !== null ? LANGUAGE_LOCALES[guessed] : resolveLocale(undefined, this.defaultLocale);
   }
 
+  /**
+   * The stored case and dialog stack, checked against their schemas: state is data from
+   * outside this turn (another release, a damaged file, a bug elsewhere), and a case that
+   * does not fit is set aside, logged (which fields, never their content) and started
+   * afresh instead of failing every turn of the person.
+   */
+  private async readStored(context: TurnContext): Promise<StoredCase> {
+    const rawDialogs: unknown = await this.dialogState.get(context, { dialogStack: [] });
+    const rawCase: unknown = await this.caseState.get(context);
+    const dialogs = dialogStateSchema.safeParse(rawDialogs);
+    // A case kept by an older release gets today's fields with their defaults.
+    const upgraded = rawCase !== null && typeof rawCase === 'object' && !Array.isArray(rawCase) ? { ...newCase(this.defaultLocale), ...rawCase } : rawCase;
+    const stored = rawCase === undefined ? null : caseStateSchema.safeParse(upgraded);
+    if (dialogs.success && (stored === null || stored.success)) {
+      return { stored: stored?.data, dialogState: rawDialogs as DialogState, reset: false };
+    }
+    const issues = [...(dialogs.error?.issues ?? []).map((issue) => ['DialogState', ...issue.path]), ...(stored?.error?.issues ?? []).map((issue) => ['case', ...issue.path])];
+    this.logger.warn('stored case does not fit its schema; the person starts afresh', {
+      channel: context.activity.channelId,
+      fields: [...new Set(issues.map((path) => path.join('.')))].slice(0, 10),
+    });
+    const dialogState: DialogState = { dialogStack: [] };
+    await this.dialogState.set(context, dialogState);
+    return { stored: undefined, dialogState, reset: true };
+  }
+
   async open(context: TurnContext): Promise<Turn> {
     const activity = context.activity;
     const input = readTurnInput(activity);
-    const dialogState = await this.dialogState.get(context, { dialogStack: [] });
-    const stored = await this.caseState.get(context);
+    const { stored, dialogState, reset } = await this.readStored(context);
     // Identity is worked out again on every turn: an account unlinked a minute ago has no data access now.
     const identity = await identify(activity, this.platform);
     const { locale, from } = this.localeFor(context, stored, identity, input.text);
     // A finished case stays for the record of its last replies; the next message opens a new one.
-    // A case kept by an older release gets today's fields with their defaults.
-    const current = stored !== undefined && dialogState.dialogStack.length > 0 ? { ...newCase(locale), ...stored } : newCase(locale, stored);
+    const current = stored !== undefined && dialogState.dialogStack.length > 0 ? stored : newCase(locale, stored);
     current.locale = locale;
     current.localeFrom = from;
     if (identity.role !== null) {
@@ -106,10 +148,12 @@ export class CaseTurns {
       channelId: activity.channelId,
       conversationId: activity.conversation?.id ?? '',
       userId: activity.from?.id ?? '',
+      clientAddress: clientAddressOf(context),
       case: current,
       // Read on every sentence: the role can become known during this turn.
       l: localizer(locale, () => turn.case.role),
     });
+    if (reset) turn.say({ text: turn.l.t('error.caseReset') });
     attachTurn(context, turn);
     return turn;
   }

@@ -10,7 +10,7 @@ import type { PlatformPort } from '../platform/port.js';
 import { newCase, snapshotOf } from './caseState.js';
 import { CaseTurns } from './caseTurns.js';
 import { channelRole } from './identity.js';
-import { createTurn, type Turn, turnOf } from './turn.js';
+import { clientAddressOf, createTurn, type Turn, turnOf } from './turn.js';
 import { CARD_ACTION_INVOKE, isUserInput, readTurnInput } from './turnInput.js';
 
 /** Set on a turn whose failure made the bot drop the case. */
@@ -62,7 +62,7 @@ export class GalleryBot extends ActivityHandler {
 
   constructor(private readonly options: GalleryBotOptions) {
     super();
-    this.turns = new CaseTurns(options.state, options.platform, options.defaultLocale, options.delivery);
+    this.turns = new CaseTurns(options.state, options.platform, options.defaultLocale, options.delivery, options.logger);
     this.dialogs = new DialogSet(this.turns.dialogState).add(options.rootDialog);
 
     this.onMessage(async (context, next) => {
@@ -181,6 +181,7 @@ export async function apologize(context: TurnContext, defaultLocale: string, bec
       channelId: context.activity.channelId,
       conversationId: context.activity.conversation?.id ?? '',
       userId: context.activity.from?.id ?? '',
+      clientAddress: clientAddressOf(context),
       case: { ...newCase(locale), role: channelRole(context.activity.channelId) },
       l: localizer(locale, () => turn.case.role),
     });

@@ -19,6 +19,13 @@ export interface Turn {
   readonly conversationId: string;
   /** The channel's user id (Teams aadObjectId, Slack user id, Web Chat user id). */
   readonly userId: string;
+  /**
+   * Where the request came from (as src/web/clientAddress.ts reads it), on the
+   * bot's own Direct Line only: there anybody can get a new user id by opening a new chat,
+   * so limits also count per address. Null where a channel relays the turn (its address
+   * is the channel's, not the person's).
+   */
+  readonly clientAddress: string | null;
   /** Replaced by `restartCase`; always read it through the turn. */
   case: CaseState;
   readonly l: Localizer;
@@ -27,6 +34,17 @@ export interface Turn {
 }
 
 const TURN_KEY = Symbol('gallery-access.turn');
+const CLIENT_ADDRESS_KEY = Symbol('gallery-access.client-address');
+
+/** Set by the adapter that took the request from the person directly (the bot's own Direct Line). */
+export function attachClientAddress(context: TurnContext, address: string | null): void {
+  if (address !== null) context.turnState.set(CLIENT_ADDRESS_KEY, address);
+}
+
+export function clientAddressOf(context: TurnContext): string | null {
+  const address: unknown = context.turnState.get(CLIENT_ADDRESS_KEY);
+  return typeof address === 'string' ? address : null;
+}
 
 export function attachTurn(context: TurnContext, turn: Turn): void {
   context.turnState.set(TURN_KEY, turn);

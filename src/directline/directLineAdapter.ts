@@ -9,6 +9,7 @@ import {
 } from 'botbuilder';
 import type { BotFrameworkAuthentication, ConnectorClient, ConnectorFactory } from 'botframework-connector';
 import { GalleryAdapter } from '../bot/galleryAdapter.js';
+import { attachClientAddress } from '../bot/turn.js';
 import type { ConversationLog } from './conversationLog.js';
 
 /**
@@ -57,9 +58,10 @@ export class DirectLineAdapter extends GalleryAdapter {
   /**
    * Runs one turn of the bot for an activity a Direct Line client posted (already in the
    * log). The client is trusted as far as its token goes, which the endpoint checked: the
-   * turn gets the bot's own identity, as a proactive turn does.
+   * turn gets the bot's own identity, as a proactive turn does. `clientAddress` goes with
+   * the turn for the limits that count per address.
    */
-  async receive(activity: Partial<Activity>, logic: (context: TurnContext) => Promise<void>): Promise<void> {
+  async receive(activity: Partial<Activity>, logic: (context: TurnContext) => Promise<void>, clientAddress: string | null = null): Promise<void> {
     const claimsIdentity = this.createClaimsIdentity(this.appId);
     const connectors = this.botFrameworkAuthentication.createConnectorFactory(claimsIdentity);
     const connectorFactory = {
@@ -69,6 +71,7 @@ export class DirectLineAdapter extends GalleryAdapter {
       { audience: '', claimsIdentity, callerId: undefined, connectorFactory } as Parameters<GalleryAdapter['processActivityDirect']>[0],
       activity as Activity,
       async (context) => {
+        attachClientAddress(context, clientAddress);
         // The customer sees the bot at work from the first moment of the turn.
         if (activity.type === ActivityTypes.Message) await context.sendActivity({ type: ActivityTypes.Typing });
         await logic(context);

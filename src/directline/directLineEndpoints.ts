@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import type { Request, Response, Server } from 'restify';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { Logger } from '../logger.js';
+import { clientAddress } from '../web/clientAddress.js';
 import { bearerOf, originAllowed, sendError } from '../web/webSafety.js';
 import { DirectLineError, type DirectLineService } from './directLineService.js';
 
@@ -76,7 +77,7 @@ export function registerDirectLine(
   );
   server.post(
     `${p}/conversations/:conversationId/activities`,
-    endpoint(logger, 200, (req) => service.post(bearerOf(req), param(req, 'conversationId'), req.body)),
+    endpoint(logger, 200, (req) => service.post(bearerOf(req), param(req, 'conversationId'), req.body, clientAddress(req))),
   );
   // Web Chat's upload button is hidden: the bot reads text, not files.
   server.post(`${p}/conversations/:conversationId/upload`, async (_req: Request, res: Response) => {

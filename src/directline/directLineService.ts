@@ -20,8 +20,12 @@ export interface ConversationGrant {
   streamUrl?: string;
 }
 
-/** Runs one turn of the bot for an activity that came in over Direct Line. */
-export type DirectLineTurn = (activity: Partial<Activity>) => Promise<void>;
+/**
+ * Runs one turn of the bot for an activity that came in over Direct Line; `clientAddress`
+ * is where the request came from (src/web/clientAddress.ts), null for turns the server
+ * starts itself.
+ */
+export type DirectLineTurn = (activity: Partial<Activity>, clientAddress: string | null) => Promise<void>;
 
 /** A refusal the endpoints turn into an HTTP status with a Direct Line error body. */
 export class DirectLineError extends Error {
@@ -174,7 +178,7 @@ export class DirectLineService {
    * (the id, the user, the time and the channel are the server's), then to the bot. The
    * answer does not wait for the turn: the bot's replies arrive over the stream.
    */
-  post(bearer: string | null, conversationId: string, body: unknown): { id: string } {
+  post(bearer: string | null, conversationId: string, body: unknown, clientAddress: string | null = null): { id: string } {
     const conversation = this.authorize(bearer, conversationId);
     const parsed = postedActivity.safeParse(body);
     if (!parsed.success) {
@@ -192,7 +196,7 @@ export class DirectLineService {
       from: { id: conversation.userId, ...(from?.name === undefined ? {} : { name: from.name }), role: 'user' } as Activity['from'],
       recipient: { ...DIRECT_LINE_BOT },
     });
-    this.run({ ...stored, serviceUrl: DIRECT_LINE_SERVICE_URL });
+    this.run({ ...stored, serviceUrl: DIRECT_LINE_SERVICE_URL }, clientAddress);
     return { id: stored.id ?? '' };
   }
 
@@ -215,8 +219,8 @@ export class DirectLineService {
   }
 
   /** Turns run in the background; `close` waits for them. */
-  private run(activity: Partial<Activity>): void {
-    const turn = this.turn(activity)
+  private run(activity: Partial<Activity>, clientAddress: string | null = null): void {
+    const turn = this.turn(activity, clientAddress)
       .catch((error: unknown) => this.logger.error('direct line turn failed', { error, type: activity.type }))
       .finally(() => this.turns.delete(turn));
     this.turns.add(turn);

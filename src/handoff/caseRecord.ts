@@ -45,9 +45,18 @@ export interface CaseRecord {
 
 export type NewCase = Omit<CaseRecord, 'id' | 'createdAt'>;
 
+/** What makes two requests of one person the same matter: the same kind, symptom and code. */
+export type OpenCaseMatter = Pick<CaseRecord, 'kind' | 'symptom' | 'accessCode'>;
+
 /** Durable queue of recorded cases, delivered to photographers and helpdesks by a worker. */
 export interface CaseOutbox {
-  record(newCase: NewCase): Promise<CaseRecord>;
+  /**
+   * `person` (src/security/requester.ts) makes it the person's open case of its matter:
+   * while it is undelivered, a second one of the same matter is refused (see `openCase`).
+   */
+  record(newCase: NewCase, person?: string): Promise<CaseRecord>;
+  /** The person's undelivered case of this matter, which a repeated request adds to, or null. */
+  openCase(person: string, matter: OpenCaseMatter): Promise<CaseRecord | null>;
   /** Cases not delivered yet, oldest first. */
   pending(limit?: number): Promise<CaseRecord[]>;
   markDelivered(id: string): Promise<void>;
@@ -55,6 +64,8 @@ export interface CaseOutbox {
   countPending(filter: { kind: CaseKind; jobId: string }): Promise<number>;
   /** Adds what the person wrote while the case is with a person to its transcript. */
   append(id: string, line: TranscriptLine): Promise<void>;
+  /** Adds steps tried since (a repeated request of the same matter) to the case, each once. */
+  addStepsTried(id: string, steps: readonly string[]): Promise<void>;
   /** The helpdesk's reference of the case's ticket, once the helpdesk accepted it and gave one. */
   ticketReference(id: string): Promise<string | null>;
 }

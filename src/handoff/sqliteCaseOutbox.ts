@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { SqliteDatabase } from '../storage/database.js';
-import type { CaseKind, CaseOutbox, CaseRecord, NewCase, TranscriptLine } from './caseRecord.js';
+import type { CaseKind, CaseOutbox, CaseRecord, NewCase, OpenCaseMatter, TranscriptLine } from './caseRecord.js';
 
 /** A case a ticket worker holds for sending: nobody else takes it until its claim runs out. */
 export interface ClaimedCase {
@@ -51,6 +51,8 @@ export class SqliteCaseOutbox implements CaseOutbox {
   private readonly exists;
   private readonly countForJob;
   private readonly appendLine;
+  private readonly selectOpen;
+  private readonly addStep;
   private readonly claim;
   private readonly deliver;
   private readonly retryLater;
@@ -72,7 +74,23 @@ export class SqliteCaseOutbox implements CaseOutbox {
     for (const [name, type] of Object.entries(DELIVERY_COLUMNS)) {
       if (!existing.has(name)) db.exec(`ALTER TABLE case_outbox ADD COLUMN ${name} ${type}`);
     }
-    this.insert = db.prepare<[string, string, string]>('INSERT INTO case_outbox (id, created_at, delivered_at, json) VALUES (?, ?, NULL, ?)');
+    // Whose case it is (a person key), so one person has one open case per matter (kind,
+    // symptom and code: a parent with two children's codes has two): the unique index
+    // refuses a second one even from two turns at once. Open means not yet with the
+    // helpdesk and not refused by it for good (that one waits for an operator).
+    if (!existing.has('person')) db.exec('ALTER TABLE case_outbox ADD COLUMN person TEXT');
+    db.exec(`CREATE UNIQUE INDEX IF NOT EXISTS case_outbox_open_per_person
+      ON case_outbox (person, json_extract(json, '$.kind'), coalesce(json_extract(json, '$.symptom'), ''), coalesce(json_extract(json, '$.accessCode'), ''))
+      WHERE delivered_at IS NULL AND failed_at IS NULL AND person IS NOT NULL`);
+    this.insert = db.prepare<[string, string, string, string | null]>('INSERT INTO case_outbox (id, created_at, delivered_at, json, person) VALUES (?, ?, NULL, ?, ?)');
+    // Appends a step unless the case lists it already, in one statement like appendLine.
+    this.addStep = db.prepare<[string, string, string], never>(
+      "UPDATE case_outbox SET json = json_insert(json, '$.stepsTried[#]', ?) WHERE id = ? AND NOT EXISTS (SELECT 1 FROM json_each(case_outbox.json, '$.stepsTried') WHERE value = ?)",
+    );
+    this.selectOpen = db.prepare<[string, string, string, string], { json: string }>(
+      `SELECT json FROM case_outbox WHERE delivered_at IS NULL AND failed_at IS NULL AND person = ? AND json_extract(json, '$.kind') = ?
+         AND coalesce(json_extract(json, '$.symptom'), '') = ? AND coalesce(json_extract(json, '$.accessCode'), '') = ?`,
+    );
     // rowid breaks ties between cases recorded in the same millisecond: insertion order.
     this.selectPending = db.prepare<[number], { json: string }>(
       'SELECT json FROM case_outbox WHERE delivered_at IS NULL ORDER BY created_at, rowid LIMIT ?',
@@ -177,10 +195,19 @@ export class SqliteCaseOutbox implements CaseOutbox {
     return this.countForJob.get(filter.kind, filter.jobId)?.count ?? 0;
   }
 
-  async record(newCase: NewCase): Promise<CaseRecord> {
+  async record(newCase: NewCase, person?: string): Promise<CaseRecord> {
     const record: CaseRecord = { ...structuredClone(newCase), id: `case-${randomUUID()}`, createdAt: this.now().toISOString() };
-    this.insert.run(record.id, record.createdAt, JSON.stringify(record));
+    this.insert.run(record.id, record.createdAt, JSON.stringify(record), person ?? null);
     return structuredClone(record);
+  }
+
+  async addStepsTried(id: string, steps: readonly string[]): Promise<void> {
+    for (const step of steps) this.addStep.run(step, id, step);
+  }
+
+  async openCase(person: string, matter: OpenCaseMatter): Promise<CaseRecord | null> {
+    const row = this.selectOpen.get(person, matter.kind, matter.symptom ?? '', matter.accessCode ?? '');
+    return row === undefined ? null : (JSON.parse(row.json) as CaseRecord);
   }
 
   /** Undelivered cases, oldest first; all of them without a limit. */

@@ -80,11 +80,65 @@ export function jsonOnly({ maxBodyBytes, onRefused }: JsonOnlyOptions): RequestH
 }
 
 /**
- * The JSON parser alone, for `server.use(...)`: it reads at most `maxBodyBytes` (a chunked
- * body over the limit is answered 413) and parses only what `jsonOnly` let through.
+ * Reads a body of at most `maxBodyBytes` into `req.body` (a string), for the JSON parser.
+ * restify's own body reader drops what is over its limit but reads on to the end, so a
+ * chunked body of no stated length would be read to its last byte (or forever) before the
+ * 413. This one answers 413 the moment the limit is passed and reads nothing more.
  */
-export function jsonBody(maxBodyBytes: number): RequestHandler[] {
-  // @types/restify 8 leaves out `maxBodySize`, which restify 12's jsonBodyParser passes to its body reader.
-  const options = { maxBodySize: maxBodyBytes, mapParams: false } as Parameters<typeof restify.plugins.jsonBodyParser>[0];
-  return restify.plugins.jsonBodyParser(options) as unknown as RequestHandler[];
+function boundedBodyReader(maxBodyBytes: number, onRefused?: JsonOnlyOptions['onRefused']): RequestHandler {
+  return function readBoundedBody(req: Request, res: Response, next: Next): void {
+    if (!METHODS_WITH_BODY.has(req.method ?? '') || !hasBody(req)) {
+      next();
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let received = 0;
+    let settled = false;
+    const settle = (outcome?: Error | false): void => {
+      if (settled) return;
+      settled = true;
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+      req.off('aborted', onAborted);
+      next(outcome);
+    };
+    const onData = (chunk: Buffer): void => {
+      received += chunk.length;
+      if (received <= maxBodyBytes) {
+        chunks.push(chunk);
+        return;
+      }
+      chunks.length = 0;
+      req.pause();
+      onRefused?.('too-large', req);
+      refuse(res, 413, `Request body size exceeds ${maxBodyBytes}`);
+      // Connection: close ends the exchange once the answer is out; the rest is never read.
+      res.once('finish', () => req.socket.destroy());
+      settle(false);
+    };
+    const onEnd = (): void => {
+      req.body = Buffer.concat(chunks).toString('utf8');
+      settle();
+    };
+    const onError = (error: Error): void => settle(error);
+    // The client gave up half way: nothing to answer, nothing to keep.
+    const onAborted = (): void => settle(false);
+    req.on('data', onData);
+    req.once('end', onEnd);
+    req.once('error', onError);
+    req.once('aborted', onAborted);
+    req.resume();
+  };
+}
+
+/**
+ * The JSON parser alone, for `server.use(...)`: the body read by `boundedBodyReader` (413
+ * as soon as it passes `maxBodyBytes`, with or without a Content-Length), then parsed by
+ * restify's JSON parser, and only what `jsonOnly` let through.
+ */
+export function jsonBody(maxBodyBytes: number, onRefused?: JsonOnlyOptions['onRefused']): RequestHandler[] {
+  // `bodyReader: true` tells restify's jsonBodyParser that the body is read already: it only parses.
+  const parse = restify.plugins.jsonBodyParser({ bodyReader: true, mapParams: false } as Parameters<typeof restify.plugins.jsonBodyParser>[0]) as unknown as RequestHandler[];
+  return [boundedBodyReader(maxBodyBytes, onRefused), ...parse];
 }

@@ -17,7 +17,9 @@
  *   number after such a word is theirs, never part of a code);
  * - no group mixing letters and digits is an ordinal, a time or a unit ("2nd", "10am",
  *   "12h30", "1920x1080"), a date with a month ("20dec2026"), a word followed by a short
- *   number or a year ("covid19", "summer2025") or a known word glued to a number ("photos2024").
+ *   number or a year ("covid19", "summer2025") or a known word glued to a number ("photos2024"),
+ *   unless it has only two characters ("8P") or is one of three or four groups glued by dashes
+ *   or dots, as printed ("GPF-3HR-8N");
  * Numbers alone (dates, prices, phone numbers, years) never have letters, so are never codes;
  * e-mail addresses, links and HTML tags are blanked before looking.
  *
@@ -111,8 +113,10 @@ function codeOf(groups: readonly string[], spacedOnly: boolean): string | null {
   if (spacedOnly && !groups.some(mixes)) return null;
   for (const group of groups) {
     if (!hasDigit(group) && containsKnownWord(group)) return null;
-    // Two characters say too little to be a unit or an ordinal: "8P" is as likely a code's group as "8p".
-    if (mixes(group) && group.length > 2 && looksLikeNonCode(group)) return null;
+    // Two characters say too little to be a unit or an ordinal ("8P"), and three or more
+    // groups glued by dashes or dots are printed, not a time ("GPF-3HR-8N").
+    const printedGroups = !spacedOnly && groups.length > 2;
+    if (mixes(group) && group.length > 2 && !printedGroups && looksLikeNonCode(group)) return null;
   }
   return code;
 }

@@ -1,5 +1,8 @@
-import { RateLimiterMemory, type RateLimiterAbstract, RateLimiterRes, RateLimiterSQLite } from 'rate-limiter-flexible';
 import type { SqliteDatabase } from '../storage/database.js';
+import { countOne, fullUntil, later, memoryCounter, sqliteCounter, type WindowCounter } from './hourlyLimit.js';
+import type { Requester } from './requester.js';
+
+export { minutesLeft, personKey, type Requester, requesterOf } from './requester.js';
 
 /**
  * Access codes are the only key to a family's photos, so guessing them must not pay:
@@ -7,86 +10,82 @@ import type { SqliteDatabase } from '../storage/database.js';
  * gets no more code lookups for at least BLOCK_SECONDS, in any conversation and after any
  * "restart". Other people are not affected.
  *
- * A person is a channel user, keyed by what the channel vouches for: channel id and the
- * channel's user id (for the widget's Direct Line, the user id its token was issued for).
- * The counters live in rate-limiter-flexible, on the bot's SQLite database (they survive a
- * process restart); a shared store (Redis, Postgres) for several instances is one
- * constructor away.
+ * On the bot's own Direct Line anybody can become a new person by opening a new chat (the
+ * widget's token endpoint hands out a new user id each time), so there the client address
+ * is counted too, with ADDRESS_FAILED_LOOKUPS.
  */
 
 export const FAILED_LOOKUPS = 20;
+/**
+ * Failed lookups per client address and hour on the bot's own Direct Line. Higher than a
+ * person's limit on purpose: a school, an office or a mobile carrier puts many families
+ * behind one address, and an honest parent fails at most a few times (the bot stops
+ * asking after three wrong codes). A hundred is a whole class of parents each mistyping
+ * three times in the same hour, yet it holds a client that mints new chats from one address
+ * to a hundred guesses an hour. Whoever is paused anyway is told so kindly and offered
+ * support, and a code that exists never counts.
+ */
+export const ADDRESS_FAILED_LOOKUPS = 100;
 export const LOOKUP_WINDOW_SECONDS = 60 * 60;
 export const BLOCK_SECONDS = 15 * 60;
 
+/** Code lookups count the same for a linked account and anybody else. */
+export type LookupRequester = Pick<Requester, 'person' | 'address'>;
+
 /** What the dialogs use: a port, so they never name the limiter's store. */
 export interface CodeLookupLimit {
-  /** When this person may look codes up again, or null when they may now. */
-  blockedUntil(person: string): Promise<Date | null>;
-  /** A looked-up code exists nowhere (for this person): counts, and says when the block ends if this one reached the limit. */
-  failed(person: string): Promise<Date | null>;
+  /** When this requester may look codes up again, or null when they may now. */
+  blockedUntil(who: LookupRequester): Promise<Date | null>;
+  /** A looked-up code exists nowhere (for this person): counts, and says when the pause ends if this one reached a limit. */
+  failed(who: LookupRequester): Promise<Date | null>;
 }
 
-/** Whole minutes until `until` on the limiter's clock, at least 1: what the person is told. */
-export function minutesLeft(until: Date): number {
-  return Math.max(1, Math.ceil((until.getTime() - Date.now()) / 60_000));
+interface Counters {
+  person: WindowCounter;
+  address: WindowCounter;
 }
 
-/**
- * The key of one person, from what the channel vouches for (never typed text, never a
- * code): a linked photographer is their account, on Teams and Slack alike; anybody else
- * is the channel's user id on that channel.
- */
-export function personKey(who: { channelId: string; userId: string; photographerId?: string | null }): string {
-  return who.photographerId ? `photographer:${who.photographerId}` : `${who.channelId}:${who.userId}`;
-}
+const PERSON = { keyPrefix: 'code', points: FAILED_LOOKUPS, windowSeconds: LOOKUP_WINDOW_SECONDS };
+const ADDRESS = { keyPrefix: 'code-address', points: ADDRESS_FAILED_LOOKUPS, windowSeconds: LOOKUP_WINDOW_SECONDS };
 
 export class RateLimitedCodeLookups implements CodeLookupLimit {
   /** The library keeps its own clock (Date.now), so times here come from it too. */
-  private constructor(private readonly limiter: RateLimiterAbstract) {}
+  private constructor(private readonly counters: Counters) {}
 
   /** Counters in a table of the bot's SQLite database. */
   static async onSqlite(database: SqliteDatabase): Promise<RateLimitedCodeLookups> {
-    const limiter = await new Promise<RateLimiterSQLite>((ready, fail) => {
-      const created: RateLimiterSQLite = new RateLimiterSQLite(
-        {
-          storeClient: database,
-          storeType: 'better-sqlite3',
-          tableName: 'code_lookup_failures',
-          keyPrefix: 'code',
-          points: FAILED_LOOKUPS,
-          duration: LOOKUP_WINDOW_SECONDS,
-        },
-        (error?: Error) => (error === undefined || error === null ? ready(created) : fail(error)),
-      );
-    });
-    // Expired counters are dropped at start; the library's own hourly timer would outlive the database.
-    await (limiter as unknown as { clearExpired(nowMs: number): Promise<unknown> }).clearExpired(Date.now());
-    return new RateLimitedCodeLookups(limiter);
+    const table = 'code_lookup_failures';
+    return new RateLimitedCodeLookups({ person: await sqliteCounter(database, table, PERSON), address: await sqliteCounter(database, table, ADDRESS) });
   }
 
   /** Counters in this process only (tests, tools). */
   static inMemory(): RateLimitedCodeLookups {
-    return new RateLimitedCodeLookups(new RateLimiterMemory({ keyPrefix: 'code', points: FAILED_LOOKUPS, duration: LOOKUP_WINDOW_SECONDS }));
+    return new RateLimitedCodeLookups({ person: memoryCounter(PERSON), address: memoryCounter(ADDRESS) });
   }
 
-  async blockedUntil(person: string): Promise<Date | null> {
-    const state = await this.limiter.get(person);
-    if (state === null || state.consumedPoints < FAILED_LOOKUPS) return null;
-    return new Date(Date.now() + state.msBeforeNext);
+  /** Each counter that applies to `who`, with its key. */
+  private keyed(who: LookupRequester): [WindowCounter, string][] {
+    const keyed: [WindowCounter, string][] = [[this.counters.person, who.person]];
+    if (who.address !== null) keyed.push([this.counters.address, who.address]);
+    return keyed;
   }
 
-  async failed(person: string): Promise<Date | null> {
-    let state: RateLimiterRes;
-    try {
-      state = await this.limiter.consume(person, 1);
-    } catch (rejection) {
-      if (!(rejection instanceof RateLimiterRes)) throw rejection;
-      state = rejection; // already over the limit
+  async blockedUntil(who: LookupRequester): Promise<Date | null> {
+    let until: Date | null = null;
+    for (const [counter, key] of this.keyed(who)) until = later(until, await fullUntil(counter, key));
+    return until;
+  }
+
+  async failed(who: LookupRequester): Promise<Date | null> {
+    let until: Date | null = null;
+    for (const [counter, key] of this.keyed(who)) {
+      const state = await countOne(counter, key);
+      if (state.consumedPoints < counter.points) continue;
+      // However the failures were spread over the hour, the pause is never shorter than BLOCK_SECONDS.
+      const seconds = Math.max(BLOCK_SECONDS, Math.ceil(state.msBeforeNext / 1000));
+      await counter.limiter.block(key, seconds);
+      until = later(until, new Date(Date.now() + seconds * 1000));
     }
-    if (state.consumedPoints < FAILED_LOOKUPS) return null;
-    // However the failures were spread over the hour, the pause is never shorter than BLOCK_SECONDS.
-    const seconds = Math.max(BLOCK_SECONDS, Math.ceil(state.msBeforeNext / 1000));
-    await this.limiter.block(person, seconds);
-    return new Date(Date.now() + seconds * 1000);
+    return until;
   }
 }

@@ -7,6 +7,7 @@ import { RateLimiterMemory, type RateLimiterAbstract, RateLimiterRes } from 'rat
 import { DirectLineError, type DirectLineService } from '../directline/directLineService.js';
 import type { Logger } from '../logger.js';
 import { projectRoot } from '../projectRoot.js';
+import { clientAddress } from '../web/clientAddress.js';
 import { sendError } from '../web/webSafety.js';
 
 /**
@@ -139,7 +140,7 @@ export function registerWidget(server: Server, options: WidgetOptions): void {
 
   server.post(WIDGET_TOKEN_PATH, async (req: Request, res: Response) => {
     try {
-      await limiter.consume(req.socket.remoteAddress ?? 'unknown');
+      await limiter.consume(clientAddress(req));
     } catch (refusal) {
       if (refusal instanceof RateLimiterRes) {
         res.setHeader('Retry-After', String(Math.ceil(refusal.msBeforeNext / 1000)));

@@ -2,7 +2,9 @@ import type { Activity } from 'botbuilder';
 import { afterEach, describe, expect, it } from 'vitest';
 import { suggestArchiveDates } from '../../src/domain/archiveDate.js';
 import { normalizeAccessCode } from '../../src/domain/accessCode.js';
+import { caseStateSchema } from '../../src/bot/caseStateSchema.js';
 import { translate } from '../../src/language/messages.js';
+import type { Logger } from '../../src/logger.js';
 import type { PlatformPort } from '../../src/platform/port.js';
 import { type AdapterBot, type AdapterBotOptions, createAdapterBot, messageFrom } from '../support/adapterBot.js';
 import { todayIn } from '../support/calendar.js';
@@ -210,5 +212,64 @@ describe('a case stored by an older release', () => {
     expect(next.length).toBeGreaterThan(0);
     expect(allText(next)).not.toContain(translate('de', 'error.generic', { audience: 'photographer' }));
     expect(allText(next)).not.toContain(translate('de', 'error.caseDropped', { audience: 'photographer' }));
+  });
+});
+
+describe('a stored case that does not fit its schema', () => {
+  /** A logger that keeps what it was told, to see the entry a reset leaves. */
+  function recordingLogger(): Logger & { lines: { level: string; message: string; fields: Record<string, unknown> }[] } {
+    const lines: { level: string; message: string; fields: Record<string, unknown> }[] = [];
+    const at =
+      (level: string) =>
+      (message: string, fields: Record<string, unknown> = {}) =>
+        lines.push({ level, message, fields });
+    const logger = { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error'), child: () => logger };
+    return logger;
+  }
+
+  it.each([
+    ['a counter that is text', (item: Record<string, unknown>) => ({ ...item, case: { ...(item.case as object), wrongCodes: 'many' } })],
+    ['an unknown scenario and an oversized transcript line', (item: Record<string, unknown>) => ({ ...item, case: { ...(item.case as object), scenario: 'hacked', transcript: [{ from: 'user', text: 'x'.repeat(50_000), at: 'yesterday' }] } })],
+    ['a case that is not an object', (item: Record<string, unknown>) => ({ ...item, case: 'MXR29PLT' })],
+    ['a case that is null', (item: Record<string, unknown>) => ({ ...item, case: null })],
+    ['a dialog stack that is not a list', (item: Record<string, unknown>) => ({ ...item, DialogState: { dialogStack: { id: 'main' } } })],
+    ['a remembered activity list that is a number', (item: Record<string, unknown>) => ({ ...item, recentActivities: 42, case: { ...(item.case as object), role: 'admin' } })],
+  ])('%s: the person starts afresh with a friendly line, the turn does not fail, and the log says which fields', async (_name, damage) => {
+    const logger = recordingLogger();
+    const bot = await adapterBot({ logger });
+    const parent = webChatPerson(`conv-damaged-${Math.random()}`);
+    checked(await say(bot, parent, 'it says missed the sale'));
+    const item = await bot.read(messageFrom(parent, {}));
+    await bot.write(messageFrom(parent, {}), damage(item!));
+
+    const replies = checked(await say(bot, parent, DEMO_CODES['job-archived']));
+    expect(bot.turnErrors).toEqual([]);
+    expect(replies[0]?.text).toBe(en('error.caseReset'));
+    // Then the conversation goes on from the start, with what the person just wrote.
+    expect(replies.length).toBeGreaterThan(1);
+    expect(allText(replies)).not.toContain(en('error.generic'));
+    const warning = logger.lines.find((line) => line.message.includes('does not fit its schema'));
+    expect(warning?.level).toBe('warn');
+    expect((warning?.fields.fields as string[]).length).toBeGreaterThan(0);
+    // Which fields, never their content.
+    expect(JSON.stringify(logger.lines)).not.toMatch(/MXR2|xxxxxxxx|hacked|many/);
+
+    // What is stored now fits, and the next turn is an ordinary one.
+    expect(caseStateSchema.safeParse((await bot.read(messageFrom(parent, {})))?.case).success).toBe(true);
+    const next = checked(await say(bot, parent, 'restart'));
+    expect(bot.turnErrors).toEqual([]);
+    expect(allText(next)).not.toContain(en('error.caseReset'));
+  });
+
+  it('a case of an older release that lacks fields is not a damaged case', async () => {
+    const logger = recordingLogger();
+    const bot = await adapterBot({ logger });
+    const parent = webChatPerson('conv-older-not-damaged');
+    checked(await say(bot, parent, 'it says missed the sale'));
+    const item = await bot.read(messageFrom(parent, {}));
+    await bot.write(messageFrom(parent, {}), asOlderRelease(item!));
+    const replies = checked(await say(bot, parent, DEMO_CODES['job-archived']));
+    expect(allText(replies)).not.toContain(en('error.caseReset'));
+    expect(logger.lines.filter((line) => line.message.includes('does not fit its schema'))).toEqual([]);
   });
 });

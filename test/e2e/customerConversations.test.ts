@@ -131,7 +131,8 @@ async function converse(name: DemoCodeName, variant: Variant): Promise<CheckedCh
   const code = DEMO_CODES[name];
   const demo = DEMO_CASES[name];
   const want = expectationFor(name);
-  const chat = new CheckedChat(bot.url, { locale, userId: `customer-${name}` });
+  // One parent per conversation: the same parent asking again about the same code would add to their open case.
+  const chat = new CheckedChat(bot.url, { locale, userId: `customer-${name}-${locale}` });
   const awaitingSequence: (string | null)[] = [];
 
   // Greeting.

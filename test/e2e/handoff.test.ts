@@ -54,7 +54,7 @@ describe('handoff over /api/messages', () => {
     expect(event.conversation?.id).toBe(chat.conversationId);
     const transcript = event.attachments?.find((attachment) => attachment.name === 'Transcript');
     const lines = (transcript?.content as { activities: Partial<Activity>[] }).activities;
-    expect(lines.filter((line) => line.from?.id === 'user-1').map((line) => line.text)).toEqual([
+    expect(lines.filter((line) => line.from?.id === chat.userId).map((line) => line.text)).toEqual([
       'the shop says I missed the sale',
       DEMO_CODES['job-archived'],
       'I want to talk to a person',

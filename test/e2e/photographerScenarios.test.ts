@@ -1,5 +1,5 @@
 import type { Activity } from 'botbuilder';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { fixPlan, type FixStep } from '../../src/domain/fixPlans.js';
 import { SCENARIO_INFO } from '../../src/domain/scenarios.js';
 import type { Symptom } from '../../src/domain/symptoms.js';
@@ -39,6 +39,12 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await bot?.stop();
+});
+
+// The same photographer escalating the same code again adds to the case while it is open;
+// each test here is a new matter, as if support had taken the earlier cases.
+beforeEach(async () => {
+  for (const record of await bot.outbox.pending()) await bot.outbox.markDelivered(record.id);
 });
 
 /** Scenarios whose fix happens outside the data: the walk ends with "all steps done" and feedback. */
@@ -113,12 +119,16 @@ describe('every demo code, for the photographer who owns it', () => {
     const symptom = symptomOf(demo);
     const plan = fixPlan({ scenario: demo.scenario, secondary: demo.secondary });
 
-    // The code first: the bot keeps it and asks what the customer sees.
-    const asked = await chat.say(demo.code);
-    expect(lastEntity(asked)).toMatchObject({ role: 'photographer', awaiting: 'symptom', scenario: null, locale: chat.locale });
-
-    // The shop message: now the diagnosis, with the job and the whole ordered plan.
-    const diagnosis = await chat.choose(symptom, chat.t(`symptom.choice.${symptom}`));
+    // The code alone: when its data says what the customer sees, the diagnosis comes at once;
+    // otherwise the bot asks what the customer sees, then diagnoses.
+    const predicted = demo.unknownJobStatus === null && SCENARIO_INFO[demo.scenario].expectedSymptom !== null;
+    const opening = await chat.say(demo.code);
+    let diagnosis = opening;
+    if (!predicted) {
+      expect(lastEntity(opening)).toMatchObject({ role: 'photographer', awaiting: 'symptom', scenario: null, locale: chat.locale });
+      expect(allText(opening)).toContain(chat.t('photographer.dataCannotTell'));
+      diagnosis = await chat.choose(symptom, chat.t(`symptom.choice.${symptom}`));
+    }
     const text = allText(diagnosis);
     const name_ = jobName(demo.jobId);
     if (name_ !== null) expect(text).toContain(name_);
@@ -132,7 +142,7 @@ describe('every demo code, for the photographer who owns it', () => {
       expect(entityOf(reply)).toMatchObject({
         role: 'photographer',
         locale: chat.locale,
-        symptom,
+        symptom: predicted ? null : symptom,
         scenario: demo.scenario,
         secondary: demo.secondary,
         steps: plan.length,

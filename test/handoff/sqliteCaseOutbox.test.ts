@@ -165,3 +165,50 @@ describe('SqliteCaseOutbox', () => {
     expect(await outbox.countPending({ kind: 'notify-photographer', jobId })).toBe(0);
   });
 });
+
+describe('one open case per person and matter', () => {
+  const matter = { kind: 'escalation', symptom: 'missed-sale', accessCode: DEMO_CODES['job-archived'] } as const;
+
+  it('finds the person\'s undelivered case of the same kind, symptom and code, and nobody else\'s', async () => {
+    const outbox = new SqliteCaseOutbox(open(), { now: ticking() });
+    const mine = await outbox.record(newCase({ kind: 'escalation' }), 'webchat:parent-a');
+    await outbox.record(newCase({ kind: 'escalation' })); // recorded without a person: never an open case of anybody
+    expect((await outbox.openCase('webchat:parent-a', matter))?.id).toBe(mine.id);
+    expect(await outbox.openCase('webchat:parent-b', matter)).toBeNull();
+    expect(await outbox.openCase('webchat:parent-a', { ...matter, kind: 'notify-photographer' })).toBeNull();
+    expect(await outbox.openCase('webchat:parent-a', { ...matter, symptom: 'almost-ready' })).toBeNull();
+    expect(await outbox.openCase('webchat:parent-a', { ...matter, accessCode: DEMO_CODES['job-in-planning'] })).toBeNull();
+    // Once delivered it is no longer open: the next request is a new case.
+    await outbox.markDelivered(mine.id);
+    expect(await outbox.openCase('webchat:parent-a', matter)).toBeNull();
+    await outbox.record(newCase({ kind: 'escalation' }), 'webchat:parent-a');
+  });
+
+  it('refuses a second open case of the same matter for one person (the unique index), symptom and code null alike', async () => {
+    const outbox = new SqliteCaseOutbox(open(), { now: ticking() });
+    await outbox.record(newCase({ kind: 'escalation' }), 'webchat:parent-a');
+    await expect(outbox.record(newCase({ kind: 'escalation' }), 'webchat:parent-a')).rejects.toThrow(/UNIQUE/);
+    await outbox.record(newCase({ kind: 'escalation', symptom: null, accessCode: null }), 'webchat:parent-a');
+    await expect(outbox.record(newCase({ kind: 'escalation', symptom: null, accessCode: null }), 'webchat:parent-a')).rejects.toThrow(/UNIQUE/);
+    expect(await outbox.openCase('webchat:parent-a', { kind: 'escalation', symptom: null, accessCode: null })).not.toBeNull();
+  });
+
+  it('adds steps tried to a case, each once', async () => {
+    const outbox = new SqliteCaseOutbox(open(), { now: ticking() });
+    const record = await outbox.record(newCase({ kind: 'escalation', stepsTried: ['a'] }), 'msteams:lena');
+    await outbox.addStepsTried(record.id, ['a', 'b', 'c']);
+    await outbox.addStepsTried(record.id, ['c']);
+    expect((await outbox.openCase('msteams:lena', matter))?.stepsTried).toEqual(['a', 'b', 'c']);
+  });
+
+  it('opens a file of an older release (no person column) and keeps its cases', async () => {
+    const file = inFolder('older.sqlite');
+    const database = open(file);
+    database.exec(`CREATE TABLE case_outbox (id TEXT PRIMARY KEY, created_at TEXT NOT NULL, delivered_at TEXT, json TEXT NOT NULL);
+      INSERT INTO case_outbox VALUES ('case-old', '2026-11-01T00:00:00.000Z', NULL, '{"id":"case-old","kind":"escalation","transcript":[],"stepsTried":[]}');`);
+    const outbox = new SqliteCaseOutbox(database);
+    expect((await outbox.pending()).map((record) => record.id)).toEqual(['case-old']);
+    await outbox.record(newCase({ kind: 'escalation' }), 'webchat:parent-a');
+    expect(await outbox.openCase('webchat:parent-a', matter)).not.toBeNull();
+  });
+});

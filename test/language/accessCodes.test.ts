@@ -257,3 +257,15 @@ describe('removeAccessCodes', () => {
     expect(text).toContain('thanks');
   });
 });
+
+describe('printed groups glued by dashes or dots are a code even where a group alone reads as a unit', () => {
+  it.each<[string, string[]]>([
+    ['mon code est GPF-3HR-8N', ['GPF3HR8N']],
+    ['code gpf.3hr.8n', ['GPF3HR8N']],
+  ])('%j → %j', (text, codes) => {
+    expect(findAccessCodes(text)).toEqual(codes);
+  });
+  it('spaced, a time stays a time', () => {
+    expect(findAccessCodes('come at 3pm 45 min')).toEqual([]);
+  });
+});

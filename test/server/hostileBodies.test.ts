@@ -218,6 +218,30 @@ describe('sizes', () => {
     });
     expect(response.status).toBe(413);
   });
+
+  it('a chunked body without end is answered 413 once the limit is passed, not after the last byte', async () => {
+    // 500 MB announced by nothing; the client holds the request open after twice the limit.
+    const response = await rawRequest(local.url, {
+      path: '/api/messages',
+      headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' },
+      body: ['{"type":"message","text":"', ...repeatedChunks(64 * 1024, 8000)],
+      stopAfterBytes: 2 * MAX_BODY_BYTES,
+    });
+    expect(response.status).toBe(413);
+    expect(response.headers.connection).toBe('close');
+    expect(response.bytesSentBeforeAnswer).toBeLessThanOrEqual(2 * MAX_BODY_BYTES + 64 * 1024);
+  });
+
+  it('a chunked body under the limit is read and answered as usual', async () => {
+    const body = JSON.stringify(new Chat(local.url).activity({ text: `missed the sale ${DEMO_CODES['job-archived']}` }));
+    const response = await rawRequest(local.url, {
+      path: '/api/messages',
+      headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' },
+      body: [body.slice(0, 40), body.slice(40, 200), body.slice(200)],
+    });
+    expect(response.status).toBe(200);
+    expect(lastDiagnosis((JSON.parse(response.body) as { activities: [] }).activities).scenario).toBe('job-archived');
+  });
 });
 
 describe('with MicrosoftAppId set, the channel token is looked at before the body', () => {

@@ -6,13 +6,14 @@ import { MainDialog } from '../../dialogs/mainDialog.js';
 import { apologize, GalleryBot } from '../../src/bot/galleryBot.js';
 import { createDelivery } from '../../src/channels/delivery.js';
 import { SqliteCaseOutbox } from '../../src/handoff/sqliteCaseOutbox.js';
-import { silentLogger } from '../../src/logger.js';
+import { type Logger, silentLogger } from '../../src/logger.js';
 import { EmbeddedPlatform } from '../../src/platform/embeddedPlatform.js';
 import type { PlatformPort } from '../../src/platform/port.js';
 import { ConversationStore } from '../../src/proactive/conversationStore.js';
 import { ProactiveNotices } from '../../src/proactive/proactiveNotices.js';
 import { projectRoot } from '../../src/projectRoot.js';
 import { RateLimitedCodeLookups } from '../../src/security/codeLookupLimit.js';
+import { RateLimitedNewCases } from '../../src/security/newCaseLimit.js';
 import { openDatabase } from '../../src/storage/database.js';
 
 /**
@@ -44,6 +45,8 @@ export interface AdapterBotOptions {
   /** Wraps the embedded platform, e.g. to make one call fail. */
   platform?: (embedded: EmbeddedPlatform) => PlatformPort;
   now?: () => Date;
+  /** The bot's logger (silent by default), e.g. to read what a turn logged. */
+  logger?: Logger;
 }
 
 export async function createAdapterBot(options: AdapterBotOptions = {}): Promise<AdapterBot> {
@@ -68,9 +71,9 @@ export async function createAdapterBot(options: AdapterBotOptions = {}): Promise
     state,
     platform,
     delivery: createDelivery({ logger: silentLogger }),
-    rootDialog: new MainDialog({ platform, outbox, notices, logger: silentLogger, codeLookups: await RateLimitedCodeLookups.onSqlite(db), now: options.now ?? (() => new Date()) }),
+    rootDialog: new MainDialog({ platform, outbox, notices, logger: silentLogger, codeLookups: await RateLimitedCodeLookups.onSqlite(db), newCases: await RateLimitedNewCases.onSqlite(db), now: options.now ?? (() => new Date()) }),
     defaultLocale: 'en-US',
-    logger: silentLogger,
+    logger: options.logger ?? silentLogger,
   });
   adapter = new TestAdapter(async (context) => bot.run(context));
   const turnErrors: unknown[] = [];

@@ -65,6 +65,8 @@ let conversationCounter = 0;
 /** One conversation with the bot: every `say` posts a message and returns the bot's replies. */
 export class Chat {
   readonly conversationId: string;
+  /** The person: `options.userId`, else one of this chat's own (limits and open cases count per person). */
+  readonly userId: string;
   private counter = 0;
 
   constructor(
@@ -73,6 +75,7 @@ export class Chat {
   ) {
     conversationCounter += 1;
     this.conversationId = options.conversationId ?? `test-conversation-${process.pid}-${conversationCounter}`;
+    this.userId = options.userId ?? `user-${conversationCounter}`;
   }
 
   activity(fields: Partial<Activity>): Partial<Activity> {
@@ -85,7 +88,7 @@ export class Chat {
       serviceUrl: 'http://127.0.0.1:1/unused',
       deliveryMode: 'expectReplies',
       conversation: { id: this.conversationId } as Activity['conversation'],
-      from: { id: this.options.userId ?? 'user-1', name: 'Test user', ...this.options.from } as Activity['from'],
+      from: { id: this.userId, name: 'Test user', ...this.options.from } as Activity['from'],
       recipient: { id: 'bot', name: 'Gallery Access Assistant' } as Activity['recipient'],
       locale: this.options.locale ?? 'en-US',
       timestamp: new Date(),
@@ -109,7 +112,7 @@ export class Chat {
     return this.send({
       type: 'conversationUpdate',
       text: undefined,
-      membersAdded: [{ id: this.options.userId ?? 'user-1', name: 'Test user' }] as Activity['membersAdded'],
+      membersAdded: [{ id: this.userId, name: 'Test user' }] as Activity['membersAdded'],
     });
   }
 }

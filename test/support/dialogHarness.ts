@@ -21,6 +21,7 @@ import { ConversationStore } from '../../src/proactive/conversationStore.js';
 import { ProactiveNotices } from '../../src/proactive/proactiveNotices.js';
 import { projectRoot } from '../../src/projectRoot.js';
 import { RateLimitedCodeLookups } from '../../src/security/codeLookupLimit.js';
+import { RateLimitedNewCases } from '../../src/security/newCaseLimit.js';
 import { openDatabase, type SqliteDatabase } from '../../src/storage/database.js';
 
 /** "Today" of the demo data (demo/README.md): Friday 27 November 2026. */
@@ -155,7 +156,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Dialo
     state,
     platform,
     delivery: createDelivery({ logger: silentLogger }),
-    rootDialog: new MainDialog({ platform, outbox, notices, logger: silentLogger, codeLookups, now: () => DEMO_TODAY, supportHours: options.supportHours ?? null }),
+    rootDialog: new MainDialog({ platform, outbox, notices, logger: silentLogger, codeLookups, newCases: await RateLimitedNewCases.onSqlite(db), now: () => DEMO_TODAY, supportHours: options.supportHours ?? null }),
     defaultLocale: options.defaultLocale ?? 'en-US',
     logger: silentLogger,
     // The open handoff as production has it, then the test's own steps.
@@ -296,7 +297,7 @@ export function expectDiagnosisEntity(reply: Partial<Activity>): void {
 /** What a question waiting in each slot may say (its question, its retries), per language. */
 const SLOT_TEXTS: Readonly<Record<Slot, readonly MessageKey[]>> = {
   role: ['role.question', 'role.retry'],
-  symptom: ['symptom.question', 'symptom.questionPhotographer', 'symptom.retry'],
+  symptom: ['symptom.question', 'symptom.questionPhotographer', 'symptom.retry', 'customer.seen.question', 'customer.seen.retry'],
   'access-code': ['code.question', 'code.questionPhotographer', 'code.retryNoCode', 'code.tryAgain'],
   confirm: ['notify.offerPhotographer', 'notify.offerSupport', 'confirm.retry'],
   feedback: ['feedback.question', 'feedback.retry'],

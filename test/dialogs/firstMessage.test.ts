@@ -1,0 +1,173 @@
+import { describe, expect, it } from 'vitest';
+import { formatAccessCode } from '../../src/domain/accessCode.js';
+import { SCENARIO_INFO } from '../../src/domain/scenarios.js';
+import type { Symptom } from '../../src/domain/symptoms.js';
+import { localizer } from '../../src/language/messages.js';
+import { DEMO_CASES, DEMO_CODES, type DemoCodeName } from '../support/demoCodes.js';
+import { buttonsOf, type DialogHarness, lastDiagnosis, LOCALES, msg, textsOf, useHarnesses } from '../support/dialogHarness.js';
+
+/**
+ * Issue 11, "fewer questions": a code alone is enough. The data gives the diagnosis at once
+ * and says which message the customer probably sees; the symptom is asked only when the data
+ * cannot say. Several codes in one message are diagnosed one after the other, each naming its code.
+ */
+
+const { harness } = useHarnesses();
+
+/** The customer sentence of a known code's scenario, as the flow says it. */
+async function sentenceOf(h: DialogHarness, name: DemoCodeName, locale: string): Promise<string> {
+  const demo = DEMO_CASES[name];
+  if (demo.scenario === 'job-archived') {
+    const job = await h.platform.getJob(demo.jobId!);
+    return msg(locale, 'customer.job-archived', { date: localizer(locale).longDate(job!.archiving.date!) });
+  }
+  return msg(locale, `customer.${demo.scenario}`, { photos: demo.secondary.length === 0 ? 'ready' : 'other' });
+}
+
+/** Known codes whose data says what the shop shows. */
+const PREDICTABLE: DemoCodeName[] = (Object.keys(DEMO_CODES) as DemoCodeName[]).filter(
+  (name) => DEMO_CASES[name].jobId !== null && DEMO_CASES[name].unknownJobStatus === null && SCENARIO_INFO[DEMO_CASES[name].scenario].expectedSymptom !== null,
+);
+
+const expectedOf = (name: DemoCodeName): Symptom => SCENARIO_INFO[DEMO_CASES[name].scenario].expectedSymptom!;
+
+describe('a code alone as the first message', () => {
+  it.each(PREDICTABLE.map((name, index) => [name, LOCALES[index % LOCALES.length]!] as const))(
+    '%s (%s): the diagnosis at once, the message they probably see, and "is that the message you see?"',
+    async (name, locale) => {
+      const h = await harness();
+      const replies = await h.send(formatAccessCode(DEMO_CODES[name]).toLowerCase(), { locale });
+      const probably = msg(locale, 'customer.probablySees', { message: msg(locale, `symptom.choice.${expectedOf(name)}`) });
+      expect(textsOf(replies)).toEqual([`${await sentenceOf(h, name, locale)} ${probably}`, msg(locale, 'customer.seen.question')]);
+      expect(buttonsOf(replies[1])).toEqual([msg(locale, 'customer.seen.yes'), msg(locale, 'customer.seen.no')]);
+      // The scenario is known from the first reply on; the symptom only once the customer confirms it.
+      expect(lastDiagnosis(replies)).toMatchObject({ role: 'customer', locale, symptom: null, scenario: DEMO_CASES[name].scenario, awaiting: 'symptom' });
+
+      const confirmed = await h.send(msg(locale, 'customer.seen.yes'), { locale });
+      expect(textsOf(confirmed)).toEqual([msg(locale, 'notify.offerPhotographer')]);
+      expect(lastDiagnosis(confirmed)).toMatchObject({ symptom: expectedOf(name), scenario: DEMO_CASES[name].scenario, awaiting: 'confirm' });
+    },
+  );
+
+  it.each([
+    ['en-US', 'yes'],
+    ['de-DE', 'ja'],
+    ['fr-FR', 'oui'],
+    ['nl-NL', 'ja'],
+  ] as const)('%s: "%s" typed confirms the message as well as the button', async (locale, typed) => {
+    const h = await harness();
+    await h.send(DEMO_CODES['job-in-planning'], { locale });
+    const confirmed = await h.send(typed, { locale });
+    expect(lastDiagnosis(confirmed)).toMatchObject({ symptom: 'almost-ready', awaiting: 'confirm' });
+  });
+
+  it.each(LOCALES.map((locale) => [locale] as const))('%s: "no, something else" → what they see instead → the mismatch is said, no offer', async (locale) => {
+    const h = await harness();
+    await h.send(DEMO_CODES['code-not-activated'], { locale });
+    const asked = await h.send(msg(locale, 'customer.seen.no'), { locale });
+    expect(textsOf(asked)).toEqual([`${msg(locale, 'customer.seen.instead')} ${msg(locale, 'symptom.question')}`]);
+    expect(lastDiagnosis(asked)).toMatchObject({ symptom: null, awaiting: 'symptom' });
+    const replies = await h.send(msg(locale, 'symptom.choice.missed-sale'), { locale });
+    const shown = msg(locale, 'customer.mismatch.quote', { message: msg(locale, 'symptom.choice.almost-ready') });
+    expect(textsOf(replies)).toEqual([msg(locale, 'customer.mismatch', { expected: shown }), msg(locale, 'feedback.question')]);
+    expect(lastDiagnosis(replies)).toMatchObject({ symptom: 'missed-sale', scenario: 'code-not-activated', awaiting: 'feedback' });
+  });
+
+  it('"no" and then the very message the data predicted: the usual explanation and offer', async () => {
+    const h = await harness();
+    await h.send(DEMO_CODES['job-archived']);
+    await h.send('no');
+    const replies = await h.send(msg('en-US', 'symptom.choice.missed-sale'));
+    expect(textsOf(replies)).toEqual([await sentenceOf(h, 'job-archived', 'en-US'), msg('en-US', 'notify.offerPhotographer')]);
+    expect(lastDiagnosis(replies)).toMatchObject({ symptom: 'missed-sale', scenario: 'job-archived', awaiting: 'confirm' });
+  });
+
+  it.each([
+    ['no-known-cause', 'en-US', 'other', 'customer.no-known-cause', 'feedback'],
+    ['look-alike-0-1', 'de-DE', 'other', 'customer.no-known-cause', 'feedback'],
+    ['prepay', 'fr-FR', 'almost-ready', 'customer.cannot-diagnose', 'confirm'],
+    ['unknown-status', 'nl-NL', 'missed-sale', 'customer.cannot-diagnose', 'confirm'],
+  ] as const)('%s (%s): the data cannot say what is on the screen, so that is asked, then explained', async (name, locale, seen, sentence, next) => {
+    const h = await harness();
+    const asked = await h.send(DEMO_CODES[name], { locale });
+    expect(textsOf(asked)).toEqual([`${msg(locale, 'greeting')} ${msg(locale, 'customer.codeFound')} ${msg(locale, 'symptom.question')}`]);
+    expect(lastDiagnosis(asked)).toMatchObject({ symptom: null, scenario: null, awaiting: 'symptom' });
+    const replies = await h.send(msg(locale, `symptom.choice.${seen}`), { locale });
+    expect(replies[0]!.text).toBe(msg(locale, sentence));
+    expect(lastDiagnosis(replies)).toMatchObject({ symptom: seen, scenario: 'no-known-cause', awaiting: next });
+  });
+
+  it('an unknown code alone: the typing help at once, no question about the screen', async () => {
+    const h = await harness();
+    const replies = await h.send(DEMO_CODES['unknown-code']);
+    expect(replies[0]!.text).toContain(msg('en-US', 'code.notFound', { code: formatAccessCode(DEMO_CODES['unknown-code']) }));
+    expect(lastDiagnosis(replies)).toMatchObject({ symptom: null, awaiting: 'access-code' });
+  });
+
+  it('a look-alike spelling alone says which code it read, once, before the question', async () => {
+    const h = await harness();
+    const asked = await h.send(DEMO_CODES['look-alike-typo']);
+    const readAs = msg('en-US', 'code.readAs', { code: formatAccessCode(DEMO_CODES['look-alike-o']) });
+    expect(textsOf(asked)).toEqual([`${msg('en-US', 'greeting')} ${readAs} ${msg('en-US', 'customer.codeFound')} ${msg('en-US', 'symptom.question')}`]);
+    const replies = await h.send(msg('en-US', 'symptom.choice.other'));
+    expect(textsOf(replies)).toEqual([msg('en-US', 'customer.no-known-cause'), msg('en-US', 'feedback.question')]);
+  });
+
+  it('the issue\'s message: "photos almost ready?? its been 3 weeks since picture day. code RJ6 TCX 9B" → the diagnosis first', async () => {
+    const h = await harness();
+    const replies = await h.send('photos almost ready?? its been 3 weeks since picture day. code RJ6 TCX 9B');
+    expect(textsOf(replies)).toEqual([await sentenceOf(h, 'photos-hidden', 'en-US'), msg('en-US', 'notify.offerPhotographer')]);
+    expect(lastDiagnosis(replies)).toMatchObject({ symptom: 'almost-ready', scenario: 'photos-hidden', awaiting: 'confirm' });
+  });
+});
+
+describe('several codes in one message', () => {
+  it('"my code is OAK7Q2M9 and also my sons code is KDG477QP": each gets its own diagnosis, one after the other, each naming its code', async () => {
+    const h = await harness();
+    const first = await h.send('my code is OAK7Q2M9 and also my sons code is KDG477QP');
+    expect(textsOf(first)).toEqual([
+      `${msg('en-US', 'greeting')} ${msg('en-US', 'code.several.first', { count: 2, code: 'OAK7 Q2M9' })}`,
+      `${msg('en-US', 'customer.codeFound')} ${msg('en-US', 'symptom.question')}`,
+    ]);
+    expect(lastDiagnosis(first)).toMatchObject({ awaiting: 'symptom', scenario: null });
+
+    // OAK7Q2M9: nothing wrong in the data; then KDG477QP, a job in Planning, follows at once.
+    const second = await h.send(msg('en-US', 'symptom.choice.other'));
+    const probably = msg('en-US', 'customer.probablySees', { message: msg('en-US', 'symptom.choice.almost-ready') });
+    expect(textsOf(second)).toEqual([
+      msg('en-US', 'customer.no-known-cause'),
+      msg('en-US', 'code.several.next', { code: 'KDG4 77QP' }),
+      `${await sentenceOf(h, 'job-in-planning', 'en-US')} ${probably}`,
+      msg('en-US', 'customer.seen.question'),
+    ]);
+    expect(lastDiagnosis(second)).toMatchObject({ symptom: null, scenario: 'job-in-planning', awaiting: 'symptom' });
+
+    await h.send('yes');
+    const notified = await h.send(msg('en-US', 'notify.yes'));
+    expect(lastDiagnosis(notified).awaiting).toBe('feedback');
+    // One recorded case per code: the first needed nothing passed on; the second is the photographer's.
+    const cases = await h.outbox.pending();
+    expect(cases.map((c) => [c.accessCode, c.scenario])).toEqual([['KDG477QP', 'job-in-planning']]);
+  });
+
+  it.each([
+    ['de-DE', 'Codes: MXR2 9PLT und JMV8-RT4X, beide gehen nicht, Verkauf verpasst', ['MXR29PLT', 'JMV8RT4X']],
+    ['fr-FR', 'vente manquée pour VHC7 NQ3R et aussi pour MXR2.9PLT', ['VHC7NQ3R', 'MXR29PLT']],
+    ['nl-NL', 'codes KDG4 77QP, JMN6 DY2H en RJ6 TCX 9B', ['KDG477QP', 'JMN6DY2H', 'RJ6TCX9B']],
+  ] as const)('%s: "%s" → one case per code, in the order written', async (locale, text, codes) => {
+    const h = await harness();
+    let replies = await h.send(text, { locale });
+    expect(textsOf(replies)[0]).toContain(msg(locale, 'code.several.first', { count: codes.length, code: formatAccessCode(codes[0]!) }));
+    const said = [...textsOf(replies)];
+    for (let turn = 0; turn < 12 && lastDiagnosis(replies).awaiting !== 'feedback'; turn++) {
+      const { awaiting } = lastDiagnosis(replies);
+      const answer = awaiting === 'symptom' ? (buttonsOf(replies.at(-1)).length === 2 ? msg(locale, 'customer.seen.yes') : msg(locale, 'symptom.choice.other')) : msg(locale, 'notify.no');
+      replies = await h.send(answer, { locale });
+      said.push(...textsOf(replies));
+    }
+    expect(lastDiagnosis(replies).awaiting).toBe('feedback');
+    // Every later code is announced by name before its diagnosis, in the order written.
+    const announced = said.filter((text) => codes.slice(1).some((code) => text === msg(locale, 'code.several.next', { code: formatAccessCode(code) })));
+    expect(announced).toEqual(codes.slice(1).map((code) => msg(locale, 'code.several.next', { code: formatAccessCode(code) })));
+  });
+});
