@@ -53,10 +53,18 @@ export interface CaseState {
    * now is added to it instead of starting the flow again. Null when no handoff is open.
    */
   handoffCaseId: string | null;
+  /**
+   * Where `locale` comes from: the channel (browser, Teams), or the language the person
+   * clearly wrote in, which then stays until they clearly write in another.
+   */
+  localeFrom: 'channel' | 'text';
 }
 
 /** `previous`: the case before, whose person, greeting, question count and open handoff carry over. */
-export function newCase(locale: string, previous?: Pick<CaseState, 'role' | 'greeted' | 'questionId'> & Partial<Pick<CaseState, 'handoffCaseId'>>): CaseState {
+export function newCase(
+  locale: string,
+  previous?: Pick<CaseState, 'role' | 'greeted' | 'questionId'> & Partial<Pick<CaseState, 'handoffCaseId' | 'localeFrom'>>,
+): CaseState {
   return {
     id: randomUUID(),
     role: previous?.role ?? null,
@@ -82,6 +90,7 @@ export function newCase(locale: string, previous?: Pick<CaseState, 'role' | 'gre
     transcript: [],
     greeted: previous?.greeted ?? false,
     handoffCaseId: previous?.handoffCaseId ?? null,
+    localeFrom: previous?.localeFrom ?? 'channel',
   };
 }
 

@@ -47,6 +47,7 @@ export const caseStateSchema = z
       .max(TRANSCRIPT_LINES),
     greeted: z.boolean(),
     handoffCaseId: z.string().regex(/^case-[0-9a-f-]{36}$/).nullable(),
+    localeFrom: z.enum(['channel', 'text']),
   })
   .superRefine((state, ctx) => {
     if (state.step !== null && state.plan.length > 0 && state.step > state.plan.length) {

@@ -5,7 +5,9 @@ import { createDelivery, type ReplyDelivery } from '../channels/delivery.js';
 import { type Logger, silentLogger } from '../logger.js';
 import { languageOf } from '../language/languages.js';
 import { localizer, resolveLocale } from '../language/messages.js';
+import { recognizeIntent } from '../language/intents.js';
 import { guessLanguage } from '../language/recognizer.js';
+import { writtenLanguage } from '../language/writtenLanguage.js';
 import { appendTranscript, type CaseState, newCase, snapshotOf } from './caseState.js';
 import { caseStateSchema } from './caseStateSchema.js';
 import type { PlatformPort } from '../platform/port.js';
@@ -71,10 +73,24 @@ export class CaseTurns {
   }
 
   /**
-   * The locale to answer in: the channel's, else the case's, else the photographer
-   * account's, else a guess from the text, else the default.
+   * The locale to answer in: the language the person clearly writes in (this message, or an
+   * earlier one of the conversation), else the channel's, else the case's, else the
+   * photographer account's, else a guess from the text, else the default.
    */
-  private localeFor(context: TurnContext, current: CaseState | undefined, identity: Identity, text: string): string {
+  private localeFor(context: TurnContext, current: CaseState | undefined, identity: Identity, text: string): { locale: string; from: CaseState['localeFrom'] } {
+    const fromChannel = context.activity.locale;
+    const written = isUserInput(context.activity) ? writtenLanguage(text, recognizeIntent(text).languages) : null;
+    if (written !== null) {
+      // The same language keeps its regional form (en-GB stays en-GB); another one takes the channel's if it is that language.
+      if (current !== undefined && languageOf(current.locale) === written) return { locale: current.locale, from: 'text' };
+      if (languageOf(fromChannel) === written) return { locale: resolveLocale(fromChannel, this.defaultLocale), from: 'text' };
+      return { locale: LANGUAGE_LOCALES[written], from: 'text' };
+    }
+    if (current?.localeFrom === 'text') return { locale: current.locale, from: 'text' };
+    return { locale: this.channelLocale(context, current, identity, text), from: 'channel' };
+  }
+
+  private channelLocale(context: TurnContext, current: CaseState | undefined, identity: Identity, text: string): string {
     const fromChannel = context.activity.locale;
     if (languageOf(fromChannel) !== null) return resolveLocale(fromChannel, this.defaultLocale);
     if (current !== undefined) return current.locale;
@@ -116,10 +132,11 @@ export class CaseTurns {
     const { stored, dialogState, reset } = await this.readStored(context);
     // Identity is worked out again on every turn: an account unlinked a minute ago has no data access now.
     const identity = await identify(activity, this.platform);
-    const locale = this.localeFor(context, stored, identity, input.text);
+    const { locale, from } = this.localeFor(context, stored, identity, input.text);
     // A finished case stays for the record of its last replies; the next message opens a new one.
     const current = stored !== undefined && dialogState.dialogStack.length > 0 ? stored : newCase(locale, stored);
     current.locale = locale;
+    current.localeFrom = from;
     if (identity.role !== null) {
       current.role = identity.role;
       if (identity.role === 'photographer') current.photographerId = linkedPhotographer(identity)?.id ?? null;

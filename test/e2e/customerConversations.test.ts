@@ -346,3 +346,34 @@ describe('the outbox after the conversations', () => {
     expect(contractStats.messages).toBeGreaterThan(0);
   });
 });
+
+describe('their language, over HTTP', () => {
+  it('nl-NL browser, "it says missed the sale, code MXR29PLT": the diagnosis in English, the entity says en-US', async () => {
+    const chat = new CheckedChat(bot.url, { locale: 'nl-NL' });
+    const first = await chat.say('it says missed the sale, code MXR29PLT');
+    const date = archiveDateOf(DEMO_CASES['job-archived'].jobId ?? '') ?? '';
+    expect(messages(first).map((reply) => reply.text)).toEqual([
+      t('en-US', 'customer.job-archived', { date: localizer('en-US').longDate(date) }),
+      t('en-US', 'notify.offerPhotographer'),
+    ]);
+    for (const entity of entitiesOf(first)) expect(entity).toMatchObject({ locale: 'en-US', scenario: 'job-archived', awaiting: 'confirm' });
+    const refund = await chat.say('ik wil mijn geld terug');
+    expect(messages(refund).map((reply) => reply.text)).toEqual([`${t('nl-NL', 'side.refund')} ${t('nl-NL', 'ask.offerPerson')} ${t('nl-NL', 'notify.offerPhotographer')}`]);
+    for (const entity of entitiesOf(refund)) expect(entity).toMatchObject({ locale: 'nl-NL', awaiting: 'confirm' });
+  });
+
+  it('after the end, "thanks!" and "bye" get a short answer; a new problem starts a new case', async () => {
+    const chat = new CheckedChat(bot.url, { locale: 'en-US' });
+    await chat.say('it says missed the sale, my code is mxr2-9plt');
+    await chat.say(t('en-US', 'notify.no'));
+    await chat.say(t('en-US', 'feedback.yes'));
+    const thanks = await chat.say('thanks!');
+    expect(messages(thanks).map((reply) => reply.text)).toEqual([t('en-US', 'end.thanks')]);
+    const bye = await chat.say('bye');
+    expect(messages(bye).map((reply) => reply.text)).toEqual([t('en-US', 'end.goodbye')]);
+    for (const entity of entitiesOf([...thanks, ...bye])) expect(entity.awaiting).toBeNull();
+    const refund = await chat.say('I want a refund');
+    expect(messages(refund).map((reply) => reply.text)).toEqual([`${t('en-US', 'side.refund')} ${t('en-US', 'ask.offerPerson')}`, t('en-US', 'symptom.question')]);
+    expect(buttonsOf(messages(refund).at(-1))).toContain(t('en-US', 'ask.person'));
+  });
+});

@@ -32,7 +32,8 @@ const l = localizer('en-US', 'photographer');
 
 const spaced = (code: string) => `${code.slice(0, 4)} ${code.slice(4)}`;
 const ALMOST_READY = `A parent sees “Your photos are almost ready” with code ${spaced(DEMO_CODES['job-in-planning'])}`;
-const MISSED_SALE = `A parent sees “Missed the Sale?” with code ${spaced(DEMO_CODES['job-archived'])}`;
+/** Lena, in German, reports a parent who missed the sale. */
+const MISSED_SALE = `Eine Mutter sieht „Verkauf verpasst“, Code ${spaced(DEMO_CODES['job-archived'])}`;
 
 interface SlackConversationOptions {
   /** The Slack user id (U…). */
@@ -364,7 +365,8 @@ describe('Slack with the channel’s bot token: Block Kit through the Slack Web 
   });
 
   it('(b) reads a date picked in the Block Kit date picker as the archive date, and the confirmed change reopens the job', async () => {
-    // Slack sends no locale: Lena is answered in her account's language.
+    // Slack sends no locale: Lena, writing in German, is answered in her account's language
+    // (an English sentence would be answered in English: see their-language tests).
     const l = localizer(DEMO_PHOTOGRAPHERS.lena.locale, 'photographer');
     const chat = conversation({ user: LENA });
     await chat.send(chat.message(MISSED_SALE));

@@ -1,0 +1,64 @@
+/**
+ * The language a person writes in, when a message says it clearly: the reply follows the
+ * person, not the browser ("it says missed the sale" on a Dutch browser is answered in
+ * English). A statistical detector (tinyld, limited to the four languages) must agree with
+ * the phrase files' own words (guessLanguage) or with the intents that matched, and the
+ * message must have words of its own: "ok", "danke", a code, a date or a pasted shop
+ * message ("Ihre Fotos sind fast fertig" is the shop speaking) say nothing about the person.
+ */
+import { detectAll } from 'tinyld';
+import en from '../../locales/en.json' with { type: 'json' };
+import de from '../../locales/de.json' with { type: 'json' };
+import fr from '../../locales/fr.json' with { type: 'json' };
+import nl from '../../locales/nl.json' with { type: 'json' };
+import { LANGUAGES, type Language } from './languages.js';
+import { foldText, guessLanguage } from './recognizer.js';
+
+/** Only the start of a message is read: a sentence or two tell the language. */
+const SAMPLE = 2000;
+/** The detector's score for the winner, and how many times the runner-up's it must be. */
+const MIN_ACCURACY = 0.15;
+const MIN_LEAD = 2;
+/** Words of the person's own (not of a quoted shop message) needed to tell a language. */
+const MIN_OWN_WORDS = 2;
+
+/** The shop's own words per language: its three messages and the buttons naming them. */
+const SHOP_WORDS: ReadonlyMap<Language, ReadonlySet<string>> = new Map(
+  ([['en', en], ['de', de], ['fr', fr], ['nl', nl]] as const).map(([language, catalog]) => {
+    const quoted = (['almost-ready', 'incorrect-code', 'missed-sale'] as const).flatMap((symptom) => [catalog[`shop.${symptom}`], catalog[`symptom.choice.${symptom}`]]);
+    return [language, new Set(quoted.flatMap((sentence) => foldText(sentence).split(' ')))];
+  }),
+);
+
+/** The text without codes, numbers and dates ("20.12.", "MXR29PLT"), which tell no language. */
+function withoutNumbers(text: string): string {
+  return text
+    .split(/\s+/)
+    .filter((word) => !/\d/.test(word))
+    .join(' ');
+}
+
+/** Folded words of two letters or more. */
+function letterWords(text: string): string[] {
+  return foldText(text)
+    .split(' ')
+    .filter((word) => /^\p{L}{2,}$/u.test(word));
+}
+
+/**
+ * The language of the message when it is clearly one of the four, else null (keep the
+ * conversation's language). `hints`: languages whose intent phrases matched the message.
+ */
+export function writtenLanguage(text: string, hints: readonly Language[] = []): Language | null {
+  // Accents and letters such as ß or ë help both the detector and the phrase vote: the sample keeps them.
+  const sample = withoutNumbers(text.slice(0, SAMPLE));
+  const words = letterWords(sample);
+  if (words.length < MIN_OWN_WORDS) return null;
+  const [best, second] = detectAll(sample, { only: [...LANGUAGES] });
+  if (best === undefined || best.accuracy < MIN_ACCURACY || best.accuracy < (second?.accuracy ?? 0) * MIN_LEAD) return null;
+  const language = best.lang as Language;
+  if (!(LANGUAGES as readonly string[]).includes(language)) return null;
+  if (guessLanguage(sample) !== language && !hints.includes(language)) return null;
+  const shop = SHOP_WORDS.get(language) ?? new Set<string>();
+  return words.filter((word) => !shop.has(word)).length >= MIN_OWN_WORDS ? language : null;
+}
