@@ -188,13 +188,14 @@ describe('findAccessCodes: real messages, every grouping', () => {
   });
 
   it('finds a printed code however a person regroups it (4-4, 3-3-2, 2-2-2-2, 8) and whatever joins the groups', () => {
-    // Card-like: no vowels (so no group is a word such as "AU"), a digit in the first, middle
-    // and last four, no run of three letters.
+    // Card-like: no vowels (so no group is a word such as "AU"), a letter somewhere (a code
+    // holds at least one, the rule), a digit in the first, middle and last four, no run of
+    // three letters.
     const character = fc.constantFrom(...'BCDFGHJKMNPQRSTVWXZ23456789');
     const code = fc
       .array(character, { minLength: 8, maxLength: 8 })
       .map((characters) => characters.join(''))
-      .filter((text) => /\d/.test(text.slice(0, 4)) && /\d/.test(text.slice(4)) && /\d/.test(text.slice(2, 6)) && !/[A-Z]{3}/.test(text));
+      .filter((text) => /[A-Z]/.test(text) && /\d/.test(text.slice(0, 4)) && /\d/.test(text.slice(4)) && /\d/.test(text.slice(2, 6)) && !/[A-Z]{3}/.test(text));
     const groupings = [[4, 4], [3, 3, 2], [2, 2, 2, 2], [8], [2, 3, 3]] as const;
     const joiners = [' ', '-', '.', '\u200B', ' - ', '–'] as const;
     const sentences = ['%c', 'my code is %c', 'code %c thanks', 'Code: %c, danke', 'le code (%c) ne marche pas', 'de code %c werkt niet'] as const;
