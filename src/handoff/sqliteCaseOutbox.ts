@@ -79,6 +79,20 @@ function decodeCursor(cursor: string): { createdAt: string; seq: number } | null
   return null;
 }
 
+/** The delivery columns of a row, as an operator sees them. */
+type DeliveryRow = Pick<ListedRow, 'attempts' | 'next_attempt_at' | 'delivered_at' | 'failed_at' | 'last_error' | 'ticket_reference'>;
+
+function deliveryOf(row: DeliveryRow): DeliveryState {
+  return {
+    attempts: row.attempts,
+    nextAttemptAt: row.next_attempt_at,
+    deliveredAt: row.delivered_at,
+    failedAt: row.failed_at,
+    lastError: row.last_error,
+    ticketReference: row.ticket_reference,
+  };
+}
+
 function entryOf(row: ListedRow, now: Date): OutboxEntry {
   const state =
     row.delivered_at !== null ? 'delivered' : row.failed_at !== null ? 'failed' : row.claimed_until !== null && row.claimed_until > now.toISOString() ? 'sending' : 'pending';
@@ -86,14 +100,7 @@ function entryOf(row: ListedRow, now: Date): OutboxEntry {
     record: JSON.parse(row.json) as CaseRecord,
     state,
     deliveredAt: row.delivered_at,
-    delivery: {
-      attempts: row.attempts,
-      nextAttemptAt: row.next_attempt_at,
-      deliveredAt: row.delivered_at,
-      failedAt: row.failed_at,
-      lastError: row.last_error,
-      ticketReference: row.ticket_reference,
-    },
+    delivery: deliveryOf(row),
   };
 }
 
@@ -223,10 +230,7 @@ export class SqliteCaseOutbox implements CaseOutbox {
       `SELECT min(max(coalesce(next_attempt_at, ''), coalesce(claimed_until, ''))) AS at FROM case_outbox
        WHERE delivered_at IS NULL AND failed_at IS NULL`,
     );
-    this.state = db.prepare<
-      [string],
-      { attempts: number; next_attempt_at: string | null; delivered_at: string | null; failed_at: string | null; last_error: string | null; ticket_reference: string | null }
-    >('SELECT attempts, next_attempt_at, delivered_at, failed_at, last_error, ticket_reference FROM case_outbox WHERE id = ?');
+    this.state = db.prepare<[string], DeliveryRow>('SELECT attempts, next_attempt_at, delivered_at, failed_at, last_error, ticket_reference FROM case_outbox WHERE id = ?');
   }
 
   /**
@@ -265,15 +269,7 @@ export class SqliteCaseOutbox implements CaseOutbox {
   /** The delivery of one case as an operator needs it; null for an id that was never recorded. */
   deliveryState(id: string): DeliveryState | null {
     const row = this.state.get(id);
-    if (row === undefined) return null;
-    return {
-      attempts: row.attempts,
-      nextAttemptAt: row.next_attempt_at,
-      deliveredAt: row.delivered_at,
-      failedAt: row.failed_at,
-      lastError: row.last_error,
-      ticketReference: row.ticket_reference,
-    };
+    return row === undefined ? null : deliveryOf(row);
   }
 
   async ticketReference(id: string): Promise<string | null> {
