@@ -9,7 +9,7 @@ import { minutesLeft } from '../src/security/codeLookupLimit.js';
 import { type CustomerReport, reachableReference } from '../src/proactive/notices.js';
 import { ACCESS_CODE_DIALOG, type CodeResult, readAsSentence } from './accessCodeDialog.js';
 import type { DialogDependencies } from './dependencies.js';
-import { recordCase, tellRecorded } from './escalation.js';
+import { HANDOFF_DIALOG, type HandoffOptions, type HandoffReason, recordCase, tellRecorded } from './escalation.js';
 import { greetingLead } from './greeting.js';
 import { SYMPTOM_DIALOG } from './symptomDialog.js';
 import { FEEDBACK_DIALOG } from './feedbackDialog.js';
@@ -19,8 +19,8 @@ export const CUSTOMER_DIALOG = 'customer';
 /** "Is that the message you see?" after a diagnosis the data alone gave. */
 const SEEN_DIALOG = 'customer-seen';
 
-/** Who the bot offers to pass the case to after explaining it. */
-type Offer = 'photographer' | 'support' | null;
+/** Who the bot offers to pass the case to after explaining it: the photographer, or a person of support (and why). */
+type Offer = 'photographer' | { support: HandoffReason } | null;
 
 /**
  * Where the flow stands after the code: `predicted` the data said what the customer sees and
@@ -71,21 +71,21 @@ function explain(turn: Turn, result: CodeResult, predicted: Symptom | null = nul
   const say = (text: string): void => turn.say({ text: [readAs, text, probably].filter((part) => part !== '').join(' ') });
   if (result.code === null) {
     say(l.t('code.noneGiven'));
-    return 'support';
+    return { support: 'no-code' };
   }
   if (result.limitedUntil !== undefined) {
     // Said the same whether the last code existed or not: the pause itself reveals nothing.
     say(l.t('customer.codeLimited', { minutes: minutesLeft(result.limitedUntil) }));
-    return 'support';
+    return { support: 'code-limited' };
   }
   if (result.lookup === null) {
     say(l.t('customer.platformDown'));
-    return 'support';
+    return { support: 'platform-down' };
   }
   if (result.gaveUp || result.lookup.kind === 'unknown') {
     c.scenario = 'unknown-code';
     say(l.t('code.giveUp'));
-    return 'support';
+    return { support: 'wrong-codes' };
   }
   const lookup = result.lookup;
   const diagnosis = diagnose(factsFromLookup(lookup), c.symptom ?? 'other');
@@ -103,7 +103,7 @@ function explain(turn: Turn, result: CodeResult, predicted: Symptom | null = nul
   }
   if (diagnosis.unknownJobStatus !== null) {
     say(l.t('customer.cannot-diagnose'));
-    return 'support';
+    return { support: 'unknown-status' };
   }
   switch (diagnosis.scenario) {
     case 'job-archived': {
@@ -117,7 +117,7 @@ function explain(turn: Turn, result: CodeResult, predicted: Symptom | null = nul
     default:
       // "Your photos are there" only when nothing else stands between the customer and them.
       say(l.t(`customer.${diagnosis.scenario}`, { photos: diagnosis.secondary.length === 0 ? 'ready' : 'other' }));
-      return SCENARIO_INFO[diagnosis.scenario].fixedBy === 'photographer' ? 'photographer' : 'support';
+      return SCENARIO_INFO[diagnosis.scenario].fixedBy === 'photographer' ? 'photographer' : { support: 'no-known-cause' };
   }
 }
 
@@ -274,17 +274,21 @@ export function customerDialogs(deps: DialogDependencies): Dialog[] {
           if (report !== null) await deps.notices.customerReported(report).catch((error: unknown) => deps.logger.error('customer report not kept', { error }));
           turn.say({ text: turn.l.t('notify.declined') });
         }
-      } else if (offer === 'support') {
+      } else if (offer !== null) {
         if (agreed) {
-          const recorded = tellRecorded(turn, await recordCase(turn, deps, 'escalation', 'customer asked to notify the support'), 'notify.recordedSupport');
-          if (turn.case.moreCodes.length > 0) return startNextCode(step);
-          // Support has the case now: asking whether this helped would be premature.
-          if (recorded) return step.endDialog();
-        } else {
-          turn.say({ text: turn.l.t('notify.declined') });
+          if (turn.case.moreCodes.length === 0) {
+            // Support has the case now: asking whether this helped would be premature.
+            return step.replaceDialog(HANDOFF_DIALOG, { reason: offer.support } satisfies HandoffOptions);
+          }
+          // Codes still to diagnose: this one is recorded for support, and the conversation goes on
+          // with the next (a handoff now would add every further answer to this case).
+          tellRecorded(turn, await recordCase(turn, deps, 'escalation', offer.support), 'notify.recordedSupport');
+          return startNextCode(step);
         }
+        turn.say({ text: turn.l.t('notify.declined') });
       }
       if (turn.case.moreCodes.length > 0) return startNextCode(step);
+      // Also after "nothing in the data explains it": its "no" hands the case to a person.
       return step.beginDialog(FEEDBACK_DIALOG);
     },
   ]);

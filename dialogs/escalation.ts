@@ -15,9 +15,52 @@ import type { DialogDependencies } from './dependencies.js';
 export const HANDOFF_DIALOG = 'handoff';
 const EMAIL_DIALOG = 'handoff-email';
 
+/**
+ * Why a case goes to a person; kept as the case's reason (the ticket says it) and choosing
+ * what the person is told once it is recorded.
+ */
+export type HandoffReason =
+  /** They asked for a person ("agent", the button). */
+  | 'requested'
+  /** "No" to "did this help?". */
+  | 'not-helped'
+  /** The customer's code matched nothing, three times. */
+  | 'wrong-codes'
+  /** The job has a status the bot does not know: it cannot diagnose. */
+  | 'unknown-status'
+  /** Nothing in the data explains it. */
+  | 'no-known-cause'
+  /** The customer gave no code, so nothing could be checked. */
+  | 'no-code'
+  /** Too many codes of this person matched nothing lately: no lookups for a while. */
+  | 'code-limited'
+  /** The platform could not be reached to check the code. */
+  | 'platform-down'
+  /** A photographer's "didn't work" left nothing the bot can do. */
+  | 'step-failed'
+  /** Every step done, the data still shows the gallery blocked. */
+  | 'still-blocked';
+
 export interface HandoffOptions {
-  reason: 'requested' | 'not-helped';
+  reason: HandoffReason;
 }
+
+/** What the handoff dialog ends with, so a flow that handed over ends too (no "did this help?"). */
+export const HANDED_OVER = 'escalated';
+
+/** What the person hears once the case is recorded, by why it went to a person. */
+const RECORDED_KEY: Record<HandoffReason, MessageKey> = {
+  requested: 'escalation.requested',
+  'not-helped': 'escalation.recorded',
+  'no-known-cause': 'notify.recordedSupport',
+  'wrong-codes': 'notify.recordedSupport',
+  'unknown-status': 'notify.recordedSupport',
+  'no-code': 'notify.recordedSupport',
+  'code-limited': 'notify.recordedSupport',
+  'platform-down': 'notify.recordedSupport',
+  'step-failed': 'walk.escalated',
+  'still-blocked': 'walk.escalated',
+};
 
 /** How recording a case went, for the words the person gets. */
 export type RecordedCase =
@@ -148,9 +191,11 @@ export function readEmailAnswer(text: string, choiceId: string | null): Answer<s
 }
 
 /**
- * Hands the case to a person: for a customer, first an e-mail address to reach them by
- * (skippable); then the case is recorded, the channel gets the handoff event, and until
- * the person closes it what the customer writes is added to the case.
+ * Hands the case to a person, the one way every trigger takes (asking for a person, "no" to
+ * "did this help?", three wrong codes, a diagnosis the bot cannot make, a fix that did not
+ * work): for a customer, first an e-mail address to reach them by (skippable); then the case
+ * is recorded, the channel gets the handoff event, and until the person closes it what they
+ * write is added to the case.
  */
 export function handoffDialogs(deps: DialogDependencies): Dialog[] {
   const flow = new WaterfallDialog(HANDOFF_DIALOG, [
@@ -166,14 +211,14 @@ export function handoffDialogs(deps: DialogDependencies): Dialog[] {
       // Where the ticket's reference can be told later, once the helpdesk gives one.
       const reference = reachableReference(step.context.activity);
       const result = await recordCase(turn, deps, 'escalation', reason, email === undefined ? { reference } : { email, reference });
-      tellRecorded(turn, result, reason === 'requested' ? 'escalation.requested' : 'escalation.recorded');
+      tellRecorded(turn, result, RECORDED_KEY[reason]);
       if (result.outcome === 'recorded' || result.outcome === 'added') {
         const when = whenPeopleAnswer(turn, deps);
         if (when !== null) turn.say({ text: when });
         turn.case.handoffCaseId = result.record.id;
         queueHandoffInitiation(step.context, result.record);
       }
-      return step.endDialog();
+      return step.endDialog(HANDED_OVER);
     },
   ]);
   const emailQuestion = new AskDialog<string | null>(EMAIL_DIALOG, {

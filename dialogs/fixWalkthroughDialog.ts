@@ -6,7 +6,7 @@ import type { AskOptions } from './ask.js';
 import { choiceDialog } from './choiceDialog.js';
 import { APPLY_CHANGE_DIALOG, type ApplyChangeOptions, type ApplyChangeResult } from './applyChangeDialog.js';
 import type { DialogDependencies } from './dependencies.js';
-import { recordCase, tellRecorded } from './escalation.js';
+import { HANDED_OVER, HANDOFF_DIALOG, type HandoffOptions } from './escalation.js';
 import { adoptInspection, inspect } from './inspection.js';
 import { photographerPlan } from './photographerPlan.js';
 import { REOPEN_JOB_DIALOG } from './reopenJobDialog.js';
@@ -19,8 +19,8 @@ export interface WalkthroughOptions {
   auto: boolean;
 }
 
-/** How the walk-through ended: verified in the data, handed to support, or all done by hand. */
-export type WalkthroughOutcome = 'fixed' | 'escalated' | 'done';
+/** How the walk-through ended: verified in the data, handed to a person, or all done by hand. */
+export type WalkthroughOutcome = 'fixed' | typeof HANDED_OVER | 'done';
 
 /** Scenarios whose repair happens outside the data (the customer's typing, new cards): nothing to verify. */
 const UNVERIFIABLE = new Set(['unknown-code', 'code-from-deleted-job']);
@@ -69,7 +69,7 @@ const stepResultDialog = choiceDialog<StepResult, StepResultOptions>(STEP_RESULT
  * gets one new plan, anything else goes to support. It never loops.
  */
 export function fixWalkthroughDialogs(deps: DialogDependencies): Dialog[] {
-  /** Looks again; a changed picture gets one new plan, else the case goes to support. */
+  /** Looks again; a changed picture gets one new plan, else the case is handed to a person. */
   async function lookAgain(step: WaterfallStepContext, turn: Turn, reason: 'step-failed' | 'still-blocked'): Promise<ReturnType<WaterfallStepContext['endDialog']>> {
     const { l, case: c } = turn;
     // A platform that can't answer now can't confirm anything: support takes over.
@@ -92,9 +92,9 @@ export function fixWalkthroughDialogs(deps: DialogDependencies): Dialog[] {
       turn.say(photographerPlan(l, inspection.diagnosis, { job: inspection.job, code: c.accessCode }));
       return step.replaceDialog(FIX_WALKTHROUGH_DIALOG, { auto: false } satisfies WalkthroughOptions);
     }
-    tellRecorded(turn, await recordCase(turn, deps, 'escalation', reason === 'step-failed' ? 'a fix step did not work' : 'still blocked after the fix plan'), 'walk.escalated');
+    // Nothing left the bot can do: a person takes over, with everything tried (the handoff ends the walk-through).
     c.step = null;
-    return step.endDialog('escalated' satisfies WalkthroughOutcome);
+    return step.replaceDialog(HANDOFF_DIALOG, { reason } satisfies HandoffOptions);
   }
 
   /** Tells the job's waiting customers whose code opens now (the data decides), and the photographer how many. */

@@ -8,7 +8,7 @@ import { turnOf } from '../src/bot/turn.js';
 import { readAsSentence } from './accessCodeDialog.js';
 import { choiceDialog } from './choiceDialog.js';
 import type { DialogDependencies } from './dependencies.js';
-import { recordCase, tellRecorded } from './escalation.js';
+import { HANDED_OVER, HANDOFF_DIALOG, type HandoffOptions, type HandoffReason } from './escalation.js';
 import { FIX_WALKTHROUGH_DIALOG, type WalkthroughOptions, type WalkthroughOutcome } from './fixWalkthroughDialog.js';
 import { GUIDED_DIAGNOSIS_DIALOG } from './guidedDiagnosisDialog.js';
 import { adoptInspection, inspect, type Inspection } from './inspection.js';
@@ -43,6 +43,8 @@ type Stage = 'walk' | 'support' | 'feedback';
 
 interface StepValues {
   stage: Stage;
+  /** Why the case goes to a person on "yes" at the support stage. */
+  support?: HandoffReason;
 }
 
 const fixModeDialog = choiceDialog<'walk' | 'auto'>(FIX_MODE_DIALOG, {
@@ -127,6 +129,7 @@ export function photographerDialogs(deps: DialogDependencies): Dialog[] {
       }
       if (c.plan.every((planned) => planned.id === 'escalate-to-support')) {
         values.stage = 'support';
+        values.support = diagnosis.unknownJobStatus !== null ? 'unknown-status' : 'no-known-cause';
         return step.beginDialog(CONFIRM_DIALOG, { question: 'notify.offerSupport', yes: 'notify.yes', no: 'notify.no' } satisfies YesNoOptions);
       }
       values.stage = 'walk';
@@ -135,19 +138,16 @@ export function photographerDialogs(deps: DialogDependencies): Dialog[] {
     },
     async (step: WaterfallStepContext) => {
       const turn = turnOf(step.context);
-      const { stage } = step.values as StepValues;
+      const { stage, support } = step.values as StepValues;
       if (stage === 'walk') return step.beginDialog(FIX_WALKTHROUGH_DIALOG, { auto: step.result === 'auto' } satisfies WalkthroughOptions);
       if (stage === 'support') {
-        if ((step.result as YesNo) === 'yes') {
-          tellRecorded(turn, await recordCase(turn, deps, 'escalation', 'nothing in the data explains it'), 'notify.recordedSupport');
-          return step.endDialog();
-        }
+        if ((step.result as YesNo) === 'yes') return step.replaceDialog(HANDOFF_DIALOG, { reason: support ?? 'no-known-cause' } satisfies HandoffOptions);
         turn.say({ text: turn.l.t('notify.declined') });
       }
       return step.next('done' satisfies WalkthroughOutcome);
     },
     async (step: WaterfallStepContext) => {
-      if ((step.result as WalkthroughOutcome) === 'escalated') return step.endDialog();
+      if ((step.result as WalkthroughOutcome) === HANDED_OVER) return step.endDialog();
       return step.beginDialog(FEEDBACK_DIALOG);
     },
   ]);

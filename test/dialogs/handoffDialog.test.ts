@@ -1,10 +1,12 @@
 import { type Activity, ActivityTypes } from 'botbuilder';
 import { describe, expect, it } from 'vitest';
-import { DEMO_CODES } from '../support/demoCodes.js';
+import { DEMO_CASES, DEMO_CODES, DEMO_PHOTOGRAPHERS } from '../support/demoCodes.js';
+import type { MessageKey, MessageValues } from '../../src/language/messages.js';
 import { parseSupportHours, type SupportHours } from '../../src/domain/supportHours.js';
-import { buttonsOf, type DialogHarness, type HarnessOptions, lastDiagnosis, msg, textsOf, useHarnesses } from '../support/dialogHarness.js';
+import { allText, buttonsOf, type DialogHarness, type HarnessOptions, lastDiagnosis, msg, textsOf, useHarnesses } from '../support/dialogHarness.js';
 
 const { harness } = useHarnesses();
+const toPhotographer = (locale: string, key: MessageKey, values?: MessageValues) => msg(locale, key, { audience: 'photographer', ...values });
 
 /** A customer with a diagnosed archived job who asked for a person: the e-mail question is open. */
 async function atEmailQuestion(locale: string, options: HarnessOptions = {}): Promise<DialogHarness> {
@@ -151,5 +153,84 @@ describe('handoff: when a person will answer (SUPPORT_HOURS)', () => {
     const h = await atEmailQuestion('en-US');
     const replies = await h.send('parent@example.com', { locale: 'en-US' });
     expect(textsOf(replies)).toEqual([msg('en-US', 'escalation.recorded')]);
+  });
+});
+
+describe('handoff: every trigger takes the way of "talk to a person"', () => {
+  const LENA = DEMO_PHOTOGRAPHERS.lena;
+
+  /** Lena on Teams (her account is linked): cards, so the harness's slot texts are not checked. */
+  function lena(h: DialogHarness, fields: Partial<Activity>): Promise<Partial<Activity>[]> {
+    return h.sendActivity({ type: ActivityTypes.Message, locale: 'de-DE', from: { id: 'lena-teams', name: LENA.name, aadObjectId: LENA.msteams[1] }, ...fields }, false);
+  }
+
+  const valueOf = (event: Partial<Activity> | undefined) => event?.value as Record<string, unknown>;
+
+  it('a customer\'s third wrong code: support is offered; "yes" asks for the address, then the case and the event; "hallo?" is added', async () => {
+    const h = await harness({ channelId: 'webchat' });
+    await h.send(msg('de-DE', 'symptom.choice.incorrect-code'), { locale: 'de-DE' });
+    await h.send('HJKT4WRM', { locale: 'de-DE' });
+    await h.send('HJKT4WRN', { locale: 'de-DE' });
+    const offered = await h.send('HJKT4WRP', { locale: 'de-DE' });
+    expect(textsOf(offered)).toEqual([msg('de-DE', 'code.giveUp'), msg('de-DE', 'notify.offerSupport')]);
+    expect(textsOf(await h.send('ja', { locale: 'de-DE' }))).toEqual([msg('de-DE', 'handoff.email.question')]);
+    expect(h.events).toEqual([]);
+    const handedOver = await h.send('eltern@example.de', { locale: 'de-DE' });
+    expect(textsOf(handedOver)).toEqual([msg('de-DE', 'notify.recordedSupport')]);
+    const [record] = await h.outbox.pending();
+    expect(record).toMatchObject({ kind: 'escalation', reason: 'wrong-codes', scenario: 'unknown-code', accessCode: 'HJKT4WRP', email: 'eltern@example.de' });
+    expect(h.events.map((event) => event.name)).toEqual(['handoff.initiate']);
+    expect(valueOf(h.events[0])).toMatchObject({ caseId: record!.id, role: 'customer', locale: 'de-DE', symptom: 'incorrect-code', scenario: 'unknown-code', email: 'eltern@example.de' });
+    expect(textsOf(await h.send('hallo?', { locale: 'de-DE' }))).toEqual([msg('de-DE', 'handoff.added')]);
+    expect((await h.outbox.pending())[0]!.transcript.at(-1)).toMatchObject({ from: 'user', text: 'hallo?' });
+  });
+
+  it('a customer\'s "nothing in the data explains it": "did this help?", and "no" hands over with the diagnosis', async () => {
+    const h = await harness({ channelId: 'webchat' });
+    await h.send(msg('en-US', 'symptom.choice.other'));
+    const diagnosed = await h.send(DEMO_CODES['no-known-cause']);
+    expect(textsOf(diagnosed)).toEqual([msg('en-US', 'customer.no-known-cause'), msg('en-US', 'feedback.question')]);
+    expect(textsOf(await h.send('no'))).toEqual([msg('en-US', 'handoff.email.question')]);
+    await h.send('skip');
+    const [record] = await h.outbox.pending();
+    expect(record).toMatchObject({ reason: 'not-helped', scenario: 'no-known-cause', email: null });
+    expect(valueOf(h.events[0])).toMatchObject({ caseId: record!.id, scenario: 'no-known-cause', jobId: 'job-4215', email: null });
+  });
+
+  it('a photographer\'s "didn\'t work" that leaves nothing to do: no address asked, the case and the event at once; "hallo?" is added', async () => {
+    const h = await harness({ channelId: 'msteams' });
+    await lena(h, { text: `Eine Mutter sieht „Verkauf verpasst“ – Code ${DEMO_CODES['job-archived']}` });
+    await lena(h, { value: { choice: 'walk' } });
+    const failed = await lena(h, { value: { choice: 'failed' } });
+    expect(textsOf(failed)).toEqual([msg('de-DE', 'walk.escalated')]);
+    expect(lastDiagnosis(failed)).toMatchObject({ role: 'photographer', awaiting: null, step: null });
+    const [record] = await h.outbox.pending();
+    expect(record).toMatchObject({ kind: 'escalation', reason: 'step-failed', role: 'photographer', scenario: 'job-archived', jobId: 'job-4102', photographerId: LENA.id });
+    expect(record!.email).toBeUndefined();
+    expect(h.events.map((event) => event.name)).toEqual(['handoff.initiate']);
+    expect(valueOf(h.events[0])).toMatchObject({
+      caseId: record!.id,
+      role: 'photographer',
+      scenario: 'job-archived',
+      accessCode: DEMO_CODES['job-archived'],
+      stepsTried: ['untick-archiving-set-date: did not work'],
+      email: null,
+    });
+    const hello = await lena(h, { text: 'hallo?' });
+    expect(textsOf(hello)).toEqual([toPhotographer('de-DE', 'handoff.added')]);
+    expect(h.events).toHaveLength(1);
+  });
+
+  it('a photographer\'s job in a status the bot does not know: support offered, "ja" hands over', async () => {
+    const h = await harness({ channelId: 'msteams' });
+    const owner = DEMO_PHOTOGRAPHERS[DEMO_CASES['unknown-status'].photographer!];
+    const from = { id: 'owner-teams', name: owner.name, aadObjectId: owner.msteams[0]! };
+    const diagnosed = await h.sendActivity({ type: ActivityTypes.Message, locale: 'en-US', from, text: `almost ready, code ${DEMO_CODES['unknown-status']}` }, false);
+    expect(allText(diagnosed)).toContain(toPhotographer('en-US', 'notify.offerSupport'));
+    const handedOver = await h.sendActivity({ type: ActivityTypes.Message, locale: 'en-US', from, text: 'yes' }, false);
+    expect(textsOf(handedOver)).toEqual([toPhotographer('en-US', 'notify.recordedSupport')]);
+    const [record] = await h.outbox.pending();
+    expect(record).toMatchObject({ reason: 'unknown-status', role: 'photographer', jobId: DEMO_CASES['unknown-status'].jobId });
+    expect(valueOf(h.events[0])).toMatchObject({ caseId: record!.id, role: 'photographer' });
   });
 });

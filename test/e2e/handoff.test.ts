@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Chat, lastDiagnosis, type TestBot, startTestBot, textOf } from '../support/botServer.js';
 import { DEMO_CODES } from '../support/demoCodes.js';
 import { msg } from '../support/dialogHarness.js';
+import { teamsPhotographer } from '../support/photographerChat.js';
 
 /**
  * A customer's handoff to a person over /api/messages (Web Chat, expectReplies): the e-mail
@@ -71,5 +72,38 @@ describe('handoff over /api/messages', () => {
 
     const completed = await chat.send({ type: 'event', name: 'handoff.status', value: { state: 'completed' }, text: undefined });
     expect(textOf(completed)).toBe(msg('en-US', 'handoff.completed'));
+  });
+
+  it('a photographer\'s "didn\'t work" that leaves nothing to do hands over at once: the event with the steps tried, "hallo?" added', async () => {
+    const chat = teamsPhotographer(bot.url, 'lena');
+    await chat.say(`Verkauf verpasst, Code ${DEMO_CODES['job-archived']}`);
+    await chat.choose('walk', chat.t('photographer.walk'));
+    const failed = await chat.choose('failed', chat.t('walk.failed'));
+    expect(failed.map((reply) => reply.text)).toEqual([chat.t('walk.escalated')]);
+    expect(chat.events.map((event) => event.name)).toEqual(['handoff.initiate']);
+    const [record] = (await bot.outbox.pending()).filter((candidate) => candidate.conversationId === chat.conversationId);
+    expect(chat.events[0]!.value).toEqual({
+      caseId: record!.id,
+      role: 'photographer',
+      locale: 'de-DE',
+      symptom: 'missed-sale',
+      scenario: 'job-archived',
+      secondary: [],
+      accessCode: 'MXR29PLT',
+      jobId: 'job-4102',
+      photographerId: 'ph-brandt',
+      stepsTried: ['untick-archiving-set-date: did not work'],
+      email: null,
+    });
+    expect(chat.events[0]!.channelId).toBe('msteams');
+    const transcript = chat.events[0]!.attachments?.find((attachment) => attachment.name === 'Transcript');
+    const lines = (transcript?.content as { activities: Partial<Activity>[] }).activities;
+    expect(lines.map((line) => line.text)).toContain(`Verkauf verpasst, Code ${DEMO_CODES['job-archived']}`);
+
+    const hello = await chat.say('hallo?');
+    expect(hello.map((reply) => reply.text)).toEqual([chat.t('handoff.added')]);
+    expect(chat.events).toHaveLength(1);
+    const [after] = (await bot.outbox.pending()).filter((candidate) => candidate.conversationId === chat.conversationId);
+    expect(after!.transcript.at(-1)).toMatchObject({ from: 'user', text: 'hallo?' });
   });
 });

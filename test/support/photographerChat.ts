@@ -30,6 +30,8 @@ let userCounter = 0;
 /** A Chat whose every reply is checked: a message with exactly one diagnosis entity with exactly the contract's keys. */
 export class ContractChat extends Chat {
   readonly transcript: Partial<Activity>[] = [];
+  /** Events the bot sent to the channel (`handoff.initiate`): no replies to the person, kept apart. */
+  readonly events: Partial<Activity>[] = [];
   readonly channel: string;
   readonly locale: string;
 
@@ -59,7 +61,9 @@ export class ContractChat extends Chat {
   }
 
   override async send(fields: Partial<Activity>): Promise<Partial<Activity>[]> {
-    const replies = await super.send(fields);
+    const sent = await super.send(fields);
+    this.events.push(...sent.filter((activity) => activity.type === 'event'));
+    const replies = sent.filter((activity) => activity.type !== 'event');
     for (const reply of replies) checkContract(reply, this.checked.role);
     this.transcript.push(...replies);
     return replies;
