@@ -1,7 +1,8 @@
 import type { Diagnosis, ScenarioId } from './scenarios.js';
 
 /** Changes the platform can make itself after a photographer confirms them. */
-export type PlatformAction = 'reopen-job' | 'set-selling' | 'activate-code' | 'unhide-photos';
+export const PLATFORM_ACTIONS = ['reopen-job', 'set-selling', 'activate-code', 'unhide-photos'] as const;
+export type PlatformAction = (typeof PLATFORM_ACTIONS)[number];
 
 /**
  * Every step the bot knows, in the order a combined plan carries them out: the
