@@ -201,7 +201,11 @@ describe('handoff: every trigger takes the way of "talk to a person"', () => {
     const h = await harness({ channelId: 'msteams' });
     await lena(h, { text: `Eine Mutter sieht „Verkauf verpasst“ – Code ${DEMO_CODES['job-archived']}` });
     await lena(h, { value: { choice: 'walk' } });
-    const failed = await lena(h, { value: { choice: 'failed' } });
+    // The platform could do the step: offered first; "to support" leaves nothing the bot can do.
+    const offered = await lena(h, { value: { choice: 'failed' } });
+    expect(textsOf(offered).join('\n')).toContain(toPhotographer('de-DE', 'walk.offerAuto'));
+    expect(h.events).toEqual([]);
+    const failed = await lena(h, { value: { choice: 'support' } });
     expect(textsOf(failed)).toEqual([msg('de-DE', 'walk.escalated')]);
     expect(lastDiagnosis(failed)).toMatchObject({ role: 'photographer', awaiting: null, step: null });
     const [record] = await h.outbox.pending();
