@@ -7,7 +7,7 @@ import {
   type ResourceResponse,
   type TurnContext,
 } from 'botbuilder';
-import type { BotFrameworkAuthentication, ConnectorClient, ConnectorFactory } from 'botframework-connector';
+import type { AuthenticateRequestResult, BotFrameworkAuthentication, ConnectorFactory } from 'botframework-connector';
 import { GalleryAdapter } from '../bot/galleryAdapter.js';
 import { attachClientAddress } from '../bot/turn.js';
 import type { ConversationLog } from './conversationLog.js';
@@ -46,8 +46,11 @@ export interface DirectLineAdapterOptions {
 export class DirectLineAdapter extends GalleryAdapter {
   private readonly log: ConversationLog;
   private readonly appId: string;
-  /** Direct Line turns never call the Bot Connector; one client serves them all. */
-  private connector: Promise<ConnectorClient> | undefined;
+  /**
+   * Direct Line turns never call the Bot Connector: their replies go into the conversation
+   * log. The factory (with the bot's own identity) is made once and kept on every turn.
+   */
+  private connectors: ConnectorFactory | undefined;
 
   constructor(authentication: BotFrameworkAuthentication, options: DirectLineAdapterOptions) {
     super(authentication);
@@ -63,20 +66,14 @@ export class DirectLineAdapter extends GalleryAdapter {
    */
   async receive(activity: Partial<Activity>, logic: (context: TurnContext) => Promise<void>, clientAddress: string | null = null): Promise<void> {
     const claimsIdentity = this.createClaimsIdentity(this.appId);
-    const connectors = this.botFrameworkAuthentication.createConnectorFactory(claimsIdentity);
-    const connectorFactory = {
-      create: (serviceUrl: string, audience?: string) => (this.connector ??= connectors.create(serviceUrl, audience)),
-    } as ConnectorFactory;
-    await this.processActivity(
-      { audience: '', claimsIdentity, callerId: undefined, connectorFactory } as Parameters<GalleryAdapter['processActivityDirect']>[0],
-      activity as Activity,
-      async (context) => {
-        attachClientAddress(context, clientAddress);
-        // The customer sees the bot at work from the first moment of the turn.
-        if (activity.type === ActivityTypes.Message) await context.sendActivity({ type: ActivityTypes.Typing });
-        await logic(context);
-      },
-    );
+    this.connectors ??= this.botFrameworkAuthentication.createConnectorFactory(claimsIdentity);
+    const result: AuthenticateRequestResult = { audience: '', claimsIdentity, callerId: undefined as unknown as string, connectorFactory: this.connectors };
+    await this.runTurn(result, activity as Activity, async (context) => {
+      attachClientAddress(context, clientAddress);
+      // The customer sees the bot at work from the first moment of the turn.
+      if (activity.type === ActivityTypes.Message) await context.sendActivity({ type: ActivityTypes.Typing });
+      await logic(context);
+    });
   }
 
   override async sendActivities(context: TurnContext, activities: Partial<Activity>[]): Promise<ResourceResponse[]> {
