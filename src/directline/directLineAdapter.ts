@@ -82,19 +82,25 @@ export class DirectLineAdapter extends GalleryAdapter {
     const conversation = this.log.get(conversationId);
     if (conversation === null) throw new Error('Direct Line conversation not found');
     const responses: ResourceResponse[] = [];
+    // Replies next to each other are stored together (one commit); a typing indicator or a
+    // delay between them keeps its place: what comes before it is stored and shown first.
+    let replies: { index: number; activity: Partial<Activity> }[] = [];
+    const storeReplies = () => {
+      const stored = this.log.appendAll(conversationId, replies.map((reply) => reply.activity));
+      stored.forEach(({ entry }, at) => (responses[replies[at]!.index] = { id: entry.id ?? '' }));
+      replies = [];
+    };
     for (const activity of activities) {
-      if (activity.type === 'delay') {
-        await sleep(typeof activity.value === 'number' ? activity.value : 1000);
-        responses.push({ id: '' });
-        continue;
-      }
+      const index = responses.length;
+      responses.push({ id: '' });
       if (activity.type === ActivityTypes.InvokeResponse) {
         context.turnState.set(INVOKE_RESPONSE_KEY, activity);
-        responses.push({ id: '' });
         continue;
       }
-      if (activity.type === ActivityTypes.Trace) {
-        responses.push({ id: '' });
+      if (activity.type === ActivityTypes.Trace) continue;
+      if (activity.type === 'delay') {
+        storeReplies();
+        await sleep(typeof activity.value === 'number' ? activity.value : 1000);
         continue;
       }
       const outgoing: Partial<Activity> = {
@@ -107,12 +113,13 @@ export class DirectLineAdapter extends GalleryAdapter {
       delete outgoing.id;
       delete outgoing.serviceUrl;
       if (activity.type === ActivityTypes.Typing) {
+        storeReplies();
         this.log.broadcast(conversationId, outgoing);
-        responses.push({ id: '' });
       } else {
-        responses.push({ id: this.log.append(conversationId, outgoing).id ?? '' });
+        replies.push({ index, activity: outgoing });
       }
     }
+    storeReplies();
     return responses;
   }
 
