@@ -55,14 +55,18 @@ function changeFor(turn: Turn, options: ApplyChangeOptions): JobChange | null {
   }
 }
 
-/** What will change, in the platform's own setting names. */
+/**
+ * What will change, in the words of the platform's settings page as the help article names
+ * them (the reopen step's "remove the tick from Archiving and set a new future archiving
+ * date"); `job` as it was before the change, so what was already so is said as such.
+ */
 function summaryFacts(l: Localizer, change: JobChange, job: Job, code: string): ReplyFact[] {
   const toSelling = { label: l.t('fact.status'), value: `${statusName(l, job.status)} → ${l.t('status.selling')}` };
   switch (change.kind) {
     case 'reopen-job':
       return [
         { label: l.t('fact.archiving'), value: l.t('fact.archiving.value', { date: l.fullDate(change.archiveDate) }) },
-        { label: l.t('fact.campaign'), value: l.t('fact.campaign.off') },
+        { label: l.t('fact.campaign'), value: l.t(job.campaignActive ? 'fact.campaign.off' : 'fact.campaign.alreadyOff') },
         toSelling,
       ];
     case 'set-selling':
@@ -79,6 +83,21 @@ function summaryFacts(l: Localizer, change: JobChange, job: Job, code: string): 
 interface StepValues {
   change: JobChange;
   job: Job;
+}
+
+/** The changes made earlier in this case, said after one that was not made; '' when there are none. */
+function earlierChanges(turn: Turn): string {
+  const { l, case: c } = turn;
+  if (c.changesMade.length === 0) return '';
+  const changes = c.changesMade.map((made) =>
+    l.t(`change.made.${made.kind}`, { job: made.job, date: made.date === null ? '' : l.fullDate(made.date), code: formatAccessCode(made.code ?? '') }),
+  );
+  return l.t('change.earlier', { changes: l.list(changes) });
+}
+
+/** A change that was not made: why, then what this case changed before, so nobody reads "nothing changed" as the whole story. */
+function sayNotMade(turn: Turn, text: string): void {
+  turn.say({ text: [text, earlierChanges(turn)].filter((part) => part !== '').join(' ') });
 }
 
 /**
@@ -120,7 +139,7 @@ export function applyChangeDialogs({ platform, logger, notices, now }: DialogDep
       const change = changeFor(turn, options);
       const job = turn.case.jobId === null ? null : await platform.getJob(turn.case.jobId).catch(() => null);
       if (change === null || job === null) {
-        turn.say({ text: l.t('change.unavailable') });
+        sayNotMade(turn, l.t('change.unavailable'));
         return step.endDialog({ applied: false } satisfies ApplyChangeResult);
       }
       (step.values as StepValues).change = change;
@@ -145,12 +164,12 @@ export function applyChangeDialogs({ platform, logger, notices, now }: DialogDep
         return step.replaceDialog(APPLY_CHANGE_DIALOG, corrected);
       }
       if (answer.kind !== 'yes') {
-        turn.say({ text: l.t('change.cancelled') });
+        sayNotMade(turn, l.t('change.cancelled', { earlier: c.changesMade.length > 0 ? 'yes' : 'no' }));
         return step.endDialog({ applied: false } satisfies ApplyChangeResult);
       }
       // Whoever says yes must still be the job's photographer: an account unlinked since the summary acts on nothing.
       if (linkedPhotographer(turn.identity)?.id !== change.photographerId) {
-        turn.say({ text: l.t('change.refused', { reason: l.t('change.refused.not-owner') }) });
+        sayNotMade(turn, l.t('change.refused', { reason: l.t('change.refused.not-owner') }));
         return step.endDialog({ applied: false } satisfies ApplyChangeResult);
       }
       const key = changeFingerprint(change);
@@ -163,6 +182,12 @@ export function applyChangeDialogs({ platform, logger, notices, now }: DialogDep
         // save, a crash or on another instance gets the first result back, not a second change.
         const { after } = await platform.applyChange(change, { idempotencyKey: changeIdempotencyKey(c.id, change) });
         c.appliedChanges.push(key);
+        c.changesMade.push({
+          kind: change.kind,
+          job: after.name,
+          date: change.kind === 'reopen-job' ? change.archiveDate : null,
+          code: change.kind === 'activate-code' || change.kind === 'unhide-photos' ? c.accessCode : null,
+        });
         c.stepsTried.push(`applied ${change.kind}`);
         logger.info('change applied', { kind: change.kind, jobId: change.jobId, photographerId: change.photographerId });
         const done: MessageKey = `change.done.${change.kind}`;
@@ -173,7 +198,7 @@ export function applyChangeDialogs({ platform, logger, notices, now }: DialogDep
           return 0;
         });
         c.customersTold += told;
-        const report = l.t(done, { job: after.name, date, code: formatAccessCode(c.accessCode ?? '') });
+        const report = l.t(done, { job: after.name, date, code: formatAccessCode(c.accessCode ?? ''), campaign: job.campaignActive ? 'changed' : 'unchanged' });
         turn.say({
           title: l.t('change.doneTitle'),
           text: told > 0 ? `${report} ${l.t('change.customersTold', { count: told })}` : report,
@@ -183,10 +208,10 @@ export function applyChangeDialogs({ platform, logger, notices, now }: DialogDep
       } catch (error) {
         if (error instanceof PlatformRefusedError) {
           logger.warn('change refused', { kind: change.kind, jobId: change.jobId, reason: error.reason });
-          turn.say({ text: l.t('change.refused', { reason: l.t(`change.refused.${error.reason}`) }) });
+          sayNotMade(turn, l.t('change.refused', { reason: l.t(`change.refused.${error.reason}`) }));
         } else if (error instanceof PlatformUnavailableError) {
           logger.warn('platform unavailable during change', { kind: change.kind, error: error.message });
-          turn.say({ text: l.t('change.unavailable') });
+          sayNotMade(turn, l.t('change.unavailable'));
         } else {
           throw error;
         }

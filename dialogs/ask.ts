@@ -46,6 +46,11 @@ export interface AskOptions {
   answer?: string;
   /** Said before the question in the same message, e.g. an acknowledgement. */
   lead?: string;
+  /**
+   * An earlier question whose card buttons still answer this one: the step card's "do it for
+   * me", pressed after "didn't work" was answered by the offer to do the step.
+   */
+  continuesQuestion?: number;
 }
 
 interface AskState<O> {
@@ -87,7 +92,8 @@ export class AskDialog<T, O extends AskOptions = AskOptions> extends Dialog<O> {
     if (!isUserInput(dc.context.activity)) return Dialog.EndOfTurn;
     const turn = turnOf(dc.context);
     const state = dc.activeDialog!.state as AskState<O>;
-    if (turn.input.questionId !== null && turn.input.questionId !== state.questionId) {
+    const { questionId } = turn.input;
+    if (questionId !== null && questionId !== state.questionId && questionId !== state.options.continuesQuestion) {
       // A click on an older card (a double click, a card scrolled back to): never an answer to this question.
       this.show(turn, state, { lead: turn.l.t('input.staleButton') });
       return Dialog.EndOfTurn;

@@ -41,6 +41,13 @@ interface CustomerOptions {
   nextCode?: boolean;
 }
 
+/** The reported message as an ICU select key (`customer.mismatch` tells what each one means). */
+const MISMATCH_ARGUMENT: Readonly<Record<Exclude<Symptom, 'other'>, string>> = {
+  'missed-sale': 'missedSale',
+  'almost-ready': 'almostReady',
+  'incorrect-code': 'incorrectCode',
+};
+
 const SEEN: YesNoOptions = { question: 'customer.seen.question', yes: 'customer.seen.yes', no: 'customer.seen.no' };
 
 /** What the data alone says the customer sees, when it says it (a known status, a clear cause). */
@@ -61,14 +68,18 @@ function found(result: CodeResult): boolean {
  * Explains the diagnosis in the customer's words: what the message means for their
  * code and what happens next. Never job details for an unknown code, never anything
  * of another customer's. `predicted`: the customer has not said what they see; the data's
- * message is named so they can say whether it is the one.
+ * message is named so they can say whether it is so. When the message they describe is not
+ * the one the data gives, both are said (what the data shows for their code, and that their
+ * message belongs to another situation) and the offer is the one the data calls for;
+ * `dataSaid`: the data's explanation was given already (before "is that the message you see?").
  */
-function explain(turn: Turn, result: CodeResult, predicted: Symptom | null = null): Offer {
+function explain(turn: Turn, result: CodeResult, predicted: Symptom | null = null, dataSaid = false): Offer {
   const { l, case: c } = turn;
   // The diagnosis says which code it is about when the code was typed with look-alikes.
   const readAs = readAsSentence(turn, result);
   const probably = predicted === null || predicted === 'other' ? '' : l.t('customer.probablySees', { message: l.t(`symptom.choice.${predicted}`) });
-  const say = (text: string): void => turn.say({ text: [readAs, text, probably].filter((part) => part !== '').join(' ') });
+  const say = (text: string, mismatch = ''): void =>
+    turn.say({ text: [readAs, dataSaid && mismatch !== '' ? '' : text, mismatch, probably].filter((part) => part !== '').join(' ') });
   if (result.code === null) {
     say(l.t('code.noneGiven'));
     return 'support';
@@ -94,13 +105,11 @@ function explain(turn: Turn, result: CodeResult, predicted: Symptom | null = nul
   c.jobId = lookup.job.id;
   c.photographerId = lookup.job.photographerId;
 
-  if (diagnosis.symptomMismatch) {
-    const expected = SCENARIO_INFO[diagnosis.scenario].expectedSymptom;
-    const shown =
-      expected === null || expected === 'other' ? l.t('customer.mismatch.none') : l.t('customer.mismatch.quote', { message: l.t(`symptom.choice.${expected}`) });
-    say(l.t('customer.mismatch', { expected: shown }));
-    return null;
-  }
+  const reported = diagnosis.reportedSymptom;
+  const mismatch =
+    diagnosis.symptomMismatch && reported !== 'other'
+      ? l.t('customer.mismatch', { reported: MISMATCH_ARGUMENT[reported], message: l.t(`symptom.choice.${reported}`), code: formatAccessCode(result.code) })
+      : '';
   if (diagnosis.unknownJobStatus !== null) {
     say(l.t('customer.cannot-diagnose'));
     return 'support';
@@ -108,15 +117,15 @@ function explain(turn: Turn, result: CodeResult, predicted: Symptom | null = nul
   switch (diagnosis.scenario) {
     case 'job-archived': {
       const date = lookup.job.archiving.date;
-      say(date ? l.t('customer.job-archived', { date: l.longDate(date) }) : l.t('customer.job-archived.noDate'));
+      say(date ? l.t('customer.job-archived', { date: l.longDate(date) }) : l.t('customer.job-archived.noDate'), mismatch);
       return 'photographer';
     }
     case 'no-known-cause':
-      say(l.t('customer.no-known-cause'));
+      say(l.t('customer.no-known-cause'), mismatch);
       return null;
     default:
       // "Your photos are there" only when nothing else stands between the customer and them.
-      say(l.t(`customer.${diagnosis.scenario}`, { photos: diagnosis.secondary.length === 0 ? 'ready' : 'other' }));
+      say(l.t(`customer.${diagnosis.scenario}`, { photos: diagnosis.secondary.length === 0 ? 'ready' : 'other' }), mismatch);
       return SCENARIO_INFO[diagnosis.scenario].fixedBy === 'photographer' ? 'photographer' : 'support';
   }
 }
@@ -260,7 +269,8 @@ export function customerDialogs(deps: DialogDependencies): Dialog[] {
       const values = step.values as StepValues;
       if (values.stage !== 'recheck') return step.next(step.result);
       turn.case.symptom = step.result as Symptom;
-      return offerOrNext(step, explain(turn, values.code));
+      // What the data shows was said with the prediction: only what their message means is new.
+      return offerOrNext(step, explain(turn, { ...values.code, readAs: false }, null, true));
     },
     async (step: WaterfallStepContext) => {
       const turn = turnOf(step.context);

@@ -13,6 +13,7 @@ import { REOPEN_JOB_DIALOG } from './reopenJobDialog.js';
 
 export const FIX_WALKTHROUGH_DIALOG = 'fix-walkthrough';
 const STEP_RESULT_DIALOG = 'step-result';
+const STEP_OFFER_DIALOG = 'step-offer';
 
 export interface WalkthroughOptions {
   /** "Do it for me": steps the platform can do are applied (each after its confirmation). */
@@ -31,6 +32,9 @@ interface StepResultOptions extends AskOptions {
   step: FixStep;
   index: number;
 }
+
+/** The answer to "shall I do this step for you?" after it did not work by hand. */
+type OfferAnswer = 'auto' | 'support' | 'done';
 
 function nextOpenStep(turn: Turn): { step: FixStep; index: number } | null {
   const index = turn.case.plan.findIndex((step) => !turn.case.done.includes(step.id));
@@ -64,13 +68,43 @@ const stepResultDialog = choiceDialog<StepResult, StepResultOptions>(STEP_RESULT
 });
 
 /**
+ * A step the platform can do did not work by hand: the bot offers to do it (the change is
+ * summarised and confirmed as always). The step card's own buttons still answer here.
+ */
+const stepOfferDialog = choiceDialog<OfferAnswer, StepResultOptions>(STEP_OFFER_DIALOG, {
+  slot: 'step-result',
+  question: ({ l, case: c }, { index }) => ({
+    title: l.t('walk.title', { step: index + 1, steps: c.plan.length }),
+    text: l.t('walk.offerAuto'),
+    progress: { step: index + 1, steps: c.plan.length },
+  }),
+  choices: ({ l }) => [
+    { id: 'auto', label: l.t('walk.auto'), also: [l.t('photographer.auto')] },
+    { id: 'support', label: l.t('walk.toSupport'), also: [l.t('walk.failed')] },
+    // "Done" on the step card, pressed after all: the step is done.
+    { id: 'done', label: l.t('walk.done'), hidden: true },
+  ],
+  understand: (text) => {
+    const yesNo = recognizeYesNo(text);
+    return yesNo === 'yes' ? 'auto' : yesNo === 'no' ? 'support' : null;
+  },
+  retry: ({ l }) => l.t('walk.offerAuto.retry'),
+});
+
+/**
  * One step at a time ("step 2 of 4") with "done", "didn't work" and, where the platform
  * can do it, "do it for me". "Didn't work" looks at the data again: a new explanation
- * gets one new plan, anything else goes to support. It never loops.
+ * gets one new plan; a step the platform can do is offered to be done; anything else goes
+ * to support. It never loops.
  */
 export function fixWalkthroughDialogs(deps: DialogDependencies): Dialog[] {
   /** Looks again; a changed picture gets one new plan, else the case goes to support. */
-  async function lookAgain(step: WaterfallStepContext, turn: Turn, reason: 'step-failed' | 'still-blocked'): Promise<ReturnType<WaterfallStepContext['endDialog']>> {
+  async function lookAgain(
+    step: WaterfallStepContext,
+    turn: Turn,
+    reason: 'step-failed' | 'still-blocked',
+    failed?: { step: FixStep; index: number },
+  ): Promise<ReturnType<WaterfallStepContext['endDialog']>> {
     const { l, case: c } = turn;
     // A platform that can't answer now can't confirm anything: support takes over.
     const inspection = await inspect(deps.platform, turn).catch(() => null);
@@ -92,8 +126,16 @@ export function fixWalkthroughDialogs(deps: DialogDependencies): Dialog[] {
       turn.say(photographerPlan(l, inspection.diagnosis, { job: inspection.job, code: c.accessCode }));
       return step.replaceDialog(FIX_WALKTHROUGH_DIALOG, { auto: false } satisfies WalkthroughOptions);
     }
+    if (failed !== undefined && failed.step.action !== null) {
+      // The platform can do what did not work by hand: offered before support takes the case.
+      return step.beginDialog(STEP_OFFER_DIALOG, { ...failed, continuesQuestion: c.questionId } satisfies StepResultOptions);
+    }
+    return escalate(step, turn, reason);
+  }
+
+  async function escalate(step: WaterfallStepContext, turn: Turn, reason: 'step-failed' | 'still-blocked'): Promise<ReturnType<WaterfallStepContext['endDialog']>> {
     tellRecorded(turn, await recordCase(turn, deps, 'escalation', reason === 'step-failed' ? 'a fix step did not work' : 'still blocked after the fix plan'), 'walk.escalated');
-    c.step = null;
+    turn.case.step = null;
     return step.endDialog('escalated' satisfies WalkthroughOutcome);
   }
 
@@ -149,10 +191,28 @@ export function fixWalkthroughDialogs(deps: DialogDependencies): Dialog[] {
           return step.replaceDialog(FIX_WALKTHROUGH_DIALOG, step.options);
         case 'failed':
           turn.case.stepsTried.push(`${open.step.id}: did not work`);
-          return lookAgain(step, turn, 'step-failed');
+          return lookAgain(step, turn, 'step-failed', open);
         case 'auto':
           if (open.step.action === null) throw new Error(`"do it for me" reached the manual step ${open.step.id}`);
           return beginAction(step, open.step.action);
+      }
+    },
+    async (step: WaterfallStepContext) => {
+      const turn = turnOf(step.context);
+      const open = nextOpenStep(turn);
+      const result = step.result as ApplyChangeResult | OfferAnswer;
+      if (typeof result !== 'string') return step.next(result);
+      if (open === null) return step.replaceDialog(FIX_WALKTHROUGH_DIALOG, step.options);
+      switch (result) {
+        case 'auto':
+          if (open.step.action === null) throw new Error(`"do it for me" was offered for the manual step ${open.step.id}`);
+          return beginAction(step, open.step.action);
+        case 'done':
+          turn.case.done.push(open.step.id);
+          turn.case.stepsTried.push(`${open.step.id}: done by hand`);
+          return step.replaceDialog(FIX_WALKTHROUGH_DIALOG, step.options);
+        case 'support':
+          return escalate(step, turn, 'step-failed');
       }
     },
     async (step: WaterfallStepContext) => {
@@ -164,5 +224,5 @@ export function fixWalkthroughDialogs(deps: DialogDependencies): Dialog[] {
       return step.replaceDialog(FIX_WALKTHROUGH_DIALOG, { auto: applied && (step.options as WalkthroughOptions).auto } satisfies WalkthroughOptions);
     },
   ]);
-  return [walkthrough, stepResultDialog];
+  return [walkthrough, stepResultDialog, stepOfferDialog];
 }

@@ -1,5 +1,6 @@
 import { type Dialog, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { type Facts, UNKNOWN_FACTS } from '../src/domain/facts.js';
+import { messageFixPlan } from '../src/domain/fixPlans.js';
 import { diagnose } from '../src/domain/scenarios.js';
 import type { Symptom } from '../src/domain/symptoms.js';
 import type { Slot } from '../src/channels/replyModel.js';
@@ -8,7 +9,8 @@ import { type JobStatusAnswer, recognizeJobStatus, recognizeYesNo } from '../src
 import { turnOf } from '../src/bot/turn.js';
 import { choiceDialog } from './choiceDialog.js';
 import type { DialogDependencies } from './dependencies.js';
-import { photographerPlan } from './photographerPlan.js';
+import type { Turn } from '../src/bot/turn.js';
+import { messagePlan, photographerPlan } from './photographerPlan.js';
 import { askSymptomUnlessKnown } from './symptomDialog.js';
 import { FEEDBACK_DIALOG } from './feedbackDialog.js';
 
@@ -47,6 +49,14 @@ function yesNoFactDialog(slot: keyof typeof YES_NO_FACT) {
   });
 }
 
+/** An unlinked Teams or Slack account is told how to link it, so the bot can check and fix its jobs next time. */
+function suggestLinking(turn: Turn): void {
+  const { identity } = turn;
+  if (identity.role === 'photographer' && identity.photographer === null && !identity.platformDown) {
+    turn.say({ text: turn.l.t('guided.linkAccount', { channel: identity.channel === 'msteams' ? 'Microsoft Teams' : 'Slack' }) });
+  }
+}
+
 function fact(answer: FactAnswer): boolean | null {
   return answer === 'unknown' ? null : answer === 'yes';
 }
@@ -62,6 +72,15 @@ export function guidedDiagnosisDialogs(deps: DialogDependencies): Dialog[] {
     async (step) => {
       const turn = turnOf(step.context);
       turn.case.symptom = step.result as Symptom;
+      const steps = messageFixPlan(turn.case.symptom);
+      if (steps !== null) {
+        // "Incorrect access code": the code exists nowhere in the account, whatever the job's facts.
+        turn.case.scenario = 'unknown-code';
+        turn.case.secondary = [];
+        turn.say(messagePlan(turn.l, steps));
+        suggestLinking(turn);
+        return step.replaceDialog(FEEDBACK_DIALOG);
+      }
       return step.beginDialog(JOB_STATUS, { lead: turn.l.t('guided.intro') });
     },
     async (step) => {
@@ -85,10 +104,7 @@ export function guidedDiagnosisDialogs(deps: DialogDependencies): Dialog[] {
       turn.case.scenario = diagnosis.scenario;
       turn.case.secondary = diagnosis.secondary;
       turn.say(photographerPlan(turn.l, diagnosis));
-      const { identity } = turn;
-      if (identity.role === 'photographer' && identity.photographer === null && !identity.platformDown) {
-        turn.say({ text: turn.l.t('guided.linkAccount', { channel: identity.channel === 'msteams' ? 'Microsoft Teams' : 'Slack' }) });
-      }
+      suggestLinking(turn);
       return step.beginDialog(FEEDBACK_DIALOG);
     },
   ]);

@@ -1,5 +1,5 @@
 import { formatAccessCode } from '../src/domain/accessCode.js';
-import { fixPlan } from '../src/domain/fixPlans.js';
+import { type FixStep, fixPlan } from '../src/domain/fixPlans.js';
 import type { Job } from '../src/domain/platformModel.js';
 import { type Diagnosis, SCENARIO_INFO } from '../src/domain/scenarios.js';
 import type { Reply } from '../src/channels/replyModel.js';
@@ -43,4 +43,10 @@ export function photographerPlan(l: Localizer, diagnosis: Diagnosis, context: Pl
     .filter((part): part is string => part !== undefined && part !== '')
     .join(' · ');
   return { ...(title === '' ? {} : { title }), text: sentences.join('\n\n'), steps };
+}
+
+/** The fix of a shop message whose cause no data tells (an unlinked account, the platform down): what it means, then its steps. */
+export function messagePlan(l: Localizer, steps: readonly FixStep[]): Reply {
+  const texts = steps.map((step) => l.t(`step.${step.id}`));
+  return { text: [l.t('guided.incorrect-code'), l.t('plan.title', { plan: 'fix', count: texts.length })].join('\n\n'), steps: texts };
 }

@@ -98,7 +98,13 @@ const configSchema = z
     STORAGE: choice(['sqlite', 'azure-blob', 'memory']).transform((value) => value ?? 'sqlite'),
     STORAGE_PATH: optionalText.default('./data/bot.sqlite'),
     AZURE_STORAGE_CONNECTION_STRING: optionalText,
-    AZURE_STORAGE_CONTAINER: optionalText.default('bot-state'),
+    // Azure's rule for container names, checked here rather than at the first turn.
+    AZURE_STORAGE_CONTAINER: optionalText.pipe(
+      z
+        .string()
+        .regex(/^(?=.{3,63}$)[a-z0-9]+(-[a-z0-9]+)*$/, 'expected 3-63 lower-case letters, digits and single hyphens, such as bot-state')
+        .optional(),
+    ),
     HANDOFF_FORMAT: choice(['freshdesk', 'zendesk', 'generic']).transform((value) => value ?? 'generic'),
     HANDOFF_WEBHOOK_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
     HANDOFF_API_KEY: optionalText,
@@ -142,6 +148,12 @@ const configSchema = z
         message: 'is required when STORAGE=azure-blob',
       });
     }
+    if (config.STORAGE !== 'azure-blob') {
+      // Blob settings with another storage would be read by nothing.
+      for (const name of ['AZURE_STORAGE_CONNECTION_STRING', 'AZURE_STORAGE_CONTAINER'] as const) {
+        if (config[name] !== undefined) ctx.addIssue({ code: 'custom', path: [name], message: `is only used with STORAGE=azure-blob (STORAGE is ${config.STORAGE})` });
+      }
+    }
     if (config.MicrosoftAppId !== undefined && config.MicrosoftAppType !== 'UserAssignedMSI' && config.MicrosoftAppPassword === undefined) {
       ctx.addIssue({ code: 'custom', path: ['MicrosoftAppPassword'], message: 'is required when MicrosoftAppId is set' });
     }
@@ -150,7 +162,11 @@ const configSchema = z
     }
   })
   // Local mode accepts every request unauthenticated, so by default it listens on this machine only.
-  .transform(({ HOST, ...config }) => ({ ...config, HOST: HOST ?? (config.MicrosoftAppId === undefined ? LOOPBACK : ALL_INTERFACES) }));
+  .transform(({ HOST, AZURE_STORAGE_CONTAINER, ...config }) => ({
+    ...config,
+    AZURE_STORAGE_CONTAINER: AZURE_STORAGE_CONTAINER ?? 'bot-state',
+    HOST: HOST ?? (config.MicrosoftAppId === undefined ? LOOPBACK : ALL_INTERFACES),
+  }));
 
 export type Config = z.infer<typeof configSchema>;
 

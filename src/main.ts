@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { AddressInfo } from 'node:net';
+import type { ContainerClient } from '@azure/storage-blob';
 import { ConfigurationBotFrameworkAuthentication, PrivateConversationState, type Storage, type TurnContext } from 'botbuilder';
 import { MainDialog } from '../dialogs/mainDialog.js';
 import { registerAdmin } from './admin/adminEndpoints.js';
@@ -36,6 +37,8 @@ import { RateLimitedCodeLookups } from './security/codeLookupLimit.js';
 import { RateLimitedNewCases } from './security/newCaseLimit.js';
 import { createServer } from './server.js';
 import { openDatabase, type SqliteDatabase } from './storage/database.js';
+import { BlobContainerHealth, BlobStateStorage, isBlobStatus, openContainer } from './storage/blobStateStorage.js';
+import { BlobLeaseLock, type ConversationLock } from './storage/conversationLock.js';
 import { SqliteStorage } from './storage/sqliteStorage.js';
 import { GuardedStorage, type StorageReadiness, StorageUnavailableError } from './storage/storageHealth.js';
 import { protectBrowserEndpoints } from './web/webSafety.js';
@@ -122,10 +125,16 @@ async function createPlatform(config: Config, logger: Logger): Promise<PlatformP
 interface BotStorage {
   storage: Storage;
   readiness: StorageReadiness;
-  /** The SQLite database of the state and the recorded cases (the outbox); in memory for STORAGE=memory. */
+  /**
+   * The SQLite database of the recorded cases (the outbox), conversation references, Direct
+   * Line conversations and counters, and for sqlite and memory of the state too; in memory
+   * for STORAGE=memory.
+   */
   database: SqliteDatabase;
-  /** The state itself, for erasure and retention. */
+  /** The state in SQLite, for erasure and retention (empty with STORAGE=azure-blob). */
   state: SqliteStorage;
+  /** Serialises the turns of a conversation across instances; in the process when there is one. */
+  lock?: ConversationLock;
 }
 
 /** A write lock taken and given back: fails on a read-only, locked-out or broken file. */
@@ -135,7 +144,57 @@ function probeSqlite(database: SqliteDatabase): void {
   database.exec('ROLLBACK');
 }
 
-function createStorage(config: Config): BotStorage {
+function openSqliteStorage(config: Config): BotStorage {
+  let database: SqliteDatabase | undefined;
+  try {
+    database = openDatabase(resolve(config.STORAGE_PATH));
+    const sqlite = new SqliteStorage(database);
+    // A read-only or locked file opens fine and fails at the first save: find out now.
+    probeSqlite(database);
+    const opened = database;
+    const storage = new GuardedStorage(sqlite, `STORAGE_PATH ${config.STORAGE_PATH}`, async () => probeSqlite(opened));
+    return { storage, readiness: storage, database, state: sqlite };
+  } catch (error) {
+    database?.close();
+    throw new ConfigError(`Invalid configuration: STORAGE_PATH (got "${config.STORAGE_PATH}"): ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+/** What stays in each instance's own SQLite file with STORAGE=azure-blob, said at start. */
+export const NOT_SHARED_WITH_AZURE_BLOB =
+  'the escalation outbox and ticket delivery, conversation references for proactive messages, Direct Line (web chat) conversations, ' +
+  'the rate-limit counters, and admin erasure and retention (they do not reach the state in Azure Blob)';
+
+async function openBlobStorage(config: Config, logger: Logger): Promise<BotStorage> {
+  const connectionString = config.AZURE_STORAGE_CONNECTION_STRING ?? '';
+  const name = config.AZURE_STORAGE_CONTAINER;
+  let container: ContainerClient;
+  try {
+    container = openContainer(connectionString, name);
+  } catch {
+    // The SDK's message may quote the string, and with it the account key.
+    throw new ConfigError('Invalid configuration: AZURE_STORAGE_CONNECTION_STRING: not an Azure Storage connection string (AccountName and AccountKey, or a SAS, with the blob endpoint)');
+  }
+  const blobs = new BlobContainerHealth(container);
+  try {
+    await blobs.probe();
+  } catch (error) {
+    if (isBlobStatus(error, 401, 403)) {
+      throw new ConfigError(`Invalid configuration: AZURE_STORAGE_CONNECTION_STRING: the storage account refused it (${(error as { code?: string }).code ?? 'forbidden'})`);
+    }
+    // Unreachable now is not a configuration error: the instance starts, /readyz says 503 until it is reachable.
+    logger.warn('Azure Blob Storage not reachable at start; /readyz answers 503 until it is', { container: name, error });
+  }
+  const local = openSqliteStorage(config);
+  const storage = new GuardedStorage(new BlobStateStorage(container, blobs), `Azure Blob container ${name}`, () => blobs.probe());
+  logger.warn(`STORAGE=azure-blob: bot state is shared in the container; not shared between instances (in STORAGE_PATH of each): ${NOT_SHARED_WITH_AZURE_BLOB}`, {
+    container: name,
+    storagePath: config.STORAGE_PATH,
+  });
+  return { ...local, storage, readiness: storage, lock: new BlobLeaseLock(container, { logger: logger.child({ component: 'conversation-lock' }) }) };
+}
+
+async function createStorage(config: Config, logger: Logger): Promise<BotStorage> {
   switch (config.STORAGE) {
     case 'memory': {
       // The same storage on a private in-memory database: gone with the process, erasable and swept like the file.
@@ -144,23 +203,10 @@ function createStorage(config: Config): BotStorage {
       const storage = new GuardedStorage(state, 'memory storage', async () => undefined);
       return { storage, readiness: storage, database, state };
     }
-    case 'sqlite': {
-      let database: SqliteDatabase | undefined;
-      try {
-        database = openDatabase(resolve(config.STORAGE_PATH));
-        const sqlite = new SqliteStorage(database);
-        // A read-only or locked file opens fine and fails at the first save: find out now.
-        probeSqlite(database);
-        const opened = database;
-        const storage = new GuardedStorage(sqlite, `STORAGE_PATH ${config.STORAGE_PATH}`, async () => probeSqlite(opened));
-        return { storage, readiness: storage, database, state: sqlite };
-      } catch (error) {
-        database?.close();
-        throw new ConfigError(`Invalid configuration: STORAGE_PATH (got "${config.STORAGE_PATH}"): ${error instanceof Error ? error.message : String(error)}`);
-      }
-    }
+    case 'sqlite':
+      return openSqliteStorage(config);
     case 'azure-blob':
-      throw new ConfigError('Invalid configuration: STORAGE: azure-blob is not part of this release; use sqlite or memory');
+      return openBlobStorage(config, logger);
   }
 }
 
@@ -230,7 +276,7 @@ export async function startBot(
   options: StartOptions = {},
 ): Promise<RunningBot> {
   const platform = await createPlatform(config, logger);
-  const { storage, database, state, readiness: storageReadiness } = createStorage(config);
+  const { storage, database, state, readiness: storageReadiness, lock } = await createStorage(config, logger);
   const shutdown = new Shutdown(logger);
   const outbox = new SqliteCaseOutbox(database);
   // On the bot's database: the limit holds across conversations, "restart" and process restarts.
@@ -249,6 +295,7 @@ export async function startBot(
     defaultLocale: config.DEFAULT_LOCALE,
     logger,
     hooks: [openHandoffHooks({ outbox, logger }), conversationReferenceHooks({ store: conversations, logger })],
+    ...(lock === undefined ? {} : { lock }),
   });
   const personalData = new PersonalData({ db: database, state, conversationLog, outbox, conversations, codeLookups, newCases });
   const retention = new RetentionSweeper({

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { FixStep, FixStepId } from '../domain/fixPlans.js';
+import type { FixStep, FixStepId, PlatformAction } from '../domain/fixPlans.js';
 import type { ScenarioId } from '../domain/scenarios.js';
 import type { Symptom } from '../domain/symptoms.js';
 import type { DiagnosisSnapshot, Slot } from '../channels/replyModel.js';
@@ -40,6 +40,8 @@ export interface CaseState {
   done: FixStepId[];
   /** Changes applied in this case, so a repeated confirmation never applies one twice. */
   appliedChanges: string[];
+  /** What those changes did, as the photographer is told it later in the case (after a cancelled change, say). */
+  changesMade: ChangeMade[];
   /** How often the plan was made anew after a step did not work: once, then support takes over. */
   replans: number;
   stepsTried: string[];
@@ -58,6 +60,14 @@ export interface CaseState {
    * clearly wrote in, which then stays until they clearly write in another.
    */
   localeFrom: 'channel' | 'text';
+}
+
+/** One change the bot made in a case: the job's name, and the archive date or the code it was about. */
+export interface ChangeMade {
+  kind: PlatformAction;
+  job: string;
+  date: string | null;
+  code: string | null;
 }
 
 /** `previous`: the case before, whose person, greeting, question count and open handoff carry over. */
@@ -84,6 +94,7 @@ export function newCase(
     plan: [],
     done: [],
     appliedChanges: [],
+    changesMade: [],
     replans: 0,
     stepsTried: [],
     customersTold: 0,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { SLOTS } from '../channels/replyModel.js';
-import { FIX_STEP_IDS } from '../domain/fixPlans.js';
+import { FIX_STEP_IDS, PLATFORM_ACTIONS } from '../domain/fixPlans.js';
 import { SCENARIOS } from '../domain/scenarios.js';
 import { SYMPTOMS } from '../domain/symptoms.js';
 import { LOCALE_PATTERN } from '../language/languages.js';
@@ -36,9 +36,20 @@ export const caseStateSchema = z
     step: count.nullable(),
     awaiting: z.enum(SLOTS).nullable(),
     questionId: count,
-    plan: z.array(z.strictObject({ id: z.enum(FIX_STEP_IDS), action: z.enum(['reopen-job', 'set-selling', 'activate-code', 'unhide-photos']).nullable() })),
+    plan: z.array(z.strictObject({ id: z.enum(FIX_STEP_IDS), action: z.enum(PLATFORM_ACTIONS).nullable() })),
     done: z.array(z.enum(FIX_STEP_IDS)),
     appliedChanges: z.array(z.string()),
+    changesMade: z.array(
+      z.strictObject({
+        kind: z.enum(PLATFORM_ACTIONS),
+        job: z.string(),
+        date: z.iso.date().nullable(),
+        code: z
+          .string()
+          .regex(/^[0-9A-Z]{4,16}$/)
+          .nullable(),
+      }),
+    ),
     replans: count,
     stepsTried: z.array(z.string()),
     customersTold: count,

@@ -7,6 +7,7 @@ import { localizer, resolveLocale } from '../language/messages.js';
 import type { Logger } from '../logger.js';
 import { HANDOFF_STATUS } from '../handoff/openHandoff.js';
 import type { PlatformPort } from '../platform/port.js';
+import { type ConversationLock, InProcessLock } from '../storage/conversationLock.js';
 import { newCase, snapshotOf } from './caseState.js';
 import { CaseTurns } from './caseTurns.js';
 import { channelRole } from './identity.js';
@@ -50,6 +51,11 @@ export interface GalleryBotOptions {
   defaultLocale: string;
   logger: Logger;
   hooks?: readonly TurnHooks[];
+  /**
+   * Holds a conversation from reading its state to saving it: in this process by default;
+   * a blob lease when several instances share the state.
+   */
+  lock?: ConversationLock;
 }
 
 /**
@@ -62,7 +68,7 @@ export interface GalleryBotOptions {
 export class GalleryBot extends ActivityHandler {
   private readonly turns: CaseTurns;
   private readonly dialogs: DialogSet;
-  private readonly conversations = new Map<string, Promise<void>>();
+  private readonly lock: ConversationLock;
   /** Failed turns in a row, per person in a conversation (each has their own case). */
   private readonly failures = new Map<string, number>();
   /** The dialogs' memory scopes and path resolvers: the same for every turn, so built by the first one and kept. */
@@ -70,6 +76,7 @@ export class GalleryBot extends ActivityHandler {
 
   constructor(private readonly options: GalleryBotOptions) {
     super();
+    this.lock = options.lock ?? new InProcessLock();
     this.turns = new CaseTurns(options.state, options.platform, options.defaultLocale, options.delivery, options.logger);
     this.dialogs = new DialogSet(this.turns.dialogState).add(options.rootDialog);
 
@@ -94,16 +101,9 @@ export class GalleryBot extends ActivityHandler {
    * activities at once, and both must not read the same state and act twice.
    */
   override async run(context: TurnContext): Promise<void> {
-    const key = context.activity.conversation?.id ?? '';
-    const previous = this.conversations.get(key) ?? Promise.resolve();
-    const person = `${key}/${context.activity.from?.id ?? ''}`;
-    const current = previous.catch(() => undefined).then(() => this.runGuarded(person, context));
-    this.conversations.set(key, current);
-    try {
-      await current;
-    } finally {
-      if (this.conversations.get(key) === current) this.conversations.delete(key);
-    }
+    const conversation = `${context.activity.channelId ?? ''}/${context.activity.conversation?.id ?? ''}`;
+    const person = `${conversation}/${context.activity.from?.id ?? ''}`;
+    await this.lock.run(conversation, () => this.runGuarded(person, context));
   }
 
   /**

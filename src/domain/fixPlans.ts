@@ -1,7 +1,9 @@
 import type { Diagnosis, ScenarioId } from './scenarios.js';
+import type { Symptom } from './symptoms.js';
 
 /** Changes the platform can make itself after a photographer confirms them. */
-export type PlatformAction = 'reopen-job' | 'set-selling' | 'activate-code' | 'unhide-photos';
+export const PLATFORM_ACTIONS = ['reopen-job', 'set-selling', 'activate-code', 'unhide-photos'] as const;
+export type PlatformAction = (typeof PLATFORM_ACTIONS)[number];
 
 /**
  * Every step the bot knows, in the order a combined plan carries them out: the
@@ -11,6 +13,7 @@ export type PlatformAction = 'reopen-job' | 'set-selling' | 'activate-code' | 'u
 export const FIX_STEP_IDS = [
   'check-code-typing',
   'compare-code-list',
+  'recreate-codes-if-deleted-job',
   'recreate-job',
   'hand-out-new-codes',
   'confirm-photos-linked',
@@ -72,4 +75,15 @@ export function fixPlan(diagnosis: Pick<Diagnosis, 'scenario' | 'secondary'>): F
   const galleryRepaired = plan.some((s) => !NOT_A_REPAIR.has(s.id) && s.id !== 'recreate-job');
   if (galleryRepaired) plan.push(step('tell-customer'));
   return plan;
+}
+
+/**
+ * The help article's fix for a shop message when no data can tell its cause, if the message
+ * alone decides it: "incorrect access code" means the code does not exist in the account, for
+ * one of two reasons only (a typing mistake, a code reused from a deleted job), so no question
+ * about the job, the activation or the photos bears on it. Null for the other messages.
+ */
+export function messageFixPlan(symptom: Symptom): FixStep[] | null {
+  if (symptom !== 'incorrect-code') return null;
+  return [step('check-code-typing'), step('compare-code-list'), step('recreate-codes-if-deleted-job')];
 }

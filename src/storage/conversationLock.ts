@@ -1,6 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { RestError, type ContainerClient } from '@azure/storage-blob';
+import type { ContainerClient } from '@azure/storage-blob';
 import type { Logger } from '../logger.js';
+import { isBlobStatus as isStatus } from './blobStateStorage.js';
+import { StorageUnavailableError } from './storageHealth.js';
 
 /**
  * Turns of one conversation, one at a time. botbuilder saves state with eTag `*` (last
@@ -41,11 +43,12 @@ export interface BlobLeaseLockOptions {
   waitMs?: number;
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((done) => setTimeout(done, ms));
-
-function isStatus(error: unknown, ...statuses: number[]): boolean {
-  return error instanceof RestError && error.statusCode !== undefined && statuses.includes(error.statusCode);
+/** The lock could not be taken because the blob service failed: the turn cannot be saved either. */
+function unavailable(error: unknown): StorageUnavailableError {
+  return new StorageUnavailableError(`conversation lock: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
 }
+
+const sleep = (ms: number): Promise<void> => new Promise((done) => setTimeout(done, ms));
 
 /**
  * Several instances: a lease on one small blob per conversation (`locks/<digest>`) in
@@ -61,7 +64,7 @@ export class BlobLeaseLock implements ConversationLock {
     private readonly container: ContainerClient,
     private readonly options: BlobLeaseLockOptions,
   ) {
-    this.leaseSeconds = Math.min(60, Math.max(15, options.leaseSeconds ?? 15));
+    this.leaseSeconds = Math.min(60, Math.max(15, options.leaseSeconds ?? 30));
     this.waitMs = options.waitMs ?? 30_000;
   }
 
@@ -83,11 +86,11 @@ export class BlobLeaseLock implements ConversationLock {
         if (isStatus(error, 404)) {
           // First turn of this conversation anywhere: create the lock blob (a racing creator is fine).
           await blob.upload('', 0, { conditions: { ifNoneMatch: '*' } }).catch((createError: unknown) => {
-            if (!isStatus(createError, 409, 412)) throw createError;
+            if (!isStatus(createError, 409, 412)) throw unavailable(createError);
           });
           continue;
         }
-        if (!isStatus(error, 409)) throw error;
+        if (!isStatus(error, 409)) throw unavailable(error);
         if (Date.now() > deadline) throw new ConversationBusyError(`conversation turn waited ${this.waitMs} ms for another instance`);
         await sleep(Math.min(250, 20 * 2 ** Math.min(attempt, 4)) + Math.random() * 30);
       }

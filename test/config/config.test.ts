@@ -306,6 +306,23 @@ describe('cross-field rules', () => {
     });
   });
 
+  it('the blob settings are refused with any other storage, which would not read them', () => {
+    for (const STORAGE of ['sqlite', 'memory', undefined]) {
+      const storage = STORAGE === undefined ? {} : { STORAGE };
+      expectOneLineNaming(configError({ ...storage, AZURE_STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true' }), 'AZURE_STORAGE_CONNECTION_STRING');
+      expectOneLineNaming(configError({ ...storage, AZURE_STORAGE_CONTAINER: 'bot-state' }), 'AZURE_STORAGE_CONTAINER');
+    }
+    expect(configError({ AZURE_STORAGE_CONNECTION_STRING: 'AccountKey=SECRET-key' }).message).not.toContain('SECRET');
+  });
+
+  it('AZURE_STORAGE_CONTAINER follows Azure\'s rule for container names', () => {
+    const blob = { STORAGE: 'azure-blob', AZURE_STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true' };
+    for (const name of ['Bot-State', 'ab', 'bot--state', '-bot', 'bot-', 'bot_state', 'x'.repeat(64)]) {
+      expectOneLineNaming(configError({ ...blob, AZURE_STORAGE_CONTAINER: name }), 'AZURE_STORAGE_CONTAINER');
+    }
+    for (const name of ['abc', 'gallery-bot-state-2', 'x'.repeat(63)]) expect(loadConfig({ ...blob, AZURE_STORAGE_CONTAINER: name }).AZURE_STORAGE_CONTAINER).toBe(name);
+  });
+
   it('the helpdesk variables: a format or a key without HANDOFF_WEBHOOK_URL would be read by nothing', () => {
     expectOneLineNaming(configError({ HANDOFF_API_KEY: 'SECRET-key' }), 'HANDOFF_API_KEY');
     expect(configError({ HANDOFF_API_KEY: 'SECRET-key' }).message).not.toContain('SECRET');

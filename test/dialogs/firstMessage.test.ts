@@ -61,16 +61,17 @@ describe('a code alone as the first message', () => {
     expect(lastDiagnosis(confirmed)).toMatchObject({ symptom: 'almost-ready', awaiting: 'confirm' });
   });
 
-  it.each(LOCALES.map((locale) => [locale] as const))('%s: "no, something else" → what they see instead → the mismatch is said, no offer', async (locale) => {
+  it.each(LOCALES.map((locale) => [locale] as const))('%s: "no, something else" → what they see instead → what that message means, then the offer the data calls for', async (locale) => {
     const h = await harness();
     await h.send(DEMO_CODES['code-not-activated'], { locale });
     const asked = await h.send(msg(locale, 'customer.seen.no'), { locale });
     expect(textsOf(asked)).toEqual([`${msg(locale, 'customer.seen.instead')} ${msg(locale, 'symptom.question')}`]);
     expect(lastDiagnosis(asked)).toMatchObject({ symptom: null, awaiting: 'symptom' });
     const replies = await h.send(msg(locale, 'symptom.choice.missed-sale'), { locale });
-    const shown = msg(locale, 'customer.mismatch.quote', { message: msg(locale, 'symptom.choice.almost-ready') });
-    expect(textsOf(replies)).toEqual([msg(locale, 'customer.mismatch', { expected: shown }), msg(locale, 'feedback.question')]);
-    expect(lastDiagnosis(replies)).toMatchObject({ symptom: 'missed-sale', scenario: 'code-not-activated', awaiting: 'feedback' });
+    const mismatch = msg(locale, 'customer.mismatch', { reported: 'missedSale', message: msg(locale, 'symptom.choice.missed-sale'), code: formatAccessCode(DEMO_CODES['code-not-activated']) });
+    // What the data shows was said with "is that the message you see?": not again.
+    expect(textsOf(replies)).toEqual([mismatch, msg(locale, 'notify.offerPhotographer')]);
+    expect(lastDiagnosis(replies)).toMatchObject({ symptom: 'missed-sale', scenario: 'code-not-activated', awaiting: 'confirm' });
   });
 
   it('"no" and then the very message the data predicted: the usual explanation and offer', async () => {

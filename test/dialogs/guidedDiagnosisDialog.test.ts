@@ -4,7 +4,7 @@ import type { FixStepId } from '../../src/domain/fixPlans.js';
 import type { ScenarioId } from '../../src/domain/scenarios.js';
 import type { Symptom } from '../../src/domain/symptoms.js';
 import type { MessageKey, MessageValues } from '../../src/language/messages.js';
-import { buttonsOf, type DialogHarness, lastDiagnosis, msg as said, textsOf, useHarnesses } from '../support/dialogHarness.js';
+import { buttonsOf, type DialogHarness, lastDiagnosis, LOCALES, msg as said, textsOf, useHarnesses } from '../support/dialogHarness.js';
 
 /** Every sentence of these conversations is said to a photographer. */
 const msg = (locale: string, key: MessageKey, values?: MessageValues) => said(locale, key, { audience: 'photographer', ...values });
@@ -184,6 +184,57 @@ describe('guided diagnosis (no platform data): facts asked in order, then the pl
     expect(lastDiagnosis(plan).scenario).toBe('no-known-cause');
     expect(plan[0]!.text).toContain(msg('en-US', 'step.escalate-to-support'));
     expect(plan[0]!.text).not.toMatch(/\b1 steps\b/);
+  });
+});
+
+describe('guided diagnosis: "incorrect access code" gets the article\'s fix for that message, no questions about the job', () => {
+  const STEPS = ['check-code-typing', 'compare-code-list', 'recreate-codes-if-deleted-job'] as const;
+
+  it.each(LOCALES)('%s: the two causes and three steps at once, then "did this help?"', async (locale) => {
+    const h = await photographer(locale);
+    const plan = await h.send(msg(locale, 'symptom.choice.incorrect-code'), { locale });
+    expect(lastDiagnosis(plan)).toMatchObject({ role: 'photographer', symptom: 'incorrect-code', scenario: 'unknown-code', secondary: [], awaiting: 'feedback' });
+    const texts = textsOf(plan);
+    expect(texts).toHaveLength(2);
+    const numbered = STEPS.map((id, index) => `${index + 1}. ${msg(locale, `step.${id}`)}`).join('\n');
+    expect(texts[0]).toBe(`${msg(locale, 'guided.incorrect-code')}\n\n${msg(locale, 'plan.title', { plan: 'fix', count: 3 })}\n\n${numbered}`);
+    expect(texts[1]).toBe(msg(locale, 'feedback.question'));
+    for (const question of ['guided.intro', 'guided.job-status', 'guided.code-activated', 'guided.photos-linked', 'guided.photos-hidden'] as const) {
+      expect(texts.join('\n')).not.toContain(msg(locale, question));
+    }
+    expect(texts.join('\n')).not.toContain(msg(locale, 'scenario.mismatch.none'));
+  });
+
+  it('the English words, as a support agent would say them', async () => {
+    const h = await photographer('en-US');
+    const plan = await h.send('the customer gets error incorrect access code');
+    expect(lastDiagnosis(plan)).toMatchObject({ symptom: 'incorrect-code', scenario: 'unknown-code', awaiting: 'feedback' });
+    expect(textsOf(plan)[0]).toBe(
+      [
+        "“Incorrect access code” means that the code doesn't exist in your account. There are two possible causes: a typing mistake, or a code reused from a job that was deleted.",
+        'Fix in 3 steps:',
+        [
+          '1. Check the code with the customer for typing mistakes: O and 0, I and 1, extra spaces.',
+          "2. Compare the code with the job's code list or the customer's QR card.",
+          '3. If the code (or a blank QR card) was reused from a job you deleted, create new access codes in the current job (see “Accidentally deleted a job? How to recreate it and generate new access codes”) and give the customer the new code.',
+        ].join('\n'),
+      ].join('\n\n'),
+    );
+    expect(textsOf(plan).join('\n')).not.toMatch(/lead to|working gallery/u);
+  });
+
+  it('an unlinked Teams account: the fix, how to link the account, then feedback; "no" records the case', async () => {
+    const h = await harness({ channelId: 'msteams' });
+    await h.send('Hallo', { locale: 'de-DE' });
+    const plan = await h.send('', { locale: 'de-DE', value: { choice: 'incorrect-code' } });
+    const texts = textsOf(plan);
+    expect(texts).toHaveLength(3);
+    expect(texts[0]).toContain(`3. ${msg('de-DE', 'step.recreate-codes-if-deleted-job')}`);
+    expect(texts[1]).toBe(msg('de-DE', 'guided.linkAccount', { channel: 'Microsoft Teams' }));
+    expect(lastDiagnosis(plan)).toMatchObject({ scenario: 'unknown-code', awaiting: 'feedback' });
+    const sorry = await h.send(msg('de-DE', 'feedback.no'), { locale: 'de-DE' });
+    expect(textsOf(sorry)).toEqual([msg('de-DE', 'escalation.recorded')]);
+    expect((await h.outbox.pending())[0]).toMatchObject({ role: 'photographer', symptom: 'incorrect-code', scenario: 'unknown-code' });
   });
 });
 

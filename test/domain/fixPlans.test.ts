@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { FIX_STEP_IDS, fixPlan, type FixStepId, type PlatformAction } from '../../src/domain/fixPlans.js';
+import { FIX_STEP_IDS, fixPlan, type FixStepId, messageFixPlan, type PlatformAction } from '../../src/domain/fixPlans.js';
+import { SYMPTOMS } from '../../src/domain/symptoms.js';
 import { SCENARIOS, type ScenarioId } from '../../src/domain/scenarios.js';
 
 const ids = (scenario: ScenarioId, secondary: ScenarioId[] = []): FixStepId[] => fixPlan({ scenario, secondary }).map((s) => s.id);
@@ -22,8 +23,8 @@ describe('fix plan of each scenario alone', () => {
   it.each(SCENARIOS.map((s) => [s] as const))('%s', (scenario) => {
     expect(ids(scenario)).toEqual(expected[scenario]);
   });
-  it('every step id is used by some scenario', () => {
-    const used = new Set(SCENARIOS.flatMap((s) => ids(s)));
+  it('every step id is used by some scenario, or by the fix of a message without data', () => {
+    const used = new Set([...SCENARIOS.flatMap((s) => ids(s)), ...SYMPTOMS.flatMap((symptom) => (messageFixPlan(symptom) ?? []).map((s) => s.id))]);
     expect([...FIX_STEP_IDS].filter((id) => !used.has(id))).toEqual([]);
   });
 });
@@ -104,6 +105,21 @@ describe('telling the customer', () => {
   it('a repaired gallery is announced even when the primary alone would not be', () => {
     expect(ids('no-known-cause', ['photos-hidden'])).toEqual(['unhide-photos', 'escalate-to-support', 'tell-customer']);
     expect(ids('code-from-deleted-job', ['code-without-photos'])).toEqual(['recreate-job', 'hand-out-new-codes', 'assign-photos', 'tell-customer']);
+  });
+});
+
+describe('the fix of a message when no data tells its cause', () => {
+  it('"incorrect access code": the article\'s two causes, typing first, then new codes for a code of a deleted job; nothing the platform can do', () => {
+    expect(messageFixPlan('incorrect-code')).toEqual([
+      { id: 'check-code-typing', action: null },
+      { id: 'compare-code-list', action: null },
+      { id: 'recreate-codes-if-deleted-job', action: null },
+    ]);
+  });
+  it('the other messages depend on the job\'s facts: no fix without them', () => {
+    expect(messageFixPlan('almost-ready')).toBeNull();
+    expect(messageFixPlan('missed-sale')).toBeNull();
+    expect(messageFixPlan('other')).toBeNull();
   });
 });
 

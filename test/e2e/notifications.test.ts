@@ -191,7 +191,7 @@ describe('a customer over the Bot Connector, the photographer in Teams', () => {
     const report = done.find((reply) => replyLines(reply).includes(de.t('change.doneTitle')));
     expect(report, JSON.stringify(done.map(replyLines))).toBeDefined();
     const said = replyLines(report!).join('\n');
-    expect(said).toContain(de.t('change.done.reopen-job', { job: jobName, date: de.fullDate(NEW_DATE) }));
+    expect(said).toContain(de.t('change.done.reopen-job', { job: jobName, date: de.fullDate(NEW_DATE), campaign: 'changed' }));
     expect(said).toContain(de.t('change.customersTold', { count: 2 }));
     expect(de.t('change.customersTold', { count: 2 })).toBe('Die zwei Personen, die gefragt hatten, habe ich benachrichtigt.');
     // The bot told them: the walk-through does not ask Lena to.

@@ -246,7 +246,7 @@ describe('reopen: confirmed, with customers waiting', () => {
     const done = await chat.submit({ choice: 'yes' });
     const doneCard = done.find((reply) => replyLines(reply)[0] === chat.t('change.doneTitle'));
     expect(doneCard, JSON.stringify(allText(done))).toBeDefined();
-    expect(replyLines(doneCard!)).toContain(chat.t('change.done.reopen-job', { job: job.name, date: de.fullDate(date) }));
+    expect(replyLines(doneCard!)).toContain(chat.t('change.done.reopen-job', { job: job.name, date: de.fullDate(date), campaign: 'changed' }));
     expect(factsOf(doneCard)).toEqual({
       [chat.t('fact.archiving')]: chat.t('fact.archiving.value', { date: de.fullDate(date) }),
       [chat.t('fact.campaign')]: chat.t('fact.campaign.off'),

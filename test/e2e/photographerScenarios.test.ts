@@ -227,11 +227,14 @@ describe('every demo code, for the photographer who owns it', () => {
     expect(record?.stepsTried.join('\n')).toContain('untick-archiving-set-date');
   });
 
-  it('"didn\'t work" looks at the data again and, with nothing new, goes to support at once', async () => {
+  it('"didn\'t work" looks at the data again and, with nothing new, offers to do the step; declined, it goes to support at once', async () => {
     const chat = teamsPhotographer(bot.url, 'lena');
     await chat.say(`Verkauf verpasst, Code ${DEMO_CODES['job-archived']}`);
     await chat.choose('walk', chat.t('photographer.walk'));
-    const replies = await chat.choose('failed', chat.t('walk.failed'));
+    const offer = await chat.choose('failed', chat.t('walk.failed'));
+    expect(allText(offer)).toContain(chat.t('walk.offerAuto'));
+    expect(await casesOf(chat.conversationId)).toEqual([]);
+    const replies = await chat.choose('support', chat.t('walk.toSupport'));
     expect(allText(replies)).toContain(chat.t('walk.escalated'));
     expect(lastEntity(replies)).toMatchObject({ awaiting: null, step: null });
     const [record] = await casesOf(chat.conversationId);

@@ -398,7 +398,7 @@ describe('Slack with the channel’s bot token: Block Kit through the Slack Web 
     // "Yes, change it" → done, and the platform data says so.
     await chat.send(chat.click(confirm, 'yes'));
     const done = slack.posted.map((message) => String(message.args.text)).join('\n');
-    expect(done).toContain(l.t('change.done.reopen-job', { job: ARCHIVED_JOB.name, date: l.fullDate(date) }));
+    expect(done).toContain(l.t('change.done.reopen-job', { job: ARCHIVED_JOB.name, date: l.fullDate(date), campaign: 'changed' }));
     const data = JSON.parse(readFileSync(bot!.dataFile, 'utf8')) as { jobs: { id: string; status: string; archiving: { date: string | null } }[] };
     expect(data.jobs.find((job) => job.id === ARCHIVED.jobId)).toMatchObject({ status: 'selling', archiving: { date } });
   });

@@ -191,7 +191,7 @@ describe('Teams Universal Actions (adaptiveCard/action invokes)', () => {
     expect(invokeResponses.map((response) => response.value.body.value)).toEqual([l.t('change.question')]);
 
     const done = splitInvoke(await chat.send(chat.execute({ choice: 'yes' })));
-    expect(done.messages.map(cardText).join('\n')).toContain(l.t('change.done.reopen-job', { job: JOB.name, date: l.fullDate(date) }));
+    expect(done.messages.map(cardText).join('\n')).toContain(l.t('change.done.reopen-job', { job: JOB.name, date: l.fullDate(date), campaign: 'changed' }));
     expect(done.invokeResponses).toHaveLength(1);
     expect(done.invokeResponses[0]!.value.status).toBe(200);
     const data = JSON.parse(readFileSync(own.dataFile, 'utf8')) as { jobs: { id: string; status: string; archiving: { date: string | null } }[] };

@@ -165,7 +165,7 @@ describe('Teams through the Microsoft 365 Agents Playground', () => {
       from: confirm.index + 1,
       timeoutMs: FRAME_TIMEOUT_MS,
     });
-    expect(textOf(cardOf(done.frame)!)).toContain(l.t('change.done.reopen-job', { job: JOB.name, date: l.fullDate(archiveDate) }));
+    expect(textOf(cardOf(done.frame)!)).toContain(l.t('change.done.reopen-job', { job: JOB.name, date: l.fullDate(archiveDate), campaign: 'changed' }));
 
     // The platform data: reopened as the design defines it.
     const data = JSON.parse(readFileSync(bot!.dataFile, 'utf8')) as { jobs: StoredJob[] };

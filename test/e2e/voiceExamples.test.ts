@@ -76,7 +76,7 @@ describe('the voice of the design, word for word', () => {
         '2. Deaktiviere auf derselben Seite die automatische Kampagne, damit keine unerwünschten Benachrichtigungen verschickt werden.',
         '3. Klicke auf „Einstellungen speichern“, bevor du die Auftragseinstellungen verlässt.',
         '4. Setze den Auftragsstatus auf „Verkauf“.',
-        '5. Sag dem Kunden, dass die Galerie wieder geöffnet ist.',
+        '5. Sag der Kundin oder dem Kunden, dass die Galerie jetzt offen ist: Seite neu laden und den Code eingeben genügt.',
       ],
       ['Wie möchtest du das beheben?'],
     ]);
@@ -92,14 +92,15 @@ describe('the voice of the design, word for word', () => {
     expect(buttonTitles(impossible.at(-1))).toEqual(['Mo 30.11.', 'Di 1.12.', 'Dieses Datum setzen']);
 
     // The design writes the summary as one sentence ("Ich ändere: Archivierung an mit Datum So 20.12.2026; …");
-    // the bot shows the same changes as the facts of a card.
+    // the bot shows the same changes as the facts of a card, in the words of the reopen step
+    // (the help article's "remove the tick from Archiving, and set a new future archiving date").
     const summary = await lena.say('20.12.');
     expect(lines(summary)).toEqual([
       [
         'Ich ändere',
         '**Grundschule Am Park – Herbst 2026**',
-        'Archivierung: an, mit Datum Sonntag, 20. Dezember 2026',
-        'Automatische Kampagne: aus (keine Erinnerungsmails)',
+        'Archivierung: Haken entfernt, neues Archivierungsdatum Sonntag, 20. Dezember 2026',
+        'Automatische Kampagne: deaktiviert',
         'Status: Archiviert → Verkauf',
       ],
       ['Einverstanden?'],
@@ -110,12 +111,12 @@ describe('the voice of the design, word for word', () => {
     expect(lines(done)).toEqual([
       [
         'Erledigt',
-        '„Grundschule Am Park – Herbst 2026“ ist bis Sonntag, 20. Dezember 2026 im Verkauf, die automatische Kampagne ist aus.',
-        'Archivierung: an, mit Datum Sonntag, 20. Dezember 2026',
-        'Automatische Kampagne: aus (keine Erinnerungsmails)',
+        '„Grundschule Am Park – Herbst 2026“ ist wieder im Verkauf bis zum neuen Archivierungsdatum Sonntag, 20. Dezember 2026, und die automatische Kampagne ist deaktiviert.',
+        'Archivierung: Haken entfernt, neues Archivierungsdatum Sonntag, 20. Dezember 2026',
+        'Automatische Kampagne: deaktiviert',
         'Status: Archiviert → Verkauf',
       ],
-      ['Schritt 5 von 5', '▰▰▰▰▰', 'Sag dem Kunden, dass die Galerie wieder geöffnet ist.'],
+      ['Schritt 5 von 5', '▰▰▰▰▰', 'Sag der Kundin oder dem Kunden, dass die Galerie jetzt offen ist: Seite neu laden und den Code eingeben genügt.'],
     ]);
 
     // The mothers' replies came back in the HTTP response (expectReplies): nothing can reach them

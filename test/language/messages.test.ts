@@ -21,9 +21,9 @@ const argumentsOf = (language: Language, key: string) =>
 
 /** Values that are the same word in English and this language. */
 const SAME_AS_ENGLISH: Record<string, string[]> = {
-  de: ['fact.status', 'date.dayMonth'],
-  fr: ['date.dayMonth', 'customer.mismatch.quote'],
-  nl: ['fact.status', 'guided.job-status.planning', 'status.planning', 'date.dayMonth', 'customer.mismatch.quote'],
+  de: ['fact.status', 'date.dayMonth', 'photographer.codeLabel'],
+  fr: ['date.dayMonth'],
+  nl: ['fact.status', 'guided.job-status.planning', 'status.planning', 'date.dayMonth'],
 };
 
 describe('every sentence in every language', () => {
@@ -127,7 +127,7 @@ describe('how the bot addresses people', () => {
   const startsWith = (key: string, prefixes: readonly string[]) =>
     prefixes.some((prefix) => key === prefix || key.startsWith(`${prefix}.`) || key.endsWith(`.${prefix}`));
   /** Said only to customers: the diagnosis in their words and the offers made to them. */
-  const CUSTOMER = ['customer', 'shop', 'symptom.ack', 'symptom.question', 'code.question', 'code.giveUp', 'code.noneGiven', 'notify.offerPhotographer', 'notify.recorded', 'handoff.email'];
+  const CUSTOMER = ['customer', 'shop', 'symptom.ack', 'symptom.question', 'code.question', 'code.several', 'code.giveUp', 'code.noneGiven', 'notify.offerPhotographer', 'notify.recorded', 'handoff.email'];
   /** Said only to photographers: data, plans, steps and changes. */
   const PHOTOGRAPHER = ['guided', 'scenario', 'fault', 'plan', 'step', 'photographer', 'walk', 'reopen', 'change', 'fact', 'status', 'symptom.questionPhotographer', 'code.questionPhotographer'];
   /** Said before anybody knows who is writing (the Emulator's role question): formal. */
@@ -164,12 +164,43 @@ describe('how the bot addresses people', () => {
     }
   });
 
-  it('French uses its typography: no-break spaces before : ; ! ? and inside « »', () => {
+  /** Dutch: "je", "jij", "jouw" for photographers; "u", "uw" for customers. */
+  const dutch = catalog('nl');
+  const jij = /\b(je|jij|jou|jouw|jullie|jezelf)\b/i;
+  const u = /\b(u|uw|uzelf)\b/i;
+  /** The shop's own words („Je foto's zijn bijna klaar“) keep the shop's "je". */
+  const unquoted = (text: string) => text.replace(/“[^”]*”/gu, '');
+
+  it('Dutch customers are always addressed with "u", never with "je"', () => {
+    const l = localizer('nl-NL', 'customer');
+    for (const key of Object.keys(dutch).filter((key) => !startsWith(key, [...PHOTOGRAPHER, ...QUOTED]))) {
+      expect(unquoted(l.t(key as MessageKey, { photos: 'ready' })), `${key} is said to customers`).not.toMatch(jij);
+    }
+    expect(l.t('customer.job-in-planning', { photos: 'ready' })).toMatch(u);
+  });
+
+  it('Dutch photographers are addressed with "je", never with "u"', () => {
+    const l = localizer('nl-NL', 'photographer');
+    for (const key of Object.keys(dutch).filter((key) => !startsWith(key, [...CUSTOMER, ...NOBODY_YET, ...QUOTED]))) {
+      expect(unquoted(l.t(key as MessageKey)), `${key} is said to photographers`).not.toMatch(u);
+    }
+    expect(l.t('photographer.howToFix')).toMatch(jij);
+  });
+
+  it('French uses its typography: a narrow no-break space before ; ! ?, a no-break space before : and inside « »', () => {
     for (const [key, text] of Object.entries(catalog('fr'))) {
       const said = translate('fr', key as MessageKey);
-      expect(said, `fr ${key}`).not.toMatch(/[^\u00a0\u202f][:;!?](\s|$)/u);
-      expect(said, `fr ${key}`).not.toMatch(/«[^\u00a0\u202f]|[^\u00a0\u202f]»/u);
+      expect(said, `fr ${key}`).not.toMatch(/[^\u202f][;!?](\s|$)/u);
+      expect(said, `fr ${key}`).not.toMatch(/[^\u00a0]:(\s|$)/u);
+      expect(said, `fr ${key}`).not.toMatch(/«[^\u00a0]|[^\u00a0]»/u);
       expect(text, `fr ${key} uses English quotation marks`).not.toMatch(/[“”"]/u);
+      expect(text, `fr ${key} splits a word for its plural, like "masquée(s)": use an ICU plural`).not.toMatch(/\p{L}\((s|e|es)\)/u);
+    }
+  });
+
+  it('no language splits a word for its plural or gender ("photo(s)", "Foto(s)")', () => {
+    for (const language of LANGUAGES) {
+      for (const [key, text] of Object.entries(catalog(language))) expect(text, `${language} ${key}`).not.toMatch(/\p{L}\((s|e|es|en|n)\)/u);
     }
   });
 });

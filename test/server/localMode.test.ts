@@ -2,7 +2,7 @@ import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { localModeWarning, startBot } from '../../src/main.js';
 import { projectRoot } from '../../src/projectRoot.js';
@@ -47,13 +47,6 @@ describe('configuration at start', () => {
     await copyFile(join(projectRoot(), 'demo', 'platform.json'), dataFile);
   });
   afterAll(() => rm(folder, { recursive: true, force: true }));
-
-  it('STORAGE=azure-blob is refused', async () => {
-    const env = { PORT: '0', STORAGE: 'azure-blob', AZURE_STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true', PLATFORM_DATA: dataFile };
-    const start = startBot(loadConfig(env), env, createLogger('silent'));
-    await expect(start).rejects.toBeInstanceOf(ConfigError);
-    await expect(start).rejects.toThrow(/^Invalid configuration: STORAGE: azure-blob is not part of this release/);
-  });
 
   it('HANDOFF_FORMAT=generic alone is the default and starts, keeping cases in the outbox', async () => {
     const env = { PORT: '0', STORAGE: 'memory', PLATFORM_DATA: dataFile, HANDOFF_FORMAT: 'generic' };
