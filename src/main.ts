@@ -23,7 +23,8 @@ import { Shutdown, type ShutdownRegistry } from './lifecycle/shutdown.js';
 import { PersonalData } from './privacy/erasure.js';
 import { RetentionSweeper } from './privacy/retention.js';
 import { openHandoffHooks } from './handoff/openHandoff.js';
-import { SqliteCaseOutbox } from './handoff/sqliteCaseOutbox.js';
+import { BlobCaseOutbox } from './handoff/blobCaseOutbox.js';
+import { type OutboxListing, SqliteCaseOutbox, type TicketQueue } from './handoff/sqliteCaseOutbox.js';
 import { tellTicketReference } from './handoff/ticketNotice.js';
 import { TicketWorker, type TicketWorkerOptions } from './handoff/ticketWorker.js';
 import { createLogger, type Logger } from './logger.js';
@@ -135,6 +136,8 @@ interface BotStorage {
   state: SqliteStorage;
   /** Serialises the turns of a conversation across instances; in the process when there is one. */
   lock?: ConversationLock;
+  /** With STORAGE=azure-blob: the recorded cases in the shared container, for the turns, the ticket workers and the admin. */
+  sharedOutbox?: BlobCaseOutbox;
 }
 
 /** A write lock taken and given back: fails on a read-only, locked-out or broken file. */
@@ -162,8 +165,8 @@ function openSqliteStorage(config: Config): BotStorage {
 
 /** What stays in each instance's own SQLite file with STORAGE=azure-blob, said at start. */
 export const NOT_SHARED_WITH_AZURE_BLOB =
-  'the escalation outbox and ticket delivery, conversation references for proactive messages, Direct Line (web chat) conversations, ' +
-  'the rate-limit counters, and admin erasure and retention (they do not reach the state in Azure Blob)';
+  'conversation references for proactive messages, Direct Line (web chat) conversations, the rate-limit counters, ' +
+  'and admin erasure and retention (they do not reach the state and the recorded cases in Azure Blob)';
 
 async function openBlobStorage(config: Config, logger: Logger): Promise<BotStorage> {
   const connectionString = config.AZURE_STORAGE_CONNECTION_STRING ?? '';
@@ -187,11 +190,17 @@ async function openBlobStorage(config: Config, logger: Logger): Promise<BotStora
   }
   const local = openSqliteStorage(config);
   const storage = new GuardedStorage(new BlobStateStorage(container, blobs), `Azure Blob container ${name}`, () => blobs.probe());
-  logger.warn(`STORAGE=azure-blob: bot state is shared in the container; not shared between instances (in STORAGE_PATH of each): ${NOT_SHARED_WITH_AZURE_BLOB}`, {
+  logger.warn(`STORAGE=azure-blob: bot state and the escalation outbox are shared in the container; not shared between instances (in STORAGE_PATH of each): ${NOT_SHARED_WITH_AZURE_BLOB}`, {
     container: name,
     storagePath: config.STORAGE_PATH,
   });
-  return { ...local, storage, readiness: storage, lock: new BlobLeaseLock(container, { logger: logger.child({ component: 'conversation-lock' }) }) };
+  return {
+    ...local,
+    storage,
+    readiness: storage,
+    lock: new BlobLeaseLock(container, { logger: logger.child({ component: 'conversation-lock' }) }),
+    sharedOutbox: new BlobCaseOutbox(container),
+  };
 }
 
 async function createStorage(config: Config, logger: Logger): Promise<BotStorage> {
@@ -214,7 +223,7 @@ async function createStorage(config: Config, logger: Logger): Promise<BotStorage
  * The helpdesk delivery of escalations, when HANDOFF_WEBHOOK_URL names a helpdesk: tickets in
  * the deployment's language, and the ticket's reference told to the person in their chat.
  */
-function createTicketWorker(config: Config, outbox: SqliteCaseOutbox, adapter: DirectLineAdapter, logger: Logger, options: StartOptions): TicketWorker | null {
+function createTicketWorker(config: Config, outbox: TicketQueue, adapter: DirectLineAdapter, logger: Logger, options: StartOptions): TicketWorker | null {
   if (config.HANDOFF_WEBHOOK_URL === undefined) return null;
   const workerLogger = logger.child({ component: 'tickets' });
   return new TicketWorker({
@@ -276,9 +285,11 @@ export async function startBot(
   options: StartOptions = {},
 ): Promise<RunningBot> {
   const platform = await createPlatform(config, logger);
-  const { storage, database, state, readiness: storageReadiness, lock } = await createStorage(config, logger);
+  const { storage, database, state, readiness: storageReadiness, lock, sharedOutbox } = await createStorage(config, logger);
   const shutdown = new Shutdown(logger);
-  const outbox = new SqliteCaseOutbox(database);
+  // Erasure and retention work on the SQLite outbox only (empty with STORAGE=azure-blob, as the start says).
+  const localOutbox = new SqliteCaseOutbox(database);
+  const outbox: CaseOutbox & TicketQueue & OutboxListing = sharedOutbox ?? localOutbox;
   // On the bot's database: the limit holds across conversations, "restart" and process restarts.
   const codeLookups = await RateLimitedCodeLookups.onSqlite(database);
   const newCases = await RateLimitedNewCases.onSqlite(database);
@@ -297,13 +308,13 @@ export async function startBot(
     hooks: [openHandoffHooks({ outbox, logger }), conversationReferenceHooks({ store: conversations, logger })],
     ...(lock === undefined ? {} : { lock }),
   });
-  const personalData = new PersonalData({ db: database, state, conversationLog, outbox, conversations, codeLookups, newCases });
+  const personalData = new PersonalData({ db: database, state, conversationLog, outbox: localOutbox, conversations, codeLookups, newCases });
   const retention = new RetentionSweeper({
     days: config.RETENTION_DAYS,
     db: database,
     state,
     conversationLog,
-    outbox,
+    outbox: localOutbox,
     conversations,
     logger: logger.child({ component: 'retention' }),
   });
