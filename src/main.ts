@@ -31,7 +31,8 @@ import { createLogger, type Logger } from './logger.js';
 import { EmbeddedPlatform } from './platform/embeddedPlatform.js';
 import { PlatformApiClient } from './platform/platformApiClient.js';
 import type { PlatformPort, PlatformReadiness } from './platform/port.js';
-import { ConversationStore } from './proactive/conversationStore.js';
+import { BlobConversationStore } from './proactive/blobConversationStore.js';
+import { ConversationStore, type ReachableConversations } from './proactive/conversationStore.js';
 import { conversationReferenceHooks, ProactiveNotices } from './proactive/proactiveNotices.js';
 import { projectRoot } from './projectRoot.js';
 import { RateLimitedCodeLookups } from './security/codeLookupLimit.js';
@@ -138,6 +139,8 @@ interface BotStorage {
   lock?: ConversationLock;
   /** With STORAGE=azure-blob: the recorded cases in the shared container, for the turns, the ticket workers and the admin. */
   sharedOutbox?: BlobCaseOutbox;
+  /** With STORAGE=azure-blob: where photographers and waiting customers can be reached, in the shared container. */
+  sharedConversations?: BlobConversationStore;
 }
 
 /** A write lock taken and given back: fails on a read-only, locked-out or broken file. */
@@ -165,8 +168,8 @@ function openSqliteStorage(config: Config): BotStorage {
 
 /** What stays in each instance's own SQLite file with STORAGE=azure-blob, said at start. */
 export const NOT_SHARED_WITH_AZURE_BLOB =
-  'conversation references for proactive messages, Direct Line (web chat) conversations, the rate-limit counters, ' +
-  'and admin erasure and retention (they do not reach the state and the recorded cases in Azure Blob)';
+  'Direct Line (web chat) conversations, the rate-limit counters, ' +
+  'and admin erasure and retention (they do not reach the state, the recorded cases and the conversation references in Azure Blob)';
 
 async function openBlobStorage(config: Config, logger: Logger): Promise<BotStorage> {
   const connectionString = config.AZURE_STORAGE_CONNECTION_STRING ?? '';
@@ -190,7 +193,7 @@ async function openBlobStorage(config: Config, logger: Logger): Promise<BotStora
   }
   const local = openSqliteStorage(config);
   const storage = new GuardedStorage(new BlobStateStorage(container, blobs), `Azure Blob container ${name}`, () => blobs.probe());
-  logger.warn(`STORAGE=azure-blob: bot state and the escalation outbox are shared in the container; not shared between instances (in STORAGE_PATH of each): ${NOT_SHARED_WITH_AZURE_BLOB}`, {
+  logger.warn(`STORAGE=azure-blob: bot state, the escalation outbox and the conversation references for proactive messages are shared in the container; not shared between instances (in STORAGE_PATH of each): ${NOT_SHARED_WITH_AZURE_BLOB}`, {
     container: name,
     storagePath: config.STORAGE_PATH,
   });
@@ -200,6 +203,7 @@ async function openBlobStorage(config: Config, logger: Logger): Promise<BotStora
     readiness: storage,
     lock: new BlobLeaseLock(container, { logger: logger.child({ component: 'conversation-lock' }) }),
     sharedOutbox: new BlobCaseOutbox(container),
+    sharedConversations: new BlobConversationStore(container),
   };
 }
 
@@ -285,7 +289,7 @@ export async function startBot(
   options: StartOptions = {},
 ): Promise<RunningBot> {
   const platform = await createPlatform(config, logger);
-  const { storage, database, state, readiness: storageReadiness, lock, sharedOutbox } = await createStorage(config, logger);
+  const { storage, database, state, readiness: storageReadiness, lock, sharedOutbox, sharedConversations } = await createStorage(config, logger);
   const shutdown = new Shutdown(logger);
   // Erasure and retention work on the SQLite outbox only (empty with STORAGE=azure-blob, as the start says).
   const localOutbox = new SqliteCaseOutbox(database);
@@ -297,7 +301,8 @@ export async function startBot(
   const adapter = createAdapter(config, env, logger, conversationLog);
   // Where photographers and waiting customers can be reached later, on the bot's database too.
   const conversations = new ConversationStore(database);
-  const notices = new ProactiveNotices({ adapter, store: conversations, platform, logger: logger.child({ component: 'proactive' }), appId: config.MicrosoftAppId ?? '' });
+  const reachable: ReachableConversations = sharedConversations ?? conversations;
+  const notices = new ProactiveNotices({ adapter, store: reachable, platform, logger: logger.child({ component: 'proactive' }), appId: config.MicrosoftAppId ?? '' });
   const bot = new GalleryBot({
     state: new PrivateConversationState(storage),
     platform,
@@ -305,7 +310,7 @@ export async function startBot(
     rootDialog: new MainDialog({ platform, outbox, notices, logger, codeLookups, newCases, now: options.now ?? (() => new Date()), supportHours: config.SUPPORT_HOURS ?? null }),
     defaultLocale: config.DEFAULT_LOCALE,
     logger,
-    hooks: [openHandoffHooks({ outbox, logger }), conversationReferenceHooks({ store: conversations, logger })],
+    hooks: [openHandoffHooks({ outbox, logger }), conversationReferenceHooks({ store: reachable, logger })],
     ...(lock === undefined ? {} : { lock }),
   });
   const personalData = new PersonalData({ db: database, state, conversationLog, outbox: localOutbox, conversations, codeLookups, newCases });
