@@ -141,6 +141,8 @@ interface BotStorage {
   sharedOutbox?: BlobCaseOutbox;
   /** With STORAGE=azure-blob: where photographers and waiting customers can be reached, in the shared container. */
   sharedConversations?: BlobConversationStore;
+  /** With STORAGE=azure-blob: the shared container, where the rate-limit counters are kept too. */
+  container?: ContainerClient;
 }
 
 /** A write lock taken and given back: fails on a read-only, locked-out or broken file. */
@@ -168,8 +170,8 @@ function openSqliteStorage(config: Config): BotStorage {
 
 /** What stays in each instance's own SQLite file with STORAGE=azure-blob, said at start. */
 export const NOT_SHARED_WITH_AZURE_BLOB =
-  'Direct Line (web chat) conversations, the rate-limit counters, ' +
-  'and admin erasure and retention (they do not reach the state, the recorded cases and the conversation references in Azure Blob)';
+  'Direct Line (web chat) conversations, and admin erasure and retention ' +
+  '(erasure reaches the rate-limit counters, not the state, the recorded cases and the conversation references in Azure Blob; retention reaches none of them)';
 
 async function openBlobStorage(config: Config, logger: Logger): Promise<BotStorage> {
   const connectionString = config.AZURE_STORAGE_CONNECTION_STRING ?? '';
@@ -193,7 +195,7 @@ async function openBlobStorage(config: Config, logger: Logger): Promise<BotStora
   }
   const local = openSqliteStorage(config);
   const storage = new GuardedStorage(new BlobStateStorage(container, blobs), `Azure Blob container ${name}`, () => blobs.probe());
-  logger.warn(`STORAGE=azure-blob: bot state, the escalation outbox and the conversation references for proactive messages are shared in the container; not shared between instances (in STORAGE_PATH of each): ${NOT_SHARED_WITH_AZURE_BLOB}`, {
+  logger.warn(`STORAGE=azure-blob: bot state, the escalation outbox, the conversation references for proactive messages and the rate-limit counters are shared in the container; not shared between instances (in STORAGE_PATH of each): ${NOT_SHARED_WITH_AZURE_BLOB}`, {
     container: name,
     storagePath: config.STORAGE_PATH,
   });
@@ -204,6 +206,7 @@ async function openBlobStorage(config: Config, logger: Logger): Promise<BotStora
     lock: new BlobLeaseLock(container, { logger: logger.child({ component: 'conversation-lock' }) }),
     sharedOutbox: new BlobCaseOutbox(container),
     sharedConversations: new BlobConversationStore(container),
+    container,
   };
 }
 
@@ -289,14 +292,14 @@ export async function startBot(
   options: StartOptions = {},
 ): Promise<RunningBot> {
   const platform = await createPlatform(config, logger);
-  const { storage, database, state, readiness: storageReadiness, lock, sharedOutbox, sharedConversations } = await createStorage(config, logger);
+  const { storage, database, state, readiness: storageReadiness, lock, sharedOutbox, sharedConversations, container } = await createStorage(config, logger);
   const shutdown = new Shutdown(logger);
   // Erasure and retention work on the SQLite outbox only (empty with STORAGE=azure-blob, as the start says).
   const localOutbox = new SqliteCaseOutbox(database);
   const outbox: CaseOutbox & TicketQueue & OutboxListing = sharedOutbox ?? localOutbox;
-  // On the bot's database: the limit holds across conversations, "restart" and process restarts.
-  const codeLookups = await RateLimitedCodeLookups.onSqlite(database);
-  const newCases = await RateLimitedNewCases.onSqlite(database);
+  // On the bot's database, or the container all instances share: the limit holds across conversations, "restart", restarts and instances.
+  const codeLookups = container === undefined ? await RateLimitedCodeLookups.onSqlite(database) : RateLimitedCodeLookups.onBlob(container);
+  const newCases = container === undefined ? await RateLimitedNewCases.onSqlite(database) : RateLimitedNewCases.onBlob(container);
   const conversationLog = new ConversationLog(database);
   const adapter = createAdapter(config, env, logger, conversationLog);
   // Where photographers and waiting customers can be reached later, on the bot's database too.

@@ -52,6 +52,8 @@ export class BlobConversationStore implements ReachableConversations {
         return true;
       } catch (error) {
         if (!isBlobStatus(error, 409, 412) || attempt >= UPDATE_TRIES) throw error;
+        // Another instance wrote first: a little random wait, so the next round is not another tie.
+        await new Promise((tick) => setTimeout(tick, Math.random() * 20 * attempt));
       }
     }
   }
