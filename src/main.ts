@@ -199,6 +199,9 @@ async function openBlobStorage(config: Config, logger: Logger): Promise<BotStora
     container: name,
     storagePath: config.STORAGE_PATH,
   });
+  if (config.DIRECTLINE_SECRET === undefined) {
+    logger.warn('STORAGE=azure-blob without DIRECTLINE_SECRET: each instance generates its own, so a web chat token of one instance is refused by another; set the same DIRECTLINE_SECRET on every instance');
+  }
   return {
     ...local,
     storage,
