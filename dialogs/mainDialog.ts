@@ -1,5 +1,8 @@
 import { ComponentDialog, type DialogContext, type DialogTurnResult, DialogTurnStatus, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { formatAccessCode, sameAccessCode } from '../src/domain/accessCode.js';
 import type { Role } from '../src/domain/roles.js';
+import type { Slot } from '../src/channels/replyModel.js';
+import { findAccessCodes } from '../src/language/accessCodes.js';
 import { recognizeIntent } from '../src/language/intents.js';
 import { type Command, recognizeCommand } from '../src/language/recognizer.js';
 import { newCase } from '../src/bot/caseState.js';
@@ -137,10 +140,45 @@ export class MainDialog extends ComponentDialog {
         await innerDc.cancelAllDialogs();
         turn.case.awaiting = null;
         return innerDc.beginDialog(HANDOFF_DIALOG, REQUESTED);
-      default:
+      default: {
+        const corrected = command === null && isUserInput(innerDc.context.activity) ? correctedCodes(turn) : [];
+        if (corrected.length > 0) {
+          // "Sorry, wrong code: it's KDG4 77QP" at a later question: that code is the case now.
+          await innerDc.cancelAllDialogs();
+          const [code, ...more] = corrected;
+          turn.case = { ...newCase(turn.case.locale, turn.case), accessCode: code ?? null, moreCodes: more, transcript: turn.case.transcript };
+          turn.say({ text: turn.l.t('code.corrected', { code: formatAccessCode(code ?? '') }) });
+          return innerDc.beginDialog(ROUTE_DIALOG);
+        }
         return super.onContinueDialog(innerDc);
+      }
     }
   }
+}
+
+/**
+ * Questions after the code at which another code is a correction, not an answer: "is that the
+ * message you see?", an offer, "did this help?". A photographer's questions in a fix (step
+ * results, a change's confirmation) are not among them: a code there is no reason to drop the fix.
+ */
+const CODE_CORRECTABLE: Readonly<Record<Role, readonly Slot[]>> = {
+  customer: ['symptom', 'confirm', 'feedback'],
+  photographer: ['symptom', 'feedback'],
+};
+
+/** A correction is a sentence or two; a long paste that happens to hold a code-like word is none. */
+const MAX_CORRECTION_LENGTH = 300;
+
+/** The codes of a message that corrects the case's code at one of those questions; none otherwise. */
+function correctedCodes(turn: Turn): string[] {
+  const { case: c, input } = turn;
+  if (c.role === null || c.awaiting === null || input.choiceId !== null || !CODE_CORRECTABLE[c.role].includes(c.awaiting)) return [];
+  if (input.text.length > MAX_CORRECTION_LENGTH) return [];
+  // Before any code, the symptom question takes one itself.
+  if (c.awaiting === 'symptom' && c.accessCode === null) return [];
+  const codes = findAccessCodes(input.text);
+  const current = c.accessCode;
+  return current !== null && codes.every((code) => sameAccessCode(code, current)) ? [] : codes;
 }
 
 /** A command typed in any language, or the "Talk to a person" button. */

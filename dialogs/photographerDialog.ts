@@ -39,7 +39,8 @@ function isJobReference(value: unknown): value is JobReference {
   return typeof value === 'object' && value !== null && 'kind' in value;
 }
 
-type Stage = 'walk' | 'support' | 'feedback';
+/** `offer-fix`: the customer's message does not fit the data, and the bot asked whether to fix the data's fault all the same. */
+type Stage = 'walk' | 'support' | 'feedback' | 'offer-fix';
 
 interface StepValues {
   stage: Stage;
@@ -121,6 +122,16 @@ export function photographerDialogs(deps: DialogDependencies): Dialog[] {
       turn.say(photographerPlan(l, diagnosis, { job: inspection.job, code: c.accessCode }));
       const values = step.values as StepValues;
       if (diagnosis.symptomMismatch) {
+        // The customer's message belongs to another situation, yet the fault the data shows is real:
+        // fixing it is offered, never started unasked.
+        if (c.plan.some((planned) => planned.id !== 'escalate-to-support' && planned.id !== 'tell-customer')) {
+          values.stage = 'offer-fix';
+          return step.beginDialog(CONFIRM_DIALOG, {
+            question: 'photographer.mismatch.offerFix',
+            yes: 'photographer.mismatch.fix',
+            no: 'photographer.mismatch.wait',
+          } satisfies YesNoOptions);
+        }
         turn.say({ text: l.t('photographer.checkFirst') });
         values.stage = 'feedback';
         return step.next();
@@ -132,6 +143,19 @@ export function photographerDialogs(deps: DialogDependencies): Dialog[] {
       values.stage = 'walk';
       if (c.plan.some((planned) => planned.action !== null)) return step.beginDialog(FIX_MODE_DIALOG);
       return step.next('walk');
+    },
+    async (step: WaterfallStepContext) => {
+      const turn = turnOf(step.context);
+      const values = step.values as StepValues;
+      if (values.stage !== 'offer-fix') return step.next(step.result);
+      if ((step.result as YesNo) === 'yes') {
+        values.stage = 'walk';
+        if (turn.case.plan.some((planned) => planned.action !== null)) return step.beginDialog(FIX_MODE_DIALOG);
+        return step.next('walk');
+      }
+      turn.say({ text: turn.l.t('photographer.checkFirst') });
+      values.stage = 'feedback';
+      return step.next();
     },
     async (step: WaterfallStepContext) => {
       const turn = turnOf(step.context);

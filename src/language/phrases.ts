@@ -64,6 +64,11 @@ export const phraseFileSchema = z.strictObject({
     'missed-sale': symptomPhrases,
     /** Button labels and answers that mean "none of the three messages". */
     otherLabels: phraseList,
+    /**
+     * What people say about themselves whose words would read as a shop message ("I'm not
+     * ready to order yet" is not "almost ready"): those words count for no message.
+     */
+    aboutThePerson: phraseList,
   }),
   commands: z.strictObject({
     help: commandPhrases,

@@ -256,6 +256,8 @@ const NEGATION_PATTERNS = compileAll(FILES.map((file) => ({ label: 'negation' as
 
 const OTHER_LABEL_PATTERNS = compileAll(FILES.map((file) => ({ label: 'other' as const, phrases: file.symptoms.otherLabels })));
 
+const ABOUT_THE_PERSON_PATTERNS = compileAll(FILES.map((file) => ({ label: 'person' as const, phrases: file.symptoms.aboutThePerson })));
+
 const COMMANDS = ['help', 'restart', 'agent'] as const;
 const COMMAND_WHOLE = compileAll(
   FILES.flatMap((file) => COMMANDS.map((command) => ({ label: command, phrases: file.commands[command].whole }))),
@@ -597,7 +599,9 @@ export function recognizeSymptom(text: string): SymptomRecognition {
   const message = messageWords(removeAccessCodes(text.slice(0, MAX_INPUT)));
   if (wholeMessage(message, OTHER_LABEL_PATTERNS) === 'other') return { symptom: 'other', confidence: 0.95 };
 
-  const scores = SHOP_SYMPTOMS.map((symptom) => ({ symptom, score: symptomScore(message, SYMPTOM_PATTERNS[symptom]) }));
+  // "Not ready to order" is about the person: its words count for no shop message.
+  const aboutThePerson = cover(message, ABOUT_THE_PERSON_PATTERNS, 0).used;
+  const scores = SHOP_SYMPTOMS.map((symptom) => ({ symptom, score: symptomScore(message, SYMPTOM_PATTERNS[symptom], aboutThePerson) }));
   scores.sort((a, b) => b.score - a.score);
   const best = scores[0] ?? { symptom: 'other' as const, score: 0 };
   const runnerUp = scores[1]?.score ?? 0;
@@ -615,8 +619,8 @@ export function recognizeSymptom(text: string): SymptomRecognition {
  * people correct a wrong guess that way, and reading it the other way round would swap
  * two shop messages, the worst mistake this recognizer can make.
  */
-function symptomScore(message: MessageMatcher, set: PhraseSet<ShopSymptom>): number {
-  const used = message.words.map(() => false);
+function symptomScore(message: MessageMatcher, set: PhraseSet<ShopSymptom>, taken: readonly boolean[]): number {
+  const used = [...taken];
   let score = 0;
   for (const pattern of message.candidates(set)) {
     const positions = findPattern(message, pattern, used);

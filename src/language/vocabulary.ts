@@ -30,6 +30,7 @@ function vocabularyOf(file: PhraseFile): Set<string> {
     ...file.rewrite.flat(),
     ...symptoms.flatMap((symptom) => [...file.symptoms[symptom].strong, ...file.symptoms[symptom].medium, ...file.symptoms[symptom].weak]),
     ...file.symptoms.otherLabels,
+    ...file.symptoms.aboutThePerson,
     ...commands.flatMap((command) => [...file.commands[command].whole, ...file.commands[command].inSentence]),
     ...file.yesNo.yes,
     ...file.yesNo.no,

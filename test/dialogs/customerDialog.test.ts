@@ -350,3 +350,38 @@ describe('customer flow: look-alike characters (O and 0; I, L and 1) are the sam
     expect(replies[0]!.text).toBe(msg('en-US', 'customer.no-known-cause'));
   });
 });
+
+describe('customer flow: another code at a later question corrects the code', () => {
+  it.each([
+    ['en-US', 'symptom', 'sorry, wrong code! it is VHC7NQ3R'],
+    ['de-DE', 'confirm', 'Moment, falscher Code, richtig ist VHC7 NQ3R'],
+    ['fr-FR', 'feedback', "pardon, je me suis trompé de code : c'est VHC7-NQ3R"],
+    ['nl-NL', 'confirm', 'sorry, verkeerde code, het is VHC7NQ3R'],
+  ] as const)('%s: at %s, "%s" → that code is diagnosed as a new case', async (locale, slot, correction) => {
+    const h = await harness();
+    let replies = await h.send(DEMO_CODES['job-archived'], { locale });
+    expect(lastDiagnosis(replies)).toMatchObject({ scenario: 'job-archived', awaiting: 'symptom' });
+    if (slot !== 'symptom') {
+      replies = await h.send(msg(locale, 'customer.seen.yes'), { locale });
+      expect(lastDiagnosis(replies).awaiting).toBe('confirm');
+    }
+    if (slot === 'feedback') {
+      replies = await h.send(msg(locale, 'notify.no'), { locale });
+      expect(lastDiagnosis(replies).awaiting).toBe('feedback');
+    }
+    const corrected = await h.send(correction, { locale });
+    const texts = textsOf(corrected);
+    expect(texts[0]!.startsWith(msg(locale, 'code.corrected', { code: 'VHC7 NQ3R' }))).toBe(true);
+    expect(texts.join(' ')).not.toContain(msg(locale, 'confirm.retry'));
+    // VHC7 NQ3R is a job in Planning: its own diagnosis, and "is that the message you see?" again.
+    expect(texts.join(' ')).toContain(msg(locale, 'customer.job-in-planning', { photos: 'ready' }));
+    expect(lastDiagnosis(corrected)).toMatchObject({ symptom: null, scenario: 'job-in-planning', awaiting: 'symptom' });
+  });
+
+  it('the same code again is no correction: the question is asked again', async () => {
+    const h = await harness();
+    await h.send(DEMO_CODES['job-archived']);
+    const again = await h.send(`yes, ${DEMO_CODES['job-archived']}`);
+    expect(textsOf(again).join(' ')).not.toContain(msg('en-US', 'code.corrected', { code: formatAccessCode(DEMO_CODES['job-archived']) }));
+  });
+});

@@ -172,3 +172,17 @@ describe('several codes in one message', () => {
     expect(announced).toEqual(codes.slice(1).map((code) => msg(locale, 'code.several.next', { code: formatAccessCode(code) })));
   });
 });
+
+describe('the person\'s own readiness is no shop message', () => {
+  it.each([
+    ['en-US', 'I am not ready to order yet'],
+    ['de-DE', 'Ich bin noch nicht bereit zu bestellen'],
+    ['fr-FR', 'Je ne suis pas encore prête à commander'],
+    ['nl-NL', 'Ik ben nog niet klaar om te bestellen'],
+  ] as const)('%s: "%s" is not read as “almost ready”: the bot asks what the page shows', async (locale, text) => {
+    const h = await harness();
+    const replies = await h.send(text, { locale });
+    expect(lastDiagnosis(replies)).toMatchObject({ symptom: null, awaiting: 'symptom' });
+    expect(textsOf(replies).join(' ')).not.toContain(msg(locale, 'symptom.ack.almost-ready'));
+  });
+});

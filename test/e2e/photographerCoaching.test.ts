@@ -220,3 +220,13 @@ describe('the summary shows what is already so as such', () => {
     expect(replyLines(report!).join('\n')).not.toContain(`${sanne.t('fact.campaign')}: ${sanne.t('fact.campaign.off')}`);
   });
 });
+
+describe('another code at "did this help?"', () => {
+  it('a photographer\'s correction to another code starts that code\'s diagnosis', async () => {
+    const lena = teamsPhotographer(bot.url, 'lena');
+    await lena.say(`Die Kundin sieht „Verkauf verpasst“, Code ${DEMO_CASES['no-known-cause'].code}`);
+    const corrected = await lena.say(`Sorry, falscher Code, es ist ${ARCHIVED.code}`);
+    expect(allText(corrected)).toContain(lena.t('code.corrected', { code: formatAccessCode(ARCHIVED.code) }));
+    expect(lastEntity(corrected)).toMatchObject({ scenario: 'job-archived', awaiting: 'step-result' });
+  });
+});

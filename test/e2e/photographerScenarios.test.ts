@@ -310,20 +310,62 @@ describe('the job as reference: by name, by id, several matches', () => {
 });
 
 describe('the reported message does not fit the data', () => {
-  it('missed-sale for a Selling job: says so, asks to check the code, no walk-through', async () => {
-    const chat = teamsPhotographer(bot.url, 'lena');
-    const replies = await chat.say(`Die Kundin sieht „Verkauf verpasst“, Code ${DEMO_CODES['photos-hidden']}`);
+  function symptomName(chat: ContractChat, symptom: Symptom | null): string {
+    return symptom === null || symptom === 'other' ? chat.t('scenario.mismatch.none') : chat.t(`symptom.choice.${symptom}`);
+  }
+
+  it.each([
+    ['lena', 'de-DE', `Die Kundin sieht „Verkauf verpasst“, Code ${DEMO_CODES['photos-hidden']}`, 'missed-sale', 'photos-hidden'],
+    ['camille', 'fr-FR', 'Vente manquée ? … code VHC7NQ3R', 'missed-sale', 'job-in-planning'],
+    ['sanne', 'nl-NL', `de klant krijgt onjuiste toegangscode, code ${DEMO_CODES['job-archived+photos-hidden']}`, 'incorrect-code', 'job-archived'],
+    ['megan', 'en-US', `customer says incorrect access code, code ${DEMO_CODES['job-in-planning']}`, 'incorrect-code', 'job-in-planning'],
+  ] as const)('%s (%s): both messages said, the data\'s fault offered to be fixed, nothing started unasked', async (name, locale, first, reported, scenario) => {
+    const chat = photographerChat(bot.url, name);
+    expect(chat.locale).toBe(locale);
+    const replies = await chat.say(first);
     const text = allText(replies);
-    expect(text).toContain(chat.t('scenario.mismatch', { reported: chat.t('symptom.choice.missed-sale'), expected: chat.t('symptom.choice.almost-ready') }));
-    expect(text).toContain(chat.t('photographer.checkFirst'));
+    const expected = SCENARIO_INFO[scenario].expectedSymptom;
+    expect(text).toContain(chat.t('scenario.mismatch', { reported: symptomName(chat, reported), expected: symptomName(chat, expected) }));
+    expect(text).toContain(chat.t('photographer.mismatch.offerFix'));
     expect(text).not.toContain(chat.t('photographer.howToFix'));
-    for (const reply of replies) {
-      expect(entityOf(reply)).toMatchObject({ symptom: 'missed-sale', scenario: 'photos-hidden', step: null, awaiting: 'feedback' });
-      expect(choicesOf(reply)).not.toContain('done');
-      expect(choicesOf(reply)).not.toContain('auto');
-    }
+    expect(lastEntity(replies)).toMatchObject({ symptom: reported, scenario, step: null, awaiting: 'confirm' });
+    expect(buttonTitles(replies.at(-1))).toEqual([chat.t('photographer.mismatch.fix'), chat.t('photographer.mismatch.wait')]);
+    expect(text).not.toMatch(/[.!?]\s?[”“»"]\s?\./u);
+  });
+
+  it('"no, ask the customer first": check the code and reload, then feedback; nothing walked, nothing changed', async () => {
+    const chat = teamsPhotographer(bot.url, 'lena');
+    const before = await readPlatform(bot.dataFile);
+    await chat.say(`Die Kundin sieht „Verkauf verpasst“, Code ${DEMO_CODES['photos-hidden']}`);
+    const wait = await chat.choose('no', chat.t('photographer.mismatch.wait'));
+    expect(allText(wait)).toContain(chat.t('photographer.checkFirst'));
+    expect(lastEntity(wait)).toMatchObject({ scenario: 'photos-hidden', step: null, awaiting: 'feedback' });
     const after = await chat.choose('yes', chat.t('feedback.yes'));
     expect(allText(after)).toContain(chat.t('feedback.thanks'));
     expect(chat.transcript.every((reply) => entityOf(reply).step === null)).toBe(true);
+    expect(await readPlatform(bot.dataFile)).toEqual(before);
+  });
+
+  it('"yes, fix it": the usual choice of step by step or "do it for me", and the fix', async () => {
+    const chat = teamsPhotographer(bot.url, 'lena');
+    await chat.say(`Die Kundin sieht „Verkauf verpasst“, Code ${DEMO_CODES['photos-hidden']}`);
+    const how = await chat.choose('yes', chat.t('photographer.mismatch.fix'));
+    expect(allText(how)).toContain(chat.t('photographer.howToFix'));
+    const summary = await chat.choose('auto', chat.t('photographer.auto'));
+    expect(lastEntity(summary).awaiting).toBe('confirm');
+    const done = await chat.say('ja');
+    expect(allText(done)).toContain(chat.t('change.doneTitle'));
+    const job = (await readPlatform(bot.dataFile)).jobs.find((candidate) => candidate.id === 'job-4215')!;
+    expect(job.galleries.find((gallery) => gallery.accessCode === DEMO_CODES['photos-hidden'])!.photos.every((photo) => !photo.hidden)).toBe(true);
+  });
+
+  it('nothing wrong in the data (a Selling job, an activated code with visible photos): check the code and reload, no fix offered', async () => {
+    const chat = teamsPhotographer(bot.url, 'lena');
+    const replies = await chat.say(`Die Kundin sieht „Verkauf verpasst“, Code ${DEMO_CODES['no-known-cause']}`);
+    const text = allText(replies);
+    expect(text).toContain(chat.t('scenario.mismatch', { reported: chat.t('symptom.choice.missed-sale'), expected: chat.t('scenario.mismatch.none') }));
+    expect(text).toContain(chat.t('photographer.checkFirst'));
+    expect(text).not.toContain(chat.t('photographer.mismatch.offerFix'));
+    expect(lastEntity(replies)).toMatchObject({ scenario: 'no-known-cause', step: null, awaiting: 'feedback' });
   });
 });

@@ -87,7 +87,7 @@ describe('French: the platform\'s words and French typography', () => {
     const camille = teamsPhotographer(bot.url, 'camille');
     const plan = lines(await camille.say("le client voit vous avez manqué la vente, code d'accès JMV8RT4X"));
     expect(plan[0]).toContain(
-      `Le client signale «${NBSP}Vous avez manqué la vente${NNBSP}?${NBSP}», mais d'après ces données, la boutique affiche «${NBSP}Vos photos sont presque prêtes${NBSP}». Demandez au client de vérifier le code et de recharger la page avant de modifier quoi que ce soit.`,
+      `Le client signale «${NBSP}Vous avez manqué la vente${NNBSP}?${NBSP}», mais d'après ces données, la boutique affiche «${NBSP}Vos photos sont presque prêtes${NBSP}» pour ce code${NBSP}: il a peut-être saisi un autre code. Demandez-lui de vérifier le code et de recharger la page.`,
     );
     expect(plan.flat().join('\n')).not.toMatch(/commande/i);
   });

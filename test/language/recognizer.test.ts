@@ -128,6 +128,14 @@ describe('recognizeSymptom, specific cases', () => {
     ['photos not ready yet', 'almost-ready'],
     ['Verkauf verpasst? Keine Sorge, deine Erinnerungen sind sicher', 'missed-sale'],
     ["pas d'inquiétude, vos souvenirs sont en sécurité", 'missed-sale'],
+    // The person's own readiness is no shop message (issue 11).
+    ['I am not ready to order yet', 'other'],
+    ["i'm not ready to buy yet", 'other'],
+    ['ich bin noch nicht bereit zu bestellen', 'other'],
+    ['je ne suis pas encore prête à commander', 'other'],
+    ['ik ben nog niet klaar om te bestellen', 'other'],
+    // …while the shop message beside it still counts.
+    ["I'm not ready to order yet, it says my photos are almost ready", 'almost-ready'],
   ])('%j → %s', (text, symptom) => {
     expect(recognizeSymptom(text).symptom).toBe(symptom);
   });

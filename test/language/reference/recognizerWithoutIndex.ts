@@ -226,6 +226,8 @@ const NEGATION_PATTERNS = compileAll(FILES.map((file) => ({ label: 'negation' as
 
 const OTHER_LABEL_PATTERNS = compileAll(FILES.map((file) => ({ label: 'other' as const, phrases: file.symptoms.otherLabels })));
 
+const ABOUT_THE_PERSON_PATTERNS = compileAll(FILES.map((file) => ({ label: 'person' as const, phrases: file.symptoms.aboutThePerson })));
+
 const COMMANDS = ['help', 'restart', 'agent'] as const;
 const COMMAND_WHOLE = compileAll(
   FILES.flatMap((file) => COMMANDS.map((command) => ({ label: command, phrases: file.commands[command].whole }))),
@@ -485,7 +487,8 @@ export function recognizeSymptom(text: string): SymptomRecognition {
   const words = messageWords(removeAccessCodes(text.slice(0, MAX_INPUT)));
   if (wholeMessage(words, OTHER_LABEL_PATTERNS) === 'other') return { symptom: 'other', confidence: 0.95 };
 
-  const scores = SHOP_SYMPTOMS.map((symptom) => ({ symptom, score: symptomScore(words, SYMPTOM_PATTERNS[symptom]) }));
+  const aboutThePerson = cover(words, ABOUT_THE_PERSON_PATTERNS, 0).used;
+  const scores = SHOP_SYMPTOMS.map((symptom) => ({ symptom, score: symptomScore(words, SYMPTOM_PATTERNS[symptom], aboutThePerson) }));
   scores.sort((a, b) => b.score - a.score);
   const best = scores[0] ?? { symptom: 'other' as const, score: 0 };
   const runnerUp = scores[1]?.score ?? 0;
@@ -503,9 +506,9 @@ export function recognizeSymptom(text: string): SymptomRecognition {
  * people correct a wrong guess that way, and reading it the other way round would swap
  * two shop messages, the worst mistake this recognizer can make.
  */
-function symptomScore(words: readonly string[], patterns: readonly Pattern<ShopSymptom>[]): number {
+function symptomScore(words: readonly string[], patterns: readonly Pattern<ShopSymptom>[], taken: readonly boolean[]): number {
   const matcher = new WordMatcher();
-  const used = words.map(() => false);
+  const used = [...taken];
   let score = 0;
   for (const pattern of patterns) {
     const positions = findPattern(words, pattern, used, matcher);
