@@ -39,6 +39,7 @@ import { RateLimitedCodeLookups } from './security/codeLookupLimit.js';
 import { RateLimitedNewCases } from './security/newCaseLimit.js';
 import { createServer } from './server.js';
 import { openDatabase, type SqliteDatabase } from './storage/database.js';
+import { BlobContainerHealth, BlobStateStorage, isBlobStatus, openContainer } from './storage/blobStateStorage.js';
 import { BlobLeaseLock, type ConversationLock } from './storage/conversationLock.js';
 import { SqliteStorage } from './storage/sqliteStorage.js';
 import { GuardedStorage, type StorageReadiness, StorageUnavailableError } from './storage/storageHealth.js';
@@ -174,8 +175,6 @@ export const NOT_SHARED_WITH_AZURE_BLOB =
   '(erasure reaches the rate-limit counters, not the state, the recorded cases and the conversation references in Azure Blob; retention reaches none of them)';
 
 async function openBlobStorage(config: Config, logger: Logger): Promise<BotStorage> {
-  // Loaded only here: the Azure SDK adds about half a second to every start that does not use it.
-  const { BlobContainerHealth, BlobStateStorage, isBlobStatus, openContainer } = await import('./storage/blobStateStorage.js');
   const connectionString = config.AZURE_STORAGE_CONNECTION_STRING ?? '';
   const name = config.AZURE_STORAGE_CONTAINER;
   let container: ContainerClient;

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { ContainerClient } from '@azure/storage-blob';
 import type { Logger } from '../logger.js';
+import { isBlobStatus as isStatus } from './blobStateStorage.js';
 import { StorageUnavailableError } from './storageHealth.js';
 
 /**
@@ -12,18 +13,6 @@ import { StorageUnavailableError } from './storageHealth.js';
  */
 export interface ConversationLock {
   run<T>(conversationId: string, turn: () => Promise<T>): Promise<T>;
-}
-
-/**
- * Whether an Azure Storage call failed with one of these HTTP statuses. Read from the error
- * (the Azure SDK's RestError carries `statusCode`) rather than by its class, so that this
- * module, which every instance loads for its in-process lock, does not load the Azure SDK:
- * only STORAGE=azure-blob needs it, and it costs half a second at start.
- */
-function isStatus(error: unknown, ...statuses: number[]): boolean {
-  if (!(error instanceof Error) || error.name !== 'RestError') return false;
-  const status = (error as { statusCode?: unknown }).statusCode;
-  return typeof status === 'number' && statuses.includes(status);
 }
 
 /** One instance: a promise chain per conversation. */
