@@ -3,6 +3,7 @@ import type { FixStep, PlatformAction } from '../src/domain/fixPlans.js';
 import { recognizeYesNo } from '../src/language/recognizer.js';
 import { type Turn, turnOf } from '../src/bot/turn.js';
 import type { AskOptions } from './ask.js';
+import { changesMadeSentence } from './changesMade.js';
 import { choiceDialog } from './choiceDialog.js';
 import { APPLY_CHANGE_DIALOG, type ApplyChangeOptions, type ApplyChangeResult } from './applyChangeDialog.js';
 import type { DialogDependencies } from './dependencies.js';
@@ -134,7 +135,10 @@ export function fixWalkthroughDialogs(deps: DialogDependencies): Dialog[] {
   }
 
   async function escalate(step: WaterfallStepContext, turn: Turn, reason: 'step-failed' | 'still-blocked'): Promise<ReturnType<WaterfallStepContext['endDialog']>> {
-    tellRecorded(turn, await recordCase(turn, deps, 'escalation', reason === 'step-failed' ? 'a fix step did not work' : 'still blocked after the fix plan'), 'walk.escalated');
+    const recorded = tellRecorded(turn, await recordCase(turn, deps, 'escalation', reason === 'step-failed' ? 'a fix step did not work' : 'still blocked after the fix plan'), 'walk.escalated');
+    // Support takes the case over; the photographer still hears what the bot changed in it.
+    const changes = changesMadeSentence(turn);
+    if (recorded && changes !== '') turn.say({ text: changes });
     turn.case.step = null;
     return step.endDialog('escalated' satisfies WalkthroughOutcome);
   }
