@@ -99,7 +99,7 @@ const stepOfferDialog = choiceDialog<OfferAnswer, StepResultOptions>(STEP_OFFER_
  * to support. It never loops.
  */
 export function fixWalkthroughDialogs(deps: DialogDependencies): Dialog[] {
-  /** Looks again; a changed picture gets one new plan, else the case goes to support. */
+  /** Looks again: fixed, or a changed picture gets one new plan, or a step the platform can do is offered, or the case goes to support. */
   async function lookAgain(
     step: WaterfallStepContext,
     turn: Turn,
