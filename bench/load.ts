@@ -1,5 +1,6 @@
 import http from 'node:http';
 import { isMainThread, parentPort, Worker } from 'node:worker_threads';
+import { WebSocket } from 'ws';
 
 /**
  * A small closed-loop HTTP load generator (node:http, keep-alive, one socket per lane).
@@ -25,6 +26,23 @@ export interface LoadJob {
   bodies: string[];
   concurrency: number;
   check: Check;
+}
+
+/**
+ * Whole turns through the bot's own Direct Line, as the help chat's widget holds them: per
+ * conversation, untimed, `POST /conversations` (with the secret), the WebSocket stream opened
+ * and the greeting received; then, timed, the message posted and the bot's last reply of the
+ * turn (the diagnosis entity with the expected scenario and question) read from the stream.
+ */
+export interface DirectLineJob {
+  url: string;
+  /** The Direct Line secret (DIRECTLINE_SECRET of the bot). */
+  secret: string;
+  /** One conversation per text, sent in order by `concurrency` lanes. */
+  texts: string[];
+  locale: string;
+  concurrency: number;
+  check: Extract<Check, { kind: 'diagnosis' }>;
 }
 
 export interface LoadResult {
@@ -79,16 +97,16 @@ export function judge(check: Check, status: number, body: string): string | null
   }
 }
 
-function post(agent: http.Agent, target: URL, body: string): Promise<{ status: number; body: string }> {
+function post(agent: http.Agent, target: URL, body: string, path = '/api/messages', headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
   return new Promise((done, fail) => {
     const request = http.request(
       {
         agent,
         host: target.hostname,
         port: target.port,
-        path: '/api/messages',
+        path,
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers },
         timeout: REQUEST_TIMEOUT_MS,
       },
       (response) => {
@@ -157,10 +175,133 @@ export async function runLoad(job: LoadJob): Promise<LoadResult> {
   return { requests: job.bodies.length, wallMs: performance.now() - started, latenciesMs, failures, failureSamples };
 }
 
+interface StreamedActivity {
+  type?: string;
+  from?: { role?: string };
+  entities?: { type?: string; scenario?: unknown; awaiting?: unknown }[];
+}
+
+/** One Direct Line conversation, started and listening, waiting for the bot's replies. */
+class StreamedConversation {
+  private waiter: { accept: (reply: StreamedActivity) => boolean; done: () => void; fail: (error: Error) => void } | null = null;
+  private readonly socket: WebSocket;
+
+  constructor(
+    readonly conversationId: string,
+    readonly token: string,
+    streamUrl: string,
+  ) {
+    this.socket = new WebSocket(streamUrl);
+    this.socket.on('message', (data) => {
+      if (this.waiter === null) return;
+      const text = data.toString();
+      if (text === '') return;
+      const set = JSON.parse(text) as { activities?: StreamedActivity[] };
+      for (const activity of set.activities ?? []) {
+        if (activity.from?.role !== 'bot' || activity.type === 'typing') continue;
+        const waiter = this.waiter;
+        if (waiter !== null && waiter.accept(activity)) {
+          this.waiter = null;
+          waiter.done();
+        }
+      }
+    });
+    this.socket.on('error', (error) => this.waiter?.fail(error));
+    this.socket.on('close', () => this.waiter?.fail(new Error('stream closed')));
+  }
+
+  /** Resolves when a bot activity the predicate accepts arrives (after `trigger` ran). */
+  next(accept: (reply: StreamedActivity) => boolean, trigger: () => Promise<void> = async () => undefined): Promise<void> {
+    return new Promise<void>((done, fail) => {
+      const timer = setTimeout(() => fail(new Error(`no reply within ${REQUEST_TIMEOUT_MS} ms`)), REQUEST_TIMEOUT_MS);
+      this.waiter = {
+        accept,
+        done: () => {
+          clearTimeout(timer);
+          done();
+        },
+        fail: (error) => {
+          clearTimeout(timer);
+          this.waiter = null;
+          fail(error);
+        },
+      };
+      trigger().catch((error: unknown) => this.waiter?.fail(error instanceof Error ? error : new Error(String(error))));
+    });
+  }
+
+  close(): void {
+    this.socket.terminate();
+  }
+}
+
+export async function runDirectLine(job: DirectLineJob): Promise<LoadResult> {
+  const target = new URL(job.url);
+  const agent = agentFor(job.url, job.concurrency);
+  const latenciesMs = new Array<number>(job.texts.length).fill(0);
+  const failureSamples: string[] = [];
+  let failures = 0;
+  const fail = (index: number, reason: string): void => {
+    failures += 1;
+    if (failureSamples.length < 5) failureSamples.push(`#${index}: ${reason}`);
+  };
+  const lanes = async (count: number, work: (index: number) => Promise<void>): Promise<void> => {
+    let next = 0;
+    const lane = async (): Promise<void> => {
+      while (next < count) {
+        const index = next;
+        next += 1;
+        await work(index);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(job.concurrency, count) }, lane));
+  };
+
+  // Untimed: every conversation started, its stream open and its greeting read.
+  const conversations: (StreamedConversation | null)[] = new Array(job.texts.length).fill(null);
+  await lanes(job.texts.length, async (index) => {
+    try {
+      const started = await post(agent, target, JSON.stringify({ locale: job.locale }), '/v3/directline/conversations', { authorization: `Bearer ${job.secret}` });
+      if (started.status !== 201) throw new Error(`start: status ${started.status}: ${started.body.slice(0, 160)}`);
+      const grant = JSON.parse(started.body) as { conversationId: string; token: string; streamUrl: string };
+      const conversation = new StreamedConversation(grant.conversationId, grant.token, grant.streamUrl);
+      await conversation.next(() => true);
+      conversations[index] = conversation;
+    } catch (error) {
+      fail(index, `set-up: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  });
+
+  const expected = (reply: StreamedActivity): boolean => {
+    const entity = reply.entities?.find((candidate) => candidate.type === DIAGNOSIS_ENTITY_TYPE);
+    return entity?.scenario === job.check.scenario && entity.awaiting === job.check.awaiting;
+  };
+  const started = performance.now();
+  await lanes(job.texts.length, async (index) => {
+    const conversation = conversations[index];
+    if (conversation === null || conversation === undefined) return;
+    const body = JSON.stringify({ type: 'message', text: job.texts[index], locale: job.locale });
+    const path = `/v3/directline/conversations/${encodeURIComponent(conversation.conversationId)}/activities`;
+    const turnStarted = performance.now();
+    try {
+      await conversation.next(expected, async () => {
+        const response = await post(agent, target, body, path, { authorization: `Bearer ${conversation.token}` });
+        if (response.status !== 200) throw new Error(`post: status ${response.status}: ${response.body.slice(0, 160)}`);
+      });
+    } catch (error) {
+      fail(index, error instanceof Error ? error.message : String(error));
+    }
+    latenciesMs[index] = performance.now() - turnStarted;
+  });
+  const wallMs = performance.now() - started;
+  for (const conversation of conversations) conversation?.close();
+  return { requests: job.texts.length, wallMs, latenciesMs, failures, failureSamples };
+}
+
 // ---------------------------------------------------------------------------------------
 // The worker side and the main thread's handle on it.
 
-type ToWorker = { id: number; job: LoadJob } | { id: number; close: true };
+type ToWorker = { id: number; job: LoadJob } | { id: number; directLine: DirectLineJob } | { id: number; close: true };
 type FromWorker = { id: number; result: LoadResult } | { id: number; error: string } | { id: number; closed: true };
 
 if (!isMainThread && parentPort !== null) {
@@ -172,7 +313,7 @@ if (!isMainThread && parentPort !== null) {
       port.close();
       return;
     }
-    runLoad(message.job).then(
+    ('directLine' in message ? runDirectLine(message.directLine) : runLoad(message.job)).then(
       (result) => port.postMessage({ id: message.id, result } satisfies FromWorker),
       (error: unknown) => port.postMessage({ id: message.id, error: error instanceof Error ? error.stack ?? error.message : String(error) } satisfies FromWorker),
     );
@@ -181,6 +322,7 @@ if (!isMainThread && parentPort !== null) {
 
 export interface LoadWorker {
   run(job: LoadJob): Promise<LoadResult>;
+  runDirectLine(job: DirectLineJob): Promise<LoadResult>;
   /** Closes the worker's sockets and ends the thread. */
   close(): Promise<void>;
 }
@@ -214,6 +356,13 @@ export function startLoadWorker(): LoadWorker {
     async run(job) {
       counter += 1;
       const answer = await ask({ id: counter, job });
+      if ('error' in answer) throw new Error(`load worker: ${answer.error}`);
+      if (!('result' in answer)) throw new Error('load worker: unexpected answer');
+      return answer.result;
+    },
+    async runDirectLine(directLine) {
+      counter += 1;
+      const answer = await ask({ id: counter, directLine });
       if ('error' in answer) throw new Error(`load worker: ${answer.error}`);
       if (!('result' in answer)) throw new Error('load worker: unexpected answer');
       return answer.result;

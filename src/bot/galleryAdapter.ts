@@ -44,6 +44,17 @@ export class GalleryAdapter extends CloudAdapter {
   /** CloudAdapterBase.processActivity for expectReplies, minus the two clients nothing uses. */
   private async processWithoutConnector(auth: string | AuthenticateRequestResult, activity: Activity, logic: Logic): Promise<InvokeResponse> {
     const result = typeof auth === 'string' ? await this.botFrameworkAuthentication.authenticateRequest(activity, auth) : auth;
+    const context = await this.runTurn(result, activity, logic);
+    return { status: StatusCodes.OK, body: { activities: context.bufferedReplyActivities } };
+  }
+
+  /**
+   * One turn for an authenticated activity, without building a connector client or a
+   * user-token client for it: the turn's replies go back in the HTTP response or into the
+   * bot's own Direct Line, never through the Bot Connector. The connector factory stays on
+   * the turn for anything that would need one later.
+   */
+  protected async runTurn(result: AuthenticateRequestResult, activity: Activity, logic: Logic): Promise<TurnContext> {
     // Never the caller's own claim: what authentication says, even when that is nothing.
     (activity as { callerId?: string }).callerId = result.callerId;
     const context = new TurnContext(this, activity);
@@ -52,6 +63,6 @@ export class GalleryAdapter extends CloudAdapter {
     context.turnState.set(this.ConnectorFactoryKey, result.connectorFactory);
     context.turnState.set(this.OAuthScopeKey, result.audience);
     await this.runMiddleware(context, logic);
-    return { status: StatusCodes.OK, body: { activities: context.bufferedReplyActivities } };
+    return context;
   }
 }

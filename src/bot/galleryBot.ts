@@ -1,5 +1,5 @@
 import { ActivityHandler, type BotState, type InvokeResponse, type TurnContext } from 'botbuilder';
-import { type Dialog, DialogSet, DialogTurnStatus } from 'botbuilder-dialogs';
+import { type Dialog, DialogSet, type DialogStateManagerConfiguration, DialogTurnStatus } from 'botbuilder-dialogs';
 import type { ReplyDelivery } from '../channels/delivery.js';
 import { rendererFor } from '../channels/renderers.js';
 import { adaptiveCardMessageResponse } from '../channels/teamsRenderer.js';
@@ -13,6 +13,12 @@ import { CaseTurns } from './caseTurns.js';
 import { channelRole } from './identity.js';
 import { clientAddressOf, createTurn, type Turn, turnOf } from './turn.js';
 import { CARD_ACTION_INVOKE, isUserInput, readTurnInput } from './turnInput.js';
+
+/**
+ * Where botbuilder's DialogStateManager looks, in turn state, for its memory scopes and path
+ * resolvers before building them anew (a dependency-injection container per turn).
+ */
+const DIALOG_STATE_MANAGER_CONFIGURATION = 'DialogStateManagerConfiguration';
 
 /** Set on a turn whose failure made the bot drop the case. */
 const CASE_DROPPED = Symbol('gallery-access.case-dropped');
@@ -65,6 +71,8 @@ export class GalleryBot extends ActivityHandler {
   private readonly lock: ConversationLock;
   /** Failed turns in a row, per person in a conversation (each has their own case). */
   private readonly failures = new Map<string, number>();
+  /** The dialogs' memory scopes and path resolvers: the same for every turn, so built by the first one and kept. */
+  private dialogStateConfiguration: DialogStateManagerConfiguration | undefined;
 
   constructor(private readonly options: GalleryBotOptions) {
     super();
@@ -106,7 +114,10 @@ export class GalleryBot extends ActivityHandler {
   private async runGuarded(key: string, context: TurnContext): Promise<void> {
     try {
       await super.run(context);
-      await this.options.state.saveChanges(context, false);
+      // Saved once, without botbuilder's change check (two more serialisations of the whole
+      // state): a turn that read the state has changed it (the activity id at least). A turn
+      // that never read it (an event the bot ignores) has nothing to save.
+      if (this.options.state.get(context) !== undefined) await this.options.state.saveChanges(context, true);
       this.failures.delete(key);
     } catch (error) {
       const failures = (this.failures.get(key) ?? 0) + 1;
@@ -134,7 +145,9 @@ export class GalleryBot extends ActivityHandler {
   }
 
   private async runDialogs(context: TurnContext, turn: Turn): Promise<void> {
+    if (this.dialogStateConfiguration !== undefined) context.turnState.set(DIALOG_STATE_MANAGER_CONFIGURATION, this.dialogStateConfiguration);
     const dc = await this.dialogs.createContext(context);
+    this.dialogStateConfiguration ??= dc.state.configuration;
     const result = await dc.continueDialog();
     if (result.status === DialogTurnStatus.empty) await dc.beginDialog(this.options.rootDialog.id);
     if (isUserInput(context.activity) && turn.replies.length === 0) {

@@ -42,6 +42,8 @@ export function activityId(conversationId: string, seq: number): string {
 export class ConversationLog {
   private readonly events = new EventEmitter();
   private readonly statements;
+  /** Appends activities to one conversation in one transaction (built once: better-sqlite3 makes a wrapper per call otherwise). */
+  private readonly appendTransaction;
 
   constructor(private readonly db: SqliteDatabase) {
     db.exec(`
@@ -97,6 +99,21 @@ export class ConversationLog {
         'SELECT activity FROM directline_activities WHERE conversation_id = ? AND seq > ? ORDER BY seq',
       ),
     };
+    this.appendTransaction = db.transaction((conversationId: string, activities: readonly Partial<Activity>[]) => {
+      const row = this.statements.conversation.get(conversationId);
+      if (row === undefined) throw new Error('Unknown Direct Line conversation');
+      let seq = row.last_seq;
+      let time = row.last_timestamp;
+      const stored = activities.map((activity) => {
+        seq += 1;
+        time = Math.max(Date.now(), time + 1);
+        const json = JSON.stringify({ ...activity, id: activityId(conversationId, seq), timestamp: new Date(time) });
+        this.statements.insertActivity.run(conversationId, seq, json);
+        return { entry: JSON.parse(json) as Partial<Activity>, seq };
+      });
+      this.statements.advance.run(seq, time, conversationId);
+      return stored;
+    });
     // Many open pages each listen to their own conversation.
     this.events.setMaxListeners(0);
   }
@@ -126,17 +143,17 @@ export class ConversationLog {
 
   /** `append`, and the activity's number in the conversation. */
   appendNumbered(conversationId: string, activity: Partial<Activity>): { entry: Partial<Activity>; seq: number } {
-    const stored = this.db.transaction(() => {
-      const row = this.statements.conversation.get(conversationId);
-      if (row === undefined) throw new Error('Unknown Direct Line conversation');
-      const seq = row.last_seq + 1;
-      const time = Math.max(Date.now(), row.last_timestamp + 1);
-      const entry: Partial<Activity> = { ...activity, id: activityId(conversationId, seq), timestamp: new Date(time) };
-      this.statements.insertActivity.run(conversationId, seq, JSON.stringify(entry));
-      this.statements.advance.run(seq, time, conversationId);
-      return { entry: JSON.parse(JSON.stringify(entry)) as Partial<Activity>, seq };
-    })();
-    this.events.emit(conversationId, { activities: [stored.entry], watermark: String(stored.seq) } satisfies ActivitySet);
+    return this.appendAll(conversationId, [activity])[0]!;
+  }
+
+  /**
+   * Appends several activities in order, in one transaction (one commit for all the replies
+   * of a turn), then tells the listeners of each, in order.
+   */
+  appendAll(conversationId: string, activities: readonly Partial<Activity>[]): { entry: Partial<Activity>; seq: number }[] {
+    if (activities.length === 0) return [];
+    const stored = this.appendTransaction(conversationId, activities);
+    for (const { entry, seq } of stored) this.events.emit(conversationId, { activities: [entry], watermark: String(seq) } satisfies ActivitySet);
     return stored;
   }
 

@@ -7,7 +7,7 @@ import {
   type ResourceResponse,
   type TurnContext,
 } from 'botbuilder';
-import type { BotFrameworkAuthentication, ConnectorClient, ConnectorFactory } from 'botframework-connector';
+import type { AuthenticateRequestResult, BotFrameworkAuthentication, ConnectorFactory } from 'botframework-connector';
 import { GalleryAdapter } from '../bot/galleryAdapter.js';
 import { attachClientAddress } from '../bot/turn.js';
 import type { ConversationLog } from './conversationLog.js';
@@ -46,8 +46,11 @@ export interface DirectLineAdapterOptions {
 export class DirectLineAdapter extends GalleryAdapter {
   private readonly log: ConversationLog;
   private readonly appId: string;
-  /** Direct Line turns never call the Bot Connector; one client serves them all. */
-  private connector: Promise<ConnectorClient> | undefined;
+  /**
+   * Direct Line turns never call the Bot Connector: their replies go into the conversation
+   * log. The factory (with the bot's own identity) is made once and kept on every turn.
+   */
+  private connectors: ConnectorFactory | undefined;
 
   constructor(authentication: BotFrameworkAuthentication, options: DirectLineAdapterOptions) {
     super(authentication);
@@ -63,20 +66,14 @@ export class DirectLineAdapter extends GalleryAdapter {
    */
   async receive(activity: Partial<Activity>, logic: (context: TurnContext) => Promise<void>, clientAddress: string | null = null): Promise<void> {
     const claimsIdentity = this.createClaimsIdentity(this.appId);
-    const connectors = this.botFrameworkAuthentication.createConnectorFactory(claimsIdentity);
-    const connectorFactory = {
-      create: (serviceUrl: string, audience?: string) => (this.connector ??= connectors.create(serviceUrl, audience)),
-    } as ConnectorFactory;
-    await this.processActivity(
-      { audience: '', claimsIdentity, callerId: undefined, connectorFactory } as Parameters<GalleryAdapter['processActivityDirect']>[0],
-      activity as Activity,
-      async (context) => {
-        attachClientAddress(context, clientAddress);
-        // The customer sees the bot at work from the first moment of the turn.
-        if (activity.type === ActivityTypes.Message) await context.sendActivity({ type: ActivityTypes.Typing });
-        await logic(context);
-      },
-    );
+    this.connectors ??= this.botFrameworkAuthentication.createConnectorFactory(claimsIdentity);
+    const result: AuthenticateRequestResult = { audience: '', claimsIdentity, callerId: undefined as unknown as string, connectorFactory: this.connectors };
+    await this.runTurn(result, activity as Activity, async (context) => {
+      attachClientAddress(context, clientAddress);
+      // The customer sees the bot at work from the first moment of the turn.
+      if (activity.type === ActivityTypes.Message) await context.sendActivity({ type: ActivityTypes.Typing });
+      await logic(context);
+    });
   }
 
   override async sendActivities(context: TurnContext, activities: Partial<Activity>[]): Promise<ResourceResponse[]> {
@@ -85,19 +82,25 @@ export class DirectLineAdapter extends GalleryAdapter {
     const conversation = this.log.get(conversationId);
     if (conversation === null) throw new Error('Direct Line conversation not found');
     const responses: ResourceResponse[] = [];
+    // Replies next to each other are stored together (one commit); a typing indicator or a
+    // delay between them keeps its place: what comes before it is stored and shown first.
+    let replies: { index: number; activity: Partial<Activity> }[] = [];
+    const storeReplies = () => {
+      const stored = this.log.appendAll(conversationId, replies.map((reply) => reply.activity));
+      stored.forEach(({ entry }, at) => (responses[replies[at]!.index] = { id: entry.id ?? '' }));
+      replies = [];
+    };
     for (const activity of activities) {
-      if (activity.type === 'delay') {
-        await sleep(typeof activity.value === 'number' ? activity.value : 1000);
-        responses.push({ id: '' });
-        continue;
-      }
+      const index = responses.length;
+      responses.push({ id: '' });
       if (activity.type === ActivityTypes.InvokeResponse) {
         context.turnState.set(INVOKE_RESPONSE_KEY, activity);
-        responses.push({ id: '' });
         continue;
       }
-      if (activity.type === ActivityTypes.Trace) {
-        responses.push({ id: '' });
+      if (activity.type === ActivityTypes.Trace) continue;
+      if (activity.type === 'delay') {
+        storeReplies();
+        await sleep(typeof activity.value === 'number' ? activity.value : 1000);
         continue;
       }
       const outgoing: Partial<Activity> = {
@@ -110,12 +113,13 @@ export class DirectLineAdapter extends GalleryAdapter {
       delete outgoing.id;
       delete outgoing.serviceUrl;
       if (activity.type === ActivityTypes.Typing) {
+        storeReplies();
         this.log.broadcast(conversationId, outgoing);
-        responses.push({ id: '' });
       } else {
-        responses.push({ id: this.log.append(conversationId, outgoing).id ?? '' });
+        replies.push({ index, activity: outgoing });
       }
     }
+    storeReplies();
     return responses;
   }
 

@@ -20,11 +20,31 @@ export interface CounterSpec {
   windowSeconds: number;
 }
 
+/**
+ * The database as rate-limiter-flexible uses it (`prepare` and `transaction`), with each
+ * statement compiled once: the library prepares its few fixed statements again on every
+ * call, which cost a visible share of a turn.
+ */
+function preparedOnce(database: SqliteDatabase): Pick<SqliteDatabase, 'prepare' | 'transaction'> {
+  const statements = new Map<string, ReturnType<SqliteDatabase['prepare']>>();
+  return {
+    prepare: ((sql: string) => {
+      let statement = statements.get(sql);
+      if (statement === undefined) {
+        statement = database.prepare(sql);
+        statements.set(sql, statement);
+      }
+      return statement;
+    }) as SqliteDatabase['prepare'],
+    transaction: ((fn: Parameters<SqliteDatabase['transaction']>[0]) => database.transaction(fn)) as SqliteDatabase['transaction'],
+  };
+}
+
 /** Counters in the `tableName` table of the bot's database; expired rows are dropped at start. */
 export async function sqliteCounter(database: SqliteDatabase, tableName: string, spec: CounterSpec): Promise<WindowCounter> {
   const limiter = await new Promise<RateLimiterSQLite>((ready, fail) => {
     const created: RateLimiterSQLite = new RateLimiterSQLite(
-      { storeClient: database, storeType: 'better-sqlite3', tableName, keyPrefix: spec.keyPrefix, points: spec.points, duration: spec.windowSeconds },
+      { storeClient: preparedOnce(database), storeType: 'better-sqlite3', tableName, keyPrefix: spec.keyPrefix, points: spec.points, duration: spec.windowSeconds },
       (error?: Error) => (error === undefined || error === null ? ready(created) : fail(error)),
     );
   });

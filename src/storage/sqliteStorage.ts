@@ -13,6 +13,23 @@ export function conversationStateKey(channelId: string, conversationId: string, 
   return `${channelId}/conversations/${conversationId}/users/${userId}/`;
 }
 
+/** One item of a `write` call, serialised when the call was made, with its new eTag. */
+interface PreparedItem {
+  key: string;
+  /** The eTag the caller expects the stored item to have ('*' or none: any). */
+  expected: string | undefined;
+  eTag: string;
+  document: string;
+}
+
+/** A `write` call waiting for the next commit. */
+interface PendingWrite {
+  items: PreparedItem[];
+  error?: unknown;
+  done(): void;
+  fail(error: unknown): void;
+}
+
 interface Row {
   key: string;
   etag: string;
@@ -29,6 +46,13 @@ interface Row {
  * conflict on any key leaves every key of that call unchanged (MemoryStorage keeps the
  * other keys of the call). eTags are random ids rather than a per-process counter, so
  * they stay unique across restarts and processes sharing the file.
+ *
+ * Writes are committed in groups: the `write` calls made while the event loop is busy (many
+ * conversations' turns ending at once) share one transaction, each call in a savepoint of
+ * its own (a conflict undoes that call only), committed before the next turn of the event
+ * loop. Every call still resolves only once its changes are committed. A commit in WAL mode
+ * writes every page it changed to the log, and the log is later copied back and synced:
+ * one commit for many conversations writes the pages they share once, not once each.
  */
 export class SqliteStorage implements Storage {
   private readonly select;
@@ -37,6 +61,8 @@ export class SqliteStorage implements Storage {
   private readonly writeAll;
   private readonly keysFrom;
   private readonly idleKeys;
+  private readonly commitGroup;
+  private pending: PendingWrite[] = [];
 
   constructor(
     private readonly db: SqliteDatabase,
@@ -57,27 +83,52 @@ export class SqliteStorage implements Storage {
        ON CONFLICT(key) DO UPDATE SET etag = excluded.etag, document = excluded.document, updated_at = excluded.updated_at`,
     );
     this.remove = db.prepare<[string]>('DELETE FROM bot_state WHERE key = ?');
-    this.writeAll = db.transaction((changes: StoreItems) => {
+    this.writeAll = db.transaction((items: readonly PreparedItem[]) => {
       const now = this.now().toISOString();
-      for (const key of Object.keys(changes)) {
-        const newItem = changes[key];
-        const old = this.select.get(key);
+      for (const item of items) {
+        const old = this.select.get(item.key);
         // The same decision as MemoryStorage.write, in the same order.
-        if (!old || newItem.eTag === '*' || !newItem.eTag) {
-          this.save(key, newItem, now);
-        } else if (newItem.eTag === old.etag) {
-          this.save(key, newItem, now);
+        if (!old || item.expected === '*' || !item.expected || item.expected === old.etag) {
+          this.upsert.run(item.key, item.eTag, item.document, now);
         } else {
-          throw new Error(`Storage: error writing "${key}" due to eTag conflict.`);
+          throw new Error(`Storage: error writing "${item.key}" due to eTag conflict.`);
+        }
+      }
+    });
+    // Called inside this transaction, writeAll is a savepoint: a failed call is undone alone.
+    this.commitGroup = db.transaction((group: PendingWrite[]) => {
+      for (const write of group) {
+        try {
+          this.writeAll(write.items);
+        } catch (error) {
+          write.error = error;
         }
       }
     });
   }
 
-  private save(key: string, item: unknown, now: string): void {
-    const eTag = randomUUID();
-    const clone = { ...(item as object), eTag };
-    this.upsert.run(key, eTag, JSON.stringify(clone), now);
+  private commitPending(): void {
+    const group = this.pending;
+    this.pending = [];
+    try {
+      this.commitGroup(group);
+    } catch (error) {
+      for (const write of group) write.fail(error);
+      return;
+    }
+    for (const write of group) {
+      if (write.error === undefined) write.done();
+      else write.fail(write.error);
+    }
+  }
+
+  /** The items as they are now (the caller may change them while the commit waits), each with a new eTag. */
+  private prepare(changes: StoreItems): PreparedItem[] {
+    return Object.keys(changes).map((key) => {
+      const item = changes[key] as { eTag?: string };
+      const eTag = randomUUID();
+      return { key, expected: item.eTag, eTag, document: JSON.stringify({ ...item, eTag }) };
+    });
   }
 
   async read(keys: string[]): Promise<StoreItems> {
@@ -92,7 +143,10 @@ export class SqliteStorage implements Storage {
 
   async write(changes: StoreItems): Promise<void> {
     if (!changes) throw new ReferenceError('Changes are required when writing.');
-    this.writeAll(changes);
+    await new Promise<void>((done, fail) => {
+      this.pending.push({ items: this.prepare(changes), done, fail });
+      if (this.pending.length === 1) setImmediate(() => this.commitPending());
+    });
   }
 
   async delete(keys: string[]): Promise<void> {

@@ -179,6 +179,38 @@ describe('SqliteStorage behaves like MemoryStorage', () => {
   });
 });
 
+describe('SqliteStorage: writes made together', () => {
+  it('commits them in one transaction, yet a conflicting call fails alone and each call keeps what it was given', async () => {
+    const db = open();
+    const storage = new SqliteStorage(db);
+    await storage.write({ a: { v: 0 }, b: { v: 0 } });
+    const { a } = await storage.read(['a']);
+    const given = { v: 1 };
+    const writes = [
+      storage.write({ a: { v: 1, eTag: a.eTag } }),
+      storage.write({ a: { v: 2, eTag: 'stale' }, b: { v: 2 } }),
+      storage.write({ c: given }),
+    ];
+    given.v = 99; // changed after the call: the call's value is what is stored
+    const outcomes = await Promise.allSettled(writes);
+    expect(outcomes.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect((outcomes[1] as PromiseRejectedResult).reason.message).toBe('Storage: error writing "a" due to eTag conflict.');
+    const items = await storage.read(['a', 'b', 'c']);
+    expect([items.a.v, items.b.v, items.c.v]).toEqual([1, 0, 1]); // b of the failed call is not written
+  });
+
+  it('fails a call the database refuses alone: the rest of its group is committed, and the next group works', async () => {
+    const db = open();
+    const storage = new SqliteStorage(db);
+    db.exec(`CREATE TRIGGER no_bad BEFORE INSERT ON bot_state WHEN NEW.key = 'bad' BEGIN SELECT RAISE(ABORT, 'refused'); END`);
+    const first = await Promise.allSettled([storage.write({ ok: { v: 1 } }), storage.write({ bad: { v: 1 } })]);
+    expect(first.map((result) => result.status)).toEqual(['fulfilled', 'rejected']);
+    expect(Object.keys(await storage.read(['ok', 'bad']))).toEqual(['ok']);
+    await storage.write({ later: { v: 2 } });
+    expect((await storage.read(['later'])).later.v).toBe(2);
+  });
+});
+
 describe('SqliteStorage on a file', () => {
   it('keeps data across closing and reopening the file, eTags included', async () => {
     const path = inFolder('nested', 'state', 'bot.sqlite'); // the folder is created
