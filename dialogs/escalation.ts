@@ -43,6 +43,8 @@ export type HandoffReason =
 
 export interface HandoffOptions {
   reason: HandoffReason;
+  /** Said after "recorded" once the case is with a person (what the bot changed on the way). */
+  afterRecorded?: string;
 }
 
 /** What the handoff dialog ends with, so a flow that handed over ends too (no "did this help?"). */
@@ -205,13 +207,13 @@ export function handoffDialogs(deps: DialogDependencies): Dialog[] {
     },
     async (step: WaterfallStepContext) => {
       const turn = turnOf(step.context);
-      const { reason } = step.options as HandoffOptions;
+      const { reason, afterRecorded } = step.options as HandoffOptions;
       const email = turn.case.role === 'customer' ? ((step.result as string | null | undefined) ?? null) : undefined;
       if (email === null) turn.say({ text: turn.l.t('handoff.email.skipped') });
       // Where the ticket's reference can be told later, once the helpdesk gives one.
       const reference = reachableReference(step.context.activity);
       const result = await recordCase(turn, deps, 'escalation', reason, email === undefined ? { reference } : { email, reference });
-      tellRecorded(turn, result, RECORDED_KEY[reason]);
+      if (tellRecorded(turn, result, RECORDED_KEY[reason]) && afterRecorded !== undefined) turn.say({ text: afterRecorded });
       if (result.outcome === 'recorded' || result.outcome === 'added') {
         const when = whenPeopleAnswer(turn, deps);
         if (when !== null) turn.say({ text: when });

@@ -3,6 +3,7 @@ import type { FixStep, PlatformAction } from '../src/domain/fixPlans.js';
 import { recognizeYesNo } from '../src/language/recognizer.js';
 import { type Turn, turnOf } from '../src/bot/turn.js';
 import type { AskOptions } from './ask.js';
+import { changesMadeSentence } from './changesMade.js';
 import { choiceDialog } from './choiceDialog.js';
 import { APPLY_CHANGE_DIALOG, type ApplyChangeOptions, type ApplyChangeResult } from './applyChangeDialog.js';
 import type { DialogDependencies } from './dependencies.js';
@@ -98,7 +99,7 @@ const stepOfferDialog = choiceDialog<OfferAnswer, StepResultOptions>(STEP_OFFER_
  * to support. It never loops.
  */
 export function fixWalkthroughDialogs(deps: DialogDependencies): Dialog[] {
-  /** Looks again; a changed picture gets one new plan, else the case is handed to a person. */
+  /** Looks again: fixed, or a changed picture gets one new plan, or a step the platform can do is offered, or the case is handed to a person. */
   async function lookAgain(
     step: WaterfallStepContext,
     turn: Turn,
@@ -135,8 +136,10 @@ export function fixWalkthroughDialogs(deps: DialogDependencies): Dialog[] {
 
   /** Nothing left the bot can do: a person takes over, with everything tried (the handoff ends the walk-through). */
   async function escalate(step: WaterfallStepContext, turn: Turn, reason: 'step-failed' | 'still-blocked'): Promise<ReturnType<WaterfallStepContext['endDialog']>> {
+    // The person who takes it over is told; the photographer still hears what the bot changed in it.
+    const changes = changesMadeSentence(turn);
     turn.case.step = null;
-    return step.replaceDialog(HANDOFF_DIALOG, { reason } satisfies HandoffOptions);
+    return step.replaceDialog(HANDOFF_DIALOG, { reason, ...(changes === '' ? {} : { afterRecorded: changes }) } satisfies HandoffOptions);
   }
 
   /** Tells the job's waiting customers whose code opens now (the data decides), and the photographer how many. */

@@ -5,7 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import type { ContainerClient } from '@azure/storage-blob';
-import { ConfigurationBotFrameworkAuthentication, PrivateConversationState, type Storage, type TurnContext } from 'botbuilder';
+import { ConfigurationBotFrameworkAuthentication, type Storage, type TurnContext } from 'botbuilder';
 import { MainDialog } from '../dialogs/mainDialog.js';
 import { registerAdmin } from './admin/adminEndpoints.js';
 import { keepEntityProperties } from './bot/connectorEntities.js';
@@ -23,14 +23,16 @@ import { Shutdown, type ShutdownRegistry } from './lifecycle/shutdown.js';
 import { PersonalData } from './privacy/erasure.js';
 import { RetentionSweeper } from './privacy/retention.js';
 import { openHandoffHooks } from './handoff/openHandoff.js';
-import { SqliteCaseOutbox } from './handoff/sqliteCaseOutbox.js';
+import { BlobCaseOutbox } from './handoff/blobCaseOutbox.js';
+import { type OutboxListing, SqliteCaseOutbox, type TicketQueue } from './handoff/sqliteCaseOutbox.js';
 import { tellTicketReference } from './handoff/ticketNotice.js';
 import { TicketWorker, type TicketWorkerOptions } from './handoff/ticketWorker.js';
 import { createLogger, type Logger } from './logger.js';
 import { EmbeddedPlatform } from './platform/embeddedPlatform.js';
 import { PlatformApiClient } from './platform/platformApiClient.js';
 import type { PlatformPort, PlatformReadiness } from './platform/port.js';
-import { ConversationStore } from './proactive/conversationStore.js';
+import { BlobConversationStore } from './proactive/blobConversationStore.js';
+import { ConversationStore, type ReachableConversations } from './proactive/conversationStore.js';
 import { conversationReferenceHooks, ProactiveNotices } from './proactive/proactiveNotices.js';
 import { projectRoot } from './projectRoot.js';
 import { RateLimitedCodeLookups } from './security/codeLookupLimit.js';
@@ -43,6 +45,7 @@ import { SqliteStorage } from './storage/sqliteStorage.js';
 import { GuardedStorage, type StorageReadiness, StorageUnavailableError } from './storage/storageHealth.js';
 import { protectBrowserEndpoints } from './web/webSafety.js';
 import { registerWidget, WIDGET_TOKEN_PATH } from './widget/widgetEndpoints.js';
+import { PersonalConversationState } from './bot/personalConversationState.js';
 
 /**
  * The composition root: the one place that knows every implementation and wires them
@@ -135,6 +138,12 @@ interface BotStorage {
   state: SqliteStorage;
   /** Serialises the turns of a conversation across instances; in the process when there is one. */
   lock?: ConversationLock;
+  /** With STORAGE=azure-blob: the recorded cases in the shared container, for the turns, the ticket workers and the admin. */
+  sharedOutbox?: BlobCaseOutbox;
+  /** With STORAGE=azure-blob: where photographers and waiting customers can be reached, in the shared container. */
+  sharedConversations?: BlobConversationStore;
+  /** With STORAGE=azure-blob: the shared container, where the rate-limit counters are kept too. */
+  container?: ContainerClient;
 }
 
 /** A write lock taken and given back: fails on a read-only, locked-out or broken file. */
@@ -162,8 +171,8 @@ function openSqliteStorage(config: Config): BotStorage {
 
 /** What stays in each instance's own SQLite file with STORAGE=azure-blob, said at start. */
 export const NOT_SHARED_WITH_AZURE_BLOB =
-  'the escalation outbox and ticket delivery, conversation references for proactive messages, Direct Line (web chat) conversations, ' +
-  'the rate-limit counters, and admin erasure and retention (they do not reach the state in Azure Blob)';
+  'Direct Line (web chat) conversations, and admin erasure and retention ' +
+  '(erasure reaches the rate-limit counters, not the state, the recorded cases and the conversation references in Azure Blob; retention reaches none of them)';
 
 async function openBlobStorage(config: Config, logger: Logger): Promise<BotStorage> {
   const connectionString = config.AZURE_STORAGE_CONNECTION_STRING ?? '';
@@ -187,11 +196,22 @@ async function openBlobStorage(config: Config, logger: Logger): Promise<BotStora
   }
   const local = openSqliteStorage(config);
   const storage = new GuardedStorage(new BlobStateStorage(container, blobs), `Azure Blob container ${name}`, () => blobs.probe());
-  logger.warn(`STORAGE=azure-blob: bot state is shared in the container; not shared between instances (in STORAGE_PATH of each): ${NOT_SHARED_WITH_AZURE_BLOB}`, {
+  logger.warn(`STORAGE=azure-blob: bot state, the escalation outbox, the conversation references for proactive messages and the rate-limit counters are shared in the container; not shared between instances (in STORAGE_PATH of each): ${NOT_SHARED_WITH_AZURE_BLOB}`, {
     container: name,
     storagePath: config.STORAGE_PATH,
   });
-  return { ...local, storage, readiness: storage, lock: new BlobLeaseLock(container, { logger: logger.child({ component: 'conversation-lock' }) }) };
+  if (config.DIRECTLINE_SECRET === undefined) {
+    logger.warn('STORAGE=azure-blob without DIRECTLINE_SECRET: each instance generates its own, so a web chat token of one instance is refused by another; set the same DIRECTLINE_SECRET on every instance');
+  }
+  return {
+    ...local,
+    storage,
+    readiness: storage,
+    lock: new BlobLeaseLock(container, { logger: logger.child({ component: 'conversation-lock' }) }),
+    sharedOutbox: new BlobCaseOutbox(container),
+    sharedConversations: new BlobConversationStore(container),
+    container,
+  };
 }
 
 async function createStorage(config: Config, logger: Logger): Promise<BotStorage> {
@@ -214,7 +234,7 @@ async function createStorage(config: Config, logger: Logger): Promise<BotStorage
  * The helpdesk delivery of escalations, when HANDOFF_WEBHOOK_URL names a helpdesk: tickets in
  * the deployment's language, and the ticket's reference told to the person in their chat.
  */
-function createTicketWorker(config: Config, outbox: SqliteCaseOutbox, adapter: DirectLineAdapter, logger: Logger, options: StartOptions): TicketWorker | null {
+function createTicketWorker(config: Config, outbox: TicketQueue, adapter: DirectLineAdapter, logger: Logger, options: StartOptions): TicketWorker | null {
   if (config.HANDOFF_WEBHOOK_URL === undefined) return null;
   const workerLogger = logger.child({ component: 'tickets' });
   return new TicketWorker({
@@ -276,34 +296,37 @@ export async function startBot(
   options: StartOptions = {},
 ): Promise<RunningBot> {
   const platform = await createPlatform(config, logger);
-  const { storage, database, state, readiness: storageReadiness, lock } = await createStorage(config, logger);
+  const { storage, database, state, readiness: storageReadiness, lock, sharedOutbox, sharedConversations, container } = await createStorage(config, logger);
   const shutdown = new Shutdown(logger);
-  const outbox = new SqliteCaseOutbox(database);
-  // On the bot's database: the limit holds across conversations, "restart" and process restarts.
-  const codeLookups = await RateLimitedCodeLookups.onSqlite(database);
-  const newCases = await RateLimitedNewCases.onSqlite(database);
+  // Erasure and retention work on the SQLite outbox only (empty with STORAGE=azure-blob, as the start says).
+  const localOutbox = new SqliteCaseOutbox(database);
+  const outbox: CaseOutbox & TicketQueue & OutboxListing = sharedOutbox ?? localOutbox;
+  // On the bot's database, or the container all instances share: the limit holds across conversations, "restart", restarts and instances.
+  const codeLookups = container === undefined ? await RateLimitedCodeLookups.onSqlite(database) : RateLimitedCodeLookups.onBlob(container);
+  const newCases = container === undefined ? await RateLimitedNewCases.onSqlite(database) : RateLimitedNewCases.onBlob(container);
   const conversationLog = new ConversationLog(database);
   const adapter = createAdapter(config, env, logger, conversationLog);
   // Where photographers and waiting customers can be reached later, on the bot's database too.
   const conversations = new ConversationStore(database);
-  const notices = new ProactiveNotices({ adapter, store: conversations, platform, logger: logger.child({ component: 'proactive' }), appId: config.MicrosoftAppId ?? '' });
+  const reachable: ReachableConversations = sharedConversations ?? conversations;
+  const notices = new ProactiveNotices({ adapter, store: reachable, platform, logger: logger.child({ component: 'proactive' }), appId: config.MicrosoftAppId ?? '' });
   const bot = new GalleryBot({
-    state: new PrivateConversationState(storage),
+    state: new PersonalConversationState(storage),
     platform,
     delivery: createDelivery({ slack: new SlackBlockKitSender(options.slackApiUrl === undefined ? {} : { slackApiUrl: options.slackApiUrl }), logger }),
     rootDialog: new MainDialog({ platform, outbox, notices, logger, codeLookups, newCases, now: options.now ?? (() => new Date()), supportHours: config.SUPPORT_HOURS ?? null }),
     defaultLocale: config.DEFAULT_LOCALE,
     logger,
-    hooks: [openHandoffHooks({ outbox, logger }), conversationReferenceHooks({ store: conversations, logger })],
+    hooks: [openHandoffHooks({ outbox, logger }), conversationReferenceHooks({ store: reachable, logger })],
     ...(lock === undefined ? {} : { lock }),
   });
-  const personalData = new PersonalData({ db: database, state, conversationLog, outbox, conversations, codeLookups, newCases });
+  const personalData = new PersonalData({ db: database, state, conversationLog, outbox: localOutbox, conversations, codeLookups, newCases });
   const retention = new RetentionSweeper({
     days: config.RETENTION_DAYS,
     db: database,
     state,
     conversationLog,
-    outbox,
+    outbox: localOutbox,
     conversations,
     logger: logger.child({ component: 'retention' }),
   });

@@ -1,6 +1,6 @@
 import type { Request, Response, Server } from 'restify';
 import { z } from 'zod';
-import { InvalidCursorError, type OutboxEntry, type SqliteCaseOutbox } from '../handoff/sqliteCaseOutbox.js';
+import { InvalidCursorError, type OutboxEntry, type OutboxListing } from '../handoff/sqliteCaseOutbox.js';
 import type { Logger } from '../logger.js';
 import type { ErasureRequest, PersonalData } from '../privacy/erasure.js';
 import { type AdminLimiters, requireAdmin } from './adminAuth.js';
@@ -51,7 +51,7 @@ const erasureRequest = z.union([
 
 export interface AdminOptions {
   token: string;
-  outbox: SqliteCaseOutbox;
+  outbox: OutboxListing;
   personalData: PersonalData;
   logger: Logger;
   limiters?: AdminLimiters;
@@ -85,7 +85,7 @@ export function registerAdmin(server: Server, { token, outbox, personalData, log
     const limit = pageSize(query.get('limit'));
     if (typeof limit === 'string') return problem(res, 400, limit);
     try {
-      const page = outbox.list({ limit, after: query.get('after') ?? undefined });
+      const page = await outbox.list({ limit, after: query.get('after') ?? undefined });
       res.json({ cases: page.entries.map((entry) => caseView(entry, { transcript: false })), next: page.next });
     } catch (error) {
       if (error instanceof InvalidCursorError) return problem(res, 400, 'after: not a cursor this endpoint gave');
@@ -94,7 +94,7 @@ export function registerAdmin(server: Server, { token, outbox, personalData, log
   });
 
   server.get(`${ADMIN_PREFIX}/outbox/:caseId`, noStore, admin, async (req: Request, res: Response) => {
-    const entry = outbox.entry(String(req.params.caseId ?? ''));
+    const entry = await outbox.entry(String(req.params.caseId ?? ''));
     if (entry === null) return problem(res, 404, 'no such case');
     res.json(caseView(entry, { transcript: true }));
   });

@@ -11,6 +11,26 @@ export interface ClaimedCase {
   owner: string;
 }
 
+type MaybePromise<T> = T | Promise<T>;
+
+/**
+ * The outbox as the ticket workers use it, in SQLite or in Azure Blob: a case claimed is
+ * held by one worker of all instances until its claim runs out or the worker says how the
+ * attempt went; every outcome names the claim, so a worker that lost it changes nothing.
+ */
+export interface TicketQueue {
+  claimDue(owner: string, leaseMs: number): MaybePromise<ClaimedCase | null>;
+  markTicketCreated(claimed: ClaimedCase, ticketReference: string | null): MaybePromise<boolean>;
+  markRetry(claimed: ClaimedCase, nextAttemptAt: Date, error: string): MaybePromise<boolean>;
+  markFailed(claimed: ClaimedCase, error: string): MaybePromise<boolean>;
+}
+
+/** The outbox as an operator reads it (the admin endpoints). */
+export interface OutboxListing {
+  list(page: { limit: number; after?: string | undefined }): MaybePromise<OutboxPage>;
+  entry(id: string): MaybePromise<OutboxEntry | null>;
+}
+
 /** What an operator sees of a case's delivery (never the request, the key or the answer's body). */
 export interface DeliveryState {
   attempts: number;
@@ -118,7 +138,7 @@ export class InvalidCursorError extends Error {
  * hold the same case), and the attempts and the time of the next one live in the row, so
  * a restart continues the backoff where it was.
  */
-export class SqliteCaseOutbox implements CaseOutbox {
+export class SqliteCaseOutbox implements CaseOutbox, TicketQueue, OutboxListing {
   private readonly insert;
   private readonly selectPending;
   private readonly markOne;

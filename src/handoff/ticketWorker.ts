@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../logger.js';
 import type { CaseRecord } from './caseRecord.js';
-import type { ClaimedCase, SqliteCaseOutbox } from './sqliteCaseOutbox.js';
+import type { ClaimedCase, TicketQueue } from './sqliteCaseOutbox.js';
 import { type HelpdeskSettings, ticketReferenceOf, ticketRequest } from './ticketRequests.js';
 
 /**
@@ -24,7 +24,7 @@ export type SendOutcome =
   | { kind: 'refused'; error: string };
 
 export interface TicketWorkerOptions {
-  outbox: SqliteCaseOutbox;
+  outbox: TicketQueue;
   helpdesk: HelpdeskSettings;
   logger: Logger;
   now?: () => Date;
@@ -117,7 +117,7 @@ export class TicketWorker {
     while (!this.stopped) {
       let claimed: ClaimedCase | null;
       try {
-        claimed = outbox.claimDue(this.owner, this.settings.leaseMs);
+        claimed = await outbox.claimDue(this.owner, this.settings.leaseMs);
       } catch (error) {
         logger.error('ticket outbox could not be read', { error });
         return tried;
@@ -138,7 +138,7 @@ export class TicketWorker {
     try {
       switch (outcome.kind) {
         case 'accepted': {
-          if (!outbox.markTicketCreated(claimed, outcome.ticketReference)) {
+          if (!(await outbox.markTicketCreated(claimed, outcome.ticketReference))) {
             logger.warn('ticket created after the claim ran out', fields);
             return;
           }
@@ -151,12 +151,12 @@ export class TicketWorker {
         case 'retry': {
           const waitMs = Math.max(this.backoff(attempt), outcome.retryAfterMs ?? 0);
           const next = new Date(this.now().getTime() + waitMs);
-          outbox.markRetry(claimed, next, outcome.error);
+          await outbox.markRetry(claimed, next, outcome.error);
           logger.warn('ticket not delivered, trying again later', { ...fields, error: outcome.error, nextAttemptAt: next.toISOString() });
           return;
         }
         case 'refused':
-          outbox.markFailed(claimed, outcome.error);
+          await outbox.markFailed(claimed, outcome.error);
           logger.error('helpdesk refused the ticket; kept in the outbox for an operator', { ...fields, error: outcome.error });
           return;
       }

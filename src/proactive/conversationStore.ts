@@ -41,6 +41,27 @@ export interface SentNotice {
   sentAt: string;
 }
 
+type MaybePromise<T> = T | Promise<T>;
+
+/**
+ * Where people can be reached later, as the proactive notices use it: in SQLite, or in
+ * Azure Blob when several instances share it. `markTold` is true for one caller only, so
+ * a customer is told once even when two instances apply fixes of one job at once.
+ */
+export interface ReachableConversations {
+  savePhotographer(conversation: PhotographerConversation): MaybePromise<void>;
+  photographer(photographerId: string): MaybePromise<PhotographerConversation | null>;
+  saveCustomer(customer: WaitingCustomer, at: Date): MaybePromise<void>;
+  /** Customers of the job not told yet, the latest report first. */
+  waiting(jobId: string): MaybePromise<WaitingCustomer[]>;
+  countAsked(jobId: string): MaybePromise<number>;
+  markTold(jobId: string, conversationId: string, at: Date): MaybePromise<boolean>;
+  unmarkTold(jobId: string, conversationId: string): MaybePromise<void>;
+  notice(jobId: string): MaybePromise<SentNotice | null>;
+  saveNotice(notice: SentNotice): MaybePromise<void>;
+  dropNotice(jobId: string): MaybePromise<void>;
+}
+
 interface CustomerRow {
   job_id: string;
   conversation_id: string;
@@ -51,7 +72,7 @@ interface CustomerRow {
   asked: number;
 }
 
-export class ConversationStore {
+export class ConversationStore implements ReachableConversations {
   private readonly statements;
 
   constructor(db: SqliteDatabase) {

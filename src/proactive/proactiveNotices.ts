@@ -10,7 +10,7 @@ import { diagnose } from '../domain/scenarios.js';
 import { type Localizer, localizer } from '../language/messages.js';
 import type { Logger } from '../logger.js';
 import type { PlatformPort } from '../platform/port.js';
-import type { ConversationStore, WaitingCustomer } from './conversationStore.js';
+import type { ReachableConversations, WaitingCustomer } from './conversationStore.js';
 import { type CustomerReport, fixJobChoice, type Notices, type PhotographerNoticeResult, reachableReference, type WaitingReport } from './notices.js';
 
 /**
@@ -34,7 +34,7 @@ export const NOTICE_UPDATE_WINDOW_MS = 60 * 60 * 1000;
 
 export interface ProactiveNoticesOptions {
   adapter: ProactiveAdapter;
-  store: ConversationStore;
+  store: ReachableConversations;
   platform: PlatformPort;
   logger: Logger;
   /** The bot's app id (MicrosoftAppId), '' in local mode. */
@@ -74,17 +74,17 @@ export class ProactiveNotices implements Notices {
   }
 
   async customerReported(report: CustomerReport): Promise<void> {
-    this.options.store.saveCustomer(this.waitingCustomer(report, false), this.now());
+    await this.options.store.saveCustomer(this.waitingCustomer(report, false), this.now());
   }
 
   async notifyPhotographer(report: CustomerReport): Promise<PhotographerNoticeResult> {
     const { store, platform, logger } = this.options;
     const now = this.now();
-    store.saveCustomer(this.waitingCustomer(report, true), now);
-    const conversation = store.photographer(report.photographerId);
+    await store.saveCustomer(this.waitingCustomer(report, true), now);
+    const conversation = await store.photographer(report.photographerId);
     if (conversation === null) return { kind: 'unreachable', reason: 'never-talked' };
     const job = await platform.getJob(report.jobId).catch(() => null);
-    const waiting = Math.max(1, store.countAsked(report.jobId));
+    const waiting = Math.max(1, await store.countAsked(report.jobId));
     const l = localizer(conversation.locale, 'photographer');
     const reply = photographerNotice(l, report, job, waiting);
     const channelId = conversation.reference.channelId ?? '';
@@ -94,7 +94,7 @@ export class ProactiveNotices implements Notices {
     );
     if (activity === undefined) throw new Error('the notice rendered to no activity');
     const conversationId = conversation.reference.conversation?.id ?? '';
-    const previous = store.notice(report.jobId);
+    const previous = await store.notice(report.jobId);
     const recent =
       previous !== null &&
       previous.conversationId === conversationId &&
@@ -124,29 +124,29 @@ export class ProactiveNotices implements Notices {
     if (outcome === null) return { kind: 'unreachable', reason: 'failed' };
     // A channel that gives no id cannot have the message changed: the next customer gets a new one.
     if (outcome === 'sent') {
-      if (activityId !== '') store.saveNotice({ jobId: report.jobId, photographerId: report.photographerId, conversationId, activityId, sentAt: now.toISOString() });
-      else store.dropNotice(report.jobId);
+      if (activityId !== '') await store.saveNotice({ jobId: report.jobId, photographerId: report.photographerId, conversationId, activityId, sentAt: now.toISOString() });
+      else await store.dropNotice(report.jobId);
     }
     logger.info('photographer notified', { jobId: report.jobId, photographerId: report.photographerId, channel: channelId, waiting, outcome });
     return { kind: outcome, waiting };
   }
 
   async latestReport(jobId: string): Promise<WaitingReport | null> {
-    const [latest] = this.options.store.waiting(jobId);
+    const [latest] = await this.options.store.waiting(jobId);
     return latest === undefined ? null : { accessCode: latest.accessCode, symptom: latest.symptom };
   }
 
   async tellCustomersIfOpen(jobId: string): Promise<number> {
     const { store, platform, logger } = this.options;
     let told = 0;
-    for (const customer of store.waiting(jobId)) {
+    for (const customer of await store.waiting(jobId)) {
       const reference = customer.reference;
       if (reference === null) continue;
       const lookup = await platform.lookupCode(customer.accessCode);
       if (lookup.kind !== 'found' || lookup.job.id !== jobId) continue;
       const diagnosis = diagnose(factsFromLookup(lookup), customer.symptom ?? 'other');
       const open = diagnosis.scenario === 'no-known-cause' && diagnosis.secondary.length === 0 && diagnosis.unknownJobStatus === null;
-      if (!open || !store.markTold(jobId, customer.conversationId, this.now())) continue;
+      if (!open || !(await store.markTold(jobId, customer.conversationId, this.now()))) continue;
       const l = localizer(customer.locale, 'customer');
       const archiveDate = lookup.job.archiving.enabled ? lookup.job.archiving.date : null;
       // "Open again" to whoever saw the sale missed: their gallery had been open before.
@@ -164,13 +164,13 @@ export class ProactiveNotices implements Notices {
         });
         told += 1;
       } catch (error) {
-        store.unmarkTold(jobId, customer.conversationId);
+        await store.unmarkTold(jobId, customer.conversationId);
         logger.error('customer could not be told that the gallery is open', { error, jobId, channel: channelId });
       }
     }
     if (told > 0) {
       // The customers who waited know now: a new customer's notice starts a new message.
-      store.dropNotice(jobId);
+      await store.dropNotice(jobId);
       logger.info('customers told the gallery is open', { jobId, told });
     }
     return told;
@@ -205,14 +205,14 @@ export class ProactiveNotices implements Notices {
  * Keeps, after each turn of a linked photographer, the conversation they talked in: where
  * notices about their jobs go.
  */
-export function conversationReferenceHooks({ store, logger, now = () => new Date() }: { store: ConversationStore; logger: Logger; now?: () => Date }): TurnHooks {
+export function conversationReferenceHooks({ store, logger, now = () => new Date() }: { store: ReachableConversations; logger: Logger; now?: () => Date }): TurnHooks {
   return {
     async afterTurn(context: TurnContext, turn: Turn): Promise<void> {
       const photographer = linkedPhotographer(turn.identity);
       const reference = reachableReference(context.activity);
       if (photographer === null || reference === null) return;
       try {
-        store.savePhotographer({
+        await store.savePhotographer({
           photographerId: photographer.id,
           reference,
           locale: turn.case.locale,

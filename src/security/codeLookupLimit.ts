@@ -1,4 +1,6 @@
+import type { ContainerClient } from '@azure/storage-blob';
 import type { SqliteDatabase } from '../storage/database.js';
+import { BlobWindowLimiter } from './blobCounter.js';
 import { countOne, fullUntil, later, memoryCounter, sqliteCounter, type WindowCounter } from './hourlyLimit.js';
 import type { Requester } from './requester.js';
 
@@ -56,6 +58,12 @@ export class RateLimitedCodeLookups implements CodeLookupLimit {
   static async onSqlite(database: SqliteDatabase): Promise<RateLimitedCodeLookups> {
     const table = 'code_lookup_failures';
     return new RateLimitedCodeLookups({ person: await sqliteCounter(database, table, PERSON), address: await sqliteCounter(database, table, ADDRESS) });
+  }
+
+  /** Counters in the Azure Blob container that several instances share: a pause holds on all of them. */
+  static onBlob(container: ContainerClient): RateLimitedCodeLookups {
+    const counter = (spec: typeof PERSON) => ({ limiter: new BlobWindowLimiter(container, spec), points: spec.points });
+    return new RateLimitedCodeLookups({ person: counter(PERSON), address: counter(ADDRESS) });
   }
 
   /** Counters in this process only (tests, tools). */

@@ -4,11 +4,13 @@ import type { SqliteDatabase } from '../storage/database.js';
 /**
  * One counter per key over a window, in rate-limiter-flexible: on the bot's SQLite database
  * (counts survive "restart", new conversations and a process restart), or in memory for
- * tests and tools. A shared store (Redis, Postgres) for several instances is one
- * constructor away.
+ * tests and tools, or in the Azure Blob container several instances share (blobCounter.ts).
  */
+/** What the limits use of a limiter: rate-limiter-flexible's own stores have it, and so does the Azure Blob one. */
+export type WindowLimiter = Pick<RateLimiterAbstract, 'consume' | 'get' | 'block' | 'delete'>;
+
 export interface WindowCounter {
-  limiter: RateLimiterAbstract;
+  limiter: WindowLimiter;
   /** How many the window allows. */
   points: number;
 }

@@ -1,4 +1,6 @@
+import type { ContainerClient } from '@azure/storage-blob';
 import type { SqliteDatabase } from '../storage/database.js';
+import { BlobWindowLimiter } from './blobCounter.js';
 import { countOne, fullUntil, later, memoryCounter, sqliteCounter, type WindowCounter } from './hourlyLimit.js';
 import type { Requester } from './requester.js';
 
@@ -40,6 +42,12 @@ export class RateLimitedNewCases implements NewCaseLimit {
   static async onSqlite(database: SqliteDatabase): Promise<RateLimitedNewCases> {
     const table = 'new_case_counts';
     return new RateLimitedNewCases(await sqliteCounter(database, table, PERSON), await sqliteCounter(database, table, ACCOUNT), await sqliteCounter(database, table, ADDRESS));
+  }
+
+  /** Counters in the Azure Blob container that several instances share: a person's limit holds on all of them. */
+  static onBlob(container: ContainerClient): RateLimitedNewCases {
+    const counter = (spec: typeof PERSON) => ({ limiter: new BlobWindowLimiter(container, spec), points: spec.points });
+    return new RateLimitedNewCases(counter(PERSON), counter(ACCOUNT), counter(ADDRESS));
   }
 
   static inMemory(): RateLimitedNewCases {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { BlobServiceClient, type ContainerClient, RestError, type StoragePipelineOptions } from '@azure/storage-blob';
+import { BlobServiceClient, type BlockBlobClient, type ContainerClient, RestError, type StoragePipelineOptions } from '@azure/storage-blob';
 import type { Storage, StoreItems } from 'botbuilder';
 
 /** Bot state blobs live under this prefix; the container also holds conversation locks and other shared records. */
@@ -24,6 +24,23 @@ export function openContainer(connectionString: string, containerName: string): 
 
 export function isBlobStatus(error: unknown, ...statuses: number[]): boolean {
   return error instanceof RestError && error.statusCode !== undefined && statuses.includes(error.statusCode);
+}
+
+/**
+ * A blob's text and the eTag of that very version (from the same response, so a write in
+ * between cannot pair new eTag with old content); null when there is no such blob.
+ */
+export async function downloadText(blob: BlockBlobClient): Promise<{ text: string; eTag: string } | null> {
+  try {
+    const response = await blob.download();
+    const chunks: Buffer[] = [];
+    for await (const chunk of response.readableStreamBody ?? []) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string));
+    return { text: Buffer.concat(chunks).toString('utf8'), eTag: response.etag ?? '' };
+  } catch (error) {
+    // A missing container is a broken deployment, not a missing record.
+    if (isBlobStatus(error, 404) && (error as RestError).code !== 'ContainerNotFound') return null;
+    throw error;
+  }
 }
 
 /** The blob of a state key: the key URI-encoded (so `/` does not make folders), or its digest when that is too long. */
@@ -82,16 +99,8 @@ export class BlobStateStorage implements Storage {
   }
 
   private async download(key: string): Promise<{ document: object; eTag: string } | null> {
-    try {
-      const response = await this.container.getBlockBlobClient(stateBlobName(key)).download();
-      const chunks: Buffer[] = [];
-      for await (const chunk of response.readableStreamBody ?? []) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string));
-      return { document: JSON.parse(Buffer.concat(chunks).toString('utf8')) as object, eTag: response.etag ?? '' };
-    } catch (error) {
-      // A missing container is a broken deployment, not an empty conversation.
-      if (isBlobStatus(error, 404) && (error as RestError).code !== 'ContainerNotFound') return null;
-      throw error;
-    }
+    const found = await downloadText(this.container.getBlockBlobClient(stateBlobName(key)));
+    return found === null ? null : { document: JSON.parse(found.text) as object, eTag: found.eTag };
   }
 
   async write(changes: StoreItems): Promise<void> {

@@ -3,7 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatAccessCode } from '../../src/domain/accessCode.js';
 import { BlobStateStorage, openContainer } from '../../src/storage/blobStateStorage.js';
 import { conversationStateKey } from '../../src/storage/sqliteStorage.js';
+import { BlobCaseOutbox } from '../../src/handoff/blobCaseOutbox.js';
 import { type Azurite, startAzurite } from '../support/azurite.js';
+import { HelpdeskStandIn } from '../support/helpdeskStandIn.js';
 import { postActivity, startTestBot, type TestBot } from '../support/botServer.js';
 import { DEMO_CODES, type DemoCodeName } from '../support/demoCodes.js';
 import { LOCALES, t, type TestLocale } from './e2eSupport.js';
@@ -27,22 +29,31 @@ let one: TestBot;
 let two: TestBot;
 let shared: BlobStateStorage;
 let alone: BlobStateStorage;
+/** The helpdesks (generic webhooks) of the single server and of the pair. */
+const helpdeskAlone = new HelpdeskStandIn({ status: 201, body: { id: 'ok' } });
+const helpdeskPair = new HelpdeskStandIn({ status: 201, body: { id: 'ok' } });
 
-function blobEnv(container: string): Record<string, string> {
-  return { STORAGE: 'azure-blob', AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString, AZURE_STORAGE_CONTAINER: container };
+function blobEnv(container: string, helpdesk: string): Record<string, string> {
+  return { STORAGE: 'azure-blob', AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString, AZURE_STORAGE_CONTAINER: container, HANDOFF_WEBHOOK_URL: helpdesk };
 }
 
 beforeAll(async () => {
   azurite = await startAzurite();
+  const [aloneUrl, pairUrl] = await Promise.all([helpdeskAlone.start(), helpdeskPair.start()]);
+  const tickets = { tickets: { pollMs: 100 } };
   // The single server: the same storage, its own container.
-  [reference, one, two] = await Promise.all([startTestBot(blobEnv('single-instance')), startTestBot(blobEnv('two-instances')), startTestBot(blobEnv('two-instances'))]);
+  [reference, one, two] = await Promise.all([
+    startTestBot(blobEnv('single-instance', aloneUrl), tickets),
+    startTestBot(blobEnv('two-instances', pairUrl), tickets),
+    startTestBot(blobEnv('two-instances', pairUrl), tickets),
+  ]);
   shared = new BlobStateStorage(openContainer(azurite.connectionString, 'two-instances'));
   alone = new BlobStateStorage(openContainer(azurite.connectionString, 'single-instance'));
 }, 120_000);
 
 afterAll(async () => {
   await Promise.all([reference?.stop(), one?.stop(), two?.stop()]);
-  await azurite?.stop();
+  await Promise.all([azurite?.stop(), helpdeskAlone.stop(), helpdeskPair.stop()]);
 });
 
 const SYMPTOM_TEXT: Record<TestLocale, string> = {
@@ -206,7 +217,27 @@ describe('two instances on one Azure Blob container', () => {
     // The scripts leave conversations in different places, not all at one end.
     expect(ends.size, [...ends].join(', ')).toBeGreaterThanOrEqual(3);
     expect(answersKept).toBeGreaterThan(CONVERSATIONS);
-    console.info(`two instances: ${CONVERSATIONS} conversations, ${turns} turns, ${duplicates} delivered twice; ends: ${[...ends].join(', ')}; answers in state: ${answersKept}`);
+
+    // Every escalation yields one ticket: the pair's workers send each recorded case once, as many as the single server's.
+    const pairOutbox = new BlobCaseOutbox(openContainer(azurite.connectionString, 'two-instances'));
+    const aloneOutbox = new BlobCaseOutbox(openContainer(azurite.connectionString, 'single-instance'));
+    for (const deadline = Date.now() + 120_000; (await pairOutbox.pending()).length + (await aloneOutbox.pending()).length > 0; ) {
+      if (Date.now() > deadline) throw new Error('cases still waiting for their ticket after 2 minutes');
+      await new Promise((tick) => setTimeout(tick, 200));
+    }
+    const cases = (await pairOutbox.list({ limit: 100 })).entries;
+    const ticketsOf = (helpdesk: HelpdeskStandIn) =>
+      helpdesk.requests.filter((request) => String((request.body as { conversationId?: string }).conversationId).startsWith('pair-'));
+    const keys = ticketsOf(helpdeskPair).map((request) => request.headers['idempotency-key']);
+    expect(new Set(keys).size).toBe(keys.length);
+    expect([...keys].sort()).toEqual(cases.map((entry) => entry.record.id).sort());
+    const perConversation = (requests: ReturnType<typeof ticketsOf>) =>
+      requests.map((request) => `${(request.body as { conversationId: string }).conversationId} ${(request.body as { kind: string }).kind}`).sort();
+    expect(perConversation(ticketsOf(helpdeskPair))).toEqual(perConversation(ticketsOf(helpdeskAlone)));
+    expect(keys.length).toBeGreaterThanOrEqual(10);
+    console.info(
+      `two instances: ${CONVERSATIONS} conversations, ${turns} turns, ${duplicates} delivered twice; ends: ${[...ends].join(', ')}; answers in state: ${answersKept}; tickets: ${keys.length} for ${cases.length} cases`,
+    );
   }, 600_000);
 
   it('keeps both of two turns of one conversation that arrive at the two servers at once', async () => {

@@ -64,10 +64,15 @@ describe('STORAGE=azure-blob', () => {
     const lines: string[] = [];
     const bot = await start(blobEnv(azurite.connectionString), lines);
     expect(await readyz(bot.url)).toEqual({ status: 200, checks: { storage: true, platform: true } });
-    const said = warnings(lines).filter((message) => message.startsWith('STORAGE=azure-blob'));
+    const said = warnings(lines).filter((message) => message.startsWith('STORAGE=azure-blob: bot state'));
     expect(said).toHaveLength(1);
     expect(said[0]).toContain(NOT_SHARED_WITH_AZURE_BLOB);
     expect(lines.join('\n')).not.toContain('Eby8vdM02xNOcq');
+    // Web chat tokens are signed with the Direct Line secret: one generated per instance would not do.
+    expect(warnings(lines).filter((message) => message.includes('without DIRECTLINE_SECRET'))).toHaveLength(1);
+    const withSecret: string[] = [];
+    await start({ ...blobEnv(azurite.connectionString), DIRECTLINE_SECRET: 'one-secret-for-every-instance-0123456789' }, withSecret);
+    expect(warnings(withSecret).filter((message) => message.includes('DIRECTLINE_SECRET'))).toEqual([]);
   });
 
   it('a key the account refuses stops the start, naming the variable and not the key', async () => {

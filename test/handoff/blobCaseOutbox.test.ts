@@ -1,0 +1,141 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BlobCaseOutbox } from '../../src/handoff/blobCaseOutbox.js';
+import type { NewCase } from '../../src/handoff/caseRecord.js';
+import { TicketWorker } from '../../src/handoff/ticketWorker.js';
+import { silentLogger } from '../../src/logger.js';
+import { BlobContainerHealth, openContainer } from '../../src/storage/blobStateStorage.js';
+import { type Azurite, startAzurite } from '../support/azurite.js';
+import { HelpdeskStandIn } from '../support/helpdeskStandIn.js';
+
+/**
+ * The escalation outbox in Azure Blob (azurite in memory), with two outbox objects on one
+ * container standing for two instances: one open case per person and matter, each case
+ * claimed by one worker at a time, and exactly one ticket per case from several workers.
+ */
+
+let azurite: Azurite;
+let counter = 0;
+
+beforeAll(async () => {
+  azurite = await startAzurite();
+}, 90_000);
+
+afterAll(() => azurite?.stop());
+
+async function twoInstances(now?: () => Date): Promise<[BlobCaseOutbox, BlobCaseOutbox]> {
+  counter += 1;
+  const container = openContainer(azurite.connectionString, `outbox-test-${counter}`);
+  await new BlobContainerHealth(container).probe();
+  const options = now === undefined ? {} : { now };
+  return [new BlobCaseOutbox(container, options), new BlobCaseOutbox(container, options)];
+}
+
+function escalation(overrides: Partial<NewCase> = {}): NewCase {
+  return {
+    kind: 'escalation',
+    reason: 'not-helped',
+    role: 'customer',
+    channel: 'webchat',
+    conversationId: 'conv-1',
+    locale: 'fr-FR',
+    symptom: 'missed-sale',
+    scenario: 'job-archived',
+    secondary: [],
+    accessCode: 'MXR29PLT',
+    jobId: 'job-4102',
+    photographerId: null,
+    stepsTried: [],
+    transcript: [{ from: 'user', text: "j'ai manqué la vente « été »", at: '2026-12-02T08:00:00.000Z' }],
+    email: 'parent@example.com',
+    ...overrides,
+  };
+}
+
+describe('BlobCaseOutbox', () => {
+  it('keeps a case with its transcript and steps, counts it for its job, and lists it until delivered', async () => {
+    const [one, two] = await twoInstances();
+    const record = await one.record(escalation(), 'webchat:parent-1');
+    await two.append(record.id, { from: 'user', text: 'toujours rien ?', at: '2026-12-02T08:01:00.000Z' });
+    await two.addStepsTried(record.id, ['reloaded', 'reloaded', 'other browser']);
+    const open = await two.openCase('webchat:parent-1', { kind: 'escalation', symptom: 'missed-sale', accessCode: 'MXR29PLT' });
+    expect(open?.transcript.map((line) => line.text)).toEqual(["j'ai manqué la vente « été »", 'toujours rien ?']);
+    expect(open?.stepsTried).toEqual(['reloaded', 'other browser']);
+    expect(await two.countPending({ kind: 'escalation', jobId: 'job-4102' })).toBe(1);
+    expect(await two.countPending({ kind: 'escalation', jobId: 'job-9' })).toBe(0);
+    expect((await one.pending()).map((pending) => pending.id)).toEqual([record.id]);
+    await two.markDelivered(record.id);
+    expect(await one.pending()).toEqual([]);
+    expect(await one.openCase('webchat:parent-1', { kind: 'escalation', symptom: 'missed-sale', accessCode: 'MXR29PLT' })).toBeNull();
+    await expect(one.append('case-missing', { from: 'user', text: 'x', at: '2026-12-02T08:00:00.000Z' })).rejects.toThrow(/no case with the id/);
+  });
+
+  it('one open case per person and matter, even when two instances record it at once', async () => {
+    const [one, two] = await twoInstances();
+    const results = await Promise.allSettled([one.record(escalation(), 'webchat:p'), two.record(escalation(), 'webchat:p'), one.record(escalation(), 'webchat:p')]);
+    expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
+    expect(await one.pending()).toHaveLength(1);
+    // Another matter (another code) of the same person, and the same matter of someone else, are cases of their own.
+    await two.record(escalation({ accessCode: 'JMV8RT4X' }), 'webchat:p');
+    await two.record(escalation(), 'webchat:someone-else');
+    expect(await one.pending()).toHaveLength(3);
+    // Once delivered, the matter can be asked about again.
+    const [first] = await one.pending();
+    await one.markDelivered(first!.id);
+    await expect(one.record(escalation(), 'webchat:p')).resolves.toMatchObject({ kind: 'escalation' });
+  });
+
+  it('a claim is one worker\'s until it runs out; outcomes of a lost claim change nothing', async () => {
+    let t = Date.parse('2026-12-02T09:00:00.000Z');
+    const now = () => new Date(t);
+    const [one, two] = await twoInstances(now);
+    const record = await one.record(escalation());
+    const claims = await Promise.all([one.claimDue('a', 60_000), two.claimDue('b', 60_000), one.claimDue('c', 60_000), two.claimDue('d', 60_000)]);
+    const held = claims.filter((claim) => claim !== null);
+    expect(held).toHaveLength(1);
+    expect(await two.claimDue('e', 60_000)).toBeNull();
+    t += 61_000;
+    const taken = await two.claimDue('late', 60_000);
+    expect(taken?.record.id).toBe(record.id);
+    expect(await one.markTicketCreated(held[0]!, '#1')).toBe(false);
+    expect(await two.markRetry(taken!, new Date(t + 30_000), 'HTTP 503')).toBe(true);
+    expect(await one.claimDue('early', 60_000)).toBeNull();
+    t += 30_000;
+    const again = await one.claimDue('again', 60_000);
+    expect(again?.attempts).toBe(1);
+    expect(await one.markTicketCreated(again!, '#4711')).toBe(true);
+    expect(await two.deliveryState(record.id)).toMatchObject({ attempts: 1, ticketReference: '#4711', lastError: null, deliveredAt: new Date(t).toISOString() });
+    expect((await two.entry(record.id))?.state).toBe('delivered');
+  });
+
+  it('pages the cases newest first for an operator', async () => {
+    let t = Date.parse('2026-12-02T09:00:00.000Z');
+    const [one] = await twoInstances(() => new Date((t += 1000)));
+    const ids = [];
+    for (let i = 0; i < 5; i++) ids.push((await one.record(escalation({ conversationId: `c-${i}` }))).id);
+    const first = await one.list({ limit: 2 });
+    const second = await one.list({ limit: 2, after: first.next ?? undefined });
+    const third = await one.list({ limit: 2, after: second.next ?? undefined });
+    expect([...first.entries, ...second.entries, ...third.entries].map((entry) => entry.record.id)).toEqual(ids.reverse());
+    expect(third.next).toBeNull();
+    await expect(one.list({ limit: 2, after: 'not-a-cursor' })).rejects.toThrow(/not a page cursor/);
+  });
+
+  it('workers of two instances send every case exactly once', async () => {
+    const [one, two] = await twoInstances();
+    const records = [];
+    for (let i = 0; i < 12; i++) records.push(await (i % 2 === 0 ? one : two).record(escalation({ conversationId: `conv-${i}` }), `webchat:parent-${i}`));
+    const standIn = new HelpdeskStandIn({ status: 201, body: { id: 1 } });
+    const url = await standIn.start();
+    try {
+      const workers = [one, two, one, two].map(
+        (outbox) => new TicketWorker({ outbox, helpdesk: { format: 'generic', url, locale: 'en-US' }, logger: silentLogger, pollMs: 50 }),
+      );
+      await Promise.all(workers.map((worker) => worker.runDue()));
+      const keys = standIn.requests.map((request) => request.headers['idempotency-key']);
+      expect(keys.sort()).toEqual(records.map((record) => record.id).sort());
+      expect(await one.pending()).toEqual([]);
+    } finally {
+      await standIn.stop();
+    }
+  }, 60_000);
+});
