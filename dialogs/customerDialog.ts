@@ -9,7 +9,7 @@ import { minutesLeft } from '../src/security/codeLookupLimit.js';
 import { type CustomerReport, reachableReference } from '../src/proactive/notices.js';
 import { ACCESS_CODE_DIALOG, type CodeResult, readAsSentence } from './accessCodeDialog.js';
 import type { DialogDependencies } from './dependencies.js';
-import { HANDOFF_DIALOG, type HandoffOptions, type HandoffReason, recordCase, tellRecorded } from './escalation.js';
+import { type HandoffReason, recordCase, tellRecorded } from './escalation.js';
 import { greetingLead } from './greeting.js';
 import { SYMPTOM_DIALOG } from './symptomDialog.js';
 import { FEEDBACK_DIALOG } from './feedbackDialog.js';
@@ -286,16 +286,13 @@ export function customerDialogs(deps: DialogDependencies): Dialog[] {
         }
       } else if (offer !== null) {
         if (agreed) {
-          if (turn.case.moreCodes.length === 0) {
-            // Support has the case now: asking whether this helped would be premature.
-            return step.replaceDialog(HANDOFF_DIALOG, { reason: offer.support } satisfies HandoffOptions);
-          }
-          // Codes still to diagnose: this one is recorded for support, and the conversation goes on
-          // with the next (a handoff now would add every further answer to this case).
-          tellRecorded(turn, await recordCase(turn, deps, 'escalation', offer.support), 'notify.recordedSupport');
-          return startNextCode(step);
+          const recorded = tellRecorded(turn, await recordCase(turn, deps, 'escalation', 'customer asked to notify the support'), 'notify.recordedSupport');
+          if (turn.case.moreCodes.length > 0) return startNextCode(step);
+          // Support has the case now: asking whether this helped would be premature.
+          if (recorded) return step.endDialog();
+        } else {
+          turn.say({ text: turn.l.t('notify.declined') });
         }
-        turn.say({ text: turn.l.t('notify.declined') });
       }
       if (turn.case.moreCodes.length > 0) return startNextCode(step);
       // Also after "nothing in the data explains it": its "no" hands the case to a person.
