@@ -12,6 +12,7 @@ import type { DialogDependencies } from './dependencies.js';
 import { recognizeYesNo } from '../src/language/recognizer.js';
 import { type Answer, AskDialog, type AskOptions } from './ask.js';
 import { type ChosenDate, readArchiveDate } from './archiveDateAnswer.js';
+import { changesMadeSentence } from './changesMade.js';
 import { choiceQuestion } from './choiceDialog.js';
 
 export const APPLY_CHANGE_DIALOG = 'apply-change';
@@ -85,19 +86,9 @@ interface StepValues {
   job: Job;
 }
 
-/** The changes made earlier in this case, said after one that was not made; '' when there are none. */
-function earlierChanges(turn: Turn): string {
-  const { l, case: c } = turn;
-  if (c.changesMade.length === 0) return '';
-  const changes = c.changesMade.map((made) =>
-    l.t(`change.made.${made.kind}`, { job: made.job, date: made.date === null ? '' : l.fullDate(made.date), code: formatAccessCode(made.code ?? '') }),
-  );
-  return l.t('change.earlier', { changes: l.list(changes) });
-}
-
 /** A change that was not made: why, then what this case changed before, so nobody reads "nothing changed" as the whole story. */
 function sayNotMade(turn: Turn, text: string): void {
-  turn.say({ text: [text, earlierChanges(turn)].filter((part) => part !== '').join(' ') });
+  turn.say({ text: [text, changesMadeSentence(turn)].filter((part) => part !== '').join(' ') });
 }
 
 /**

@@ -3,6 +3,7 @@ import type { FixStep, PlatformAction } from '../src/domain/fixPlans.js';
 import { recognizeYesNo } from '../src/language/recognizer.js';
 import { type Turn, turnOf } from '../src/bot/turn.js';
 import type { AskOptions } from './ask.js';
+import { changesMadeSentence } from './changesMade.js';
 import { choiceDialog } from './choiceDialog.js';
 import { APPLY_CHANGE_DIALOG, type ApplyChangeOptions, type ApplyChangeResult } from './applyChangeDialog.js';
 import type { DialogDependencies } from './dependencies.js';
@@ -98,7 +99,7 @@ const stepOfferDialog = choiceDialog<OfferAnswer, StepResultOptions>(STEP_OFFER_
  * to support. It never loops.
  */
 export function fixWalkthroughDialogs(deps: DialogDependencies): Dialog[] {
-  /** Looks again; a changed picture gets one new plan, else the case goes to support. */
+  /** Looks again: fixed, or a changed picture gets one new plan, or a step the platform can do is offered, or the case goes to support. */
   async function lookAgain(
     step: WaterfallStepContext,
     turn: Turn,
@@ -134,7 +135,10 @@ export function fixWalkthroughDialogs(deps: DialogDependencies): Dialog[] {
   }
 
   async function escalate(step: WaterfallStepContext, turn: Turn, reason: 'step-failed' | 'still-blocked'): Promise<ReturnType<WaterfallStepContext['endDialog']>> {
-    tellRecorded(turn, await recordCase(turn, deps, 'escalation', reason === 'step-failed' ? 'a fix step did not work' : 'still blocked after the fix plan'), 'walk.escalated');
+    const recorded = tellRecorded(turn, await recordCase(turn, deps, 'escalation', reason === 'step-failed' ? 'a fix step did not work' : 'still blocked after the fix plan'), 'walk.escalated');
+    // Support takes the case over; the photographer still hears what the bot changed in it.
+    const changes = changesMadeSentence(turn);
+    if (recorded && changes !== '') turn.say({ text: changes });
     turn.case.step = null;
     return step.endDialog('escalated' satisfies WalkthroughOutcome);
   }

@@ -5,7 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import type { ContainerClient } from '@azure/storage-blob';
-import { ConfigurationBotFrameworkAuthentication, PrivateConversationState, type Storage, type TurnContext } from 'botbuilder';
+import { ConfigurationBotFrameworkAuthentication, type Storage, type TurnContext } from 'botbuilder';
 import { MainDialog } from '../dialogs/mainDialog.js';
 import { registerAdmin } from './admin/adminEndpoints.js';
 import { keepEntityProperties } from './bot/connectorEntities.js';
@@ -46,6 +46,7 @@ import { SqliteStorage } from './storage/sqliteStorage.js';
 import { GuardedStorage, type StorageReadiness, StorageUnavailableError } from './storage/storageHealth.js';
 import { protectBrowserEndpoints } from './web/webSafety.js';
 import { registerWidget, WIDGET_TOKEN_PATH } from './widget/widgetEndpoints.js';
+import { PersonalConversationState } from './bot/personalConversationState.js';
 
 /**
  * The composition root: the one place that knows every implementation and wires them
@@ -310,7 +311,7 @@ export async function startBot(
   const reachable: ReachableConversations = sharedConversations ?? conversations;
   const notices = new ProactiveNotices({ adapter, store: reachable, platform, logger: logger.child({ component: 'proactive' }), appId: config.MicrosoftAppId ?? '' });
   const bot = new GalleryBot({
-    state: new PrivateConversationState(storage),
+    state: new PersonalConversationState(storage),
     platform,
     delivery: createDelivery({ slack: new SlackBlockKitSender(options.slackApiUrl === undefined ? {} : { slackApiUrl: options.slackApiUrl }), logger }),
     rootDialog: new MainDialog({ platform, outbox, notices, logger, codeLookups, newCases, now: options.now ?? (() => new Date()), supportHours: config.SUPPORT_HOURS ?? null }),

@@ -174,20 +174,35 @@ const LIST_TYPES = { and: 'conjunction', or: 'disjunction' } as const;
  * The words for one person in one locale. `audience` says who reads them; a function is
  * asked on every sentence, since the role can become known in the middle of a turn.
  */
+/**
+ * List formatters per locale and kind, made when first needed and shared: a localizer is
+ * made for every turn, and an Intl formatter costs more to make than most turns use it.
+ * Locales come from channels, so the set is bounded.
+ */
+const LIST_FORMATS = new Map<string, Intl.ListFormat>();
+const MAX_LIST_FORMATS = 64;
+
+function listFormat(locale: string, type: keyof typeof LIST_TYPES): Intl.ListFormat {
+  const key = `${locale} ${type}`;
+  let formatter = LIST_FORMATS.get(key);
+  if (formatter === undefined) {
+    formatter = new Intl.ListFormat(locale, { type: LIST_TYPES[type] });
+    if (LIST_FORMATS.size >= MAX_LIST_FORMATS) LIST_FORMATS.clear();
+    LIST_FORMATS.set(key, formatter);
+  }
+  return formatter;
+}
+
 export function localizer(locale: string, audience: Audience | (() => Role | null) = 'unknown'): Localizer {
   const language = languageOf(locale) ?? 'en';
   const dates = dateLocale(locale);
   const listLocale = LOCALE_PATTERN.test(locale) ? locale : language;
-  const lists = {
-    and: new Intl.ListFormat(listLocale, { type: LIST_TYPES.and }),
-    or: new Intl.ListFormat(listLocale, { type: LIST_TYPES.or }),
-  };
   const reader = (): Audience => (typeof audience === 'function' ? (audience() ?? 'unknown') : audience);
   return {
     locale,
     language,
     t: (key, values) => translate(language, key, { [AUDIENCE_ARGUMENT]: reader(), ...values }),
-    list: (items, type = 'and') => lists[type].format(items),
+    list: (items, type = 'and') => listFormat(listLocale, type).format(items),
     longDate: (isoDate) => format(parseISO(isoDate), LONG_DATE.get(dates) ?? 'PPP', { locale: dates }),
     fullDate: (isoDate) => format(parseISO(isoDate), FULL_DATE.get(dates) ?? 'PPPP', { locale: dates }),
     shortDate: (isoDate) => format(parseISO(isoDate), dates === enUS ? 'EEE, MMM d' : SHORT_DATE[language], { locale: dates }),

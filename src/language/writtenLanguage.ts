@@ -54,11 +54,19 @@ export function writtenLanguage(text: string, hints: readonly Language[] = []): 
   const sample = withoutNumbers(text.slice(0, SAMPLE));
   const words = letterWords(sample);
   if (words.length < MIN_OWN_WORDS) return null;
+  // The languages the detector's answer could be accepted for, found first: the detector is
+  // the dearest part of a turn, and most answers to a question ("in 3 weeks", "yes please")
+  // leave no language it could confirm.
+  const guessed = guessLanguage(sample);
+  const candidates = LANGUAGES.filter((language) => (language === guessed || hints.includes(language)) && ownWords(words, language) >= MIN_OWN_WORDS);
+  if (candidates.length === 0) return null;
   const [best, second] = detectAll(sample, { only: [...LANGUAGES] });
   if (best === undefined || best.accuracy < MIN_ACCURACY || best.accuracy < (second?.accuracy ?? 0) * MIN_LEAD) return null;
-  const language = best.lang as Language;
-  if (!(LANGUAGES as readonly string[]).includes(language)) return null;
-  if (guessLanguage(sample) !== language && !hints.includes(language)) return null;
+  return candidates.find((language) => language === best.lang) ?? null;
+}
+
+/** The words that are not the shop's own words in `language`. */
+function ownWords(words: readonly string[], language: Language): number {
   const shop = SHOP_WORDS.get(language) ?? new Set<string>();
-  return words.filter((word) => !shop.has(word)).length >= MIN_OWN_WORDS ? language : null;
+  return words.filter((word) => !shop.has(word)).length;
 }

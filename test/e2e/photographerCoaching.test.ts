@@ -143,6 +143,26 @@ describe('what a case changed is said exactly', () => {
     expect(job.galleries.find((gallery) => gallery.id === ARCHIVED_NOT_ACTIVATED.galleryId)?.activated).toBe(true);
   });
 
+  it('a case handed to support after a change says what the bot changed in it', async () => {
+    const lena = teamsPhotographer(bot.url, 'lena');
+    const code = formatAccessCode(ARCHIVED_NOT_ACTIVATED.code);
+    await lena.say(`Verkauf verpasst, Code ${ARCHIVED_NOT_ACTIVATED.code}`);
+    await lena.choose('auto', lena.t('photographer.auto'));
+    await lena.say('ja');
+    // check-code-gallery "didn't work": the data changed (the code is active now), so one new plan.
+    const replanned = await lena.choose('failed', lena.t('walk.failed'));
+    expect(allText(replanned)).toContain(lena.t('walk.nextExplanation'));
+    expect(lastEntity(replanned)).toMatchObject({ scenario: 'job-archived', secondary: [], step: 1, awaiting: 'step-result' });
+    const offer = await lena.choose('failed', lena.t('walk.failed'));
+    expect(allText(offer)).toContain(lena.t('walk.offerAuto'));
+    const handedOn = await lena.choose('support', lena.t('walk.toSupport'));
+    const text = allText(handedOn);
+    expect(text).toContain(lena.t('walk.escalated'));
+    expect(text).toContain(lena.t('change.earlier', { changes: lena.t('change.made.activate-code', { code }) }));
+    const [record] = await bot.outbox.pending();
+    expect(record?.stepsTried).toContain('applied activate-code');
+  });
+
   it('cancelling a first change still says plainly that nothing was changed', async () => {
     const { lena } = await lenaAtReopenStep1();
     await lena.choose('auto', lena.t('walk.auto'));

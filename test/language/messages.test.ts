@@ -204,3 +204,25 @@ describe('how the bot addresses people', () => {
     }
   });
 });
+
+describe('a quoted shop message inside a sentence', () => {
+  // "…you probably see “Missed the Sale?”." or "…“almost ready.”.": a quote that ends its own
+  // sentence is never followed by a second full stop.
+  const QUOTING: readonly [string, Record<string, string>][] = [
+    ['customer.probablySees', {}],
+    ['customer.mismatch', { reported: 'missedSale', code: 'VHC7 NQ3R' }],
+    ['customer.mismatch', { reported: 'almostReady', code: 'VHC7 NQ3R' }],
+    ['customer.mismatch', { reported: 'incorrectCode', code: 'VHC7 NQ3R' }],
+  ];
+  it.each(LANGUAGES)('%s: never a full stop right after a quote that ends in its own punctuation', (language) => {
+    for (const symptom of ['almost-ready', 'incorrect-code', 'missed-sale'] as const) {
+      const message = translate(language, `symptom.choice.${symptom}`);
+      for (const [key, values] of QUOTING) {
+        const said = translate(language, key as MessageKey, { ...values, message });
+        expect(said, `${language} ${key} ${symptom}`).not.toMatch(/[.!?][\u00a0\u202f\s]?[”“»"]\s?\./u);
+      }
+      const photographer = translate(language, 'scenario.mismatch', { reported: message, expected: message, audience: 'photographer' });
+      expect(photographer, `${language} scenario.mismatch ${symptom}`).not.toMatch(/[.!?][\u00a0\u202f\s]?[”“»"]\s?\./u);
+    }
+  });
+});

@@ -1,5 +1,15 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { detectAll } from 'tinyld';
 import { describe, expect, it } from 'vitest';
-import type { Language } from '../../src/language/languages.js';
+import en from '../../locales/en.json' with { type: 'json' };
+import de from '../../locales/de.json' with { type: 'json' };
+import fr from '../../locales/fr.json' with { type: 'json' };
+import nl from '../../locales/nl.json' with { type: 'json' };
+import { recognizeIntent } from '../../src/language/intents.js';
+import { LANGUAGES, type Language } from '../../src/language/languages.js';
+import { foldText, guessLanguage } from '../../src/language/recognizer.js';
 import { writtenLanguage } from '../../src/language/writtenLanguage.js';
 
 describe('the language a person writes in', () => {
@@ -43,5 +53,52 @@ describe('the language a person writes in', () => {
     // German to the detector, but a job's name: no word of a phrase file says so.
     expect(writtenLanguage('Kindergarten Sonnenschein Sommerfest')).toBeNull();
     expect(writtenLanguage('Kindergarten Sonnenschein Sommerfest', ['de'] satisfies Language[])).toBe('de');
+  });
+});
+
+/**
+ * The decision as it was made before the detector was asked last: detector first, then the
+ * phrase vote or the intents, then the person's own words. Asking the detector only when a
+ * language could be accepted must change no answer.
+ */
+function detectorFirst(text: string, hints: readonly Language[]): Language | null {
+  const sample = text
+    .slice(0, 2000)
+    .split(/\s+/)
+    .filter((word) => !/\d/.test(word))
+    .join(' ');
+  const words = foldText(sample)
+    .split(' ')
+    .filter((word) => /^\p{L}{2,}$/u.test(word));
+  if (words.length < 2) return null;
+  const [best, second] = detectAll(sample, { only: [...LANGUAGES] });
+  if (best === undefined || best.accuracy < 0.15 || best.accuracy < (second?.accuracy ?? 0) * 2) return null;
+  const language = best.lang as Language;
+  if (!(LANGUAGES as readonly string[]).includes(language)) return null;
+  if (guessLanguage(sample) !== language && !hints.includes(language)) return null;
+  const catalogs = { en, de, fr, nl } as const;
+  const shop = new Set(
+    (['almost-ready', 'incorrect-code', 'missed-sale'] as const)
+      .flatMap((symptom) => [catalogs[language][`shop.${symptom}`], catalogs[language][`symptom.choice.${symptom}`]])
+      .flatMap((sentence) => foldText(sentence).split(' ')),
+  );
+  return words.filter((word) => !shop.has(word)).length >= 2 ? language : null;
+}
+
+describe('the detector asked only when its answer could be taken', () => {
+  it('answers as the detector-first order on every labelled sentence, with and without intents, and on short answers', () => {
+    const here = dirname(fileURLToPath(import.meta.url));
+    const sentences = ['symptom-sentences.json', 'blind-sentences.json'].flatMap((file) =>
+      (JSON.parse(readFileSync(join(here, 'fixtures', file), 'utf8')) as { text: string }[]).map((sentence) => sentence.text),
+    );
+    const answers = ['in 3 weeks', 'yes please', 'ja bitte', 'oui merci', 'ja graag', 'no', 'Do it for me', 'Mach das für mich', 'next friday', 'am 20. Dezember', 'le 3 janvier', 'over twee weken'];
+    let compared = 0;
+    for (const text of [...sentences, ...answers]) {
+      for (const hints of [[], recognizeIntent(text).languages, LANGUAGES]) {
+        expect(writtenLanguage(text, hints), text).toBe(detectorFirst(text, hints));
+        compared += 1;
+      }
+    }
+    expect(compared).toBeGreaterThan(300);
   });
 });

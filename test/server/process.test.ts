@@ -90,11 +90,14 @@ describe('the process on its defaults (STORAGE=sqlite)', { timeout: 120_000 }, (
   });
 
   it('finishes a turn in flight at SIGTERM: new requests are refused, its replies are delivered and the request answered', async () => {
-    // A connector (the channel's serviceUrl) that holds the bot's first reply, so the turn
-    // is still running when SIGTERM arrives.
+    // A connector (the channel's serviceUrl) that holds the bot's first reply until the test
+    // has seen new requests refused, so the turn is still running when SIGTERM arrives however
+    // slowly this machine handles the signal.
     const received: Partial<Activity>[] = [];
     let firstReply!: () => void;
     const firstReplyArrived = new Promise<void>((arrived) => (firstReply = arrived));
+    let releaseFirstReply!: () => void;
+    const firstReplyReleased = new Promise<void>((released) => (releaseFirstReply = released));
     const readJson = async (req: IncomingMessage): Promise<unknown> => {
       let body = '';
       for await (const chunk of req) body += String(chunk);
@@ -105,7 +108,7 @@ describe('the process on its defaults (STORAGE=sqlite)', { timeout: 120_000 }, (
         received.push(activity as Partial<Activity>);
         if (received.length === 1) {
           firstReply();
-          await new Promise((hold) => setTimeout(hold, 3000));
+          await within(firstReplyReleased, 60_000, 'the test to release the first reply').catch(() => undefined);
         }
         // Not chained: restify (loaded in this process) patches ServerResponse.writeHead to return nothing.
         res.writeHead(200, { 'content-type': 'application/json' });
@@ -128,7 +131,8 @@ describe('the process on its defaults (STORAGE=sqlite)', { timeout: 120_000 }, (
       bot.signal('SIGTERM');
       // New requests are refused at once, while the turn in flight still runs.
       let refused = false;
-      for (let tries = 0; tries < 100 && !refused; tries++) {
+      const giveUpAt = Date.now() + 30_000;
+      while (!refused && Date.now() < giveUpAt) {
         refused = await fetch(`${url}/healthz`).then(
           () => false,
           () => true,
@@ -137,6 +141,7 @@ describe('the process on its defaults (STORAGE=sqlite)', { timeout: 120_000 }, (
       }
       expect(refused).toBe(true);
       expect(answered).toBe(false);
+      releaseFirstReply();
       const response = await request.catch((error: unknown) => {
         throw new Error(`the in-flight request failed: ${String(error)}\nbot stdout: ${bot.stdout()}\nbot stderr: ${bot.stderr()}\nconnector got ${received.length}`);
       });
@@ -150,6 +155,7 @@ describe('the process on its defaults (STORAGE=sqlite)', { timeout: 120_000 }, (
       expect(lastDiagnosis(received)).toMatchObject({ scenario: 'job-archived', awaiting: 'confirm' });
       expect(last?.text).toBeTruthy();
     } finally {
+      releaseFirstReply();
       connector.closeAllConnections();
       await new Promise<void>((closed) => connector.close(() => closed()));
     }

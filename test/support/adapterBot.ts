@@ -15,9 +15,10 @@ import { projectRoot } from '../../src/projectRoot.js';
 import { RateLimitedCodeLookups } from '../../src/security/codeLookupLimit.js';
 import { RateLimitedNewCases } from '../../src/security/newCaseLimit.js';
 import { openDatabase } from '../../src/storage/database.js';
+import { PersonalConversationState } from '../../src/bot/personalConversationState.js';
 
 /**
- * A GalleryBot wired like src/main.ts (PrivateConversationState, MainDialog, the SQLite
+ * A GalleryBot wired like src/main.ts (PersonalConversationState, MainDialog, the SQLite
  * outbox, an onTurnError that apologizes in en-US), but over botbuilder's TestAdapter and a
  * MemoryStorage the test can read and seed, on a temp copy of the demo data.
  */
@@ -58,7 +59,7 @@ export async function createAdapterBot(options: AdapterBotOptions = {}): Promise
   const db = openDatabase(':memory:');
   const outbox = new SqliteCaseOutbox(db);
   const storage = new MemoryStorage();
-  const state = new PrivateConversationState(storage);
+  const state = new PersonalConversationState(storage);
   let adapter: TestAdapter | undefined;
   const notices = new ProactiveNotices({
     adapter: { continueConversationAsync: (appId, reference, logic) => adapter!.continueConversationAsync(appId, reference, logic) },

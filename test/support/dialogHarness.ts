@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Activity, ActivityTypes, type BotState, MemoryStorage, PrivateConversationState, TestAdapter } from 'botbuilder';
+import { type Activity, ActivityTypes, type BotState, MemoryStorage, TestAdapter } from 'botbuilder';
 import { afterEach, expect } from 'vitest';
 import { MainDialog } from '../../dialogs/mainDialog.js';
 import { GalleryBot, type TurnHooks } from '../../src/bot/galleryBot.js';
@@ -23,6 +23,7 @@ import { projectRoot } from '../../src/projectRoot.js';
 import { RateLimitedCodeLookups } from '../../src/security/codeLookupLimit.js';
 import { RateLimitedNewCases } from '../../src/security/newCaseLimit.js';
 import { openDatabase, type SqliteDatabase } from '../../src/storage/database.js';
+import { PersonalConversationState } from '../../src/bot/personalConversationState.js';
 
 /** "Today" of the demo data (demo/README.md): Friday 27 November 2026. */
 export const DEMO_TODAY = new Date('2026-11-27T10:00:00Z');
@@ -141,7 +142,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Dialo
   const db: SqliteDatabase = openDatabase(':memory:');
   const outbox = new SqliteCaseOutbox(db, { now: () => DEMO_TODAY });
   const codeLookups = await RateLimitedCodeLookups.onSqlite(db);
-  const state = new PrivateConversationState(new MemoryStorage());
+  const state = new PersonalConversationState(new MemoryStorage());
   // The adapter comes to life below; notices reach it only once turns run.
   let adapter: TestAdapter | undefined;
   const notices = new ProactiveNotices({
