@@ -20,6 +20,7 @@ import { DirectLineService } from './directline/directLineService.js';
 import { DirectLineTokens, loadDirectLineSecret } from './directline/tokens.js';
 import type { CaseOutbox } from './handoff/caseRecord.js';
 import { Shutdown, type ShutdownRegistry } from './lifecycle/shutdown.js';
+import { SharedPersonalData } from './privacy/blobErasure.js';
 import { PersonalData } from './privacy/erasure.js';
 import { RetentionSweeper } from './privacy/retention.js';
 import { openHandoffHooks } from './handoff/openHandoff.js';
@@ -171,8 +172,7 @@ function openSqliteStorage(config: Config): BotStorage {
 
 /** What stays in each instance's own SQLite file with STORAGE=azure-blob, said at start. */
 export const NOT_SHARED_WITH_AZURE_BLOB =
-  'Direct Line (web chat) conversations, and admin erasure and retention ' +
-  '(erasure reaches the rate-limit counters, not the state, the recorded cases and the conversation references in Azure Blob; retention reaches none of them)';
+  'Direct Line (web chat) conversations; and retention does not sweep the container (admin erasure does reach it)';
 
 async function openBlobStorage(config: Config, logger: Logger): Promise<BotStorage> {
   const connectionString = config.AZURE_STORAGE_CONNECTION_STRING ?? '';
@@ -320,7 +320,16 @@ export async function startBot(
     hooks: [openHandoffHooks({ outbox, logger }), conversationReferenceHooks({ store: reachable, logger })],
     ...(lock === undefined ? {} : { lock }),
   });
-  const personalData = new PersonalData({ db: database, state, conversationLog, outbox: localOutbox, conversations, codeLookups, newCases });
+  const personalData = new PersonalData({
+    db: database,
+    state,
+    conversationLog,
+    outbox: localOutbox,
+    conversations,
+    codeLookups,
+    newCases,
+    ...(container === undefined ? {} : { shared: new SharedPersonalData(container) }),
+  });
   const retention = new RetentionSweeper({
     days: config.RETENTION_DAYS,
     db: database,

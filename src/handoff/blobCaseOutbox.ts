@@ -38,9 +38,16 @@ interface CaseIndex {
   deliveredAt: string | null;
   failedAt: string | null;
   dueAt: string;
+  person: string;
+  conversation: string;
+  email: string;
 }
 
 const digest = (text: string): string => createHash('sha256').update(text).digest('hex');
+
+function conversationDigest(channel: string, conversationId: string): string {
+  return digest(`${channel}\n${conversationId}`);
+}
 
 function matterKey(person: string, matter: OpenCaseMatter): string {
   return digest(JSON.stringify([person, matter.kind, matter.symptom ?? '', matter.accessCode ?? '']));
@@ -55,6 +62,10 @@ function metadataOf(document: CaseDocument): Record<string, string> {
     delivered: document.deliveredAt ?? '',
     failed: document.failedAt ?? '',
     due,
+    // What an erasure looks cases up by, as digests: metadata is readable without the case.
+    person: document.person === null ? '' : digest(document.person),
+    conversation: conversationDigest(document.record.channel, document.record.conversationId),
+    email: typeof document.record.email === 'string' ? digest(document.record.email.toLowerCase()) : '',
   };
 }
 
@@ -72,6 +83,9 @@ function indexOf(item: BlobItem): CaseIndex | null {
     deliveredAt,
     failedAt,
     dueAt: meta.due ?? '',
+    person: meta.person ?? '',
+    conversation: meta.conversation ?? '',
+    email: meta.email ?? '',
   };
 }
 
@@ -356,6 +370,36 @@ export class BlobCaseOutbox implements CaseOutbox, TicketQueue {
   async entry(id: string): Promise<OutboxEntry | null> {
     const found = await this.read(id);
     return found === null ? null : this.entryOf(found.document);
+  }
+
+  /** The ids of the cases of these conversations of a channel, and of the person's own cases (by person key). */
+  async idsOf(channel: string, conversationIds: Iterable<string>, person?: string): Promise<string[]> {
+    const conversations = new Set([...conversationIds].map((id) => conversationDigest(channel, id)));
+    const own = person === undefined ? null : digest(person);
+    return (await this.index()).filter((entry) => conversations.has(entry.conversation) || (own !== null && entry.person === own)).map((entry) => entry.id);
+  }
+
+  /** The cases that give this e-mail address (any case), with where they came from. */
+  async withEmailAddress(email: string): Promise<{ id: string; channel: string; conversationId: string; person: string | null }[]> {
+    const wanted = digest(email.toLowerCase());
+    const found = await Promise.all(
+      (await this.index()).filter((entry) => entry.email === wanted).map(async (entry) => (await this.read(entry.id))?.document ?? null),
+    );
+    return found
+      .filter((document): document is CaseDocument => document !== null)
+      .map((document) => ({ id: document.record.id, channel: document.record.channel, conversationId: document.record.conversationId, person: document.person }));
+  }
+
+  /** Deletes these cases (and their open-matter markers); how many there were. */
+  async remove(ids: readonly string[]): Promise<number> {
+    let removed = 0;
+    for (const id of ids) {
+      const found = await this.read(id);
+      if (found === null) continue;
+      await this.releaseMatter(found.document);
+      if ((await this.blob(id).deleteIfExists()).succeeded) removed += 1;
+    }
+    return removed;
   }
 
   /** Every case, newest first, `limit` per page; the cursor is the last case's time and id. */

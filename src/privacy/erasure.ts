@@ -5,6 +5,7 @@ import { personKey, type RateLimitedCodeLookups } from '../security/codeLookupLi
 import type { RateLimitedNewCases } from '../security/newCaseLimit.js';
 import type { SqliteDatabase } from '../storage/database.js';
 import type { SqliteStorage } from '../storage/sqliteStorage.js';
+import type { SharedPersonalData } from './blobErasure.js';
 
 /**
  * Erasing one person's data on request (GDPR, art. 17): everything the bot keeps about a
@@ -48,6 +49,8 @@ export interface PersonalDataStores {
   conversations: ConversationStore;
   codeLookups: RateLimitedCodeLookups;
   newCases: RateLimitedNewCases;
+  /** With STORAGE=azure-blob: the state, cases and waiting customers in the container several instances share. */
+  shared?: SharedPersonalData;
 }
 
 /** Everything found to erase: keys, conversation ids, case ids, people. */
@@ -117,6 +120,13 @@ export class PersonalData {
         waitingCustomerEntries: conversations.forgetCustomerConversations([...found.conversations]),
       };
     })();
+    if (this.stores.shared !== undefined) {
+      const shared = await this.stores.shared.erase(request);
+      counts.conversationStates += shared.conversationStates;
+      counts.cases += shared.cases;
+      counts.waitingCustomerEntries += shared.waitingCustomerEntries;
+      for (const person of shared.people) found.people.set(personKey(person), person);
+    }
     let codeLookupCounters = 0;
     let newCaseCounters = 0;
     for (const key of found.people.keys()) {

@@ -1,0 +1,115 @@
+import { createHash } from 'node:crypto';
+import type { ContainerClient } from '@azure/storage-blob';
+import { BlobCaseOutbox } from '../handoff/blobCaseOutbox.js';
+import { personKey } from '../security/requester.js';
+import { isBlobStatus } from '../storage/blobStateStorage.js';
+import type { Person } from './erasure.js';
+
+const STATE = 'state/';
+const WAITING = 'proactive/waiting/';
+
+const digest = (text: string): string => createHash('sha256').update(text).digest('hex');
+
+/** What an erasure removed from the shared container. */
+export interface SharedErasureCounts {
+  conversationStates: number;
+  cases: number;
+  waitingCustomerEntries: number;
+}
+
+/**
+ * One person's data in the Azure Blob container several instances share, found the same
+ * way as in SQLite (src/privacy/erasure.ts): their state in every conversation of their
+ * channel, the cases of those conversations and their own (by person key), the cases that
+ * give an e-mail address with the people of those conversations, and the waiting-customer
+ * entries of those conversations. State keys too long for a blob name (kept under their
+ * digest) are not found by person: conversation ids of that length do not occur on the
+ * channels this bot serves.
+ */
+export class SharedPersonalData {
+  private readonly outbox: BlobCaseOutbox;
+
+  constructor(private readonly container: ContainerClient) {
+    this.outbox = new BlobCaseOutbox(container);
+  }
+
+  private async stateKeys(prefix: string): Promise<string[]> {
+    const keys: string[] = [];
+    for await (const item of this.container.listBlobsFlat({ prefix: `${STATE}${encodeURIComponent(prefix)}` })) {
+      keys.push(decodeURIComponent(item.name.slice(STATE.length)));
+    }
+    return keys;
+  }
+
+  /** One person's state in every conversation of the channel: its keys and the conversations. */
+  private async statesOfUser(person: Person): Promise<{ key: string; conversationId: string }[]> {
+    const prefix = `${person.channelId}/conversations/`;
+    const suffix = `/users/${person.userId}/`;
+    return (await this.stateKeys(prefix))
+      .filter((key) => key.endsWith(suffix) && key.length > prefix.length + suffix.length)
+      .map((key) => ({ key, conversationId: key.slice(prefix.length, key.length - suffix.length) }));
+  }
+
+  /** Everybody's state in one conversation. */
+  private async statesOfConversation(channelId: string, conversationId: string): Promise<{ key: string; userId: string }[]> {
+    const prefix = `${channelId}/conversations/${conversationId}/users/`;
+    return (await this.stateKeys(prefix))
+      .filter((key) => key.endsWith('/') && !key.slice(prefix.length, -1).includes('/users/'))
+      .map((key) => ({ key, userId: key.slice(prefix.length, -1) }));
+  }
+
+  async erase(request: { user: Person } | { email: string }): Promise<SharedErasureCounts & { people: Person[] }> {
+    const people = new Map<string, Person>();
+    const stateKeys = new Set<string>();
+    const conversations = new Set<string>();
+    const cases = new Set<string>();
+    if ('user' in request) {
+      people.set(personKey(request.user), request.user);
+    } else {
+      for (const entry of await this.outbox.withEmailAddress(request.email)) {
+        cases.add(entry.id);
+        conversations.add(entry.conversationId);
+        const prefix = `${entry.channel}:`;
+        if (entry.person?.startsWith(prefix)) {
+          const person = { channelId: entry.channel, userId: entry.person.slice(prefix.length) };
+          people.set(personKey(person), person);
+        }
+        for (const { userId } of await this.statesOfConversation(entry.channel, entry.conversationId)) {
+          people.set(personKey({ channelId: entry.channel, userId }), { channelId: entry.channel, userId });
+        }
+      }
+    }
+    for (const person of people.values()) {
+      const ofPerson = new Set<string>();
+      for (const { key, conversationId } of await this.statesOfUser(person)) {
+        stateKeys.add(key);
+        ofPerson.add(conversationId);
+        conversations.add(conversationId);
+      }
+      for (const id of await this.outbox.idsOf(person.channelId, ofPerson, personKey(person))) cases.add(id);
+    }
+    let conversationStates = 0;
+    for (const key of stateKeys) {
+      if ((await this.container.getBlockBlobClient(`${STATE}${encodeURIComponent(key)}`).deleteIfExists()).succeeded) conversationStates += 1;
+    }
+    const removedCases = await this.outbox.remove([...cases]);
+    const waitingCustomerEntries = await this.forgetWaiting(conversations);
+    return { conversationStates, cases: removedCases, waitingCustomerEntries, people: [...people.values()] };
+  }
+
+  /** Waiting-customer entries of these conversations, on any job. */
+  private async forgetWaiting(conversationIds: Set<string>): Promise<number> {
+    if (conversationIds.size === 0) return 0;
+    const digests = new Set([...conversationIds].map(digest));
+    let removed = 0;
+    for await (const item of this.container.listBlobsFlat({ prefix: WAITING })) {
+      if (!digests.has(item.name.slice(item.name.lastIndexOf('/') + 1))) continue;
+      try {
+        if ((await this.container.getBlockBlobClient(item.name).deleteIfExists()).succeeded) removed += 1;
+      } catch (error) {
+        if (!isBlobStatus(error, 404)) throw error;
+      }
+    }
+    return removed;
+  }
+}

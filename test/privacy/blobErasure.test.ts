@@ -1,0 +1,72 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BlobCaseOutbox } from '../../src/handoff/blobCaseOutbox.js';
+import { BlobStateStorage, openContainer } from '../../src/storage/blobStateStorage.js';
+import { conversationStateKey } from '../../src/storage/sqliteStorage.js';
+import { type Azurite, startAzurite } from '../support/azurite.js';
+import { Chat, startTestBot, type TestBot } from '../support/botServer.js';
+import { DEMO_CASES } from '../support/demoCodes.js';
+import { t } from '../e2e/e2eSupport.js';
+
+/**
+ * Erasing one person's data with STORAGE=azure-blob: asked on one instance, it reaches what
+ * the person left through the other in the shared container (state, cases, waiting-customer
+ * entries, counters), and nobody else's.
+ */
+
+let azurite: Azurite;
+let one: TestBot;
+let two: TestBot;
+
+beforeAll(async () => {
+  azurite = await startAzurite();
+  const env = { STORAGE: 'azure-blob', AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString, AZURE_STORAGE_CONTAINER: 'erasure' };
+  [one, two] = await Promise.all([startTestBot(env), startTestBot(env)]);
+}, 120_000);
+
+afterAll(async () => {
+  await Promise.all([one?.stop(), two?.stop()]);
+  await azurite?.stop();
+});
+
+/** A parent who reports an archived job's code, asks for support and leaves an address. */
+async function escalate(chat: Chat, email: string): Promise<void> {
+  await chat.join();
+  await chat.say('it says missed the sale');
+  await chat.say(DEMO_CASES['job-archived'].code);
+  await chat.say(t('en-US', 'notify.no'));
+  await chat.say(t('en-US', 'feedback.no'));
+  await chat.say(email);
+}
+
+describe('erasure with STORAGE=azure-blob', () => {
+  it('by e-mail address and by channel user, from the other instance, only that person', async () => {
+    const state = new BlobStateStorage(openContainer(azurite.connectionString, 'erasure'));
+    const outbox = new BlobCaseOutbox(openContainer(azurite.connectionString, 'erasure'));
+    const byEmail = new Chat(one.url, { userId: 'parent-erased-by-email' });
+    const byUser = new Chat(one.url, { userId: 'parent-erased-by-user' });
+    const kept = new Chat(one.url, { userId: 'parent-kept' });
+    await escalate(byEmail, 'Erase.Me@example.com');
+    await escalate(byUser, 'by-user@example.com');
+    await escalate(kept, 'keep@example.com');
+    const key = (chat: Chat) => conversationStateKey('webchat', chat.conversationId, chat.userId);
+    const casesOf = async (chat: Chat) => (await outbox.pending()).filter((record) => record.conversationId === chat.conversationId);
+    for (const chat of [byEmail, byUser, kept]) {
+      expect(Object.keys(await state.read([key(chat)]))).toHaveLength(1);
+      expect(await casesOf(chat)).toHaveLength(1);
+    }
+
+    const erasedByEmail = await two.personalData.erase({ email: 'erase.me@EXAMPLE.com' });
+    expect(erasedByEmail).toMatchObject({ conversationStates: 1, cases: 1, waitingCustomerEntries: 1 });
+    const erasedByUser = await two.personalData.erase({ user: { channelId: 'webchat', userId: 'parent-erased-by-user' } });
+    expect(erasedByUser).toMatchObject({ conversationStates: 1, cases: 1, waitingCustomerEntries: 1 });
+
+    for (const chat of [byEmail, byUser]) {
+      expect(await state.read([key(chat)])).toEqual({});
+      expect(await casesOf(chat)).toEqual([]);
+    }
+    expect(Object.keys(await state.read([key(kept)]))).toHaveLength(1);
+    expect(await casesOf(kept)).toHaveLength(1);
+    // Asking again erases nothing and says so.
+    expect(await one.personalData.erase({ email: 'erase.me@example.com' })).toMatchObject({ conversationStates: 0, cases: 0, waitingCustomerEntries: 0 });
+  }, 120_000);
+});
