@@ -5,7 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import type { ContainerClient } from '@azure/storage-blob';
-import { ConfigurationBotFrameworkAuthentication, type Storage, type TurnContext } from 'botbuilder';
+import { ConfigurationBotFrameworkAuthentication, type Storage, TranscriptLoggerMiddleware, type TurnContext } from 'botbuilder';
 import { MainDialog } from '../dialogs/mainDialog.js';
 import { registerAdmin } from './admin/adminEndpoints.js';
 import { keepEntityProperties } from './bot/connectorEntities.js';
@@ -23,9 +23,10 @@ import { Shutdown, type ShutdownRegistry } from './lifecycle/shutdown.js';
 import { SharedPersonalData } from './privacy/blobErasure.js';
 import { PersonalData } from './privacy/erasure.js';
 import { RetentionSweeper } from './privacy/retention.js';
-import { openHandoffHooks } from './handoff/openHandoff.js';
+import { HandoffInitiation, openHandoffHooks } from './handoff/openHandoff.js';
 import { BlobCaseOutbox } from './handoff/blobCaseOutbox.js';
 import { type OutboxListing, SqliteCaseOutbox, type TicketQueue } from './handoff/sqliteCaseOutbox.js';
+import { SqliteTranscriptStore } from './handoff/sqliteTranscriptStore.js';
 import { tellTicketReference } from './handoff/ticketNotice.js';
 import { TicketWorker, type TicketWorkerOptions } from './handoff/ticketWorker.js';
 import { createLogger, type Logger } from './logger.js';
@@ -306,6 +307,11 @@ export async function startBot(
   const newCases = container === undefined ? await RateLimitedNewCases.onSqlite(database) : RateLimitedNewCases.onBlob(container);
   const conversationLog = new ConversationLog(database);
   const adapter = createAdapter(config, env, logger, conversationLog);
+  // Every conversation's transcript (botbuilder's transcript logging), on the bot's database: it goes
+  // with the handoff event, and is erased and swept like the rest of a person's data. The handoff
+  // event's middleware comes first, so it runs once the turn is written down.
+  const transcripts = new SqliteTranscriptStore(database, { logger: logger.child({ component: 'transcripts' }) });
+  adapter.use(new HandoffInitiation({ transcripts, logger })).use(new TranscriptLoggerMiddleware(transcripts));
   // Where photographers and waiting customers can be reached later, on the bot's database too.
   const conversations = new ConversationStore(database);
   const reachable: ReachableConversations = sharedConversations ?? conversations;
@@ -326,6 +332,7 @@ export async function startBot(
     conversationLog,
     outbox: localOutbox,
     conversations,
+    transcripts,
     codeLookups,
     newCases,
     ...(container === undefined ? {} : { shared: new SharedPersonalData(container) }),
@@ -337,6 +344,7 @@ export async function startBot(
     conversationLog,
     outbox: localOutbox,
     conversations,
+    transcripts,
     logger: logger.child({ component: 'retention' }),
   });
   const readiness = async (): Promise<Record<string, boolean>> => {

@@ -1,4 +1,4 @@
-import { type Activity, ActivityTypes, EventFactory, type Transcript, type TurnContext } from 'botbuilder';
+import { type Activity, ActivityTypes, EventFactory, type Middleware, type TurnContext } from 'botbuilder';
 import type { TurnHooks } from '../bot/galleryBot.js';
 import type { Turn } from '../bot/turn.js';
 import { isUserInput } from '../bot/turnInput.js';
@@ -32,25 +32,6 @@ export function queueHandoffInitiation(context: TurnContext, record: CaseRecord)
   context.turnState.set(PENDING_INITIATION, record);
 }
 
-/** The case's transcript lines as the activities of a botbuilder transcript. */
-export function transcriptOf(context: TurnContext, record: CaseRecord): Transcript {
-  const { from: user, recipient: bot, conversation, channelId } = context.activity;
-  return {
-    activities: record.transcript.map(
-      (line) =>
-        ({
-          type: ActivityTypes.Message,
-          channelId,
-          conversation,
-          from: line.from === 'user' ? user : bot,
-          recipient: line.from === 'user' ? bot : user,
-          text: line.text,
-          timestamp: new Date(line.at),
-        }) as Activity,
-    ),
-  };
-}
-
 /** The case as the person who takes it needs it: `handoff.initiate`'s value, and a generic webhook's context. */
 export function handoffContextOf(record: CaseRecord): HandoffContext {
   return {
@@ -68,8 +49,31 @@ export function handoffContextOf(record: CaseRecord): HandoffContext {
   };
 }
 
-export function handoffInitiation(context: TurnContext, record: CaseRecord): Partial<Activity> {
-  return EventFactory.createHandoffInitiation(context, handoffContextOf(record), transcriptOf(context, record));
+/** Where the conversation's transcript is kept (botbuilder's transcript logging, src/handoff/sqliteTranscriptStore.ts). */
+export interface ConversationTranscripts {
+  /** Every activity logged in the conversation, oldest first. */
+  conversation(channelId: string, conversationId: string): Promise<Activity[]>;
+}
+
+/**
+ * Sends `handoff.initiate` (botbuilder's EventFactory) with the case in its value and the
+ * conversation's transcript attached, after the turn that handed the case over. Added to the
+ * adapter before botbuilder's TranscriptLoggerMiddleware, so it runs once that has written
+ * the turn down: the transcript holds the whole conversation up to the handoff, this turn's
+ * messages included (and never the event itself).
+ */
+export class HandoffInitiation implements Middleware {
+  constructor(private readonly options: { transcripts: ConversationTranscripts; logger: Logger }) {}
+
+  async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
+    await next();
+    const record = context.turnState.get(PENDING_INITIATION) as CaseRecord | undefined;
+    if (record === undefined) return;
+    const { channelId, conversation } = context.activity;
+    const activities = await this.options.transcripts.conversation(channelId, conversation.id);
+    await context.sendActivity(EventFactory.createHandoffInitiation(context, handoffContextOf(record), { activities }));
+    this.options.logger.info('handoff initiated', { caseId: record.id, channel: channelId, transcriptActivities: activities.length });
+  }
 }
 
 const STATES = ['accepted', 'failed', 'completed'] as const;
@@ -82,10 +86,10 @@ function statusOf(activity: Activity): HandoffState | null {
 }
 
 /**
- * The open handoff around the dialogs: the `handoff.initiate` event after the turn that
- * handed the case over; while it is open, what the person writes goes into the case with
- * one short answer; `handoff.status` events from the agent hub are told to the person,
- * and "completed" or "failed" closes the handoff.
+ * The open handoff around the dialogs (the `handoff.initiate` event is HandoffInitiation's):
+ * while it is open, what the person writes goes into the case with one short answer;
+ * `handoff.status` events from the agent hub are told to the person, and "completed" or
+ * "failed" closes the handoff.
  */
 export function openHandoffHooks({ outbox, logger }: { outbox: CaseOutbox; logger: Logger }): TurnHooks {
   return {
@@ -115,12 +119,6 @@ export function openHandoffHooks({ outbox, logger }: { outbox: CaseOutbox; logge
         turn.say({ text: turn.l.t('handoff.notAdded') });
       }
       return true;
-    },
-    async afterTurn(context: TurnContext): Promise<void> {
-      const record = context.turnState.get(PENDING_INITIATION) as CaseRecord | undefined;
-      if (record === undefined) return;
-      await context.sendActivity(handoffInitiation(context, record));
-      logger.info('handoff initiated', { caseId: record.id, channel: context.activity.channelId });
     },
   };
 }

@@ -1,5 +1,6 @@
 import type { ConversationLog } from '../directline/conversationLog.js';
 import type { SqliteCaseOutbox } from '../handoff/sqliteCaseOutbox.js';
+import type { SqliteTranscriptStore } from '../handoff/sqliteTranscriptStore.js';
 import type { ConversationStore } from '../proactive/conversationStore.js';
 import { personKey, type RateLimitedCodeLookups } from '../security/codeLookupLimit.js';
 import type { RateLimitedNewCases } from '../security/newCaseLimit.js';
@@ -11,7 +12,8 @@ import type { SharedPersonalData } from './blobErasure.js';
  * Erasing one person's data on request (GDPR, art. 17): everything the bot keeps about a
  * channel user, or about the customer who gave an e-mail address, in its SQLite file —
  * conversation state, the Direct Line conversations with every message in them, recorded
- * cases (with their transcripts and the address), the waiting-customer entries kept to
+ * cases (with their transcripts and the address), the conversations' transcripts (botbuilder's
+ * transcript logging), the waiting-customer entries kept to
  * tell them when a gallery opens, and the counters of guessed codes and of new cases. Asking twice
  * erases nothing the second time and says so with zeros.
  *
@@ -37,6 +39,7 @@ export interface ErasureCounts {
   directLineActivities: number;
   cases: number;
   waitingCustomerEntries: number;
+  transcriptActivities: number;
   codeLookupCounters: number;
   newCaseCounters: number;
 }
@@ -47,6 +50,7 @@ export interface PersonalDataStores {
   conversationLog: ConversationLog;
   outbox: SqliteCaseOutbox;
   conversations: ConversationStore;
+  transcripts: SqliteTranscriptStore;
   codeLookups: RateLimitedCodeLookups;
   newCases: RateLimitedNewCases;
   /** With STORAGE=azure-blob: the state, cases and waiting customers in the container several instances share. */
@@ -60,7 +64,13 @@ interface Found {
   /** Conversation ids on any channel (waiting customers are keyed by conversation). */
   conversations: Set<string>;
   cases: Set<string>;
+  /** Conversations by channel, whose transcripts go. */
+  transcripts: Map<string, { channelId: string; conversationId: string }>;
   people: Map<string, Person>;
+}
+
+function addTranscript(found: Found, channelId: string, conversationId: string): void {
+  found.transcripts.set(JSON.stringify([channelId, conversationId]), { channelId, conversationId });
 }
 
 export class PersonalData {
@@ -81,7 +91,10 @@ export class PersonalData {
       }
     }
     for (const id of outbox.idsOf(person.channelId, conversationIds, personKey(person))) found.cases.add(id);
-    for (const id of conversationIds) found.conversations.add(id);
+    for (const id of conversationIds) {
+      found.conversations.add(id);
+      addTranscript(found, person.channelId, id);
+    }
   }
 
   /** The people of the cases that give the address: the case's own person and everybody kept in its conversation. */
@@ -91,6 +104,7 @@ export class PersonalData {
     for (const entry of this.stores.outbox.withEmailAddress(email)) {
       found.cases.add(entry.id);
       found.conversations.add(entry.conversationId);
+      addTranscript(found, entry.channel, entry.conversationId);
       // The case's own person, when its key is a channel user of that channel (not a photographer account).
       const prefix = `${entry.channel}:`;
       if (entry.person?.startsWith(prefix)) people.push({ channelId: entry.channel, userId: entry.person.slice(prefix.length) });
@@ -105,8 +119,8 @@ export class PersonalData {
   }
 
   async erase(request: ErasureRequest): Promise<ErasureCounts> {
-    const { db, state, conversationLog, outbox, conversations, codeLookups, newCases } = this.stores;
-    const found: Found = { stateKeys: new Set(), directLineConversations: new Set(), conversations: new Set(), cases: new Set(), people: new Map() };
+    const { db, state, conversationLog, outbox, conversations, transcripts, codeLookups, newCases } = this.stores;
+    const found: Found = { stateKeys: new Set(), directLineConversations: new Set(), conversations: new Set(), cases: new Set(), transcripts: new Map(), people: new Map() };
     // Finding and deleting in one transaction: nothing written in between is half erased.
     const counts = db.transaction(() => {
       const people = 'user' in request ? [request.user] : this.peopleWithEmail(request.email, found);
@@ -118,6 +132,7 @@ export class PersonalData {
         directLineActivities: directLine.activities,
         cases: outbox.remove([...found.cases]),
         waitingCustomerEntries: conversations.forgetCustomerConversations([...found.conversations]),
+        transcriptActivities: transcripts.remove(found.transcripts.values()),
       };
     })();
     if (this.stores.shared !== undefined) {

@@ -1,5 +1,6 @@
 import type { ConversationLog } from '../directline/conversationLog.js';
 import type { SqliteCaseOutbox } from '../handoff/sqliteCaseOutbox.js';
+import type { SqliteTranscriptStore } from '../handoff/sqliteTranscriptStore.js';
 import type { Logger } from '../logger.js';
 import type { ConversationStore } from '../proactive/conversationStore.js';
 import type { SqliteDatabase } from '../storage/database.js';
@@ -8,7 +9,8 @@ import type { SqliteStorage } from '../storage/sqliteStorage.js';
 /**
  * RETENTION_DAYS: what the bot keeps about a conversation is deleted once the conversation
  * has been idle that long — its state (with the case's transcript), the Direct Line
- * conversation with its messages, the waiting-customer entry, and recorded cases a
+ * conversation with its messages, its transcript (botbuilder's transcript logging), the
+ * waiting-customer entry, and recorded cases a
  * helpdesk has taken delivery of. Cases still waiting for a person are kept until they are
  * delivered (an escalation is never lost to a timer); they remember whose they are, so
  * an erasure request still finds them.
@@ -28,6 +30,7 @@ export interface SweepCounts {
   directLineActivities: number;
   deliveredCases: number;
   waitingCustomerEntries: number;
+  transcriptActivities: number;
 }
 
 export interface RetentionOptions {
@@ -37,6 +40,7 @@ export interface RetentionOptions {
   conversationLog: ConversationLog;
   outbox: SqliteCaseOutbox;
   conversations: ConversationStore;
+  transcripts: SqliteTranscriptStore;
   logger: Logger;
   now?: () => Date;
   intervalMs?: number;
@@ -52,7 +56,7 @@ export class RetentionSweeper {
 
   /** Deletes what has been idle for longer than the retention, and gives the space back. */
   sweep(): SweepCounts {
-    const { db, days, state, conversationLog, outbox, conversations } = this.options;
+    const { db, days, state, conversationLog, outbox, conversations, transcripts } = this.options;
     const before = new Date(this.now().getTime() - days * DAY_MS);
     const directLine = conversationLog.removeIdle(before);
     const counts: SweepCounts = {
@@ -61,6 +65,7 @@ export class RetentionSweeper {
       directLineActivities: directLine.activities,
       deliveredCases: outbox.removeDeliveredBefore(before),
       waitingCustomerEntries: conversations.forgetCustomersReportedBefore(before),
+      transcriptActivities: transcripts.removeIdle(before),
     };
     if (Object.values(counts).some((count) => count > 0)) {
       db.pragma('incremental_vacuum');

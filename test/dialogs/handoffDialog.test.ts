@@ -219,3 +219,61 @@ describe('handoff: every trigger takes the way of "talk to a person"', () => {
     expect(valueOf(h.events[0])).toMatchObject({ caseId: record!.id, role: 'photographer' });
   });
 });
+
+describe('handoff: the transcript goes with the event (botbuilder transcript logging)', () => {
+  type Logged = Partial<Activity> & { from?: { id?: string; role?: string } };
+  const transcriptOf = (event: Partial<Activity> | undefined): Logged[] => {
+    const attachment = event?.attachments?.find((candidate) => candidate.name === 'Transcript');
+    expect(attachment?.contentType).toBe('application/json');
+    return (attachment?.content as { activities: Logged[] }).activities;
+  };
+
+  it('the whole conversation up to the handoff, in order, this turn included; the context fields beside it', async () => {
+    const h = await atEmailQuestion('de-DE');
+    await h.send('eltern@example.de', { locale: 'de-DE' });
+    const [record] = await h.outbox.pending();
+    const event = h.events[0];
+    expect(event?.value).toEqual({
+      caseId: record!.id,
+      role: 'customer',
+      locale: 'de-DE',
+      symptom: 'missed-sale',
+      scenario: 'job-archived',
+      secondary: [],
+      accessCode: 'MXR29PLT',
+      jobId: 'job-4102',
+      photographerId: 'ph-brandt',
+      stepsTried: [],
+      email: 'eltern@example.de',
+    });
+    const lines = transcriptOf(event);
+    // What the person wrote and every message the bot sent, as the channel saw them.
+    const said = [...h.allReplies.map((reply) => reply.text)];
+    expect(lines.filter((line) => line.from?.role === 'user').map((line) => line.text)).toEqual([
+      msg('de-DE', 'symptom.choice.missed-sale'),
+      DEMO_CODES['job-archived'],
+      msg('de-DE', 'notify.no'),
+      msg('de-DE', 'feedback.no'),
+      'eltern@example.de',
+    ]);
+    expect(lines.filter((line) => line.from?.role !== 'user').map((line) => line.text)).toEqual(said);
+    expect(lines.at(-1)?.text).toBe(msg('de-DE', 'escalation.recorded'));
+    expect(lines.every((line) => line.type === 'message' && line.conversation?.id === event?.conversation?.id)).toBe(true);
+    // The bot's messages keep their diagnosis entity: an agent sees where the case stood at each one.
+    expect(lines.at(-1)?.entities?.[0]).toMatchObject({ type: 'gallery-access/diagnosis', scenario: 'job-archived' });
+  });
+
+  it('a second handoff in the conversation carries the first event nowhere: no transcript inside a transcript', async () => {
+    const h = await atEmailQuestion('en-US');
+    await h.send('skip');
+    await h.sendActivity(handoffStatus('completed', 'en-US'));
+    await h.send('I want to talk to a person');
+    await h.send('skip');
+    expect(h.events.map((event) => event.name)).toEqual(['handoff.initiate', 'handoff.initiate']);
+    const second = transcriptOf(h.events[1]);
+    expect(second.some((line) => line.type === 'event' && line.name === 'handoff.initiate')).toBe(false);
+    // The agent hub's status is part of the conversation.
+    expect(second.some((line) => line.type === 'event' && line.name === 'handoff.status')).toBe(true);
+    expect(second.length).toBeGreaterThan(transcriptOf(h.events[0]).length);
+  });
+});

@@ -2,12 +2,13 @@ import { statSync } from 'node:fs';
 import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { StoreItems } from 'botbuilder';
+import type { Activity, StoreItems } from 'botbuilder';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { ConversationLog } from '../../src/directline/conversationLog.js';
 import type { NewCase } from '../../src/handoff/caseRecord.js';
 import { SqliteCaseOutbox } from '../../src/handoff/sqliteCaseOutbox.js';
+import { SqliteTranscriptStore } from '../../src/handoff/sqliteTranscriptStore.js';
 import { createLogger, silentLogger } from '../../src/logger.js';
 import { startBot } from '../../src/main.js';
 import { DAY_MS, RetentionSweeper, SWEEP_INTERVAL_MS } from '../../src/privacy/retention.js';
@@ -38,8 +39,9 @@ function stores(file: string) {
   const conversationLog = new ConversationLog(db);
   const outbox = new SqliteCaseOutbox(db);
   const conversations = new ConversationStore(db);
-  const sweeper = new RetentionSweeper({ days: 30, db, state, conversationLog, outbox, conversations, logger: silentLogger });
-  return { db, state, conversationLog, outbox, conversations, sweeper };
+  const transcripts = new SqliteTranscriptStore(db);
+  const sweeper = new RetentionSweeper({ days: 30, db, state, conversationLog, outbox, conversations, transcripts, logger: silentLogger });
+  return { db, state, conversationLog, outbox, conversations, transcripts, sweeper };
 }
 
 type Stores = ReturnType<typeof stores>;
@@ -63,13 +65,16 @@ function newCase(conversationId: string): NewCase {
   };
 }
 
-/** A conversation as a real one leaves it: a case state with a full transcript, and a Direct Line log. */
+/** A conversation as a real one leaves it: a case state with a full transcript, a Direct Line log, and its transcript. */
 async function converse(s: Stores, name: string): Promise<void> {
   const transcript = Array.from({ length: 40 }, (_, i) => ({ from: i % 2 === 0 ? 'user' : 'bot', text: `line ${i} of ${name} `.repeat(4), at: new Date().toISOString() }));
   const item: StoreItems = { [conversationStateKey('directline', name, `dl_${name}`)]: { case: { transcript, locale: 'en-US' }, eTag: '*' } };
   await s.state.write(item);
   s.conversationLog.create(name, `dl_${name}`, 'en-US');
   for (let i = 0; i < 6; i++) s.conversationLog.append(name, { type: 'message', text: `message ${i} of ${name} `.repeat(5), from: { id: `dl_${name}`, name: '' } });
+  for (let i = 0; i < 4; i++) {
+    await s.transcripts.logActivity({ type: 'message', channelId: 'directline', conversation: { id: name }, text: `transcript ${i} of ${name}`, timestamp: new Date() } as Activity);
+  }
 }
 
 function rows(s: Stores, table: string): number {
@@ -106,10 +111,12 @@ describe('the retention sweep', () => {
     vi.setSystemTime(T0.getTime() + 29 * DAY_MS);
     await converse(s, 'recent');
     // Day 29: nothing is old enough yet.
-    expect(s.sweeper.sweep()).toEqual({ conversationStates: 0, directLineConversations: 0, directLineActivities: 0, deliveredCases: 0, waitingCustomerEntries: 0 });
+    expect(s.sweeper.sweep()).toEqual({ conversationStates: 0, directLineConversations: 0, directLineActivities: 0, deliveredCases: 0, waitingCustomerEntries: 0, transcriptActivities: 0 });
 
     vi.setSystemTime(T0.getTime() + 30 * DAY_MS + 60_000);
-    expect(s.sweeper.sweep()).toEqual({ conversationStates: 2, directLineConversations: 2, directLineActivities: 12, deliveredCases: 1, waitingCustomerEntries: 1 });
+    expect(s.sweeper.sweep()).toEqual({ conversationStates: 2, directLineConversations: 2, directLineActivities: 12, deliveredCases: 1, waitingCustomerEntries: 1, transcriptActivities: 8 });
+    expect((await s.transcripts.getTranscriptActivities('directline', 'recent')).items).toHaveLength(4);
+    expect((await s.transcripts.getTranscriptActivities('directline', 'old-1')).items).toEqual([]);
     expect(s.state.statesOfConversation('directline', 'recent')).toHaveLength(1);
     expect(s.conversationLog.get('recent')).not.toBeNull();
     expect(s.conversationLog.get('old-1')).toBeNull();

@@ -2,14 +2,15 @@ import { readFileSync } from 'node:fs';
 import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Activity, ActivityTypes, type BotState, MemoryStorage, TestAdapter } from 'botbuilder';
+import { type Activity, ActivityTypes, type BotState, MemoryStorage, TestAdapter, TranscriptLoggerMiddleware } from 'botbuilder';
 import { afterEach, expect } from 'vitest';
 import { MainDialog } from '../../dialogs/mainDialog.js';
 import { GalleryBot, type TurnHooks } from '../../src/bot/galleryBot.js';
 import { createDelivery } from '../../src/channels/delivery.js';
 import { DIAGNOSIS_ENTITY_TYPE, type DiagnosisEntity } from '../../src/channels/diagnosisEntity.js';
 import { SLOTS, type Slot } from '../../src/channels/replyModel.js';
-import { openHandoffHooks } from '../../src/handoff/openHandoff.js';
+import { HandoffInitiation, openHandoffHooks } from '../../src/handoff/openHandoff.js';
+import { SqliteTranscriptStore } from '../../src/handoff/sqliteTranscriptStore.js';
 import type { SupportHours } from '../../src/domain/supportHours.js';
 import { SqliteCaseOutbox } from '../../src/handoff/sqliteCaseOutbox.js';
 import { languageOf } from '../../src/language/languages.js';
@@ -91,6 +92,8 @@ export interface DialogHarness {
   /** Where the bot keeps cases (per person in a conversation, in memory). */
   state: BotState;
   outbox: SqliteCaseOutbox;
+  /** Every conversation's transcript, as botbuilder's transcript logging writes it (in memory). */
+  transcripts: SqliteTranscriptStore;
   platform: PlatformPort;
   /** The temp copy of demo/platform.json the embedded platform works on (null with a custom platform). */
   dataFile: string | null;
@@ -164,6 +167,9 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Dialo
     hooks: [openHandoffHooks({ outbox, logger: silentLogger }), ...(options.hooks ?? [])],
   });
   adapter = new TestAdapter((context) => bot.run(context), { channelId });
+  // As production has them: the handoff event once the transcript logger has written the turn down.
+  const transcripts = new SqliteTranscriptStore(db);
+  adapter.use(new HandoffInitiation({ transcripts, logger: silentLogger })).use(new TranscriptLoggerMiddleware(transcripts));
   const allReplies: Partial<Activity>[] = [];
   const events: Partial<Activity>[] = [];
 
@@ -194,6 +200,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Dialo
     bot,
     state,
     outbox,
+    transcripts,
     platform,
     dataFile,
     channelId,

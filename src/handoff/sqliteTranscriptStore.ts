@@ -1,0 +1,175 @@
+import { type Activity, ActivityTypes, type PagedResult, type TranscriptInfo, type TranscriptStore } from 'botbuilder';
+import type { Logger } from '../logger.js';
+import type { SqliteDatabase } from '../storage/database.js';
+import { HANDOFF_INITIATE } from './openHandoff.js';
+
+/** Activities per page, as botbuilder's own transcript stores page them. */
+export const TRANSCRIPT_PAGE_SIZE = 100;
+
+/**
+ * The conversation as it happened, what botbuilder's TranscriptLoggerMiddleware hands over:
+ * what people wrote and what the bot sent (messages, their updates and deletions, events).
+ * Typing indicators say nothing to a person reading it later; the handoff event carries the
+ * transcript itself and would nest it in every later handoff.
+ */
+function worthKeeping(activity: Partial<Activity>): boolean {
+  switch (activity.type) {
+    case ActivityTypes.Message:
+    case ActivityTypes.MessageUpdate:
+    case ActivityTypes.MessageDelete:
+      return true;
+    case ActivityTypes.Event:
+      return activity.name !== HANDOFF_INITIATE;
+    default:
+      return false;
+  }
+}
+
+interface ActivityRow {
+  seq: number;
+  json: string;
+}
+
+function encodeToken(seq: number): string {
+  return Buffer.from(String(seq)).toString('base64url');
+}
+
+function decodeToken(token: string | undefined): number {
+  if (token === undefined || token === '') return 0;
+  const seq = Number(Buffer.from(token, 'base64url').toString('utf8'));
+  if (!Number.isSafeInteger(seq) || seq < 0) throw new RangeError('transcript store: not a continuation token of this store');
+  return seq;
+}
+
+/**
+ * Transcripts in the bot's SQLite file: one row per activity, by channel and conversation,
+ * in the order they were logged. The transcript is data about a person like the case itself:
+ * it is erased with the person (src/privacy/erasure.ts), swept with idle conversations
+ * (src/privacy/retention.ts), and never written to the log: a write that fails is logged by
+ * the conversation's channel alone, and the turn goes on (the transcript misses a line).
+ */
+export class SqliteTranscriptStore implements TranscriptStore {
+  private readonly insert;
+  private readonly page;
+  private readonly pageSince;
+  private readonly conversations;
+  private readonly removeConversation;
+  private readonly idle;
+  private readonly removeIdleRows;
+  private readonly now: () => Date;
+
+  constructor(
+    db: SqliteDatabase,
+    private readonly options: { logger?: Logger; now?: () => Date } = {},
+  ) {
+    this.now = options.now ?? (() => new Date());
+    db.exec(`CREATE TABLE IF NOT EXISTS transcript_activities (
+      seq INTEGER PRIMARY KEY AUTOINCREMENT,
+      channel_id TEXT NOT NULL,
+      conversation_id TEXT NOT NULL,
+      logged_at TEXT NOT NULL,
+      timestamp TEXT NOT NULL,
+      json TEXT NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS transcript_activities_conversation ON transcript_activities (channel_id, conversation_id, seq);
+    CREATE INDEX IF NOT EXISTS transcript_activities_logged ON transcript_activities (logged_at);`);
+    this.insert = db.prepare<[string, string, string, string, string]>(
+      'INSERT INTO transcript_activities (channel_id, conversation_id, logged_at, timestamp, json) VALUES (?, ?, ?, ?, ?)',
+    );
+    this.page = db.prepare<[string, string, number, number], ActivityRow>(
+      'SELECT seq, json FROM transcript_activities WHERE channel_id = ? AND conversation_id = ? AND seq > ? ORDER BY seq LIMIT ?',
+    );
+    this.pageSince = db.prepare<[string, string, number, string, number], ActivityRow>(
+      'SELECT seq, json FROM transcript_activities WHERE channel_id = ? AND conversation_id = ? AND seq > ? AND timestamp >= ? ORDER BY seq LIMIT ?',
+    );
+    this.conversations = db.prepare<[string, number, number], { seq: number; conversation_id: string; created: string }>(
+      `SELECT min(seq) AS seq, conversation_id, min(timestamp) AS created FROM transcript_activities WHERE channel_id = ?
+       GROUP BY conversation_id HAVING min(seq) > ? ORDER BY min(seq) LIMIT ?`,
+    );
+    this.removeConversation = db.prepare<[string, string]>('DELETE FROM transcript_activities WHERE channel_id = ? AND conversation_id = ?');
+    // A conversation is idle when nothing was logged in it since `before`: all of it goes.
+    this.idle = db.prepare<[string], { channel_id: string; conversation_id: string }>(
+      'SELECT channel_id, conversation_id FROM transcript_activities GROUP BY channel_id, conversation_id HAVING max(logged_at) < ?',
+    );
+    this.removeIdleRows = db.transaction((before: string) => {
+      let removed = 0;
+      for (const row of this.idle.all(before)) removed += this.removeConversation.run(row.channel_id, row.conversation_id).changes;
+      return removed;
+    });
+  }
+
+  /** Called by TranscriptLoggerMiddleware for every activity of a turn; never throws (a failed write costs a line, not the turn). */
+  async logActivity(activity: Activity): Promise<void> {
+    this.write(activity);
+  }
+
+  private write(activity: Partial<Activity>): void {
+    if (!worthKeeping(activity)) return;
+    const channelId = activity.channelId ?? '';
+    const conversationId = activity.conversation?.id ?? '';
+    if (channelId === '' || conversationId === '') return;
+    try {
+      const timestamp = activity.timestamp === undefined ? this.now() : new Date(activity.timestamp);
+      this.insert.run(channelId, conversationId, this.now().toISOString(), timestamp.toISOString(), JSON.stringify(activity));
+    } catch (error) {
+      // Only the channel: the activity and its conversation are a person's data.
+      this.options.logger?.error('transcript line not kept', { channel: channelId, error: error instanceof Error ? error.name : 'unknown' });
+    }
+  }
+
+  async getTranscriptActivities(channelId: string, conversationId: string, continuationToken?: string, startDate?: Date): Promise<PagedResult<Activity>> {
+    const after = decodeToken(continuationToken);
+    const rows =
+      startDate === undefined
+        ? this.page.all(channelId, conversationId, after, TRANSCRIPT_PAGE_SIZE)
+        : this.pageSince.all(channelId, conversationId, after, startDate.toISOString(), TRANSCRIPT_PAGE_SIZE);
+    return { items: rows.map((row) => revive(row.json)), continuationToken: pageToken(rows) };
+  }
+
+  /** Every activity of a conversation, in order (all pages). */
+  async conversation(channelId: string, conversationId: string): Promise<Activity[]> {
+    const activities: Activity[] = [];
+    let token: string | undefined;
+    do {
+      const page = await this.getTranscriptActivities(channelId, conversationId, token);
+      activities.push(...page.items);
+      token = page.continuationToken === '' ? undefined : page.continuationToken;
+    } while (token !== undefined);
+    return activities;
+  }
+
+  async listTranscripts(channelId: string, continuationToken?: string): Promise<PagedResult<TranscriptInfo>> {
+    const rows = this.conversations.all(channelId, decodeToken(continuationToken), TRANSCRIPT_PAGE_SIZE);
+    return { items: rows.map((row) => ({ channelId, id: row.conversation_id, created: new Date(row.created) })), continuationToken: pageToken(rows) };
+  }
+
+  async deleteTranscript(channelId: string, conversationId: string): Promise<void> {
+    this.removeConversation.run(channelId, conversationId);
+  }
+
+  /** Deletes these conversations' transcripts; how many activities there were. */
+  remove(conversations: Iterable<{ channelId: string; conversationId: string }>): number {
+    let removed = 0;
+    for (const { channelId, conversationId } of conversations) removed += this.removeConversation.run(channelId, conversationId).changes;
+    return removed;
+  }
+
+  /** Deletes the transcripts of conversations in which nothing happened since `before`; how many activities there were. */
+  removeIdle(before: Date): number {
+    return this.removeIdleRows(before.toISOString());
+  }
+}
+
+/** A full page says another may follow: its last row is where the next starts. */
+function pageToken(rows: readonly { seq: number }[]): string {
+  const last = rows.at(-1);
+  return rows.length === TRANSCRIPT_PAGE_SIZE && last !== undefined ? encodeToken(last.seq) : '';
+}
+
+/** The activity as it was logged, its timestamps as dates again. */
+function revive(json: string): Activity {
+  const activity = JSON.parse(json) as Activity & { timestamp?: Date | string; localTimestamp?: Date | string };
+  if (typeof activity.timestamp === 'string') activity.timestamp = new Date(activity.timestamp);
+  if (typeof activity.localTimestamp === 'string') activity.localTimestamp = new Date(activity.localTimestamp);
+  return activity;
+}
