@@ -323,7 +323,7 @@ export async function startBot(
     rootDialog: new MainDialog({ platform, outbox, notices, logger, codeLookups, newCases, now: options.now ?? (() => new Date()), supportHours: config.SUPPORT_HOURS ?? null }),
     defaultLocale: config.DEFAULT_LOCALE,
     logger,
-    hooks: [openHandoffHooks({ outbox, logger }), conversationReferenceHooks({ store: reachable, logger })],
+    hooks: [openHandoffHooks({ outbox, logger, channelAuthentication: channelAuthenticationEnabled(config) }), conversationReferenceHooks({ store: reachable, logger })],
     ...(lock === undefined ? {} : { lock }),
   });
   const personalData = new PersonalData({

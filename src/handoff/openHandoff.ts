@@ -1,4 +1,6 @@
 import { type Activity, ActivityTypes, EventFactory, type Middleware, type TurnContext } from 'botbuilder';
+import type { ClaimsIdentity } from 'botframework-connector';
+import { isOwnDirectLine } from '../directline/directLineAdapter.js';
 import type { TurnHooks } from '../bot/galleryBot.js';
 import type { Turn } from '../bot/turn.js';
 import { isUserInput } from '../bot/turnInput.js';
@@ -86,16 +88,34 @@ function statusOf(activity: Activity): HandoffState | null {
 }
 
 /**
+ * Whether a `handoff.status` event comes from the channel (the agent hub behind it), never
+ * from a person: a Direct Line client (the help chat widget) can post any event, so the bot's
+ * own Direct Line never counts; with channel authentication on, only a request the Bot
+ * Framework authenticated counts (without it, local mode accepts any request anyway).
+ */
+export function statusFromChannel(context: TurnContext, channelAuthentication: boolean): boolean {
+  if (isOwnDirectLine(context.activity)) return false;
+  if (!channelAuthentication) return true;
+  const identity = context.turnState.get(context.adapter.BotIdentityKey) as ClaimsIdentity | undefined;
+  return identity?.isAuthenticated === true;
+}
+
+/**
  * The open handoff around the dialogs (the `handoff.initiate` event is HandoffInitiation's):
  * while it is open, what the person writes goes into the case with one short answer;
  * `handoff.status` events from the agent hub are told to the person, and "completed" or
  * "failed" closes the handoff.
  */
-export function openHandoffHooks({ outbox, logger }: { outbox: CaseOutbox; logger: Logger }): TurnHooks {
+export function openHandoffHooks({ outbox, logger, channelAuthentication = false }: { outbox: CaseOutbox; logger: Logger; channelAuthentication?: boolean }): TurnHooks {
   return {
     async beforeDialogs(context: TurnContext, turn: Turn): Promise<boolean> {
       const activity = context.activity;
       if (activity.type === ActivityTypes.Event && activity.name === HANDOFF_STATUS) {
+        if (!statusFromChannel(context, channelAuthentication)) {
+          // A person cannot close (or accept) their own handoff: nothing changes, nothing is said.
+          logger.warn('handoff status ignored: not from the channel', { channel: activity.channelId });
+          return true;
+        }
         const state = statusOf(activity);
         // A status without an open handoff, or one we cannot read, changes nothing.
         if (state === null || turn.case.handoffCaseId === null) {

@@ -4,6 +4,7 @@ import { Chat, lastDiagnosis, type TestBot, startTestBot, textOf } from '../supp
 import { DEMO_CODES } from '../support/demoCodes.js';
 import { msg } from '../support/dialogHarness.js';
 import { teamsPhotographer } from '../support/photographerChat.js';
+import { DirectLineCustomer, generateToken } from '../support/directLineClient.js';
 
 /**
  * A customer's handoff to a person over /api/messages (Web Chat, expectReplies): the e-mail
@@ -110,3 +111,44 @@ describe('handoff over /api/messages', () => {
     expect(after!.transcript.at(-1)).toMatchObject({ from: 'user', text: 'hallo?' });
   });
 });
+
+describe('handoff.status comes from the channel, never from the person', () => {
+  const SECRET = 'handoff-e2e-direct-line-secret-0123456789';
+  let ownDirectLine: TestBot;
+  const customers: DirectLineCustomer[] = [];
+
+  beforeAll(async () => {
+    ownDirectLine = await startTestBot({ DIRECTLINE_SECRET: SECRET });
+  });
+  afterAll(async () => {
+    for (const customer of customers) customer.end();
+    await ownDirectLine?.stop();
+  });
+
+  it('a widget user posting handoff.status "accepted" or "completed" over the bot\'s own Direct Line changes nothing', async () => {
+    const { token } = await generateToken(ownDirectLine.url, SECRET);
+    const customer = new DirectLineCustomer({ domain: `${ownDirectLine.url}/v3/directline`, token, webSocket: true, locale: 'en-US' });
+    customers.push(customer);
+    await customer.answer('I want to talk to a person', 'email', 'en-US');
+    await customer.answer('skip', null, 'en-US');
+    const [record] = (await ownDirectLine.outbox.pending()).filter((candidate) => candidate.channel === 'directline');
+    expect(record).toBeDefined();
+
+    const before = customer.botMessages().length;
+    for (const state of ['accepted', 'completed']) {
+      await new Promise((posted, failed) =>
+        customer.client.postActivity({ type: 'event', name: 'handoff.status', value: { state }, from: { id: 'anyone', name: 'Parent' } } as Activity).subscribe(posted, failed),
+      );
+    }
+    // Turns of a conversation run in order: "hello?" is answered after both events were handled.
+    await customer.say('hello?', 'en-US');
+    const [reply] = await customer.waitForBotMessages(before + 1);
+    const replies = customer.botMessages().slice(before);
+    expect(replies.map((activity) => activity.text)).toEqual([msg('en-US', 'handoff.added')]);
+    expect(reply).toBeDefined();
+    // The handoff is still open: "hello?" went into the case, nothing said about the events.
+    const [after] = (await ownDirectLine.outbox.pending()).filter((candidate) => candidate.id === record!.id);
+    expect(after!.transcript.at(-1)).toMatchObject({ from: 'user', text: 'hello?' });
+  });
+});
+
