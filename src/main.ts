@@ -20,11 +20,11 @@ import { DirectLineService } from './directline/directLineService.js';
 import { DirectLineTokens, loadDirectLineSecret } from './directline/tokens.js';
 import type { CaseOutbox } from './handoff/caseRecord.js';
 import { Shutdown, type ShutdownRegistry } from './lifecycle/shutdown.js';
-import { SharedPersonalData } from './privacy/blobErasure.js';
+import type { SharedPersonalData } from './privacy/blobErasure.js';
 import { PersonalData } from './privacy/erasure.js';
 import { RetentionSweeper } from './privacy/retention.js';
 import { HandoffInitiation, openHandoffHooks } from './handoff/openHandoff.js';
-import { BlobCaseOutbox } from './handoff/blobCaseOutbox.js';
+import type { BlobCaseOutbox } from './handoff/blobCaseOutbox.js';
 import { type OutboxListing, SqliteCaseOutbox, type TicketQueue } from './handoff/sqliteCaseOutbox.js';
 import { SqliteTranscriptStore } from './handoff/sqliteTranscriptStore.js';
 import { tellTicketReference } from './handoff/ticketNotice.js';
@@ -33,7 +33,7 @@ import { createLogger, type Logger } from './logger.js';
 import { EmbeddedPlatform } from './platform/embeddedPlatform.js';
 import { PlatformApiClient } from './platform/platformApiClient.js';
 import type { PlatformPort, PlatformReadiness } from './platform/port.js';
-import { BlobConversationStore } from './proactive/blobConversationStore.js';
+import type { BlobConversationStore } from './proactive/blobConversationStore.js';
 import { ConversationStore, type ReachableConversations } from './proactive/conversationStore.js';
 import { conversationReferenceHooks, ProactiveNotices } from './proactive/proactiveNotices.js';
 import { projectRoot } from './projectRoot.js';
@@ -41,8 +41,7 @@ import { RateLimitedCodeLookups } from './security/codeLookupLimit.js';
 import { RateLimitedNewCases } from './security/newCaseLimit.js';
 import { createServer } from './server.js';
 import { openDatabase, type SqliteDatabase } from './storage/database.js';
-import { BlobContainerHealth, BlobStateStorage, isBlobStatus, openContainer } from './storage/blobStateStorage.js';
-import { BlobLeaseLock, type ConversationLock } from './storage/conversationLock.js';
+import type { ConversationLock } from './storage/conversationLock.js';
 import { SqliteStorage } from './storage/sqliteStorage.js';
 import { GuardedStorage, type StorageReadiness, StorageUnavailableError } from './storage/storageHealth.js';
 import { protectBrowserEndpoints } from './web/webSafety.js';
@@ -146,6 +145,8 @@ interface BotStorage {
   sharedConversations?: BlobConversationStore;
   /** With STORAGE=azure-blob: the shared container, where the rate-limit counters are kept too. */
   container?: ContainerClient;
+  /** With STORAGE=azure-blob: a person's data in the shared container, for erasure. */
+  sharedPersonalData?: SharedPersonalData;
 }
 
 /** A write lock taken and given back: fails on a read-only, locked-out or broken file. */
@@ -176,6 +177,15 @@ export const NOT_SHARED_WITH_AZURE_BLOB =
   'Direct Line (web chat) conversations; and retention does not sweep the container (admin erasure does reach it)';
 
 async function openBlobStorage(config: Config, logger: Logger): Promise<BotStorage> {
+  // Loaded only here: the Azure SDK takes a noticeable part of a start, and instances on SQLite never need it.
+  const [{ BlobContainerHealth, BlobStateStorage, isBlobStatus, openContainer }, { BlobLeaseLock }, { BlobCaseOutbox }, { BlobConversationStore }, { SharedPersonalData }] =
+    await Promise.all([
+      import('./storage/blobStateStorage.js'),
+      import('./storage/blobLeaseLock.js'),
+      import('./handoff/blobCaseOutbox.js'),
+      import('./proactive/blobConversationStore.js'),
+      import('./privacy/blobErasure.js'),
+    ]);
   const connectionString = config.AZURE_STORAGE_CONNECTION_STRING ?? '';
   const name = config.AZURE_STORAGE_CONTAINER;
   let container: ContainerClient;
@@ -212,6 +222,7 @@ async function openBlobStorage(config: Config, logger: Logger): Promise<BotStora
     sharedOutbox: new BlobCaseOutbox(container),
     sharedConversations: new BlobConversationStore(container),
     container,
+    sharedPersonalData: new SharedPersonalData(container),
   };
 }
 
@@ -297,14 +308,14 @@ export async function startBot(
   options: StartOptions = {},
 ): Promise<RunningBot> {
   const platform = await createPlatform(config, logger);
-  const { storage, database, state, readiness: storageReadiness, lock, sharedOutbox, sharedConversations, container } = await createStorage(config, logger);
+  const { storage, database, state, readiness: storageReadiness, lock, sharedOutbox, sharedConversations, container, sharedPersonalData } = await createStorage(config, logger);
   const shutdown = new Shutdown(logger);
   // Erasure and retention work on the SQLite outbox only (empty with STORAGE=azure-blob, as the start says).
   const localOutbox = new SqliteCaseOutbox(database);
   const outbox: CaseOutbox & TicketQueue & OutboxListing = sharedOutbox ?? localOutbox;
   // On the bot's database, or the container all instances share: the limit holds across conversations, "restart", restarts and instances.
-  const codeLookups = container === undefined ? await RateLimitedCodeLookups.onSqlite(database) : RateLimitedCodeLookups.onBlob(container);
-  const newCases = container === undefined ? await RateLimitedNewCases.onSqlite(database) : RateLimitedNewCases.onBlob(container);
+  const codeLookups = container === undefined ? await RateLimitedCodeLookups.onSqlite(database) : await RateLimitedCodeLookups.onBlob(container);
+  const newCases = container === undefined ? await RateLimitedNewCases.onSqlite(database) : await RateLimitedNewCases.onBlob(container);
   const conversationLog = new ConversationLog(database);
   const adapter = createAdapter(config, env, logger, conversationLog);
   // Every conversation's transcript (botbuilder's transcript logging), on the bot's database: it goes
@@ -335,7 +346,7 @@ export async function startBot(
     transcripts,
     codeLookups,
     newCases,
-    ...(container === undefined ? {} : { shared: new SharedPersonalData(container) }),
+    ...(sharedPersonalData === undefined ? {} : { shared: sharedPersonalData }),
   });
   const retention = new RetentionSweeper({
     days: config.RETENTION_DAYS,

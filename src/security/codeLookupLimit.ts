@@ -1,6 +1,5 @@
 import type { ContainerClient } from '@azure/storage-blob';
 import type { SqliteDatabase } from '../storage/database.js';
-import { BlobWindowLimiter } from './blobCounter.js';
 import { countOne, fullUntil, later, memoryCounter, sqliteCounter, type WindowCounter } from './hourlyLimit.js';
 import type { Requester } from './requester.js';
 
@@ -61,7 +60,9 @@ export class RateLimitedCodeLookups implements CodeLookupLimit {
   }
 
   /** Counters in the Azure Blob container that several instances share: a pause holds on all of them. */
-  static onBlob(container: ContainerClient): RateLimitedCodeLookups {
+  static async onBlob(container: ContainerClient): Promise<RateLimitedCodeLookups> {
+    // Loaded here, not at the top: an instance on SQLite never loads the Azure SDK.
+    const { BlobWindowLimiter } = await import('./blobCounter.js');
     const counter = (spec: typeof PERSON) => ({ limiter: new BlobWindowLimiter(container, spec), points: spec.points });
     return new RateLimitedCodeLookups({ person: counter(PERSON), address: counter(ADDRESS) });
   }

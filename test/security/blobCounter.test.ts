@@ -60,7 +60,7 @@ describe('BlobWindowLimiter', () => {
 describe('the limits on blobs', () => {
   it('a guesser paused on one instance is paused on the other; erasing the person drops the counter', async () => {
     const shared = await container();
-    const [one, two] = [RateLimitedCodeLookups.onBlob(shared), RateLimitedCodeLookups.onBlob(shared)];
+    const [one, two] = await Promise.all([RateLimitedCodeLookups.onBlob(shared), RateLimitedCodeLookups.onBlob(shared)]);
     let until: Date | null = null;
     for (let i = 0; i < FAILED_LOOKUPS; i++) until = await (i % 2 === 0 ? one : two).failed(who('guesser'));
     expect(until).not.toBeNull();
@@ -74,7 +74,7 @@ describe('the limits on blobs', () => {
 
   it('new cases count across instances', async () => {
     const shared = await container();
-    const [one, two] = [RateLimitedNewCases.onBlob(shared), RateLimitedNewCases.onBlob(shared)];
+    const [one, two] = await Promise.all([RateLimitedNewCases.onBlob(shared), RateLimitedNewCases.onBlob(shared)]);
     for (let i = 0; i < NEW_CASES_PER_HOUR; i++) expect(await (i % 2 === 0 ? one : two).take(who('parent'))).toBeNull();
     expect(await one.take(who('parent'))).toBeInstanceOf(Date);
     expect(await two.take(who('parent'))).toBeInstanceOf(Date);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ContainerClient } from '@azure/storage-blob';
 import { silentLogger } from '../../src/logger.js';
 import { BlobContainerHealth, BlobStateStorage, openContainer, stateBlobName } from '../../src/storage/blobStateStorage.js';
-import { BlobLeaseLock } from '../../src/storage/conversationLock.js';
+import { BlobLeaseLock } from '../../src/storage/blobLeaseLock.js';
 import { type Azurite, startAzurite } from '../support/azurite.js';
 
 /**
