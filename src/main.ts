@@ -21,7 +21,7 @@ import { DirectLineTokens, loadDirectLineSecret } from './directline/tokens.js';
 import type { CaseOutbox } from './handoff/caseRecord.js';
 import { Shutdown, type ShutdownRegistry } from './lifecycle/shutdown.js';
 import type { SharedPersonalData } from './privacy/blobErasure.js';
-import { PersonalData } from './privacy/erasure.js';
+import { type ConversationDataStores, PersonalData } from './privacy/erasure.js';
 import { RetentionSweeper } from './privacy/retention.js';
 import { HandoffInitiation, openHandoffHooks } from './handoff/openHandoff.js';
 import type { BlobCaseOutbox } from './handoff/blobCaseOutbox.js';
@@ -337,27 +337,14 @@ export async function startBot(
     hooks: [openHandoffHooks({ outbox, logger, channelAuthentication: channelAuthenticationEnabled(config) }), conversationReferenceHooks({ store: reachable, logger })],
     ...(lock === undefined ? {} : { lock }),
   });
+  const conversationData: ConversationDataStores = { db: database, state, conversationLog, outbox: localOutbox, conversations, transcripts };
   const personalData = new PersonalData({
-    db: database,
-    state,
-    conversationLog,
-    outbox: localOutbox,
-    conversations,
-    transcripts,
+    ...conversationData,
     codeLookups,
     newCases,
     ...(sharedPersonalData === undefined ? {} : { shared: sharedPersonalData }),
   });
-  const retention = new RetentionSweeper({
-    days: config.RETENTION_DAYS,
-    db: database,
-    state,
-    conversationLog,
-    outbox: localOutbox,
-    conversations,
-    transcripts,
-    logger: logger.child({ component: 'retention' }),
-  });
+  const retention = new RetentionSweeper({ ...conversationData, days: config.RETENTION_DAYS, logger: logger.child({ component: 'retention' }) });
   const readiness = async (): Promise<Record<string, boolean>> => {
     const [storageState, platformState] = await Promise.all([storageReadiness.readiness(), platform.readiness()]);
     for (const [name, state] of [['storage', storageState], ['platform', platformState]] as const) {

@@ -44,13 +44,20 @@ export interface ErasureCounts {
   newCaseCounters: number;
 }
 
-export interface PersonalDataStores {
+/**
+ * Where this instance keeps what it knows about conversations. Erasure and the retention
+ * sweep are given the same stores, so a store added here is reached by both.
+ */
+export interface ConversationDataStores {
   db: SqliteDatabase;
   state: SqliteStorage;
   conversationLog: ConversationLog;
   outbox: SqliteCaseOutbox;
   conversations: ConversationStore;
   transcripts: SqliteTranscriptStore;
+}
+
+export interface PersonalDataStores extends ConversationDataStores {
   codeLookups: RateLimitedCodeLookups;
   newCases: RateLimitedNewCases;
   /** With STORAGE=azure-blob: the state, cases and waiting customers in the container several instances share. */

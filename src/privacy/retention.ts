@@ -1,10 +1,5 @@
-import type { ConversationLog } from '../directline/conversationLog.js';
-import type { SqliteCaseOutbox } from '../handoff/sqliteCaseOutbox.js';
-import type { SqliteTranscriptStore } from '../handoff/sqliteTranscriptStore.js';
 import type { Logger } from '../logger.js';
-import type { ConversationStore } from '../proactive/conversationStore.js';
-import type { SqliteDatabase } from '../storage/database.js';
-import type { SqliteStorage } from '../storage/sqliteStorage.js';
+import type { ConversationDataStores } from './erasure.js';
 
 /**
  * RETENTION_DAYS: what the bot keeps about a conversation is deleted once the conversation
@@ -33,14 +28,8 @@ export interface SweepCounts {
   transcriptActivities: number;
 }
 
-export interface RetentionOptions {
+export interface RetentionOptions extends ConversationDataStores {
   days: number;
-  db: SqliteDatabase;
-  state: SqliteStorage;
-  conversationLog: ConversationLog;
-  outbox: SqliteCaseOutbox;
-  conversations: ConversationStore;
-  transcripts: SqliteTranscriptStore;
   logger: Logger;
   now?: () => Date;
   intervalMs?: number;
