@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { localizer } from '../../src/language/messages.js';
-import { startTestBot, type TestBot, postActivity } from '../support/botServer.js';
+import { startTestBot, type TestBot } from '../support/botServer.js';
+import { ConnectorConversation } from '../support/connectorConversation.js';
 import { ConnectorStandIn } from '../support/connectorStandIn.js';
 import { DEMO_CASES, DEMO_PHOTOGRAPHERS } from '../support/demoCodes.js';
 import { DirectLineCustomer, entityOf, generateToken } from '../support/directLineClient.js';
@@ -32,10 +33,9 @@ const JOB_ID = ARCHIVED.jobId!;
 const SECOND_CODE = 'ZKN8SJ3E';
 
 const connector = new ConnectorStandIn();
-let serviceUrl: string;
 
 beforeAll(async () => {
-  serviceUrl = await connector.start();
+  await connector.start();
 });
 afterAll(async () => {
   await connector.stop();
@@ -46,60 +46,13 @@ afterEach(() => {
 
 let counter = 0;
 
-/**
- * One conversation over /api/messages delivered the normal way: the bot answers 200 with no
- * body and posts its replies to the connector stand-in; `say` returns what was posted for
- * this conversation during the turn.
- */
-class ConnectorConversation {
-  readonly conversationId: string;
-  private sent = 0;
-
-  constructor(
-    private readonly url: string,
-    private readonly fields: { channelId: string; locale: string; from: Record<string, string>; channelData?: unknown },
-  ) {
-    counter += 1;
-    this.conversationId = `${fields.channelId}-conversation-${process.pid}-${counter}`;
-  }
-
-  /** Everything the connector received for this conversation, in order. */
-  received(): Partial<Activity>[] {
-    return connector.activitiesOf(this.conversationId);
-  }
-
-  async send(fields: Partial<Activity>): Promise<Partial<Activity>[]> {
-    const before = this.received().length;
-    this.sent += 1;
-    const response = await postActivity(this.url, {
-      type: 'message',
-      id: `${this.conversationId}-${this.sent}`,
-      channelId: this.fields.channelId,
-      serviceUrl,
-      conversation: { id: this.conversationId } as Activity['conversation'],
-      from: this.fields.from as unknown as Activity['from'],
-      recipient: { id: 'bot', name: 'Gallery Access Assistant' } as Activity['recipient'],
-      locale: this.fields.locale,
-      timestamp: new Date(),
-      ...(this.fields.channelData === undefined ? {} : { channelData: this.fields.channelData }),
-      ...fields,
-    });
-    expect(response.status, await response.text()).toBe(200);
-    return this.received().slice(before);
-  }
-
-  say(text: string): Promise<Partial<Activity>[]> {
-    return this.send({ text });
-  }
-}
-
 function customerOverConnector(url: string): ConnectorConversation {
   counter += 1;
-  return new ConnectorConversation(url, { channelId: 'webchat', locale: 'en-US', from: { id: `parent-${counter}`, name: 'Parent' } });
+  return new ConnectorConversation(connector, url, { channelId: 'webchat', locale: 'en-US', from: { id: `parent-${counter}`, name: 'Parent' } });
 }
 
 function lenaInTeams(url: string): ConnectorConversation {
-  return new ConnectorConversation(url, {
+  return new ConnectorConversation(connector, url, {
     channelId: 'msteams',
     locale: 'de-DE',
     from: { id: '29:lena-teams', name: 'Lena Brandt', aadObjectId: LENA.msteams.at(-1)! },
@@ -211,12 +164,12 @@ describe('a customer over the Bot Connector, the photographer in Teams', () => {
 
   it('another photographer sending the button of a job not theirs learns nothing of it, nor a customer\'s code', async () => {
     const archived = DEMO_CASES['job-archived+photos-hidden'];
-    const sanne = new ConnectorConversation(bot.url, { channelId: 'msteams', locale: 'nl-NL', from: { id: '29:sanne', name: 'Sanne', aadObjectId: DEMO_PHOTOGRAPHERS.sanne.msteams[0]! } });
+    const sanne = new ConnectorConversation(connector, bot.url, { channelId: 'msteams', locale: 'nl-NL', from: { id: '29:sanne', name: 'Sanne', aadObjectId: DEMO_PHOTOGRAPHERS.sanne.msteams[0]! } });
     await sanne.say('Hallo');
     await customerAgrees(customerOverConnector(bot.url), archived.code);
     expect(connector.posts.filter((post) => post.conversationId === sanne.conversationId && post.replyToId === null)).toHaveLength(1);
 
-    const camille = new ConnectorConversation(bot.url, { channelId: 'msteams', locale: 'fr-FR', from: { id: '29:camille', name: 'Camille', aadObjectId: DEMO_PHOTOGRAPHERS.camille.msteams[0]! } });
+    const camille = new ConnectorConversation(connector, bot.url, { channelId: 'msteams', locale: 'fr-FR', from: { id: '29:camille', name: 'Camille', aadObjectId: DEMO_PHOTOGRAPHERS.camille.msteams[0]! } });
     const replies = await camille.send({ value: { choice: `fix-job:${archived.jobId}` } });
     expect(replies.length).toBeGreaterThan(0);
     const said = JSON.stringify(replies);
@@ -420,7 +373,7 @@ describe('a photographer in Slack (through Azure Bot Service)', () => {
   it('the notice\'s button posts the job back; the fix tells the customer, and the report says so', async () => {
     const slackId = DEMO_PHOTOGRAPHERS.megan.slack[0]!;
     const planning = DEMO_CASES['job-in-planning'];
-    const chat = new ConnectorConversation(bot.url, {
+    const chat = new ConnectorConversation(connector, bot.url, {
       channelId: 'slack',
       locale: 'en-US',
       from: { id: `${slackId}:T0DEMOTEAM`, name: 'Megan' },

@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localizer } from '../../src/language/messages.js';
 import { projectRoot } from '../../src/projectRoot.js';
 import { type Azurite, startAzurite } from '../support/azurite.js';
-import { postActivity, startTestBot, type TestBot } from '../support/botServer.js';
+import { startTestBot, type TestBot } from '../support/botServer.js';
+import { ConnectorConversation } from '../support/connectorConversation.js';
 import { ConnectorStandIn } from '../support/connectorStandIn.js';
 import { DEMO_CASES, DEMO_PHOTOGRAPHERS } from '../support/demoCodes.js';
 import { entityOf } from '../support/directLineClient.js';
@@ -30,7 +31,6 @@ const JOB_ID = ARCHIVED.jobId!;
 const SECOND_CODE = 'ZKN8SJ3E';
 
 const connector = new ConnectorStandIn();
-let serviceUrl: string;
 let azurite: Azurite;
 let folder: string;
 let platform: string;
@@ -38,7 +38,7 @@ let one: TestBot;
 let two: TestBot;
 
 beforeAll(async () => {
-  [serviceUrl, azurite, folder] = await Promise.all([connector.start(), startAzurite(), mkdtemp(join(tmpdir(), 'two-instances-notices-'))]);
+  [, azurite, folder] = await Promise.all([connector.start(), startAzurite(), mkdtemp(join(tmpdir(), 'two-instances-notices-'))]);
   // One platform behind both instances, as the real platform API would be.
   platform = join(folder, 'platform.json');
   await copyFile(join(projectRoot(), 'demo', 'platform.json'), platform);
@@ -52,62 +52,26 @@ afterAll(async () => {
   if (folder !== undefined) await rm(folder, { recursive: true, force: true });
 });
 
-let counter = 0;
-
-/** One conversation over /api/messages; `say` returns what the connector received for it during the turn. */
-class Conversation {
-  readonly conversationId: string;
-  private sent = 0;
-
-  constructor(private readonly fields: { channelId: string; locale: string; from: Record<string, string> }) {
-    counter += 1;
-    this.conversationId = `${fields.channelId}-two-instances-${process.pid}-${counter}`;
-  }
-
-  received(): Partial<Activity>[] {
-    return connector.activitiesOf(this.conversationId);
-  }
-
-  async send(bot: TestBot, fields: Partial<Activity>): Promise<Partial<Activity>[]> {
-    const before = this.received().length;
-    this.sent += 1;
-    const response = await postActivity(bot.url, {
-      type: 'message',
-      id: `${this.conversationId}-${this.sent}`,
-      channelId: this.fields.channelId,
-      serviceUrl,
-      conversation: { id: this.conversationId } as Activity['conversation'],
-      from: this.fields.from as unknown as Activity['from'],
-      recipient: { id: 'bot', name: 'Gallery Access Assistant' } as Activity['recipient'],
-      locale: this.fields.locale,
-      timestamp: new Date(),
-      ...fields,
-    });
-    expect(response.status, await response.text()).toBe(200);
-    return this.received().slice(before);
-  }
-}
-
 const de = localizer('de-DE', 'photographer');
 const en = localizer('en-US', 'customer');
 
 describe('proactive messages across two instances', () => {
   it('reach the photographer from the other instance, update one notice, and tell each customer once', async () => {
-    const lena = new Conversation({ channelId: 'msteams', locale: 'de-DE', from: { id: '29:lena-teams', name: 'Lena Brandt', aadObjectId: DEMO_PHOTOGRAPHERS.lena.msteams.at(-1)! } });
-    expect((await lena.send(one, { text: 'Hallo' })).length).toBeGreaterThan(0);
+    const lena = new ConnectorConversation(connector, one.url, { channelId: 'msteams', locale: 'de-DE', from: { id: '29:lena-teams', name: 'Lena Brandt', aadObjectId: DEMO_PHOTOGRAPHERS.lena.msteams.at(-1)! } });
+    expect((await lena.send({ text: 'Hallo' }, one.url)).length).toBeGreaterThan(0);
 
     // The first customer talks to the other instance only.
-    const first = new Conversation({ channelId: 'webchat', locale: 'en-US', from: { id: 'parent-a', name: 'Parent' } });
-    await first.send(two, { text: `it says missed the sale, my code is ${ARCHIVED.code}` });
-    const agreed = await first.send(two, { text: t('en-US', 'notify.yes') });
+    const first = new ConnectorConversation(connector, one.url, { channelId: 'webchat', locale: 'en-US', from: { id: 'parent-a', name: 'Parent' } });
+    await first.send({ text: `it says missed the sale, my code is ${ARCHIVED.code}` }, two.url);
+    const agreed = await first.send({ text: t('en-US', 'notify.yes') }, two.url);
     expect(agreed[0]?.text).toBe(t('en-US', 'customer.notify.sent', { later: 'yes' }));
     const notices = () => connector.posts.filter((post) => post.conversationId === lena.conversationId && post.replyToId === null);
     expect(notices()).toHaveLength(1);
 
     // The second customer, on the first instance, within the hour: the same notice, now counting two.
-    const second = new Conversation({ channelId: 'webchat', locale: 'en-US', from: { id: 'parent-b', name: 'Parent' } });
-    await second.send(one, { text: `it says missed the sale, my code is ${SECOND_CODE}` });
-    await second.send(one, { text: t('en-US', 'notify.yes') });
+    const second = new ConnectorConversation(connector, one.url, { channelId: 'webchat', locale: 'en-US', from: { id: 'parent-b', name: 'Parent' } });
+    await second.send({ text: `it says missed the sale, my code is ${SECOND_CODE}` }, one.url);
+    await second.send({ text: t('en-US', 'notify.yes') }, one.url);
     expect(notices()).toHaveLength(1);
     expect(connector.updates).toHaveLength(1);
     expect(connector.updates[0]?.conversationId).toBe(lena.conversationId);
@@ -123,7 +87,7 @@ describe('proactive messages across two instances', () => {
       { value: { choice: 'yes' } },
     ];
     let done: Partial<Activity>[] = [];
-    for (const [index, step] of steps.entries()) done = await lena.send(instances[index % 2]!, step);
+    for (const [index, step] of steps.entries()) done = await lena.send(step, instances[index % 2]!.url);
     expect(entityOf(done.at(-1))).toMatchObject({ role: 'photographer' });
     expect(done.flatMap(replyLines).join('\n')).toContain(de.t('change.customersTold', { count: 2 }));
 

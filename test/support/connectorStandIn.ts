@@ -43,7 +43,14 @@ export class ConnectorStandIn {
   async start(): Promise<string> {
     this.server = createServer((request, response) => void this.handle(request, response));
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/`;
+    return this.serviceUrl;
+  }
+
+  /** The service URL activities name to have the bot's replies posted here (once started). */
+  get serviceUrl(): string {
+    const address = this.server?.address() as AddressInfo | null | undefined;
+    if (address === null || address === undefined) throw new Error('the connector stand-in is not started');
+    return `http://127.0.0.1:${address.port}/`;
   }
 
   async stop(): Promise<void> {
