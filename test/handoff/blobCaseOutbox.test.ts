@@ -3,8 +3,7 @@ import { BlobCaseOutbox } from '../../src/handoff/blobCaseOutbox.js';
 import type { NewCase } from '../../src/handoff/caseRecord.js';
 import { TicketWorker } from '../../src/handoff/ticketWorker.js';
 import { silentLogger } from '../../src/logger.js';
-import { BlobContainerHealth, openContainer } from '../../src/storage/blobStateStorage.js';
-import { type Azurite, startAzurite } from '../support/azurite.js';
+import { type Azurite, freshContainer, startAzurite } from '../support/azurite.js';
 import { HelpdeskStandIn } from '../support/helpdeskStandIn.js';
 
 /**
@@ -14,7 +13,6 @@ import { HelpdeskStandIn } from '../support/helpdeskStandIn.js';
  */
 
 let azurite: Azurite;
-let counter = 0;
 
 beforeAll(async () => {
   azurite = await startAzurite();
@@ -23,9 +21,7 @@ beforeAll(async () => {
 afterAll(() => azurite?.stop());
 
 async function twoInstances(now?: () => Date): Promise<[BlobCaseOutbox, BlobCaseOutbox]> {
-  counter += 1;
-  const container = openContainer(azurite.connectionString, `outbox-test-${counter}`);
-  await new BlobContainerHealth(container).probe();
+  const container = await freshContainer(azurite, 'outbox-test');
   const options = now === undefined ? {} : { now };
   return [new BlobCaseOutbox(container, options), new BlobCaseOutbox(container, options)];
 }

@@ -3,8 +3,7 @@ import { BlobWindowLimiter } from '../../src/security/blobCounter.js';
 import { BLOCK_SECONDS, FAILED_LOOKUPS, RateLimitedCodeLookups } from '../../src/security/codeLookupLimit.js';
 import { countOne, fullUntil } from '../../src/security/hourlyLimit.js';
 import { NEW_CASES_PER_HOUR, RateLimitedNewCases } from '../../src/security/newCaseLimit.js';
-import { BlobContainerHealth, openContainer } from '../../src/storage/blobStateStorage.js';
-import { type Azurite, startAzurite } from '../support/azurite.js';
+import { type Azurite, freshContainer, startAzurite } from '../support/azurite.js';
 
 /**
  * Rate-limit counters in Azure Blob (azurite in memory), two limiter objects on one
@@ -13,7 +12,6 @@ import { type Azurite, startAzurite } from '../support/azurite.js';
  */
 
 let azurite: Azurite;
-let counter = 0;
 
 beforeAll(async () => {
   azurite = await startAzurite();
@@ -21,11 +19,8 @@ beforeAll(async () => {
 
 afterAll(() => azurite?.stop());
 
-async function container() {
-  counter += 1;
-  const client = openContainer(azurite.connectionString, `counters-test-${counter}`);
-  await new BlobContainerHealth(client).probe();
-  return client;
+function container() {
+  return freshContainer(azurite, 'counters-test');
 }
 
 const who = (person: string) => ({ person, address: null, account: false });

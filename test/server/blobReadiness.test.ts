@@ -6,7 +6,8 @@ import { ConfigError, loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { NOT_SHARED_WITH_AZURE_BLOB, startBot } from '../../src/main.js';
 import { projectRoot } from '../../src/projectRoot.js';
-import { type Azurite, azuriteConnectionString, freePort, startAzurite } from '../support/azurite.js';
+import { type Azurite, azuriteConnectionString, startAzurite } from '../support/azurite.js';
+import { freePort } from '../support/botProcess.js';
 import { allText, ContractChat } from '../support/photographerChat.js';
 
 /**

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ContainerClient } from '@azure/storage-blob';
 import { silentLogger } from '../../src/logger.js';
-import { BlobContainerHealth, BlobStateStorage, openContainer, stateBlobName } from '../../src/storage/blobStateStorage.js';
+import { BlobStateStorage, stateBlobName } from '../../src/storage/blobStateStorage.js';
 import { BlobLeaseLock } from '../../src/storage/blobLeaseLock.js';
-import { type Azurite, startAzurite } from '../support/azurite.js';
+import { type Azurite, freshContainer, startAzurite } from '../support/azurite.js';
 
 /**
  * Bot state and conversation locks on a real Blob REST API (azurite in memory): two
@@ -11,7 +10,6 @@ import { type Azurite, startAzurite } from '../support/azurite.js';
  */
 
 let azurite: Azurite;
-let containerCounter = 0;
 
 beforeAll(async () => {
   azurite = await startAzurite();
@@ -21,16 +19,10 @@ afterAll(async () => {
   await azurite?.stop();
 });
 
-async function freshContainer(): Promise<ContainerClient> {
-  containerCounter += 1;
-  const container = openContainer(azurite.connectionString, `state-test-${containerCounter}`);
-  await new BlobContainerHealth(container).probe();
-  return container;
-}
 
 describe('BlobStateStorage', () => {
   it('keeps what was written, with text in any language, and gives every version a new eTag', async () => {
-    const storage = new BlobStateStorage(await freshContainer());
+    const storage = new BlobStateStorage(await freshContainer(azurite, 'state-test'));
     const key = 'directline/conversations/c-1/users/u-1/';
     expect(await storage.read([key])).toEqual({});
     const document = { case: { transcript: [{ text: 'Grüße, ça ne marche pas, ß and 写真 🙂' }] } };
@@ -44,7 +36,7 @@ describe('BlobStateStorage', () => {
   });
 
   it('refuses a save over what another instance saved since this one read, instead of losing it', async () => {
-    const container = await freshContainer();
+    const container = await freshContainer(azurite, 'state-test');
     const one = new BlobStateStorage(container);
     const two = new BlobStateStorage(container);
     const key = 'msteams/conversations/c-2/users/u-2/';
@@ -62,7 +54,7 @@ describe('BlobStateStorage', () => {
   });
 
   it('refuses to create over a state another instance created after this one found none', async () => {
-    const container = await freshContainer();
+    const container = await freshContainer(azurite, 'state-test');
     const one = new BlobStateStorage(container);
     const two = new BlobStateStorage(container);
     const key = 'slack/conversations/c-3/users/u-3/';
@@ -74,7 +66,7 @@ describe('BlobStateStorage', () => {
   });
 
   it('honours an explicit eTag, writes a key never read unconditionally, and deletes', async () => {
-    const container = await freshContainer();
+    const container = await freshContainer(azurite, 'state-test');
     const storage = new BlobStateStorage(container);
     const other = new BlobStateStorage(container);
     const key = 'webchat/conversations/c-4/users/u-4/';
@@ -95,7 +87,7 @@ describe('BlobStateStorage', () => {
 
 describe('BlobLeaseLock', () => {
   it('runs the turns of one conversation one at a time across instances, other conversations side by side', async () => {
-    const container = await freshContainer();
+    const container = await freshContainer(azurite, 'state-test');
     const instances = [new BlobLeaseLock(container, { logger: silentLogger }), new BlobLeaseLock(container, { logger: silentLogger })];
     const running = new Map<string, number>();
     let overlapsWithin = 0;
@@ -122,7 +114,7 @@ describe('BlobLeaseLock', () => {
   }, 60_000);
 
   it('gives the conversation back when a turn fails', async () => {
-    const container = await freshContainer();
+    const container = await freshContainer(azurite, 'state-test');
     const one = new BlobLeaseLock(container, { logger: silentLogger });
     const two = new BlobLeaseLock(container, { logger: silentLogger, waitMs: 20_000 });
     await expect(one.run('c', async () => Promise.reject(new Error('turn failed')))).rejects.toThrow('turn failed');

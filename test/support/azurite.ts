@@ -1,7 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
+import type { ContainerClient } from '@azure/storage-blob';
 import { join } from 'node:path';
 import { projectRoot } from '../../src/projectRoot.js';
+import { BlobContainerHealth, openContainer } from '../../src/storage/blobStateStorage.js';
+import { freePort } from './botProcess.js';
 
 /**
  * The Azure Storage emulator (npm `azurite`), blob service only, in memory, on a free
@@ -21,17 +23,6 @@ const DEV_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/
 
 export function azuriteConnectionString(port: number): string {
   return `DefaultEndpointsProtocol=http;AccountName=${DEV_ACCOUNT};AccountKey=${DEV_KEY};BlobEndpoint=http://127.0.0.1:${port}/${DEV_ACCOUNT};`;
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 async function answers(port: number): Promise<boolean> {
@@ -73,4 +64,14 @@ export async function startAzurite(): Promise<Azurite> {
       }
     },
   };
+}
+
+let containers = 0;
+
+/** A new container of the emulator, created and answering, so a test shares no blobs with another. */
+export async function freshContainer(azurite: Azurite, prefix: string): Promise<ContainerClient> {
+  containers += 1;
+  const container = openContainer(azurite.connectionString, `${prefix}-${containers}`);
+  await new BlobContainerHealth(container).probe();
+  return container;
 }
