@@ -174,7 +174,7 @@ function openSqliteStorage(config: Config): BotStorage {
 
 /** What stays in each instance's own SQLite file with STORAGE=azure-blob, said at start. */
 export const NOT_SHARED_WITH_AZURE_BLOB =
-  'Direct Line (web chat) conversations; and retention does not sweep the container (admin erasure does reach it)';
+  'Direct Line (web chat) conversations; the transcripts of the transcript logging (a handoff carries only the turns this instance handled); and retention does not sweep the container (admin erasure does reach it)';
 
 async function openBlobStorage(config: Config, logger: Logger): Promise<BotStorage> {
   // Loaded only here: the Azure SDK takes a noticeable part of a start, and instances on SQLite never need it.
