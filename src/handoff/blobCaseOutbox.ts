@@ -3,7 +3,7 @@ import type { BlobItem, BlockBlobClient, ContainerClient } from '@azure/storage-
 import { downloadText, isBlobStatus } from '../storage/blobStateStorage.js';
 import type { CaseKind, CaseOutbox, CaseRecord, NewCase, OpenCaseMatter, TranscriptLine } from './caseRecord.js';
 import type { ClaimedCase, DeliveryState, OutboxEntry, OutboxPage, TicketQueue } from './sqliteCaseOutbox.js';
-import { InvalidCursorError } from './sqliteCaseOutbox.js';
+import { InvalidCursorError, outboxState } from './sqliteCaseOutbox.js';
 
 const CASES = 'cases/';
 const OPEN_CASES = 'open-cases/';
@@ -361,10 +361,7 @@ export class BlobCaseOutbox implements CaseOutbox, TicketQueue {
   }
 
   private entryOf(document: CaseDocument): OutboxEntry {
-    const at = this.now().toISOString();
-    const state =
-      document.deliveredAt !== null ? 'delivered' : document.failedAt !== null ? 'failed' : document.claimedUntil !== null && document.claimedUntil > at ? 'sending' : 'pending';
-    return { record: document.record, state, deliveredAt: document.deliveredAt, delivery: deliveryOf(document) };
+    return { record: document.record, state: outboxState(document, this.now()), deliveredAt: document.deliveredAt, delivery: deliveryOf(document) };
   }
 
   async entry(id: string): Promise<OutboxEntry | null> {

@@ -113,12 +113,17 @@ function deliveryOf(row: DeliveryRow): DeliveryState {
   };
 }
 
+/** Where a case stands for an operator, from its delivery times (ISO strings, as both outboxes keep them). */
+export function outboxState(times: { deliveredAt: string | null; failedAt: string | null; claimedUntil: string | null }, now: Date): OutboxEntry['state'] {
+  if (times.deliveredAt !== null) return 'delivered';
+  if (times.failedAt !== null) return 'failed';
+  return times.claimedUntil !== null && times.claimedUntil > now.toISOString() ? 'sending' : 'pending';
+}
+
 function entryOf(row: ListedRow, now: Date): OutboxEntry {
-  const state =
-    row.delivered_at !== null ? 'delivered' : row.failed_at !== null ? 'failed' : row.claimed_until !== null && row.claimed_until > now.toISOString() ? 'sending' : 'pending';
   return {
     record: JSON.parse(row.json) as CaseRecord,
-    state,
+    state: outboxState({ deliveredAt: row.delivered_at, failedAt: row.failed_at, claimedUntil: row.claimed_until }, now),
     deliveredAt: row.delivered_at,
     delivery: deliveryOf(row),
   };
