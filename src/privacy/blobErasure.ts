@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ContainerClient } from '@azure/storage-blob';
+import type { BlobConversationLog } from '../directline/blobConversationLog.js';
+import { DIRECT_LINE_CHANNEL_ID } from '../directline/directLineAdapter.js';
 import { BlobCaseOutbox } from '../handoff/blobCaseOutbox.js';
 import { personKey } from '../security/requester.js';
 import { isBlobStatus } from '../storage/blobStateStorage.js';
@@ -15,6 +17,8 @@ export interface SharedErasureCounts {
   conversationStates: number;
   cases: number;
   waitingCustomerEntries: number;
+  directLineConversations: number;
+  directLineActivities: number;
 }
 
 /**
@@ -22,14 +26,18 @@ export interface SharedErasureCounts {
  * way as in SQLite (src/privacy/erasure.ts): their state in every conversation of their
  * channel, the cases of those conversations and their own (by person key), the cases that
  * give an e-mail address with the people of those conversations, and the waiting-customer
- * entries of those conversations. State keys too long for a blob name (kept under their
+ * entries of those conversations, and the help chat's Direct Line conversations of those
+ * people and cases with every message in them. State keys too long for a blob name (kept under their
  * digest) are not found by person: conversation ids of that length do not occur on the
  * channels this bot serves.
  */
 export class SharedPersonalData {
   private readonly outbox: BlobCaseOutbox;
 
-  constructor(private readonly container: ContainerClient) {
+  constructor(
+    private readonly container: ContainerClient,
+    private readonly directLine: BlobConversationLog,
+  ) {
     this.outbox = new BlobCaseOutbox(container);
   }
 
@@ -63,6 +71,7 @@ export class SharedPersonalData {
     const stateKeys = new Set<string>();
     const conversations = new Set<string>();
     const cases = new Set<string>();
+    const directLineConversations = new Set<string>();
     if ('user' in request) {
       people.set(personKey(request.user), request.user);
     } else {
@@ -77,6 +86,11 @@ export class SharedPersonalData {
         for (const { userId } of await this.statesOfConversation(entry.channel, entry.conversationId)) {
           people.set(personKey({ channelId: entry.channel, userId }), { channelId: entry.channel, userId });
         }
+        if (entry.channel === DIRECT_LINE_CHANNEL_ID) {
+          directLineConversations.add(entry.conversationId);
+          const conversation = await this.directLine.get(entry.conversationId);
+          if (conversation !== null) people.set(personKey({ channelId: entry.channel, userId: conversation.userId }), { channelId: entry.channel, userId: conversation.userId });
+        }
       }
     }
     for (const person of people.values()) {
@@ -86,6 +100,13 @@ export class SharedPersonalData {
         ofPerson.add(conversationId);
         conversations.add(conversationId);
       }
+      if (person.channelId === DIRECT_LINE_CHANNEL_ID) {
+        for (const id of await this.directLine.conversationsOf(person.userId)) {
+          directLineConversations.add(id);
+          ofPerson.add(id);
+          conversations.add(id);
+        }
+      }
       for (const id of await this.outbox.idsOf(person.channelId, ofPerson, personKey(person))) cases.add(id);
     }
     let conversationStates = 0;
@@ -94,7 +115,15 @@ export class SharedPersonalData {
     }
     const removedCases = await this.outbox.remove([...cases]);
     const waitingCustomerEntries = await this.forgetWaiting(conversations);
-    return { conversationStates, cases: removedCases, waitingCustomerEntries, people: [...people.values()] };
+    const directLine = await this.directLine.remove([...directLineConversations]);
+    return {
+      conversationStates,
+      cases: removedCases,
+      waitingCustomerEntries,
+      directLineConversations: directLine.conversations,
+      directLineActivities: directLine.activities,
+      people: [...people.values()],
+    };
   }
 
   /** Waiting-customer entries of these conversations, on any job. */
