@@ -3,7 +3,7 @@ import type { ContainerClient } from '@azure/storage-blob';
 import { BlobCaseOutbox } from '../handoff/blobCaseOutbox.js';
 import { personKey } from '../security/requester.js';
 import { isBlobStatus } from '../storage/blobStateStorage.js';
-import type { Person } from './erasure.js';
+import type { Person } from './person.js';
 
 const STATE = 'state/';
 const WAITING = 'proactive/waiting/';
