@@ -143,6 +143,7 @@ export class PersonalData {
       counts.conversationStates += shared.conversationStates;
       counts.cases += shared.cases;
       counts.waitingCustomerEntries += shared.waitingCustomerEntries;
+      counts.transcriptActivities += shared.transcriptActivities;
       for (const person of shared.people) found.people.set(personKey(person), person);
     }
     let codeLookupCounters = 0;
