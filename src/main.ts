@@ -27,6 +27,7 @@ import { type ConversationDataStores, PersonalData } from './privacy/erasure.js'
 import { RetentionSweeper } from './privacy/retention.js';
 import { HandoffInitiation, openHandoffHooks } from './handoff/openHandoff.js';
 import type { BlobCaseOutbox } from './handoff/blobCaseOutbox.js';
+import type { BlobTranscriptStore } from './handoff/blobTranscriptStore.js';
 import { type OutboxListing, SqliteCaseOutbox, type TicketQueue } from './handoff/sqliteCaseOutbox.js';
 import { SqliteTranscriptStore } from './handoff/sqliteTranscriptStore.js';
 import { tellTicketReference } from './handoff/ticketNotice.js';
@@ -149,6 +150,8 @@ interface BotStorage {
   container?: ContainerClient;
   /** With STORAGE=azure-blob: a person's data in the shared container, for erasure. */
   sharedPersonalData?: SharedPersonalData;
+  /** With STORAGE=azure-blob: the logged transcripts in the shared container, so a handoff carries every instance's turns. */
+  sharedTranscripts?: BlobTranscriptStore;
   /** With STORAGE=azure-blob: the help chat's Direct Line conversations, in the shared container. */
   sharedDirectLine?: BlobConversationLog;
   /** With STORAGE=azure-blob and no DIRECTLINE_SECRET: the Direct Line secret every instance reads from the container. */
@@ -178,9 +181,8 @@ function openSqliteStorage(config: Config): BotStorage {
   }
 }
 
-/** What stays in each instance's own SQLite file with STORAGE=azure-blob, said at start. */
-export const NOT_SHARED_WITH_AZURE_BLOB =
-  'the transcripts of the transcript logging (a handoff carries only the turns this instance handled); and retention does not sweep the container (admin erasure does reach it)';
+/** What STORAGE=azure-blob does not do yet, said at start. */
+export const NOT_SHARED_WITH_AZURE_BLOB = 'retention does not sweep the container (admin erasure does reach it)';
 
 async function openBlobStorage(config: Config, logger: Logger): Promise<BotStorage> {
   // Loaded only here: the Azure SDK takes a noticeable part of a start, and instances on SQLite never need it.
@@ -190,6 +192,7 @@ async function openBlobStorage(config: Config, logger: Logger): Promise<BotStora
     { BlobCaseOutbox },
     { BlobConversationStore },
     { SharedPersonalData },
+    { BlobTranscriptStore },
     { BlobConversationLog },
     { sharedDirectLineSecret, SHARED_SECRET_BLOB },
   ] = await Promise.all([
@@ -198,6 +201,7 @@ async function openBlobStorage(config: Config, logger: Logger): Promise<BotStora
     import('./handoff/blobCaseOutbox.js'),
     import('./proactive/blobConversationStore.js'),
     import('./privacy/blobErasure.js'),
+    import('./handoff/blobTranscriptStore.js'),
     import('./directline/blobConversationLog.js'),
     import('./directline/sharedSecret.js'),
   ]);
@@ -224,7 +228,7 @@ async function openBlobStorage(config: Config, logger: Logger): Promise<BotStora
   }
   const local = openSqliteStorage(config);
   const storage = new GuardedStorage(new BlobStateStorage(container, blobs), `Azure Blob container ${name}`, () => blobs.probe());
-  logger.warn(`STORAGE=azure-blob: bot state, the escalation outbox, the conversation references for proactive messages, the rate-limit counters and the web chat's Direct Line conversations are shared in the container; not shared between instances (in STORAGE_PATH of each): ${NOT_SHARED_WITH_AZURE_BLOB}`, {
+  logger.warn(`STORAGE=azure-blob: bot state, the escalation outbox, the logged transcripts, the conversation references for proactive messages, the rate-limit counters and the web chat's Direct Line conversations are shared in the container; ${NOT_SHARED_WITH_AZURE_BLOB}`, {
     container: name,
     storagePath: config.STORAGE_PATH,
   });
@@ -250,6 +254,7 @@ async function openBlobStorage(config: Config, logger: Logger): Promise<BotStora
     sharedPersonalData: new SharedPersonalData(container, directLine),
     sharedDirectLine: directLine,
     ...(directLineSecret === undefined ? {} : { sharedDirectLineSecret: directLineSecret }),
+    sharedTranscripts: new BlobTranscriptStore(container, { logger: logger.child({ component: 'transcripts' }) }),
   };
 }
 
@@ -289,11 +294,11 @@ function createTicketWorker(config: Config, outbox: TicketQueue, adapter: Direct
   });
 }
 
-/** With several instances: how often each looks for turns an instance left unfinished (held a minute each). */
-const UNHANDLED_CHECK_MS = 30_000;
-
 /** Direct Line bodies are single activities typed by a person; 64 KB holds a long paste. */
 const MAX_DIRECT_LINE_BODY_BYTES = 64 * 1024;
+
+/** With several instances: how often each looks for turns an instance left unfinished (held a minute each). */
+const UNHANDLED_CHECK_MS = 30_000;
 
 /**
  * DIRECTLINE_SECRET, else with STORAGE=azure-blob the one in the container (`shared`), else
@@ -352,6 +357,7 @@ export async function startBot(
     sharedConversations,
     container,
     sharedPersonalData,
+    sharedTranscripts,
     sharedDirectLine,
     sharedDirectLineSecret,
   } = await createStorage(config, logger);
@@ -366,11 +372,14 @@ export async function startBot(
   const conversationLog = new SqliteConversationLog(database);
   const directLineLog: ConversationLog = sharedDirectLine ?? conversationLog;
   const adapter = createAdapter(config, env, logger, directLineLog);
-  // Every conversation's transcript (botbuilder's transcript logging), on the bot's database: it goes
-  // with the handoff event, and is erased and swept like the rest of a person's data. The handoff
-  // event's middleware comes first, so it runs once the turn is written down.
+  // Every conversation's transcript (botbuilder's transcript logging), on the bot's database or in the
+  // container all instances share: it goes with the handoff event, and is erased and swept like the
+  // rest of a person's data. The handoff event's middleware comes first, so it runs once the turn is
+  // written down.
   const transcripts = new SqliteTranscriptStore(database, { logger: logger.child({ component: 'transcripts' }) });
-  adapter.use(new HandoffInitiation({ transcripts, logger })).use(new TranscriptLoggerMiddleware(transcripts));
+  const logged = sharedTranscripts ?? transcripts;
+  if (sharedTranscripts !== undefined) shutdown.register('transcript lines being written', () => sharedTranscripts.flush());
+  adapter.use(new HandoffInitiation({ transcripts: logged, logger })).use(new TranscriptLoggerMiddleware(logged));
   // Where photographers and waiting customers can be reached later, on the bot's database too.
   const conversations = new ConversationStore(database);
   const reachable: ReachableConversations = sharedConversations ?? conversations;
