@@ -9,7 +9,7 @@ import { changeFingerprint, changeIdempotencyKey, type JobChange, PlatformRefuse
 import { linkedPhotographer } from '../src/bot/identity.js';
 import { type Turn, turnOf } from '../src/bot/turn.js';
 import type { DialogDependencies } from './dependencies.js';
-import { recognizeYesNo } from '../src/language/recognizer.js';
+import { recognizeYesNo } from '../src/language/answers.js';
 import { type Answer, AskDialog, type AskOptions } from './ask.js';
 import { type ChosenDate, readArchiveDate } from './archiveDateAnswer.js';
 import { changesMadeSentence } from './changesMade.js';

@@ -1,5 +1,5 @@
 import type { Reply, Slot } from '../src/channels/replyModel.js';
-import { matchChoice } from '../src/language/recognizer.js';
+import { matchChoice } from '../src/language/choices.js';
 import type { Turn } from '../src/bot/turn.js';
 import { AskDialog, type AskOptions, type AskSpec } from './ask.js';
 

@@ -8,7 +8,8 @@ import { reachableReference } from '../src/proactive/notices.js';
 import { type Turn, turnOf } from '../src/bot/turn.js';
 import type { MessageKey } from '../src/language/messages.js';
 import { minutesLeft, requesterOf } from '../src/security/requester.js';
-import { foldText, recognizeYesNo } from '../src/language/recognizer.js';
+import { recognizeYesNo } from '../src/language/answers.js';
+import { foldText } from '../src/language/textFolding.js';
 import { type Answer, AskDialog } from './ask.js';
 import type { DialogDependencies } from './dependencies.js';
 

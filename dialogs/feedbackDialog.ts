@@ -1,7 +1,7 @@
 import { type Dialog, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { turnOf } from '../src/bot/turn.js';
 import { recognizeIntent } from '../src/language/intents.js';
-import { recognizeYesNo } from '../src/language/recognizer.js';
+import { recognizeYesNo } from '../src/language/answers.js';
 import { HANDOFF_DIALOG, type HandoffOptions } from './escalation.js';
 import { yesNoDialog, type YesNoOptions, type YesNo } from './yesNoDialogs.js';
 

@@ -1,6 +1,6 @@
 import { type Dialog, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
 import type { FixStep, PlatformAction } from '../src/domain/fixPlans.js';
-import { recognizeYesNo } from '../src/language/recognizer.js';
+import { recognizeYesNo } from '../src/language/answers.js';
 import { type Turn, turnOf } from '../src/bot/turn.js';
 import type { AskOptions } from './ask.js';
 import { changesMadeSentence } from './changesMade.js';

@@ -5,7 +5,7 @@ import { diagnose } from '../src/domain/scenarios.js';
 import type { Symptom } from '../src/domain/symptoms.js';
 import type { Slot } from '../src/channels/replyModel.js';
 import type { MessageKey } from '../src/language/messages.js';
-import { type JobStatusAnswer, recognizeJobStatus, recognizeYesNo } from '../src/language/recognizer.js';
+import { type JobStatusAnswer, recognizeJobStatus, recognizeYesNo } from '../src/language/answers.js';
 import { turnOf } from '../src/bot/turn.js';
 import { choiceDialog } from './choiceDialog.js';
 import type { DialogDependencies } from './dependencies.js';

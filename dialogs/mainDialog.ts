@@ -4,7 +4,7 @@ import type { Role } from '../src/domain/roles.js';
 import type { Slot } from '../src/channels/replyModel.js';
 import { findAccessCodes } from '../src/language/accessCodes.js';
 import { recognizeIntent } from '../src/language/intents.js';
-import { type Command, recognizeCommand } from '../src/language/recognizer.js';
+import { type Command, recognizeCommand } from '../src/language/commands.js';
 import { newCase } from '../src/bot/caseState.js';
 import { linkedPhotographer } from '../src/bot/identity.js';
 import { type Turn, turnOf } from '../src/bot/turn.js';

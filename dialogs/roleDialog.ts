@@ -1,5 +1,5 @@
 import type { Role } from '../src/domain/roles.js';
-import { recognizeRole } from '../src/language/recognizer.js';
+import { recognizeRole } from '../src/language/answers.js';
 import { choiceDialog } from './choiceDialog.js';
 
 export const ROLE_DIALOG = 'role';

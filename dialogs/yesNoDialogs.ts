@@ -1,5 +1,5 @@
 import type { MessageKey } from '../src/language/messages.js';
-import { recognizeYesNo, type YesNo } from '../src/language/recognizer.js';
+import { recognizeYesNo, type YesNo } from '../src/language/answers.js';
 import type { Slot } from '../src/channels/replyModel.js';
 import type { AskOptions } from './ask.js';
 import { choiceDialog } from './choiceDialog.js';
@@ -12,7 +12,7 @@ export interface YesNoOptions extends AskOptions {
   no: MessageKey;
 }
 
-export type { YesNo } from '../src/language/recognizer.js';
+export type { YesNo } from '../src/language/answers.js';
 
 /** A yes/no question with its own button labels; answers that are neither are never taken for one. */
 export function yesNoDialog(dialogId: string, slot: Slot, retry: MessageKey, understand: (text: string) => YesNo | null = recognizeYesNo) {

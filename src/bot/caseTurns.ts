@@ -6,7 +6,7 @@ import { type Logger, silentLogger } from '../logger.js';
 import { languageOf } from '../language/languages.js';
 import { localizer, resolveLocale } from '../language/messages.js';
 import { recognizeIntent } from '../language/intents.js';
-import { guessLanguage } from '../language/recognizer.js';
+import { guessLanguage } from '../language/phraseLanguage.js';
 import { writtenLanguage } from '../language/writtenLanguage.js';
 import { appendTranscript, type CaseState, newCase, snapshotOf } from './caseState.js';
 import { caseStateSchema } from './caseStateSchema.js';
