@@ -5,8 +5,7 @@ import { WAITING } from '../proactive/blobConversationStore.js';
 import { personKey } from '../security/requester.js';
 import { channelUserDigest, conversationDigest, digest } from '../storage/blobDigests.js';
 import { digestNamedStateKeys, isBlobStatus, STATE_PREFIX, stateBlobName } from '../storage/blobStateStorage.js';
-import type { Person } from './erasure.js';
-
+import type { Person } from './person.js';
 
 /** What an erasure removed from the shared container. */
 export interface SharedErasureCounts {
