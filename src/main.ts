@@ -24,7 +24,7 @@ import type { CaseOutbox } from './handoff/caseRecord.js';
 import { Shutdown, type ShutdownRegistry } from './lifecycle/shutdown.js';
 import type { SharedPersonalData } from './privacy/blobErasure.js';
 import { type ConversationDataStores, PersonalData } from './privacy/erasure.js';
-import { RetentionSweeper } from './privacy/retention.js';
+import { RetentionSweeper, type SharedRetention } from './privacy/retention.js';
 import { HandoffInitiation, openHandoffHooks } from './handoff/openHandoff.js';
 import type { BlobCaseOutbox } from './handoff/blobCaseOutbox.js';
 import type { BlobTranscriptStore } from './handoff/blobTranscriptStore.js';
@@ -32,6 +32,7 @@ import { type OutboxListing, SqliteCaseOutbox, type TicketQueue } from './handof
 import { SqliteTranscriptStore } from './handoff/sqliteTranscriptStore.js';
 import { tellTicketReference } from './handoff/ticketNotice.js';
 import { TicketWorker, type TicketWorkerOptions } from './handoff/ticketWorker.js';
+import { PhraseFileRecognizer } from './language/recognizer.js';
 import { createLogger, type Logger } from './logger.js';
 import { EmbeddedPlatform } from './platform/embeddedPlatform.js';
 import { PlatformApiClient } from './platform/platformApiClient.js';
@@ -152,6 +153,8 @@ interface BotStorage {
   sharedPersonalData?: SharedPersonalData;
   /** With STORAGE=azure-blob: the logged transcripts in the shared container, so a handoff carries every instance's turns. */
   sharedTranscripts?: BlobTranscriptStore;
+  /** With STORAGE=azure-blob: what the retention sweeps in the shared container. */
+  sharedRetention?: SharedRetention;
   /** With STORAGE=azure-blob: the help chat's Direct Line conversations, in the shared container. */
   sharedDirectLine?: BlobConversationLog;
   /** With STORAGE=azure-blob and no DIRECTLINE_SECRET: the Direct Line secret every instance reads from the container. */
@@ -181,9 +184,6 @@ function openSqliteStorage(config: Config): BotStorage {
   }
 }
 
-/** What STORAGE=azure-blob does not do yet, said at start. */
-export const NOT_SHARED_WITH_AZURE_BLOB = 'retention does not sweep the container (admin erasure does reach it)';
-
 async function openBlobStorage(config: Config, logger: Logger): Promise<BotStorage> {
   // Loaded only here: the Azure SDK takes a noticeable part of a start, and instances on SQLite never need it.
   const [
@@ -193,6 +193,7 @@ async function openBlobStorage(config: Config, logger: Logger): Promise<BotStora
     { BlobConversationStore },
     { SharedPersonalData },
     { BlobTranscriptStore },
+    { ContainerRetention, sharedRecords },
     { BlobConversationLog },
     { sharedDirectLineSecret, SHARED_SECRET_BLOB },
   ] = await Promise.all([
@@ -202,6 +203,7 @@ async function openBlobStorage(config: Config, logger: Logger): Promise<BotStora
     import('./proactive/blobConversationStore.js'),
     import('./privacy/blobErasure.js'),
     import('./handoff/blobTranscriptStore.js'),
+    import('./privacy/blobRetention.js'),
     import('./directline/blobConversationLog.js'),
     import('./directline/sharedSecret.js'),
   ]);
@@ -228,7 +230,7 @@ async function openBlobStorage(config: Config, logger: Logger): Promise<BotStora
   }
   const local = openSqliteStorage(config);
   const storage = new GuardedStorage(new BlobStateStorage(container, blobs), `Azure Blob container ${name}`, () => blobs.probe());
-  logger.warn(`STORAGE=azure-blob: bot state, the escalation outbox, the logged transcripts, the conversation references for proactive messages, the rate-limit counters and the web chat's Direct Line conversations are shared in the container; ${NOT_SHARED_WITH_AZURE_BLOB}`, {
+  logger.info(`STORAGE=azure-blob: bot state, the escalation outbox, the logged transcripts, the conversation references for proactive messages, the rate-limit counters and the web chat's Direct Line conversations are shared in the container`, {
     container: name,
     storagePath: config.STORAGE_PATH,
   });
@@ -243,18 +245,20 @@ async function openBlobStorage(config: Config, logger: Logger): Promise<BotStora
       logger.warn('STORAGE=azure-blob without DIRECTLINE_SECRET, and the container not readable at start: this instance signs web chat tokens with its own secret until it is restarted, which other instances refuse; set the same DIRECTLINE_SECRET on every instance');
     }
   }
+  const sharedOutbox = new BlobCaseOutbox(container);
   return {
     ...local,
     storage,
     readiness: storage,
     lock: new BlobLeaseLock(container, { logger: logger.child({ component: 'conversation-lock' }) }),
-    sharedOutbox: new BlobCaseOutbox(container),
+    sharedOutbox,
     sharedConversations: new BlobConversationStore(container),
     container,
     sharedPersonalData: new SharedPersonalData(container, directLine),
     sharedDirectLine: directLine,
     ...(directLineSecret === undefined ? {} : { sharedDirectLineSecret: directLineSecret }),
     sharedTranscripts: new BlobTranscriptStore(container, { logger: logger.child({ component: 'transcripts' }) }),
+    sharedRetention: new ContainerRetention(container, sharedRecords(sharedOutbox), directLine),
   };
 }
 
@@ -358,6 +362,7 @@ export async function startBot(
     container,
     sharedPersonalData,
     sharedTranscripts,
+    sharedRetention,
     sharedDirectLine,
     sharedDirectLineSecret,
   } = await createStorage(config, logger);
@@ -368,7 +373,7 @@ export async function startBot(
   // On the bot's database, or the container all instances share: the limit holds across conversations, "restart", restarts and instances.
   const codeLookups = container === undefined ? await RateLimitedCodeLookups.onSqlite(database) : await RateLimitedCodeLookups.onBlob(container);
   const newCases = container === undefined ? await RateLimitedNewCases.onSqlite(database) : await RateLimitedNewCases.onBlob(container);
-  // Erasure and retention work on the SQLite log (empty with STORAGE=azure-blob, whose erasure reaches the shared one).
+  // Erasure and retention work on the SQLite log (empty with STORAGE=azure-blob, whose erasure and sweep reach the shared one).
   const conversationLog = new SqliteConversationLog(database);
   const directLineLog: ConversationLog = sharedDirectLine ?? conversationLog;
   const adapter = createAdapter(config, env, logger, directLineLog);
@@ -384,11 +389,14 @@ export async function startBot(
   const conversations = new ConversationStore(database);
   const reachable: ReachableConversations = sharedConversations ?? conversations;
   const notices = new ProactiveNotices({ adapter, store: reachable, platform, logger: logger.child({ component: 'proactive' }), appId: config.MicrosoftAppId ?? '' });
+  // The one recognizer: the dialogs read free text with it, the turn the person's language.
+  const recognizer = new PhraseFileRecognizer();
   const bot = new GalleryBot({
     state: new PersonalConversationState(storage),
     platform,
     delivery: createDelivery({ slack: new SlackBlockKitSender(options.slackApiUrl === undefined ? {} : { slackApiUrl: options.slackApiUrl }), logger }),
-    rootDialog: new MainDialog({ platform, outbox, notices, logger, codeLookups, newCases, now: options.now ?? (() => new Date()), supportHours: config.SUPPORT_HOURS ?? null }),
+    rootDialog: new MainDialog({ recognizer, platform, outbox, notices, logger, codeLookups, newCases, now: options.now ?? (() => new Date()), supportHours: config.SUPPORT_HOURS ?? null }),
+    recognizer,
     defaultLocale: config.DEFAULT_LOCALE,
     logger,
     hooks: [openHandoffHooks({ outbox, logger, channelAuthentication: channelAuthenticationEnabled(config) }), conversationReferenceHooks({ store: reachable, logger })],
@@ -401,7 +409,12 @@ export async function startBot(
     newCases,
     ...(sharedPersonalData === undefined ? {} : { shared: sharedPersonalData }),
   });
-  const retention = new RetentionSweeper({ ...conversationData, days: config.RETENTION_DAYS, logger: logger.child({ component: 'retention' }) });
+  const retention = new RetentionSweeper({
+    ...conversationData,
+    days: config.RETENTION_DAYS,
+    logger: logger.child({ component: 'retention' }),
+    ...(sharedRetention === undefined ? {} : { shared: sharedRetention }),
+  });
   const readiness = async (): Promise<Record<string, boolean>> => {
     const [storageState, platformState] = await Promise.all([storageReadiness.readiness(), platform.readiness()]);
     for (const [name, state] of [['storage', storageState], ['platform', platformState]] as const) {

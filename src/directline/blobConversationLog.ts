@@ -1,7 +1,8 @@
 import type { BlockBlobClient, ContainerClient } from '@azure/storage-blob';
 import type { Activity } from 'botbuilder';
 import type { Logger } from '../logger.js';
-import { blobDigest, isWriteConflict, readJson, updateJson, writeJson } from '../storage/blobJson.js';
+import { digest } from '../storage/blobDigests.js';
+import { isWriteConflict, readJson, updateJson, writeJson } from '../storage/blobJson.js';
 import { InProcessLock } from '../storage/conversationLock.js';
 import {
   type ActivitySet,
@@ -152,7 +153,7 @@ export class BlobConversationLog implements ConversationLog {
   }
 
   private userBlob(userId: string, id: string): BlockBlobClient {
-    return this.blob(`${USERS}${blobDigest(userId)}/${encodeURIComponent(id)}`);
+    return this.blob(`${USERS}${digest(userId)}/${encodeURIComponent(id)}`);
   }
 
   private unhandledBlob(id: string, seq: number): BlockBlobClient {
@@ -356,7 +357,7 @@ export class BlobConversationLog implements ConversationLog {
   }
 
   async conversationsOf(userId: string): Promise<string[]> {
-    const prefix = `${USERS}${blobDigest(userId)}/`;
+    const prefix = `${USERS}${digest(userId)}/`;
     const ids: string[] = [];
     for await (const item of this.container.listBlobsFlat({ prefix })) ids.push(decodeURIComponent(item.name.slice(prefix.length)));
     return ids;

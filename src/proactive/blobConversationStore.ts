@@ -1,10 +1,11 @@
 import type { BlockBlobClient, ContainerClient } from '@azure/storage-blob';
-import { blobDigest as digest, readJson, updateJson, writeJson } from '../storage/blobJson.js';
+import { digest } from '../storage/blobDigests.js';
+import { readJson, updateJson, writeJson } from '../storage/blobJson.js';
 import type { PhotographerConversation, ReachableConversations, SentNotice, WaitingCustomer } from './conversationStore.js';
 
-const PHOTOGRAPHERS = 'proactive/photographers/';
-const WAITING = 'proactive/waiting/';
-const NOTICES = 'proactive/notices/';
+export const PHOTOGRAPHERS = 'proactive/photographers/';
+export const WAITING = 'proactive/waiting/';
+export const NOTICES = 'proactive/notices/';
 
 /** A waiting customer as kept: with when they reported and when they were told (null: still waiting). */
 interface WaitingEntry extends WaitingCustomer {

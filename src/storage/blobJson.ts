@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { BlockBlobClient } from '@azure/storage-blob';
 import { downloadText, isBlobStatus } from './blobStateStorage.js';
 
@@ -12,9 +11,6 @@ import { downloadText, isBlobStatus } from './blobStateStorage.js';
 const UPDATE_TRIES = 20;
 
 export type WriteCondition = { ifMatch: string } | { ifNoneMatch: '*' };
-
-/** Ids from channels and the platform can hold any character: their digests make safe blob names. */
-export const blobDigest = (text: string): string => createHash('sha256').update(text).digest('hex');
 
 export async function readJson<T>(blob: BlockBlobClient): Promise<{ value: T; eTag: string } | null> {
   const found = await downloadText(blob);
