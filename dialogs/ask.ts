@@ -3,7 +3,8 @@ import { Dialog, type DialogContext, type DialogInstance, type DialogTurnResult 
 import type { Reply, ReplyChoice, Slot } from '../src/channels/replyModel.js';
 import { type Turn, turnOf } from '../src/bot/turn.js';
 import { isUserInput } from '../src/bot/turnInput.js';
-import { type Intent, isTopic, recognizeIntent } from '../src/language/intents.js';
+import { type Intent, isTopic } from '../src/language/intents.js';
+import type { Recognizer } from '../src/language/recognizer.js';
 import { foldText } from '../src/language/textFolding.js';
 import { personChoice, personOfferedThisTurn, sideAnswer } from './sideTopics.js';
 
@@ -74,6 +75,8 @@ export class AskDialog<T, O extends AskOptions = AskOptions> extends Dialog<O> {
   constructor(
     dialogId: string,
     private readonly spec: AskSpec<T, O>,
+    /** Reads the thanks, questions and topics around an answer. */
+    private readonly recognizer: Recognizer,
   ) {
     super(dialogId);
   }
@@ -114,7 +117,7 @@ export class AskDialog<T, O extends AskOptions = AskOptions> extends Dialog<O> {
     // A clicked button is an answer to this question, never a side topic; so is a button's
     // label typed as it is shown ("No, pass it to support" holds words of a question too).
     const asked = turn.input.choiceId === null && this.spec.sideTopics !== false && !this.namesAChoice(turn, state, text);
-    const intent: Intent | null = asked ? recognizeIntent(text).intent : null;
+    const intent: Intent | null = asked ? this.recognizer.intent(text).intent : null;
     if (!this.spec.strict && isTopic(intent)) return this.answerAside(dc, turn, state, intent);
     const answer: Answer<T> = await this.spec.read(text, turn, state.options, state.attempts);
     if (answer.ok) {
