@@ -299,5 +299,5 @@ export function customerDialogs(deps: DialogDependencies): Dialog[] {
       return step.beginDialog(FEEDBACK_DIALOG);
     },
   ]);
-  return [flow, yesNoDialog(SEEN_DIALOG, 'symptom', 'customer.seen.retry')];
+  return [flow, yesNoDialog(SEEN_DIALOG, 'symptom', 'customer.seen.retry', deps.recognizer)];
 }

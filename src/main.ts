@@ -30,6 +30,7 @@ import { type OutboxListing, SqliteCaseOutbox, type TicketQueue } from './handof
 import { SqliteTranscriptStore } from './handoff/sqliteTranscriptStore.js';
 import { tellTicketReference } from './handoff/ticketNotice.js';
 import { TicketWorker, type TicketWorkerOptions } from './handoff/ticketWorker.js';
+import { PhraseFileRecognizer } from './language/recognizer.js';
 import { createLogger, type Logger } from './logger.js';
 import { EmbeddedPlatform } from './platform/embeddedPlatform.js';
 import { PlatformApiClient } from './platform/platformApiClient.js';
@@ -341,11 +342,14 @@ export async function startBot(
   const conversations = new ConversationStore(database);
   const reachable: ReachableConversations = sharedConversations ?? conversations;
   const notices = new ProactiveNotices({ adapter, store: reachable, platform, logger: logger.child({ component: 'proactive' }), appId: config.MicrosoftAppId ?? '' });
+  // The one recognizer: the dialogs read free text with it, the turn the person's language.
+  const recognizer = new PhraseFileRecognizer();
   const bot = new GalleryBot({
     state: new PersonalConversationState(storage),
     platform,
     delivery: createDelivery({ slack: new SlackBlockKitSender(options.slackApiUrl === undefined ? {} : { slackApiUrl: options.slackApiUrl }), logger }),
-    rootDialog: new MainDialog({ platform, outbox, notices, logger, codeLookups, newCases, now: options.now ?? (() => new Date()), supportHours: config.SUPPORT_HOURS ?? null }),
+    rootDialog: new MainDialog({ recognizer, platform, outbox, notices, logger, codeLookups, newCases, now: options.now ?? (() => new Date()), supportHours: config.SUPPORT_HOURS ?? null }),
+    recognizer,
     defaultLocale: config.DEFAULT_LOCALE,
     logger,
     hooks: [openHandoffHooks({ outbox, logger, channelAuthentication: channelAuthenticationEnabled(config) }), conversationReferenceHooks({ store: reachable, logger })],
