@@ -97,6 +97,8 @@ describe('recognizeSymptom, specific cases', () => {
     ['falscher Zugangscode', 'incorrect-code'],
     ["code d'accès incorrect", 'incorrect-code'],
     ['onjuiste toegangscode', 'incorrect-code'],
+    ['Er staat foutieve toegangscode', 'incorrect-code'],
+    ['de toegangscode is foutief', 'incorrect-code'],
     ['Verkauf verpasst', 'missed-sale'],
     ['vente manquée', 'missed-sale'],
     ['verkoop gemist', 'missed-sale'],
