@@ -47,8 +47,8 @@ export interface RetentionOptions extends ConversationDataStores {
 export class RetentionSweeper {
   private timer: NodeJS.Timeout | undefined;
   private readonly now: () => Date;
-  /** The container sweep under way, if any; aborted at stop. */
-  private sweeping: { done: Promise<void>; abort: AbortController } | null = null;
+  /** Stops the container sweep under way, if any (at stop). */
+  private sweeping: AbortController | null = null;
 
   constructor(private readonly options: RetentionOptions) {
     this.now = options.now ?? (() => new Date());
@@ -93,7 +93,7 @@ export class RetentionSweeper {
   stop(): void {
     clearInterval(this.timer);
     this.timer = undefined;
-    this.sweeping?.abort.abort();
+    this.sweeping?.abort();
   }
 
   private run(): void {
@@ -106,15 +106,16 @@ export class RetentionSweeper {
       logger.error('retention sweep failed', { error });
     }
     if (this.options.shared === undefined || this.sweeping !== null) return;
-    const abort = new AbortController();
-    const done = this.sweepContainer(abort.signal).then(
-      (counts) => logger.info('container retention sweep', { retentionDays: days, ...counts }),
-      // An unreachable account: the next sweep tries again; turns are not affected.
-      (error: unknown) => logger.error('container retention sweep failed', { error }),
-    );
-    this.sweeping = { done, abort };
-    void done.finally(() => {
-      this.sweeping = null;
-    });
+    const sweeping = new AbortController();
+    this.sweeping = sweeping;
+    void this.sweepContainer(sweeping.signal)
+      .then(
+        (counts) => logger.info('container retention sweep', { retentionDays: days, ...counts }),
+        // An unreachable account: the next sweep tries again; turns are not affected.
+        (error: unknown) => logger.error('container retention sweep failed', { error }),
+      )
+      .finally(() => {
+        if (this.sweeping === sweeping) this.sweeping = null;
+      });
   }
 }

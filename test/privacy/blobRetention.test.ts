@@ -97,6 +97,8 @@ describe('the retention sweep in the shared container', () => {
     const waiting = await outbox.record(archivedJobCase('waiting'), 'webchat:waiting');
     // A marker left by a crash between the marker and its case: it holds nothing.
     await container.getBlockBlobClient('open-cases/left-by-a-crash').upload('case-never-written', 18);
+    // Records of other prefixes are not this sweep's (the shared Direct Line secret, the Direct Line log's own retention).
+    for (const name of ['config/directline-secret', 'directline/conversations/dl-1/conversation']) await container.getBlockBlobClient(name).upload('{}', 2);
 
     const retentionStart = await nextSecond();
     // Young: a conversation of today, and the old one that went on.
@@ -118,7 +120,8 @@ describe('the retention sweep in the shared container', () => {
       openCaseMarkers: 1,
     });
     const left = await names(container);
-    expect(left).toHaveLength(6);
+    expect(left).toHaveLength(8);
+    expect(left).toEqual(expect.arrayContaining(['config/directline-secret', 'directline/conversations/dl-1/conversation']));
     expect(left.every((name) => kept.includes(name))).toBe(true);
     expect(Object.keys(await state.read([conversationStateKey('webchat', 'young', 'parent'), conversationStateKey('webchat', 'old', 'parent')]))).toEqual([
       conversationStateKey('webchat', 'young', 'parent'),
