@@ -166,6 +166,25 @@ describe('handoff: every trigger takes the way of "talk to a person"', () => {
 
   const valueOf = (event: Partial<Activity> | undefined) => event?.value as Record<string, unknown>;
 
+  it('a customer\'s third wrong code: support is offered; "yes" asks for the address, then the case and the event; "hallo?" is added', async () => {
+    const h = await harness({ channelId: 'webchat' });
+    await h.send(msg('de-DE', 'symptom.choice.incorrect-code'), { locale: 'de-DE' });
+    await h.send('HJKT4WRM', { locale: 'de-DE' });
+    await h.send('HJKT4WRN', { locale: 'de-DE' });
+    const offered = await h.send('HJKT4WRP', { locale: 'de-DE' });
+    expect(textsOf(offered)).toEqual([msg('de-DE', 'code.giveUp'), msg('de-DE', 'notify.offerSupport')]);
+    expect(textsOf(await h.send('ja', { locale: 'de-DE' }))).toEqual([msg('de-DE', 'handoff.email.question')]);
+    expect(h.events).toEqual([]);
+    const handedOver = await h.send('eltern@example.de', { locale: 'de-DE' });
+    expect(textsOf(handedOver)).toEqual([msg('de-DE', 'notify.recordedSupport')]);
+    const [record] = await h.outbox.pending();
+    expect(record).toMatchObject({ kind: 'escalation', reason: 'wrong-codes', scenario: 'unknown-code', accessCode: 'HJKT4WRP', email: 'eltern@example.de' });
+    expect(h.events.map((event) => event.name)).toEqual(['handoff.initiate']);
+    expect(valueOf(h.events[0])).toMatchObject({ caseId: record!.id, role: 'customer', locale: 'de-DE', symptom: 'incorrect-code', scenario: 'unknown-code', email: 'eltern@example.de' });
+    expect(textsOf(await h.send('hallo?', { locale: 'de-DE' }))).toEqual([msg('de-DE', 'handoff.added')]);
+    expect((await h.outbox.pending())[0]!.transcript.at(-1)).toMatchObject({ from: 'user', text: 'hallo?' });
+  });
+
   it('a customer\'s "nothing in the data explains it": "did this help?", and "no" hands over with the diagnosis', async () => {
     const h = await harness({ channelId: 'webchat' });
     await h.send(msg('en-US', 'symptom.choice.other'));
