@@ -25,6 +25,7 @@ import { type ConversationDataStores, PersonalData } from './privacy/erasure.js'
 import { RetentionSweeper } from './privacy/retention.js';
 import { HandoffInitiation, openHandoffHooks } from './handoff/openHandoff.js';
 import type { BlobCaseOutbox } from './handoff/blobCaseOutbox.js';
+import type { BlobTranscriptStore } from './handoff/blobTranscriptStore.js';
 import { type OutboxListing, SqliteCaseOutbox, type TicketQueue } from './handoff/sqliteCaseOutbox.js';
 import { SqliteTranscriptStore } from './handoff/sqliteTranscriptStore.js';
 import { tellTicketReference } from './handoff/ticketNotice.js';
@@ -147,6 +148,8 @@ interface BotStorage {
   container?: ContainerClient;
   /** With STORAGE=azure-blob: a person's data in the shared container, for erasure. */
   sharedPersonalData?: SharedPersonalData;
+  /** With STORAGE=azure-blob: the logged transcripts in the shared container, so a handoff carries every instance's turns. */
+  sharedTranscripts?: BlobTranscriptStore;
 }
 
 /** A write lock taken and given back: fails on a read-only, locked-out or broken file. */
@@ -174,17 +177,18 @@ function openSqliteStorage(config: Config): BotStorage {
 
 /** What stays in each instance's own SQLite file with STORAGE=azure-blob, said at start. */
 export const NOT_SHARED_WITH_AZURE_BLOB =
-  'Direct Line (web chat) conversations; the transcripts of the transcript logging (a handoff carries only the turns this instance handled); and retention does not sweep the container (admin erasure does reach it)';
+  'Direct Line (web chat) conversations; and retention does not sweep the container (admin erasure does reach it)';
 
 async function openBlobStorage(config: Config, logger: Logger): Promise<BotStorage> {
   // Loaded only here: the Azure SDK takes a noticeable part of a start, and instances on SQLite never need it.
-  const [{ BlobContainerHealth, BlobStateStorage, isBlobStatus, openContainer }, { BlobLeaseLock }, { BlobCaseOutbox }, { BlobConversationStore }, { SharedPersonalData }] =
+  const [{ BlobContainerHealth, BlobStateStorage, isBlobStatus, openContainer }, { BlobLeaseLock }, { BlobCaseOutbox }, { BlobConversationStore }, { SharedPersonalData }, { BlobTranscriptStore }] =
     await Promise.all([
       import('./storage/blobStateStorage.js'),
       import('./storage/blobLeaseLock.js'),
       import('./handoff/blobCaseOutbox.js'),
       import('./proactive/blobConversationStore.js'),
       import('./privacy/blobErasure.js'),
+      import('./handoff/blobTranscriptStore.js'),
     ]);
   const connectionString = config.AZURE_STORAGE_CONNECTION_STRING ?? '';
   const name = config.AZURE_STORAGE_CONTAINER;
@@ -207,7 +211,7 @@ async function openBlobStorage(config: Config, logger: Logger): Promise<BotStora
   }
   const local = openSqliteStorage(config);
   const storage = new GuardedStorage(new BlobStateStorage(container, blobs), `Azure Blob container ${name}`, () => blobs.probe());
-  logger.warn(`STORAGE=azure-blob: bot state, the escalation outbox, the conversation references for proactive messages and the rate-limit counters are shared in the container; not shared between instances (in STORAGE_PATH of each): ${NOT_SHARED_WITH_AZURE_BLOB}`, {
+  logger.warn(`STORAGE=azure-blob: bot state, the escalation outbox, the logged transcripts, the conversation references for proactive messages and the rate-limit counters are shared in the container; not shared between instances (in STORAGE_PATH of each): ${NOT_SHARED_WITH_AZURE_BLOB}`, {
     container: name,
     storagePath: config.STORAGE_PATH,
   });
@@ -223,6 +227,7 @@ async function openBlobStorage(config: Config, logger: Logger): Promise<BotStora
     sharedConversations: new BlobConversationStore(container),
     container,
     sharedPersonalData: new SharedPersonalData(container),
+    sharedTranscripts: new BlobTranscriptStore(container, { logger: logger.child({ component: 'transcripts' }) }),
   };
 }
 
@@ -308,7 +313,8 @@ export async function startBot(
   options: StartOptions = {},
 ): Promise<RunningBot> {
   const platform = await createPlatform(config, logger);
-  const { storage, database, state, readiness: storageReadiness, lock, sharedOutbox, sharedConversations, container, sharedPersonalData } = await createStorage(config, logger);
+  const { storage, database, state, readiness: storageReadiness, lock, sharedOutbox, sharedConversations, container, sharedPersonalData, sharedTranscripts } =
+    await createStorage(config, logger);
   const shutdown = new Shutdown(logger);
   // Erasure and retention work on the SQLite outbox only (empty with STORAGE=azure-blob, as the start says).
   const localOutbox = new SqliteCaseOutbox(database);
@@ -318,11 +324,14 @@ export async function startBot(
   const newCases = container === undefined ? await RateLimitedNewCases.onSqlite(database) : await RateLimitedNewCases.onBlob(container);
   const conversationLog = new ConversationLog(database);
   const adapter = createAdapter(config, env, logger, conversationLog);
-  // Every conversation's transcript (botbuilder's transcript logging), on the bot's database: it goes
-  // with the handoff event, and is erased and swept like the rest of a person's data. The handoff
-  // event's middleware comes first, so it runs once the turn is written down.
+  // Every conversation's transcript (botbuilder's transcript logging), on the bot's database or in the
+  // container all instances share: it goes with the handoff event, and is erased and swept like the
+  // rest of a person's data. The handoff event's middleware comes first, so it runs once the turn is
+  // written down.
   const transcripts = new SqliteTranscriptStore(database, { logger: logger.child({ component: 'transcripts' }) });
-  adapter.use(new HandoffInitiation({ transcripts, logger })).use(new TranscriptLoggerMiddleware(transcripts));
+  const logged = sharedTranscripts ?? transcripts;
+  if (sharedTranscripts !== undefined) shutdown.register('transcript lines being written', () => sharedTranscripts.flush());
+  adapter.use(new HandoffInitiation({ transcripts: logged, logger })).use(new TranscriptLoggerMiddleware(logged));
   // Where photographers and waiting customers can be reached later, on the bot's database too.
   const conversations = new ConversationStore(database);
   const reachable: ReachableConversations = sharedConversations ?? conversations;

@@ -13,6 +13,7 @@ import { CaseTurns } from './caseTurns.js';
 import { channelRole } from './identity.js';
 import { clientAddressOf, createTurn, type Turn, turnOf } from './turn.js';
 import { CARD_ACTION_INVOKE, isUserInput, readTurnInput } from './turnInput.js';
+import type { TurnHooks } from './turnHooks.js';
 
 /**
  * Where botbuilder's DialogStateManager looks, in turn state, for its memory scopes and path
@@ -22,21 +23,6 @@ const DIALOG_STATE_MANAGER_CONFIGURATION = 'DialogStateManagerConfiguration';
 
 /** Set on a turn whose failure made the bot drop the case. */
 const CASE_DROPPED = Symbol('gallery-access.case-dropped');
-
-/**
- * Steps other parts of the product add to every turn, in the order given, without a second
- * path around the dialogs (handoff routing, transcript logging).
- */
-export interface TurnHooks {
-  /**
-   * After the case is opened, before the dialogs. Returning true says the turn is handled
-   * (say, relayed to the agent of an open handoff): the dialogs do not run, the turn's
-   * replies (if any) are still delivered and the state saved.
-   */
-  beforeDialogs?(context: TurnContext, turn: Turn): Promise<boolean | void>;
-  /** After the replies are delivered, before the state is saved once for the turn. */
-  afterTurn?(context: TurnContext, turn: Turn): Promise<void>;
-}
 
 export interface GalleryBotOptions {
   /**

@@ -1,12 +1,13 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { BlobItem, BlockBlobClient, ContainerClient } from '@azure/storage-blob';
+import { conversationDigest, digest } from '../storage/blobDigests.js';
 import { downloadText, isBlobStatus } from '../storage/blobStateStorage.js';
 import type { CaseKind, CaseOutbox, CaseRecord, NewCase, OpenCaseMatter, TranscriptLine } from './caseRecord.js';
 import type { ClaimedCase, DeliveryState, OutboxEntry, OutboxPage, TicketQueue } from './sqliteCaseOutbox.js';
 import { InvalidCursorError, outboxState } from './sqliteCaseOutbox.js';
 
-const CASES = 'cases/';
-const OPEN_CASES = 'open-cases/';
+export const CASES = 'cases/';
+export const OPEN_CASES = 'open-cases/';
 /** Conditional writes that met another writer are tried again from fresh data this often. */
 const UPDATE_TRIES = 20;
 
@@ -41,12 +42,6 @@ interface CaseIndex {
   person: string;
   conversation: string;
   email: string;
-}
-
-const digest = (text: string): string => createHash('sha256').update(text).digest('hex');
-
-function conversationDigest(channel: string, conversationId: string): string {
-  return digest(`${channel}\n${conversationId}`);
 }
 
 function matterKey(person: string, matter: OpenCaseMatter): string {

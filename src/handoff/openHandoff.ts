@@ -1,7 +1,7 @@
 import { type Activity, ActivityTypes, EventFactory, type Middleware, type TurnContext } from 'botbuilder';
 import type { ClaimsIdentity } from 'botframework-connector';
 import { isOwnDirectLine } from '../directline/directLineAdapter.js';
-import type { TurnHooks } from '../bot/galleryBot.js';
+import type { TurnHooks } from '../bot/turnHooks.js';
 import type { Turn } from '../bot/turn.js';
 import { isUserInput } from '../bot/turnInput.js';
 import type { Logger } from '../logger.js';

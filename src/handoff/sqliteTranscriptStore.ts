@@ -1,29 +1,10 @@
-import { type Activity, ActivityTypes, type PagedResult, type TranscriptInfo, type TranscriptStore } from 'botbuilder';
+import type { Activity, PagedResult, TranscriptInfo, TranscriptStore } from 'botbuilder';
 import type { Logger } from '../logger.js';
 import type { SqliteDatabase } from '../storage/database.js';
-import { HANDOFF_INITIATE } from './openHandoff.js';
+import { revive, worthKeeping } from './transcriptActivities.js';
 
 /** Activities per page, as botbuilder's own transcript stores page them. */
 export const TRANSCRIPT_PAGE_SIZE = 100;
-
-/**
- * The conversation as it happened, what botbuilder's TranscriptLoggerMiddleware hands over:
- * what people wrote and what the bot sent (messages, their updates and deletions, events).
- * Typing indicators say nothing to a person reading it later; the handoff event carries the
- * transcript itself and would nest it in every later handoff.
- */
-function worthKeeping(activity: Partial<Activity>): boolean {
-  switch (activity.type) {
-    case ActivityTypes.Message:
-    case ActivityTypes.MessageUpdate:
-    case ActivityTypes.MessageDelete:
-      return true;
-    case ActivityTypes.Event:
-      return activity.name !== HANDOFF_INITIATE;
-    default:
-      return false;
-  }
-}
 
 interface ActivityRow {
   seq: number;
@@ -164,12 +145,4 @@ export class SqliteTranscriptStore implements TranscriptStore {
 function pageToken(rows: readonly { seq: number }[]): string {
   const last = rows.at(-1);
   return rows.length === TRANSCRIPT_PAGE_SIZE && last !== undefined ? encodeToken(last.seq) : '';
-}
-
-/** The activity as it was logged, its timestamps as dates again. */
-function revive(json: string): Activity {
-  const activity = JSON.parse(json) as Activity & { timestamp?: Date | string; localTimestamp?: Date | string };
-  if (typeof activity.timestamp === 'string') activity.timestamp = new Date(activity.timestamp);
-  if (typeof activity.localTimestamp === 'string') activity.localTimestamp = new Date(activity.localTimestamp);
-  return activity;
 }

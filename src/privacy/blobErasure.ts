@@ -1,20 +1,20 @@
-import { createHash } from 'node:crypto';
 import type { ContainerClient } from '@azure/storage-blob';
 import { BlobCaseOutbox } from '../handoff/blobCaseOutbox.js';
+import { BlobTranscriptStore } from '../handoff/blobTranscriptStore.js';
 import { personKey } from '../security/requester.js';
+import { digest } from '../storage/blobDigests.js';
 import { isBlobStatus } from '../storage/blobStateStorage.js';
-import type { Person } from './erasure.js';
+import type { Person } from './person.js';
 
 const STATE = 'state/';
 const WAITING = 'proactive/waiting/';
-
-const digest = (text: string): string => createHash('sha256').update(text).digest('hex');
 
 /** What an erasure removed from the shared container. */
 export interface SharedErasureCounts {
   conversationStates: number;
   cases: number;
   waitingCustomerEntries: number;
+  transcriptActivities: number;
 }
 
 /**
@@ -22,15 +22,17 @@ export interface SharedErasureCounts {
  * way as in SQLite (src/privacy/erasure.ts): their state in every conversation of their
  * channel, the cases of those conversations and their own (by person key), the cases that
  * give an e-mail address with the people of those conversations, and the waiting-customer
- * entries of those conversations. State keys too long for a blob name (kept under their
+ * entries and logged transcripts of those conversations. State keys too long for a blob name (kept under their
  * digest) are not found by person: conversation ids of that length do not occur on the
  * channels this bot serves.
  */
 export class SharedPersonalData {
   private readonly outbox: BlobCaseOutbox;
+  private readonly transcripts: BlobTranscriptStore;
 
   constructor(private readonly container: ContainerClient) {
     this.outbox = new BlobCaseOutbox(container);
+    this.transcripts = new BlobTranscriptStore(container);
   }
 
   private async stateKeys(prefix: string): Promise<string[]> {
@@ -62,13 +64,19 @@ export class SharedPersonalData {
     const people = new Map<string, Person>();
     const stateKeys = new Set<string>();
     const conversations = new Set<string>();
+    /** Conversations by channel, whose transcripts go. */
+    const transcripts = new Map<string, { channelId: string; conversationId: string }>();
+    const addConversation = (channelId: string, conversationId: string) => {
+      conversations.add(conversationId);
+      transcripts.set(JSON.stringify([channelId, conversationId]), { channelId, conversationId });
+    };
     const cases = new Set<string>();
     if ('user' in request) {
       people.set(personKey(request.user), request.user);
     } else {
       for (const entry of await this.outbox.withEmailAddress(request.email)) {
         cases.add(entry.id);
-        conversations.add(entry.conversationId);
+        addConversation(entry.channel, entry.conversationId);
         const prefix = `${entry.channel}:`;
         if (entry.person?.startsWith(prefix)) {
           const person = { channelId: entry.channel, userId: entry.person.slice(prefix.length) };
@@ -84,7 +92,7 @@ export class SharedPersonalData {
       for (const { key, conversationId } of await this.statesOfUser(person)) {
         stateKeys.add(key);
         ofPerson.add(conversationId);
-        conversations.add(conversationId);
+        addConversation(person.channelId, conversationId);
       }
       for (const id of await this.outbox.idsOf(person.channelId, ofPerson, personKey(person))) cases.add(id);
     }
@@ -94,7 +102,8 @@ export class SharedPersonalData {
     }
     const removedCases = await this.outbox.remove([...cases]);
     const waitingCustomerEntries = await this.forgetWaiting(conversations);
-    return { conversationStates, cases: removedCases, waitingCustomerEntries, people: [...people.values()] };
+    const transcriptActivities = await this.transcripts.remove(transcripts.values());
+    return { conversationStates, cases: removedCases, waitingCustomerEntries, transcriptActivities, people: [...people.values()] };
   }
 
   /** Waiting-customer entries of these conversations, on any job. */

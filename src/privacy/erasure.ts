@@ -7,6 +7,7 @@ import type { RateLimitedNewCases } from '../security/newCaseLimit.js';
 import type { SqliteDatabase } from '../storage/database.js';
 import type { SqliteStorage } from '../storage/sqliteStorage.js';
 import type { SharedPersonalData } from './blobErasure.js';
+import type { Person } from './person.js';
 
 /**
  * Erasing one person's data on request (GDPR, art. 17): everything the bot keeps about a
@@ -24,11 +25,6 @@ import type { SharedPersonalData } from './blobErasure.js';
 
 /** The bot's own Direct Line: its conversations are in the conversation log. */
 const DIRECT_LINE_CHANNEL = 'directline';
-
-export interface Person {
-  channelId: string;
-  userId: string;
-}
 
 export type ErasureRequest = { user: Person } | { email: string };
 
@@ -147,6 +143,7 @@ export class PersonalData {
       counts.conversationStates += shared.conversationStates;
       counts.cases += shared.cases;
       counts.waitingCustomerEntries += shared.waitingCustomerEntries;
+      counts.transcriptActivities += shared.transcriptActivities;
       for (const person of shared.people) found.people.set(personKey(person), person);
     }
     let codeLookupCounters = 0;

@@ -1,5 +1,5 @@
 import type { ConversationReference, TurnContext } from 'botbuilder';
-import type { TurnHooks } from '../bot/galleryBot.js';
+import type { TurnHooks } from '../bot/turnHooks.js';
 import { linkedPhotographer } from '../bot/identity.js';
 import type { Turn } from '../bot/turn.js';
 import { rendererFor } from '../channels/renderers.js';

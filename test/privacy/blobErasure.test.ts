@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BlobCaseOutbox } from '../../src/handoff/blobCaseOutbox.js';
+import { BlobTranscriptStore } from '../../src/handoff/blobTranscriptStore.js';
 import { BlobStateStorage, openContainer } from '../../src/storage/blobStateStorage.js';
 import { conversationStateKey } from '../../src/storage/sqliteStorage.js';
 import { type Azurite, startAzurite } from '../support/azurite.js';
@@ -10,7 +11,7 @@ import { t } from '../e2e/e2eSupport.js';
 /**
  * Erasing one person's data with STORAGE=azure-blob: asked on one instance, it reaches what
  * the person left through the other in the shared container (state, cases, waiting-customer
- * entries, counters), and nobody else's.
+ * entries, transcripts, counters), and nobody else's.
  */
 
 let azurite: Azurite;
@@ -42,6 +43,8 @@ describe('erasure with STORAGE=azure-blob', () => {
   it('by e-mail address and by channel user, from the other instance, only that person', async () => {
     const state = new BlobStateStorage(openContainer(azurite.connectionString, 'erasure'));
     const outbox = new BlobCaseOutbox(openContainer(azurite.connectionString, 'erasure'));
+    const transcripts = new BlobTranscriptStore(openContainer(azurite.connectionString, 'erasure'));
+    const transcriptOf = (chat: Chat) => transcripts.conversation('webchat', chat.conversationId);
     const byEmail = new Chat(one.url, { userId: 'parent-erased-by-email' });
     const byUser = new Chat(one.url, { userId: 'parent-erased-by-user' });
     const kept = new Chat(one.url, { userId: 'parent-kept' });
@@ -53,20 +56,24 @@ describe('erasure with STORAGE=azure-blob', () => {
     for (const chat of [byEmail, byUser, kept]) {
       expect(Object.keys(await state.read([key(chat)]))).toHaveLength(1);
       expect(await casesOf(chat)).toHaveLength(1);
+      expect((await transcriptOf(chat)).length).toBeGreaterThan(5);
     }
 
     const erasedByEmail = await two.personalData.erase({ email: 'erase.me@EXAMPLE.com' });
     expect(erasedByEmail).toMatchObject({ conversationStates: 1, cases: 1, waitingCustomerEntries: 1 });
+    expect(erasedByEmail.transcriptActivities).toBeGreaterThan(5);
     const erasedByUser = await two.personalData.erase({ user: { channelId: 'webchat', userId: 'parent-erased-by-user' } });
     expect(erasedByUser).toMatchObject({ conversationStates: 1, cases: 1, waitingCustomerEntries: 1 });
 
     for (const chat of [byEmail, byUser]) {
       expect(await state.read([key(chat)])).toEqual({});
       expect(await casesOf(chat)).toEqual([]);
+      expect(await transcriptOf(chat)).toEqual([]);
     }
     expect(Object.keys(await state.read([key(kept)]))).toHaveLength(1);
+    expect((await transcriptOf(kept)).length).toBeGreaterThan(5);
     expect(await casesOf(kept)).toHaveLength(1);
     // Asking again erases nothing and says so.
-    expect(await one.personalData.erase({ email: 'erase.me@example.com' })).toMatchObject({ conversationStates: 0, cases: 0, waitingCustomerEntries: 0 });
+    expect(await one.personalData.erase({ email: 'erase.me@example.com' })).toMatchObject({ conversationStates: 0, cases: 0, waitingCustomerEntries: 0, transcriptActivities: 0 });
   }, 120_000);
 });
