@@ -72,7 +72,13 @@ describe('over the bot’s own Direct Line, to Freshdesk', () => {
       return replies.length > 0 ? replies : undefined;
     });
     expect(added!.text).toBe(msg('de-DE', 'handoff.addedTicket', { ticket: '#4711' }));
-    expect(freshdesk.requests).toHaveLength(2);
+    // Written after the ticket: it reaches the ticket as a private note, once, in the tickets' language.
+    const note = await waitFor('the note on the ticket', () => freshdesk.requests.find((request) => request.path === '/api/v2/tickets/4711/notes'));
+    expect(note.method).toBe('POST');
+    expect(note.headers.authorization).toBe(`Basic ${Buffer.from('fd-key:X').toString('base64')}`);
+    expect(note.body).toEqual({ body: expect.stringMatching(/^<p><strong>Customer<\/strong> \(.+\): hallo\?<\/p>$/), private: true });
+    await new Promise((tick) => setTimeout(tick, 300));
+    expect(freshdesk.requests).toHaveLength(3);
   });
 });
 

@@ -134,4 +134,34 @@ describe('BlobCaseOutbox', () => {
       await standIn.stop();
     }
   }, 60_000);
+
+  it('lines written after the ticket reach it once each and in order, from workers of two instances, across a helpdesk that fails and recovers', async () => {
+    let t = Date.parse('2026-12-02T09:00:00.000Z');
+    const now = () => new Date(t);
+    const [one, two] = await twoInstances(now);
+    const record = await one.record(escalation(), 'webchat:parent-lines');
+    const standIn = new HelpdeskStandIn({ status: 201, body: { id: 'T-1' } });
+    const url = await standIn.start();
+    try {
+      const workers = [one, two, one, two].map(
+        (outbox) => new TicketWorker({ outbox, helpdesk: { format: 'generic', url, locale: 'en-US' }, logger: silentLogger, now, backoff: () => 60_000 }),
+      );
+      await workers[0]!.runDue();
+      expect(standIn.requests).toHaveLength(1);
+      const texts = ['un', 'deux', 'trois', 'quatre', 'cinq'];
+      for (const [index, text] of texts.entries()) await (index % 2 === 0 ? one : two).append(record.id, { from: 'user', text, at: `2026-12-02T09:0${index + 1}:00.000Z` });
+      standIn.script.push({ status: 503 });
+      await Promise.all(workers.map((worker) => worker.runDue()));
+      // The first line was not reached: it and the ones behind it wait for the backoff.
+      expect(standIn.requests).toHaveLength(2);
+      t += 60_000;
+      await Promise.all(workers.map((worker) => worker.runDue()));
+      const lines = standIn.requests.slice(1).map((request) => request.body as { type: string; caseId: string; line: { text: string } });
+      expect(lines.map((body) => [body.type, body.caseId])).toEqual(Array.from({ length: 6 }, () => ['case-line', record.id]));
+      expect(lines.map((body) => body.line.text)).toEqual(['un', ...texts]);
+      expect(await Promise.all(workers.map((worker) => worker.runDue()))).toEqual([0, 0, 0, 0]);
+    } finally {
+      await standIn.stop();
+    }
+  }, 60_000);
 });
