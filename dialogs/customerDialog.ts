@@ -190,7 +190,7 @@ function startNextCode(step: WaterfallStepContext): Promise<DialogTurnResult> {
   const previous = turn.case;
   const [next, ...rest] = previous.moreCodes;
   // A handoff of the code before stays with support, but this conversation's answers are about the next code now.
-  turn.case = { ...newCase(previous.locale, previous), handoffCaseId: null, accessCode: next ?? null, moreCodes: rest, transcript: previous.transcript };
+  turn.case = { ...newCase(previous.locale, previous), handoffCaseId: null, handoffOpenedAt: null, accessCode: next ?? null, moreCodes: rest, transcript: previous.transcript };
   turn.say({ text: turn.l.t('code.several.next', { code: formatAccessCode(next ?? '') }) });
   return step.replaceDialog(CUSTOMER_DIALOG, { nextCode: true } satisfies CustomerOptions);
 }

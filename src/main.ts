@@ -343,7 +343,7 @@ export async function startBot(
     rootDialog: new MainDialog({ platform, outbox, notices, logger, codeLookups, newCases, now: options.now ?? (() => new Date()), supportHours: config.SUPPORT_HOURS ?? null }),
     defaultLocale: config.DEFAULT_LOCALE,
     logger,
-    hooks: [openHandoffHooks({ outbox, logger, channelAuthentication: channelAuthenticationEnabled(config) }), conversationReferenceHooks({ store: reachable, logger })],
+    hooks: [openHandoffHooks({ outbox, logger, channelAuthentication: channelAuthenticationEnabled(config), ...(options.now === undefined ? {} : { now: options.now }) }), conversationReferenceHooks({ store: reachable, logger })],
     ...(lock === undefined ? {} : { lock }),
   });
   const conversationData: ConversationDataStores = { db: database, state, conversationLog, outbox: localOutbox, conversations, transcripts };

@@ -3,7 +3,7 @@ import type { BlobItem, BlockBlobClient, ContainerClient } from '@azure/storage-
 import { conversationDigest, digest } from '../storage/blobDigests.js';
 import { downloadText, isBlobStatus } from '../storage/blobStateStorage.js';
 import type { CaseKind, CaseOutbox, CaseRecord, NewCase, OpenCaseMatter, TranscriptLine } from './caseRecord.js';
-import type { ClaimedCase, ClaimedLine, DeliveryState, OutboxEntry, OutboxPage, TicketQueue } from './sqliteCaseOutbox.js';
+import type { ClaimedCase, ClaimedLine, DeliveryState, OutboxEntry, OutboxListing, OutboxPage, RetryOutcome, TicketQueue } from './sqliteCaseOutbox.js';
 import { InvalidCursorError, outboxState } from './sqliteCaseOutbox.js';
 
 export const CASES = 'cases/';
@@ -136,7 +136,7 @@ export class OpenCaseExistsError extends Error {
  * Listings (due cases, pending cases, the admin's pages) read the container's list with
  * the metadata of each case, not every case: a few thousand cases are a few list pages.
  */
-export class BlobCaseOutbox implements CaseOutbox, TicketQueue {
+export class BlobCaseOutbox implements CaseOutbox, TicketQueue, OutboxListing {
   private readonly now: () => Date;
 
   constructor(
@@ -444,6 +444,34 @@ export class BlobCaseOutbox implements CaseOutbox, TicketQueue {
       lines.failedAt = at;
       lines.lastError = error;
     });
+  }
+
+  async retry(id: string): Promise<RetryOutcome> {
+    const found = await this.read(id);
+    if (found === null) return 'unknown';
+    const { document } = found;
+    if (document.deliveredAt !== null && document.lines?.failedAt == null) return 'delivered';
+    // A refused case is open again: it takes its matter back, unless the person opened a newer case of it.
+    if (document.deliveredAt === null && document.failedAt !== null && document.person !== null) {
+      try {
+        await this.takeMatter(matterKey(document.person, document.record), id);
+      } catch (error) {
+        if (error instanceof OpenCaseExistsError) return 'matter-open';
+        throw error;
+      }
+    }
+    const changed = await this.update(id, (current) => {
+      if (current.deliveredAt === null) {
+        current.failedAt = null;
+        current.nextAttemptAt = null;
+        return true;
+      }
+      if (current.lines === undefined || current.lines.failedAt === null) return false;
+      current.lines.failedAt = null;
+      current.lines.nextAttemptAt = null;
+      return true;
+    });
+    return changed === null ? 'delivered' : 'retried';
   }
 
   private entryOf(document: CaseDocument): OutboxEntry {

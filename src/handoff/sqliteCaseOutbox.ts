@@ -54,7 +54,16 @@ export interface TicketQueue {
 export interface OutboxListing {
   list(page: { limit: number; after?: string | undefined }): MaybePromise<OutboxPage>;
   entry(id: string): MaybePromise<OutboxEntry | null>;
+  /** Puts the case back into delivery now (a refused one, one waiting for its backoff, or its refused lines). */
+  retry(id: string): MaybePromise<RetryOutcome>;
 }
+
+/**
+ * What an operator's retry did: `retried` the case (or the lines refused after its ticket) is
+ * due now; `delivered` the helpdesk has it all; `matter-open` the person opened a newer case of
+ * the same matter since, which has what they said (only one may be open); `unknown` no such case.
+ */
+export type RetryOutcome = 'retried' | 'delivered' | 'matter-open' | 'unknown';
 
 /** What an operator sees of a case's delivery (never the request, the key or the answer's body). */
 export interface DeliveryState {
@@ -212,6 +221,8 @@ export class SqliteCaseOutbox implements CaseOutbox, TicketQueue, OutboxListing 
   private readonly fail;
   private readonly nextDue;
   private readonly claimLine;
+  private readonly retryCase;
+  private readonly retryLines;
   private readonly lineSent;
   private readonly lineRetry;
   private readonly lineFail;
@@ -292,6 +303,10 @@ export class SqliteCaseOutbox implements CaseOutbox, TicketQueue, OutboxListing 
     this.deliver = db.prepare<{ id: string; owner: string; now: string; reference: string | null; linesInTicket: number }>(
       `UPDATE case_outbox SET delivered_at = @now, ticket_reference = @reference, claimed_by = NULL, claimed_until = NULL, last_error = NULL, lines_sent = @linesInTicket
        WHERE id = @id AND claimed_by = @owner AND delivered_at IS NULL`,
+    );
+    this.retryCase = db.prepare<[string]>('UPDATE case_outbox SET failed_at = NULL, next_attempt_at = NULL WHERE id = ? AND delivered_at IS NULL');
+    this.retryLines = db.prepare<[string]>(
+      'UPDATE case_outbox SET line_failed_at = NULL, line_next_attempt_at = NULL WHERE id = ? AND delivered_at IS NOT NULL AND line_failed_at IS NOT NULL',
     );
     // The next line of the case that waits longest, in one statement like the case's claim.
     this.claimLine = db.prepare<{ owner: string; now: string; until: string }, LineRow>(
@@ -444,6 +459,18 @@ export class SqliteCaseOutbox implements CaseOutbox, TicketQueue, OutboxListing 
     const page = rows.slice(0, limit);
     const last = page.at(-1);
     return { entries: page.map((row) => entryOf(row, this.now())), next: rows.length > limit && last !== undefined ? encodeCursor(last) : null };
+  }
+
+  retry(id: string): RetryOutcome {
+    if (this.exists.get(id) === undefined) return 'unknown';
+    try {
+      if (this.retryCase.run(id).changes === 1 || this.retryLines.run(id).changes === 1) return 'retried';
+    } catch (error) {
+      // The unique index of open cases: the person has a newer one of this matter.
+      if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') return 'matter-open';
+      throw error;
+    }
+    return 'delivered';
   }
 
   /** One recorded case with where it stands, or null. */

@@ -191,9 +191,9 @@ async function storedCase(storage: BlobStateStorage, script: Script): Promise<St
 /** A stored case without what differs between any two runs (its random id, times). */
 function comparable(stored: StoredCase | undefined, locale: TestLocale): unknown {
   if (stored === undefined) return undefined;
-  const { id, handoffCaseId, transcript, ...rest } = stored;
+  const { id, handoffCaseId, handoffOpenedAt, transcript, ...rest } = stored;
   void id;
-  return { ...rest, handoffCase: handoffCaseId !== null, transcript: transcript.map(({ from, text }) => ({ from, text: ticketTimingIgnored(text, locale) })) };
+  return { ...rest, handoffCase: handoffCaseId !== null, handoffOpened: handoffOpenedAt !== null, transcript: transcript.map(({ from, text }) => ({ from, text: ticketTimingIgnored(text, locale) })) };
 }
 
 describe('two instances on one Azure Blob container', () => {

@@ -121,6 +121,8 @@ export interface HarnessOptions {
   hooks?: readonly TurnHooks[];
   /** SUPPORT_HOURS, read; unset by default, as in production. */
   supportHours?: SupportHours;
+  /** The clock of the dialogs and of the open handoff; DEMO_TODAY by default. */
+  now?: () => Date;
 }
 
 /**
@@ -143,6 +145,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Dialo
     await copyFile(join(projectRoot(), 'demo', 'platform.json'), dataFile);
     platform = await EmbeddedPlatform.load(dataFile);
   }
+  const now = options.now ?? (() => DEMO_TODAY);
   const db: SqliteDatabase = openDatabase(':memory:');
   const outbox = new SqliteCaseOutbox(db, { now: () => DEMO_TODAY });
   const codeLookups = await RateLimitedCodeLookups.onSqlite(db);
@@ -161,11 +164,11 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Dialo
     state,
     platform,
     delivery: createDelivery({ logger: silentLogger }),
-    rootDialog: new MainDialog({ platform, outbox, notices, logger: silentLogger, codeLookups, newCases: await RateLimitedNewCases.onSqlite(db), now: () => DEMO_TODAY, supportHours: options.supportHours ?? null }),
+    rootDialog: new MainDialog({ platform, outbox, notices, logger: silentLogger, codeLookups, newCases: await RateLimitedNewCases.onSqlite(db), now, supportHours: options.supportHours ?? null }),
     defaultLocale: options.defaultLocale ?? 'en-US',
     logger: silentLogger,
     // The open handoff as production has it, then the test's own steps.
-    hooks: [openHandoffHooks({ outbox, logger: silentLogger }), ...(options.hooks ?? [])],
+    hooks: [openHandoffHooks({ outbox, logger: silentLogger, now }), ...(options.hooks ?? [])],
   });
   adapter = new TestAdapter((context) => bot.run(context), { channelId });
   // As production has them: the handoff event once the transcript logger has written the turn down.
