@@ -164,4 +164,27 @@ describe('BlobCaseOutbox', () => {
       await standIn.stop();
     }
   }, 60_000);
+
+  it('an operator\'s retry puts a refused case back into delivery, unless a newer case of the matter is open or it is delivered', async () => {
+    const [one, two] = await twoInstances();
+    const record = await one.record(escalation(), 'webchat:parent-retry');
+    const claimed = await one.claimDue('worker-a', 60_000);
+    expect(await one.markFailed(claimed!, 'HTTP 422')).toBe(true);
+    expect(await two.retry(record.id)).toBe('retried');
+    expect((await two.entry(record.id))?.state).toBe('pending');
+    // Open again, it holds its matter: the person's next request is added to it.
+    expect((await one.openCase('webchat:parent-retry', { kind: 'escalation', symptom: 'missed-sale', accessCode: 'MXR29PLT' }))?.id).toBe(record.id);
+    const again = await two.claimDue('worker-b', 60_000);
+    expect(again?.record.id).toBe(record.id);
+    expect(await two.markTicketCreated(again!, '#9')).toBe(true);
+    expect(await one.retry(record.id)).toBe('delivered');
+    expect(await one.retry('case-00000000-0000-0000-0000-000000000000')).toBe('unknown');
+
+    // Refused, and the person opened a newer case of the same matter since: that one has what they said.
+    const refused = await one.record(escalation({ conversationId: 'conv-2' }), 'webchat:parent-2');
+    await one.markFailed((await one.claimDue('worker-a', 60_000))!, 'HTTP 400');
+    await two.record(escalation({ conversationId: 'conv-3' }), 'webchat:parent-2');
+    expect(await one.retry(refused.id)).toBe('matter-open');
+    expect((await one.entry(refused.id))?.state).toBe('failed');
+  });
 });
