@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from '../logger.js';
 import type { CaseRecord } from './caseRecord.js';
 import type { ClaimedCase, ClaimedLine, TicketQueue } from './sqliteCaseOutbox.js';
+
+type MaybePromise<T> = T | Promise<T>;
 import { type HelpdeskSettings, lineRequest, type TicketRequest, ticketReferenceOf, ticketRequest } from './ticketRequests.js';
 
 /**
@@ -116,33 +118,30 @@ export class TicketWorker {
   }
 
   private async drain(): Promise<number> {
+    const { outbox } = this.options;
+    const { leaseMs } = this.settings;
+    const tickets = await this.drainQueue(() => outbox.claimDue(this.owner, leaseMs), (claimed) => this.attempt(claimed));
+    if (tickets.readFailed) return tickets.tried;
+    const lines = await this.drainQueue(() => outbox.claimDueLine(this.owner, leaseMs), (claimed) => this.attemptLine(claimed));
+    return tickets.tried + lines.tried;
+  }
+
+  /** Claims and attempts one due item after the other until none is due (or the outbox cannot be read). */
+  private async drainQueue<T>(claim: () => MaybePromise<T | null>, attempt: (claimed: T) => Promise<void>): Promise<{ tried: number; readFailed: boolean }> {
     let tried = 0;
-    const { outbox, logger } = this.options;
     while (!this.stopped) {
-      let claimed: ClaimedCase | null;
+      let claimed: T | null;
       try {
-        claimed = await outbox.claimDue(this.owner, this.settings.leaseMs);
+        claimed = await claim();
       } catch (error) {
-        logger.error('ticket outbox could not be read', { error });
-        return tried;
+        this.options.logger.error('ticket outbox could not be read', { error });
+        return { tried, readFailed: true };
       }
       if (claimed === null) break;
       tried += 1;
-      await this.attempt(claimed);
+      await attempt(claimed);
     }
-    while (!this.stopped) {
-      let claimed: ClaimedLine | null;
-      try {
-        claimed = await outbox.claimDueLine(this.owner, this.settings.leaseMs);
-      } catch (error) {
-        logger.error('ticket outbox could not be read', { error });
-        return tried;
-      }
-      if (claimed === null) break;
-      tried += 1;
-      await this.attemptLine(claimed);
-    }
-    return tried;
+    return { tried, readFailed: false };
   }
 
   /** When a request that was not reached is tried again: the backoff, or later when the helpdesk asks for it. */

@@ -490,13 +490,19 @@ describe('durable delivery', () => {
 describe('lines written after the ticket was created', () => {
   const line = (text: string, at: string) => ({ from: 'user' as const, text, at });
 
-  it('Freshdesk: each line becomes a private note on the ticket, HTML-escaped, with Basic key:X, in order', async () => {
-    const { standIn, url } = await helpdesk(FRESHDESK_CREATED);
+  /** A case whose Freshdesk ticket was created, with the worker that created it and the clock. */
+  async function ticketCreated(url: string, apiKey: string) {
     const clock = manualClock();
     const outbox = new SqliteCaseOutbox(open(), { now: clock.now });
     const record = await outbox.record(escalation());
-    const w = worker(outbox, { format: 'freshdesk', url, apiKey: 'fd-api-key', locale: 'en-US' }, { now: clock.now });
+    const w = worker(outbox, { format: 'freshdesk', url, apiKey, locale: 'en-US' }, { now: clock.now });
     await w.runDue();
+    return { clock, outbox, record, w };
+  }
+
+  it('Freshdesk: each line becomes a private note on the ticket, HTML-escaped, with Basic key:X, in order', async () => {
+    const { standIn, url } = await helpdesk(FRESHDESK_CREATED);
+    const { outbox, record, w } = await ticketCreated(url, 'fd-api-key');
     await outbox.append(record.id, line('hello? <b>anyone</b> & "so"', '2026-11-27T09:05:00.000Z'));
     await outbox.append(record.id, line('it is for class 4b\nthanks', '2026-11-27T09:06:00.000Z'));
     expect(await w.runDue()).toBe(2);
@@ -564,11 +570,7 @@ describe('lines written after the ticket was created', () => {
 
   it('a helpdesk that fails twice, then recovers: every line once, in order', async () => {
     const { standIn, url } = await helpdesk(FRESHDESK_CREATED);
-    const clock = manualClock();
-    const outbox = new SqliteCaseOutbox(open(), { now: clock.now });
-    const record = await outbox.record(escalation());
-    const w = worker(outbox, { format: 'freshdesk', url, apiKey: 'k', locale: 'en-US' }, { now: clock.now });
-    await w.runDue();
+    const { clock, outbox, record, w } = await ticketCreated(url, 'k');
     for (const [index, text] of ['one', 'two', 'three'].entries()) await outbox.append(record.id, line(text, `2026-11-27T09:0${index + 1}:00.000Z`));
     standIn.script.push({ status: 503 }, { status: 502 });
     await w.runDue();
@@ -586,11 +588,7 @@ describe('lines written after the ticket was created', () => {
 
   it('a line the helpdesk refuses (4xx) holds the later ones back for an operator', async () => {
     const { standIn, url } = await helpdesk(FRESHDESK_CREATED);
-    const clock = manualClock();
-    const outbox = new SqliteCaseOutbox(open(), { now: clock.now });
-    const record = await outbox.record(escalation());
-    const w = worker(outbox, { format: 'freshdesk', url, apiKey: 'k', locale: 'en-US' }, { now: clock.now });
-    await w.runDue();
+    const { clock, outbox, record, w } = await ticketCreated(url, 'k');
     await outbox.append(record.id, line('one', '2026-11-27T09:01:00.000Z'));
     await outbox.append(record.id, line('two', '2026-11-27T09:02:00.000Z'));
     standIn.script.push({ status: 404 });
