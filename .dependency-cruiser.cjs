@@ -49,6 +49,19 @@ module.exports = {
       to: { path: '^src/channels/', pathNot: '^src/channels/(replyModel|diagnosisEntity)\\.ts$' },
     },
     {
+      name: 'dialogs-read-text-with-their-recognizer',
+      comment:
+        'Dialogs and the turn read free text with the Recognizer they are given (src/language/recognizer.ts), ' +
+        'never by calling a recognition module themselves; its types, the messages and the language list are theirs to use.',
+      severity: 'error',
+      from: { path: '^(dialogs/|src/bot/)' },
+      to: {
+        path: '^src/language/',
+        pathNot: '^src/language/(recognizer|messages|languages|intents|textFolding)\\.ts$',
+        dependencyTypesNot: ['type-only'],
+      },
+    },
+    {
       name: 'renderers-no-dialogs',
       comment: 'A renderer turns replies into activities; it knows nothing of the conversation that made them.',
       severity: 'error',

@@ -1,6 +1,5 @@
 import { formatAccessCode, lookAlikeCharacters, normalizeAccessCode, sameAccessCode } from '../src/domain/accessCode.js';
 import type { CodeLookup } from '../src/domain/platformModel.js';
-import { extractAccessCodeFromAnswer } from '../src/language/accessCodes.js';
 import { PlatformUnavailableError } from '../src/platform/port.js';
 import type { Turn } from '../src/bot/turn.js';
 import { requesterOf } from '../src/security/codeLookupLimit.js';
@@ -60,7 +59,7 @@ function notFound(turn: Turn, code: string): string {
  * help on typing mistakes and another try, up to CODE_TRIES; it never reveals whether
  * a similar code exists, since that code would be another customer's.
  */
-export function accessCodeDialog({ platform, logger, codeLookups }: DialogDependencies): AskDialog<CodeResult> {
+export function accessCodeDialog({ platform, logger, codeLookups, recognizer }: DialogDependencies): AskDialog<CodeResult> {
   return new AskDialog<CodeResult>(ACCESS_CODE_DIALOG, {
     slot: 'access-code',
     question: ({ l, case: c }) => ({ text: l.t(c.role === 'photographer' ? 'code.questionPhotographer' : 'code.question') }),
@@ -68,7 +67,7 @@ export function accessCodeDialog({ platform, logger, codeLookups }: DialogDepend
     strict: true,
     explainsRetries: true,
     read: async (text, turn): Promise<Answer<CodeResult>> => {
-      const code = extractAccessCodeFromAnswer(text);
+      const code = recognizer.accessCodeAnswer(text);
       if (code === null) return { ok: false, retry: turn.l.t('code.retryNoCode') };
       turn.case.accessCode = code;
       const person = requesterOf(turn);
@@ -97,5 +96,5 @@ export function accessCodeDialog({ platform, logger, codeLookups }: DialogDepend
     maxAttempts: CODE_TRIES * 2,
     // Three answers without anything like a code: stop asking; no code is not a wrong code.
     giveUp: (turn) => ({ code: turn.case.accessCode, lookup: turn.case.accessCode === null ? null : { kind: 'unknown' }, gaveUp: true }),
-  });
+  }, recognizer);
 }

@@ -9,7 +9,6 @@ import { changeFingerprint, changeIdempotencyKey, type JobChange, PlatformRefuse
 import { linkedPhotographer } from '../src/bot/identity.js';
 import { type Turn, turnOf } from '../src/bot/turn.js';
 import type { DialogDependencies } from './dependencies.js';
-import { recognizeYesNo } from '../src/language/recognizer.js';
 import { type Answer, AskDialog, type AskOptions } from './ask.js';
 import { type ChosenDate, readArchiveDate } from './archiveDateAnswer.js';
 import { changesMadeSentence } from './changesMade.js';
@@ -96,7 +95,7 @@ function sayNotMade(turn: Turn, text: string): void {
  * then the change in one platform operation and a report of what changed. Refusals
  * and outages are said plainly; the platform applies all of a change or nothing.
  */
-export function applyChangeDialogs({ platform, logger, notices, now }: DialogDependencies): [WaterfallDialog, AskDialog<ChangeAnswer, ChangeConfirmOptions>] {
+export function applyChangeDialogs({ platform, logger, notices, now, recognizer }: DialogDependencies): [WaterfallDialog, AskDialog<ChangeAnswer, ChangeConfirmOptions>] {
   const yesNo = choiceQuestion<'yes' | 'no', ChangeConfirmOptions>({
     slot: 'confirm',
     question: ({ l }) => l.t('change.question'),
@@ -104,9 +103,9 @@ export function applyChangeDialogs({ platform, logger, notices, now }: DialogDep
       { id: 'yes', label: l.t('change.yes') },
       { id: 'no', label: l.t('change.no') },
     ],
-    understand: recognizeYesNo,
+    understand: (text) => recognizer.yesNo(text),
     retry: ({ l }) => l.t('confirm.retry'),
-  });
+  }, recognizer);
   const confirm = new AskDialog<ChangeAnswer, ChangeConfirmOptions>(CHANGE_CONFIRM_DIALOG, {
     slot: 'confirm',
     question: (turn, options) => yesNo.question(turn, options),
@@ -114,14 +113,14 @@ export function applyChangeDialogs({ platform, logger, notices, now }: DialogDep
       const button = await yesNo.read(text, turn, options, attempt);
       if (button.ok) return { ok: true, value: { kind: button.value } };
       if (!options.datesAccepted) return button;
-      const date = readArchiveDate(text, turn, now);
+      const date = readArchiveDate(text, turn, { now, recognizer });
       if (date.ok) return { ok: true, value: { kind: 'date', ...date.value } };
       // A date that cannot be used ("31. November", a past day) gets its reason; other text the yes/no retry.
       return text.match(/\d/) !== null ? date : button;
     },
     strict: true,
     explainsRetries: true,
-  });
+  }, recognizer);
   const flow = new WaterfallDialog(APPLY_CHANGE_DIALOG, [
     async (step: WaterfallStepContext) => {
       const turn = turnOf(step.context);

@@ -1,10 +1,10 @@
 import { addDays, type ArchiveDateWarning, checkArchiveDate, isIsoDate, todayIn } from '../src/domain/archiveDate.js';
 import type { ReplyChoice } from '../src/channels/replyModel.js';
-import { parseArchiveDate } from '../src/language/dateParser.js';
 import type { Localizer } from '../src/language/messages.js';
 import { linkedPhotographer } from '../src/bot/identity.js';
 import type { Turn } from '../src/bot/turn.js';
 import type { Answer } from './ask.js';
+import type { DialogDependencies } from './dependencies.js';
 
 /** A new archive date the photographer chose, with what to warn about. */
 export interface ChosenDate {
@@ -34,11 +34,11 @@ function listed(l: Localizer, dates: readonly string[], today: string): string {
  * A typed, relative or picked archive date; past, today and impossible dates are refused
  * with the reason (and the dates meant, as buttons), a text without a date says so.
  */
-export function readArchiveDate(text: string, turn: Turn, now: () => Date): Answer<ChosenDate> {
+export function readArchiveDate(text: string, turn: Turn, { now, recognizer }: Pick<DialogDependencies, 'now' | 'recognizer'>): Answer<ChosenDate> {
   const { l } = turn;
   const day = photographerToday(turn, now);
   const picked = turn.input.choiceId !== null && isIsoDate(turn.input.choiceId) ? turn.input.choiceId : null;
-  const reading = picked !== null ? { kind: 'date' as const, date: picked } : parseArchiveDate(text, l.locale, day);
+  const reading = picked !== null ? { kind: 'date' as const, date: picked } : recognizer.archiveDate(text, l.locale, day);
   switch (reading.kind) {
     case 'none':
       return { ok: false, retry: l.t('reopen.noDate') };

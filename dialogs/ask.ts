@@ -3,7 +3,9 @@ import { Dialog, type DialogContext, type DialogInstance, type DialogTurnResult 
 import type { Reply, ReplyChoice, Slot } from '../src/channels/replyModel.js';
 import { type Turn, turnOf } from '../src/bot/turn.js';
 import { isUserInput } from '../src/bot/turnInput.js';
-import { type Intent, isTopic, recognizeIntent } from '../src/language/intents.js';
+import { type Intent, isTopic } from '../src/language/intents.js';
+import type { Recognizer } from '../src/language/recognizer.js';
+import { foldText } from '../src/language/textFolding.js';
 import { personChoice, personOfferedThisTurn, sideAnswer } from './sideTopics.js';
 
 /** What reading an answer gave: a value, or a reason to ask again. */
@@ -73,6 +75,8 @@ export class AskDialog<T, O extends AskOptions = AskOptions> extends Dialog<O> {
   constructor(
     dialogId: string,
     private readonly spec: AskSpec<T, O>,
+    /** Reads the thanks, questions and topics around an answer. */
+    private readonly recognizer: Recognizer,
   ) {
     super(dialogId);
   }
@@ -110,8 +114,10 @@ export class AskDialog<T, O extends AskOptions = AskOptions> extends Dialog<O> {
     if (text === '' && turn.input.choiceId === null) {
       return this.unclear(dc, turn, state, `${turn.l.t(turn.input.attachmentsOnly ? 'input.empty' : 'input.unreadable')} ${this.spec.question(turn, state.options).text}`);
     }
-    // A clicked button is an answer to this question, never a side topic.
-    const intent: Intent | null = this.spec.sideTopics !== false && turn.input.choiceId === null ? recognizeIntent(text).intent : null;
+    // A clicked button is an answer to this question, never a side topic; so is a button's
+    // label typed as it is shown ("No, pass it to support" holds words of a question too).
+    const asked = turn.input.choiceId === null && this.spec.sideTopics !== false && !this.namesAChoice(turn, state, text);
+    const intent: Intent | null = asked ? this.recognizer.intent(text).intent : null;
     if (!this.spec.strict && isTopic(intent)) return this.answerAside(dc, turn, state, intent);
     const answer: Answer<T> = await this.spec.read(text, turn, state.options, state.attempts);
     if (answer.ok) {
@@ -129,6 +135,11 @@ export class AskDialog<T, O extends AskOptions = AskOptions> extends Dialog<O> {
       return dc.endDialog(this.spec.giveUp(turn, state.options));
     }
     return this.unclear(dc, turn, state, answer.retry, answer.choices);
+  }
+
+  private namesAChoice(turn: Turn, state: AskState<O>, text: string): boolean {
+    const typed = foldText(text);
+    return (this.spec.question(turn, state.options).choices ?? []).some((choice) => foldText(choice.label) === typed);
   }
 
   /**

@@ -1,5 +1,5 @@
 import type { Reply, Slot } from '../src/channels/replyModel.js';
-import { matchChoice } from '../src/language/recognizer.js';
+import type { Recognizer } from '../src/language/recognizer.js';
 import type { Turn } from '../src/bot/turn.js';
 import { AskDialog, type AskOptions, type AskSpec } from './ask.js';
 
@@ -29,12 +29,12 @@ export interface ChoiceSpec<T extends string, O extends AskOptions> {
  * button's id (from a card), its label (fuzzy, in the person's language), its number,
  * or free text the spec understands.
  */
-export function choiceDialog<T extends string, O extends AskOptions = AskOptions>(dialogId: string, spec: ChoiceSpec<T, O>): AskDialog<T, O> {
-  return new AskDialog<T, O>(dialogId, choiceQuestion(spec));
+export function choiceDialog<T extends string, O extends AskOptions = AskOptions>(dialogId: string, spec: ChoiceSpec<T, O>, recognizer: Recognizer): AskDialog<T, O> {
+  return new AskDialog<T, O>(dialogId, choiceQuestion(spec, recognizer), recognizer);
 }
 
 /** The question and reader of a choice, for a question that also understands more (a date, say). */
-export function choiceQuestion<T extends string, O extends AskOptions = AskOptions>(spec: ChoiceSpec<T, O>): AskSpec<T, O> {
+export function choiceQuestion<T extends string, O extends AskOptions = AskOptions>(spec: ChoiceSpec<T, O>, recognizer: Recognizer): AskSpec<T, O> {
   return {
     slot: spec.slot,
     question: (turn, options) => {
@@ -49,7 +49,7 @@ export function choiceQuestion<T extends string, O extends AskOptions = AskOptio
     },
     read: (text, turn, options) => {
       const choices = spec.choices(turn, options).map(({ id, label, also }) => ({ id, labels: [label, ...(also ?? [])] }));
-      const id = matchChoice(turn.input.choiceId ?? text, choices) ?? spec.understand?.(text) ?? null;
+      const id = recognizer.choice(turn.input.choiceId ?? text, choices) ?? spec.understand?.(text) ?? null;
       if (id === null) return { ok: false, retry: spec.retry(turn, options) };
       const refusal = spec.refuse?.(id, turn, options) ?? null;
       return refusal === null ? { ok: true, value: id } : { ok: false, retry: refusal, understood: true };

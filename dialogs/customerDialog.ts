@@ -78,8 +78,9 @@ function explain(turn: Turn, result: CodeResult, predicted: Symptom | null = nul
   // The diagnosis says which code it is about when the code was typed with look-alikes.
   const readAs = readAsSentence(turn, result);
   const probably = predicted === null || predicted === 'other' ? '' : l.t('customer.probablySees', { message: l.t(`symptom.choice.${predicted}`) });
-  const say = (text: string, mismatch = ''): void =>
-    turn.say({ text: [readAs, dataSaid && mismatch !== '' ? '' : text, mismatch, probably].filter((part) => part !== '').join(' ') });
+  // `namesMessage`: the explanation quotes the shop's message itself, so "you probably see …" would say it twice.
+  const say = (text: string, mismatch = '', namesMessage = false): void =>
+    turn.say({ text: [readAs, dataSaid && mismatch !== '' ? '' : text, mismatch, namesMessage ? '' : probably].filter((part) => part !== '').join(' ') });
   if (result.code === null) {
     say(l.t('code.noneGiven'));
     return { support: 'no-code' };
@@ -117,7 +118,7 @@ function explain(turn: Turn, result: CodeResult, predicted: Symptom | null = nul
   switch (diagnosis.scenario) {
     case 'job-archived': {
       const date = lookup.job.archiving.date;
-      say(date ? l.t('customer.job-archived', { date: l.longDate(date) }) : l.t('customer.job-archived.noDate'), mismatch);
+      say(date ? l.t('customer.job-archived', { date: l.longDate(date) }) : l.t('customer.job-archived.noDate'), mismatch, true);
       return 'photographer';
     }
     case 'no-known-cause':
@@ -300,5 +301,5 @@ export function customerDialogs(deps: DialogDependencies): Dialog[] {
       return step.endDialog(step.result);
     },
   ]);
-  return [flow, yesNoDialog(SEEN_DIALOG, 'symptom', 'customer.seen.retry')];
+  return [flow, yesNoDialog(SEEN_DIALOG, 'symptom', 'customer.seen.retry', deps.recognizer)];
 }

@@ -1,5 +1,6 @@
 import type { SupportHours } from '../src/domain/supportHours.js';
 import type { CaseOutbox } from '../src/handoff/caseRecord.js';
+import type { Recognizer } from '../src/language/recognizer.js';
 import type { Logger } from '../src/logger.js';
 import type { PlatformPort } from '../src/platform/port.js';
 import type { Notices } from '../src/proactive/notices.js';
@@ -8,6 +9,8 @@ import type { NewCaseLimit } from '../src/security/newCaseLimit.js';
 
 /** What the dialogs may use of the outside world: ports only, never an implementation. */
 export interface DialogDependencies {
+  /** How free text is read (symptoms, answers, codes, dates, intents, language): built once by the composition root. */
+  recognizer: Recognizer;
   platform: PlatformPort;
   outbox: CaseOutbox;
   /** Telling a job's photographer that customers wait, and the customers that the gallery opens. */

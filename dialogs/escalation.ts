@@ -8,7 +8,8 @@ import { reachableReference } from '../src/proactive/notices.js';
 import { type Turn, turnOf } from '../src/bot/turn.js';
 import type { MessageKey } from '../src/language/messages.js';
 import { minutesLeft, requesterOf } from '../src/security/requester.js';
-import { foldText, recognizeYesNo } from '../src/language/recognizer.js';
+import type { Recognizer } from '../src/language/recognizer.js';
+import { foldText } from '../src/language/textFolding.js';
 import { type Answer, AskDialog } from './ask.js';
 import type { DialogDependencies } from './dependencies.js';
 
@@ -184,10 +185,10 @@ const SKIP_WORDS = new Set([
 ]);
 
 /** Reads an answer to "which e-mail address?": an address, or null for "skip"/"no". */
-export function readEmailAnswer(text: string, choiceId: string | null): Answer<string | null> | null {
+export function readEmailAnswer(text: string, choiceId: string | null, recognizer: Recognizer): Answer<string | null> | null {
   if (choiceId === 'skip') return { ok: true, value: null };
   const folded = foldText(text).replace(/[-_.!]/g, ' ').replace(/\s+/g, ' ').trim();
-  if (SKIP_WORDS.has(folded) || recognizeYesNo(text) === 'no') return { ok: true, value: null };
+  if (SKIP_WORDS.has(folded) || recognizer.yesNo(text) === 'no') return { ok: true, value: null };
   const candidate = text.trim().replace(/^<|>$/g, '').replace(/^mailto:/i, '');
   return z.email().safeParse(candidate).success ? { ok: true, value: candidate } : null;
 }
@@ -227,12 +228,12 @@ export function handoffDialogs(deps: DialogDependencies): Dialog[] {
   const emailQuestion = new AskDialog<string | null>(EMAIL_DIALOG, {
     slot: 'email',
     question: ({ l }) => ({ text: l.t('handoff.email.question'), choices: [{ id: 'skip', label: l.t('handoff.email.skip') }] }),
-    read: (text, turn) => readEmailAnswer(text, turn.input.choiceId) ?? { ok: false, retry: turn.l.t('handoff.email.retry') },
+    read: (text, turn) => readEmailAnswer(text, turn.input.choiceId, deps.recognizer) ?? { ok: false, retry: turn.l.t('handoff.email.retry') },
     // The case is on its way to a person already: anything but an address is asked about once more, then skipped.
     sideTopics: false,
     // Three answers that are no address: the case goes on without one rather than looping.
     maxAttempts: 3,
     giveUp: () => null,
-  });
+  }, deps.recognizer);
   return [flow, emailQuestion];
 }

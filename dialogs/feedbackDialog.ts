@@ -1,7 +1,6 @@
 import { type Dialog, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { turnOf } from '../src/bot/turn.js';
-import { recognizeIntent } from '../src/language/intents.js';
-import { recognizeYesNo } from '../src/language/recognizer.js';
+import type { Recognizer } from '../src/language/recognizer.js';
 import { HANDOFF_DIALOG, type HandoffOptions } from './escalation.js';
 import { yesNoDialog, type YesNoOptions, type YesNo } from './yesNoDialogs.js';
 
@@ -9,14 +8,14 @@ export const FEEDBACK_DIALOG = 'feedback';
 const FEEDBACK_QUESTION_DIALOG = 'feedback-question';
 
 /** "Thanks!" to "did this help?" says yes. */
-function helped(text: string): YesNo | null {
-  return recognizeYesNo(text) ?? (recognizeIntent(text).intent === 'thanks' ? 'yes' : null);
+function helped(text: string, recognizer: Recognizer): YesNo | null {
+  return recognizer.yesNo(text) ?? (recognizer.intent(text).intent === 'thanks' ? 'yes' : null);
 }
 
 const QUESTION: YesNoOptions = { question: 'feedback.question', yes: 'feedback.yes', no: 'feedback.no' };
 
 /** "Did this help?" at the end of a case: thanks, or the case goes to support. */
-export function feedbackDialogs(): Dialog[] {
+export function feedbackDialogs(recognizer: Recognizer): Dialog[] {
   const flow = new WaterfallDialog(FEEDBACK_DIALOG, [
     async (step: WaterfallStepContext) => step.beginDialog(FEEDBACK_QUESTION_DIALOG, QUESTION),
     async (step: WaterfallStepContext) => {
@@ -26,5 +25,5 @@ export function feedbackDialogs(): Dialog[] {
       return step.endDialog();
     },
   ]);
-  return [flow, yesNoDialog(FEEDBACK_QUESTION_DIALOG, 'feedback', 'feedback.retry', helped)];
+  return [flow, yesNoDialog(FEEDBACK_QUESTION_DIALOG, 'feedback', 'feedback.retry', recognizer, (text) => helped(text, recognizer))];
 }

@@ -1,6 +1,6 @@
 import { type Dialog, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
 import type { FixStep, PlatformAction } from '../src/domain/fixPlans.js';
-import { recognizeYesNo } from '../src/language/recognizer.js';
+import type { Recognizer } from '../src/language/recognizer.js';
 import { type Turn, turnOf } from '../src/bot/turn.js';
 import type { AskOptions } from './ask.js';
 import { changesMadeSentence } from './changesMade.js';
@@ -48,49 +48,53 @@ function markApplied(turn: Turn, action: PlatformAction): void {
   for (const step of turn.case.plan) if (step.action === action && !turn.case.done.includes(step.id)) turn.case.done.push(step.id);
 }
 
-const stepResultDialog = choiceDialog<StepResult, StepResultOptions>(STEP_RESULT_DIALOG, {
-  slot: 'step-result',
-  question: ({ l, case: c }, { step, index }) => ({
-    title: l.t('walk.title', { step: index + 1, steps: c.plan.length }),
-    text: l.t(`step.${step.id}`),
-    progress: { step: index + 1, steps: c.plan.length },
-  }),
-  choices: ({ l }, { step }) => [
-    { id: 'done', label: l.t('walk.done') },
-    { id: 'failed', label: l.t('walk.failed') },
-    { id: 'auto', label: l.t('walk.auto'), also: [l.t('photographer.auto')], hidden: step.action === null },
-  ],
-  understand: (text) => {
-    const yesNo = recognizeYesNo(text);
-    return yesNo === 'yes' ? 'done' : yesNo === 'no' ? 'failed' : null;
-  },
-  refuse: (id, { l }, { step }) => (id === 'auto' && step.action === null ? l.t('walk.manualOnly') : null),
-  retry: ({ l }, { step }) => l.t(step.action === null ? 'walk.retryManual' : 'walk.retry'),
-});
+function stepResultDialog(recognizer: Recognizer) {
+  return choiceDialog<StepResult, StepResultOptions>(STEP_RESULT_DIALOG, {
+    slot: 'step-result',
+    question: ({ l, case: c }, { step, index }) => ({
+      title: l.t('walk.title', { step: index + 1, steps: c.plan.length }),
+      text: l.t(`step.${step.id}`),
+      progress: { step: index + 1, steps: c.plan.length },
+    }),
+    choices: ({ l }, { step }) => [
+      { id: 'done', label: l.t('walk.done') },
+      { id: 'failed', label: l.t('walk.failed') },
+      { id: 'auto', label: l.t('walk.auto'), also: [l.t('photographer.auto')], hidden: step.action === null },
+    ],
+    understand: (text) => {
+      const yesNo = recognizer.yesNo(text);
+      return yesNo === 'yes' ? 'done' : yesNo === 'no' ? 'failed' : null;
+    },
+    refuse: (id, { l }, { step }) => (id === 'auto' && step.action === null ? l.t('walk.manualOnly') : null),
+    retry: ({ l }, { step }) => l.t(step.action === null ? 'walk.retryManual' : 'walk.retry'),
+  }, recognizer);
+}
 
 /**
  * A step the platform can do did not work by hand: the bot offers to do it (the change is
  * summarised and confirmed as always). The step card's own buttons still answer here.
  */
-const stepOfferDialog = choiceDialog<OfferAnswer, StepResultOptions>(STEP_OFFER_DIALOG, {
-  slot: 'step-result',
-  question: ({ l, case: c }, { index }) => ({
-    title: l.t('walk.title', { step: index + 1, steps: c.plan.length }),
-    text: l.t('walk.offerAuto'),
-    progress: { step: index + 1, steps: c.plan.length },
-  }),
-  choices: ({ l }) => [
-    { id: 'auto', label: l.t('walk.auto'), also: [l.t('photographer.auto')] },
-    { id: 'support', label: l.t('walk.toSupport'), also: [l.t('walk.failed')] },
-    // "Done" on the step card, pressed after all: the step is done.
-    { id: 'done', label: l.t('walk.done'), hidden: true },
-  ],
-  understand: (text) => {
-    const yesNo = recognizeYesNo(text);
-    return yesNo === 'yes' ? 'auto' : yesNo === 'no' ? 'support' : null;
-  },
-  retry: ({ l }) => l.t('walk.offerAuto.retry'),
-});
+function stepOfferDialog(recognizer: Recognizer) {
+  return choiceDialog<OfferAnswer, StepResultOptions>(STEP_OFFER_DIALOG, {
+    slot: 'step-result',
+    question: ({ l, case: c }, { index }) => ({
+      title: l.t('walk.title', { step: index + 1, steps: c.plan.length }),
+      text: l.t('walk.offerAuto'),
+      progress: { step: index + 1, steps: c.plan.length },
+    }),
+    choices: ({ l }) => [
+      { id: 'auto', label: l.t('walk.auto'), also: [l.t('photographer.auto')] },
+      { id: 'support', label: l.t('walk.toSupport'), also: [l.t('walk.failed')] },
+      // "Done" on the step card, pressed after all: the step is done.
+      { id: 'done', label: l.t('walk.done'), hidden: true },
+    ],
+    understand: (text) => {
+      const yesNo = recognizer.yesNo(text);
+      return yesNo === 'yes' ? 'auto' : yesNo === 'no' ? 'support' : null;
+    },
+    retry: ({ l }) => l.t('walk.offerAuto.retry'),
+  }, recognizer);
+}
 
 /**
  * One step at a time ("step 2 of 4") with "done", "didn't work" and, where the platform
@@ -227,5 +231,5 @@ export function fixWalkthroughDialogs(deps: DialogDependencies): Dialog[] {
       return step.replaceDialog(FIX_WALKTHROUGH_DIALOG, { auto: applied && (step.options as WalkthroughOptions).auto } satisfies WalkthroughOptions);
     },
   ]);
-  return [walkthrough, stepResultDialog, stepOfferDialog];
+  return [walkthrough, stepResultDialog(deps.recognizer), stepOfferDialog(deps.recognizer)];
 }

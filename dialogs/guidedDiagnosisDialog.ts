@@ -5,7 +5,8 @@ import { diagnose } from '../src/domain/scenarios.js';
 import type { Symptom } from '../src/domain/symptoms.js';
 import type { Slot } from '../src/channels/replyModel.js';
 import type { MessageKey } from '../src/language/messages.js';
-import { type JobStatusAnswer, recognizeJobStatus, recognizeYesNo } from '../src/language/recognizer.js';
+import type { JobStatusAnswer } from '../src/language/answers.js';
+import type { Recognizer } from '../src/language/recognizer.js';
 import { turnOf } from '../src/bot/turn.js';
 import { choiceDialog } from './choiceDialog.js';
 import type { DialogDependencies } from './dependencies.js';
@@ -18,23 +19,25 @@ export const GUIDED_DIAGNOSIS_DIALOG = 'guided-diagnosis';
 const JOB_STATUS = 'guided.job-status';
 const YES_NO_FACT = { 'code-activated': 'guided.code-activated', 'photos-linked': 'guided.photos-linked', 'photos-hidden': 'guided.photos-hidden' } as const;
 
-const jobStatusDialog = choiceDialog<JobStatusAnswer>(JOB_STATUS, {
-  slot: 'job-status',
-  question: ({ l }) => l.t('guided.job-status'),
-  choices: ({ l }) => [
-    { id: 'planning', label: l.t('guided.job-status.planning') },
-    { id: 'selling', label: l.t('guided.job-status.selling') },
-    { id: 'archived', label: l.t('guided.job-status.archived') },
-    { id: 'unknown', label: l.t('guided.dontKnow') },
-  ],
-  understand: recognizeJobStatus,
-  retry: ({ l }) => l.t('guided.retry'),
-});
+function jobStatusDialog(recognizer: Recognizer) {
+  return choiceDialog<JobStatusAnswer>(JOB_STATUS, {
+    slot: 'job-status',
+    question: ({ l }) => l.t('guided.job-status'),
+    choices: ({ l }) => [
+      { id: 'planning', label: l.t('guided.job-status.planning') },
+      { id: 'selling', label: l.t('guided.job-status.selling') },
+      { id: 'archived', label: l.t('guided.job-status.archived') },
+      { id: 'unknown', label: l.t('guided.dontKnow') },
+    ],
+    understand: (text) => recognizer.jobStatus(text),
+    retry: ({ l }) => l.t('guided.retry'),
+  }, recognizer);
+}
 
 type FactAnswer = 'yes' | 'no' | 'unknown';
 
 /** A yes / no / don't know question about one fact; "don't know" leaves the fact open. */
-function yesNoFactDialog(slot: keyof typeof YES_NO_FACT) {
+function yesNoFactDialog(slot: keyof typeof YES_NO_FACT, recognizer: Recognizer) {
   const question: MessageKey = YES_NO_FACT[slot];
   return choiceDialog<FactAnswer>(`guided.${slot}`, {
     slot: slot satisfies Slot,
@@ -44,9 +47,9 @@ function yesNoFactDialog(slot: keyof typeof YES_NO_FACT) {
       { id: 'no', label: l.t('guided.no') },
       { id: 'unknown', label: l.t('guided.dontKnow') },
     ],
-    understand: (text) => (recognizeJobStatus(text) === 'unknown' ? 'unknown' : recognizeYesNo(text)),
+    understand: (text) => (recognizer.jobStatus(text) === 'unknown' ? 'unknown' : recognizer.yesNo(text)),
     retry: ({ l }) => l.t('guided.retry'),
-  });
+  }, recognizer);
 }
 
 /** An unlinked Teams or Slack account is told how to link it, so the bot can check and fix its jobs next time. */
@@ -108,5 +111,12 @@ export function guidedDiagnosisDialogs(deps: DialogDependencies): Dialog[] {
       return step.beginDialog(FEEDBACK_DIALOG);
     },
   ]);
-  return [flow, jobStatusDialog, yesNoFactDialog('code-activated'), yesNoFactDialog('photos-linked'), yesNoFactDialog('photos-hidden')];
+  const { recognizer } = deps;
+  return [
+    flow,
+    jobStatusDialog(recognizer),
+    yesNoFactDialog('code-activated', recognizer),
+    yesNoFactDialog('photos-linked', recognizer),
+    yesNoFactDialog('photos-hidden', recognizer),
+  ];
 }

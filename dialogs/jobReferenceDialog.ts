@@ -1,7 +1,4 @@
 import type { Job } from '../src/domain/platformModel.js';
-import { jobQueries } from '../src/language/jobMentions.js';
-import type { PlatformPort } from '../src/platform/port.js';
-import { extractAccessCode, extractAccessCodeFromAnswer } from '../src/language/accessCodes.js';
 import { PlatformUnavailableError } from '../src/platform/port.js';
 import { linkedPhotographer } from '../src/bot/identity.js';
 import type { Turn } from '../src/bot/turn.js';
@@ -34,14 +31,18 @@ const MAX_JOB_CHOICES = 5;
  * telling pieces first. Empty when it names none; several when pieces fit several equally
  * ("Oak Lane" for two Oak Lane jobs).
  */
-export async function jobsNamedIn(platform: PlatformPort, photographerId: string, text: string): Promise<Job[]> {
+export async function jobsNamedIn(
+  { platform, recognizer }: Pick<DialogDependencies, 'platform' | 'recognizer'>,
+  photographerId: string,
+  text: string,
+): Promise<Job[]> {
   const whole = text.trim();
   if (whole === '') return [];
   const own = (jobs: Job[]): Job[] => jobs.filter((job) => job.photographerId === photographerId && !job.deleted);
   const direct = whole.length <= 200 ? own(await platform.findJobs(photographerId, whole)) : [];
   if (direct.length > 0) return direct;
   const score = new Map<string, { job: Job; score: number }>();
-  for (const query of jobQueries(text)) {
+  for (const query of recognizer.jobQueries(text)) {
     for (const job of own(await platform.findJobs(photographerId, query.text))) {
       const entry = score.get(job.id) ?? { job, score: 0 };
       entry.score += query.weight;
@@ -58,7 +59,8 @@ export async function jobsNamedIn(platform: PlatformPort, photographerId: string
  * id. A code or job of another photographer gets exactly the answer of one that exists
  * nowhere: saying "not in your account" would tell that it exists.
  */
-export function jobReferenceDialog({ platform, codeLookups }: DialogDependencies): AskDialog<JobReference, JobReferenceOptions> {
+export function jobReferenceDialog(deps: DialogDependencies): AskDialog<JobReference, JobReferenceOptions> {
+  const { platform, codeLookups, recognizer } = deps;
   async function read(text: string, turn: Turn, options: JobReferenceOptions): Promise<Answer<JobReference>> {
     const { l } = turn;
     const me = linkedPhotographer(turn.identity)?.id;
@@ -69,8 +71,8 @@ export function jobReferenceDialog({ platform, codeLookups }: DialogDependencies
     if (chosenJob !== null && mine(chosenJob) && !chosenJob.deleted) return { ok: true, value: { kind: 'job', jobId: chosenJob.id } };
 
     // A token that looks like a code ("MXR2 9PLT"); the lenient reading also takes plain words ("Herbst 2026").
-    const codeShaped = extractAccessCode(text);
-    const code = extractAccessCodeFromAnswer(text);
+    const codeShaped = recognizer.accessCode(text);
+    const code = recognizer.accessCodeAnswer(text);
     const person = requesterOf(turn, me);
     const blocked = code === null ? null : await codeLookups.blockedUntil(person);
     if (code !== null && blocked === null) {
@@ -87,7 +89,7 @@ export function jobReferenceDialog({ platform, codeLookups }: DialogDependencies
       if (limitedUntil !== null) return { ok: false, retry: l.t('photographer.codeLimited', { minutes: minutesLeft(limitedUntil) }) };
     }
     if (!options.codeOnly) {
-      const jobs = await jobsNamedIn(platform, me, text);
+      const jobs = await jobsNamedIn(deps, me, text);
       if (jobs.length === 1 && jobs[0] !== undefined) return { ok: true, value: { kind: 'job', jobId: jobs[0].id } };
       if (jobs.length > 1) {
         return {
@@ -119,5 +121,5 @@ export function jobReferenceDialog({ platform, codeLookups }: DialogDependencies
     },
     maxAttempts: 3,
     giveUp: () => ({ kind: 'unresolved' }),
-  });
+  }, recognizer);
 }

@@ -2,9 +2,8 @@ import { ComponentDialog, type DialogContext, type DialogTurnResult, DialogTurnS
 import { formatAccessCode, sameAccessCode } from '../src/domain/accessCode.js';
 import type { Role } from '../src/domain/roles.js';
 import type { Slot } from '../src/channels/replyModel.js';
-import { findAccessCodes } from '../src/language/accessCodes.js';
-import { recognizeIntent } from '../src/language/intents.js';
-import { type Command, recognizeCommand } from '../src/language/recognizer.js';
+import type { Command } from '../src/language/commands.js';
+import type { Recognizer } from '../src/language/recognizer.js';
 import { newCase } from '../src/bot/caseState.js';
 import { linkedPhotographer } from '../src/bot/identity.js';
 import { type Turn, turnOf } from '../src/bot/turn.js';
@@ -57,11 +56,11 @@ export class MainDialog extends ComponentDialog {
       ]),
     );
     const dialogs = [
-      roleDialog,
-      symptomDialog,
+      roleDialog(deps.recognizer),
+      symptomDialog(deps.recognizer),
       accessCodeDialog(deps),
-      confirmDialog,
-      ...feedbackDialogs(),
+      confirmDialog(deps.recognizer),
+      ...feedbackDialogs(deps.recognizer),
       ...customerDialogs(deps),
       ...guidedDiagnosisDialogs(deps),
       jobReferenceDialog(deps),
@@ -102,7 +101,7 @@ export class MainDialog extends ComponentDialog {
     const turn = turnOf(innerDc.context);
     const fixJob = this.fixJobRequested(innerDc, turn);
     if (fixJob !== null) return this.beginFix(innerDc, turn, fixJob);
-    const command = commandOf(turn);
+    const command = commandOf(turn, this.deps.recognizer);
     if (command === 'agent') {
       return innerDc.beginDialog(HANDOFF_DIALOG, REQUESTED);
     }
@@ -110,8 +109,8 @@ export class MainDialog extends ComponentDialog {
     if (turn.input.questionId !== null) turn.say({ text: turn.l.t('input.staleButton') });
     if (command === 'help') turn.say({ text: turn.l.t('help') });
     else if (command === null) {
-      noteVolunteered(turn, turn.input.text);
-      if (answerBeforeTheCase(turn)) return { status: DialogTurnStatus.complete };
+      noteVolunteered(turn, turn.input.text, this.deps.recognizer);
+      if (answerBeforeTheCase(turn, this.deps.recognizer)) return { status: DialogTurnStatus.complete };
     }
     return super.onBeginDialog(innerDc, options);
   }
@@ -125,7 +124,7 @@ export class MainDialog extends ComponentDialog {
       restartCase(turn);
       return this.beginFix(innerDc, turn, fixJob);
     }
-    const command = isUserInput(innerDc.context.activity) ? commandOf(turn) : null;
+    const command = isUserInput(innerDc.context.activity) ? commandOf(turn, this.deps.recognizer) : null;
     switch (command) {
       case 'help':
         turn.say({ text: turn.l.t('help') });
@@ -141,7 +140,7 @@ export class MainDialog extends ComponentDialog {
         turn.case.awaiting = null;
         return innerDc.beginDialog(HANDOFF_DIALOG, REQUESTED);
       default: {
-        const corrected = command === null && isUserInput(innerDc.context.activity) ? correctedCodes(turn) : [];
+        const corrected = command === null && isUserInput(innerDc.context.activity) ? correctedCodes(turn, this.deps.recognizer) : [];
         if (corrected.length > 0) {
           // "Sorry, wrong code: it's KDG4 77QP" at a later question: that code is the case now.
           await innerDc.cancelAllDialogs();
@@ -170,20 +169,20 @@ const CODE_CORRECTABLE: Readonly<Record<Role, readonly Slot[]>> = {
 const MAX_CORRECTION_LENGTH = 300;
 
 /** The codes of a message that corrects the case's code at one of those questions; none otherwise. */
-function correctedCodes(turn: Turn): string[] {
+function correctedCodes(turn: Turn, recognizer: Recognizer): string[] {
   const { case: c, input } = turn;
   if (c.role === null || c.awaiting === null || input.choiceId !== null || !CODE_CORRECTABLE[c.role].includes(c.awaiting)) return [];
   if (input.text.length > MAX_CORRECTION_LENGTH) return [];
   // Before any code, the symptom question takes one itself.
   if (c.awaiting === 'symptom' && c.accessCode === null) return [];
-  const codes = findAccessCodes(input.text);
+  const codes = recognizer.accessCodes(input.text);
   const current = c.accessCode;
   return current !== null && codes.every((code) => sameAccessCode(code, current)) ? [] : codes;
 }
 
 /** A command typed in any language, or the "Talk to a person" button. */
-function commandOf(turn: Turn): Command | null {
-  return turn.input.choiceId === PERSON_CHOICE ? 'agent' : recognizeCommand(turn.input.text);
+function commandOf(turn: Turn, recognizer: Recognizer): Command | null {
+  return turn.input.choiceId === PERSON_CHOICE ? 'agent' : recognizer.command(turn.input.text);
 }
 
 /**
@@ -191,10 +190,10 @@ function commandOf(turn: Turn): Command | null {
  * no problem description: thanks and goodbyes get a short answer and start nothing (true);
  * a question or a topic gets its answer before the first question of a new case (false).
  */
-function answerBeforeTheCase(turn: Turn): boolean {
+function answerBeforeTheCase(turn: Turn, recognizer: Recognizer): boolean {
   const { l, case: c } = turn;
   if (turn.input.choiceId !== null || turn.input.text === '') return false;
-  const { intent } = recognizeIntent(turn.input.text);
+  const { intent } = recognizer.intent(turn.input.text);
   if (intent === null) return false;
   if (intent === 'thanks' || intent === 'goodbye') {
     turn.say({ text: l.t(intent === 'thanks' ? 'end.thanks' : 'end.goodbye') });

@@ -6,6 +6,7 @@ import { SCENARIO_INFO } from '../src/domain/scenarios.js';
 import { linkedPhotographer } from '../src/bot/identity.js';
 import { turnOf } from '../src/bot/turn.js';
 import { readAsSentence } from './accessCodeDialog.js';
+import type { Recognizer } from '../src/language/recognizer.js';
 import { choiceDialog } from './choiceDialog.js';
 import type { DialogDependencies } from './dependencies.js';
 import { HANDED_OVER, HANDOFF_DIALOG, type HandoffOptions, type HandoffReason } from './escalation.js';
@@ -48,15 +49,17 @@ interface StepValues {
   support?: HandoffReason;
 }
 
-const fixModeDialog = choiceDialog<'walk' | 'auto'>(FIX_MODE_DIALOG, {
-  slot: 'step-result',
-  question: ({ l }) => l.t('photographer.howToFix'),
-  choices: ({ l }) => [
-    { id: 'walk', label: l.t('photographer.walk') },
-    { id: 'auto', label: l.t('photographer.auto'), also: [l.t('walk.auto')] },
-  ],
-  retry: ({ l }) => l.t('walk.retry'),
-});
+function fixModeDialog(recognizer: Recognizer) {
+  return choiceDialog<'walk' | 'auto'>(FIX_MODE_DIALOG, {
+    slot: 'step-result',
+    question: ({ l }) => l.t('photographer.howToFix'),
+    choices: ({ l }) => [
+      { id: 'walk', label: l.t('photographer.walk') },
+      { id: 'auto', label: l.t('photographer.auto'), also: [l.t('walk.auto')] },
+    ],
+    retry: ({ l }) => l.t('walk.retry'),
+  }, recognizer);
+}
 
 /**
  * A photographer whose Teams or Slack account is linked: the bot reads their job's
@@ -73,7 +76,7 @@ export function photographerDialogs(deps: DialogDependencies): Dialog[] {
       // is asked only when that data cannot tell.
       if (codeOnly !== undefined || reference !== undefined || jobId !== undefined || turn.case.accessCode !== null) return step.next(turn.case.symptom);
       const me = linkedPhotographer(turn.identity)?.id;
-      const named = me === undefined ? [] : await jobsNamedIn(deps.platform, me, turn.input.text).catch(() => []);
+      const named = me === undefined ? [] : await jobsNamedIn(deps, me, turn.input.text).catch(() => []);
       if (named.length > 0) return step.beginDialog(JOB_REFERENCE_DIALOG, { answer: turn.input.text } satisfies JobReferenceOptions);
       return askSymptomUnlessKnown(step);
     },
@@ -175,5 +178,5 @@ export function photographerDialogs(deps: DialogDependencies): Dialog[] {
       return step.beginDialog(FEEDBACK_DIALOG);
     },
   ]);
-  return [flow, fixModeDialog];
+  return [flow, fixModeDialog(deps.recognizer)];
 }

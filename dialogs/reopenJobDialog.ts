@@ -25,11 +25,11 @@ export function reopenJobDialogs(deps: DialogDependencies): [WaterfallDialog, As
         dateInput: { min: addDays(day, 1), submitLabel: l.t('reopen.pick'), requiredMessage: l.t('reopen.pickRequired') },
       };
     },
-    read: (text, turn) => readArchiveDate(text, turn, deps.now),
+    read: (text, turn) => readArchiveDate(text, turn, deps),
     // Only a date is an answer here; a question about the shop around it is answered when no date was found.
     strict: true,
     explainsRetries: true,
-  });
+  }, deps.recognizer);
 
   const flow = new WaterfallDialog(REOPEN_JOB_DIALOG, [
     async (step: WaterfallStepContext) => step.beginDialog(ARCHIVE_DATE_DIALOG),

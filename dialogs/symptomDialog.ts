@@ -1,13 +1,11 @@
 import { SYMPTOMS, type Symptom } from '../src/domain/symptoms.js';
 import type { ReplyChoice } from '../src/channels/replyModel.js';
 import type { Localizer } from '../src/language/messages.js';
-import { findAccessCodes } from '../src/language/accessCodes.js';
-import { matchChoice, recognizeSymptom } from '../src/language/recognizer.js';
+import type { Recognizer } from '../src/language/recognizer.js';
 import type { DialogTurnResult, WaterfallStepContext } from 'botbuilder-dialogs';
 import { type Turn, turnOf } from '../src/bot/turn.js';
 import { greetingLead } from './greeting.js';
 import { AskDialog } from './ask.js';
-import { recognizeIntent } from '../src/language/intents.js';
 
 export const SYMPTOM_DIALOG = 'symptom';
 
@@ -28,12 +26,12 @@ function describesSomething(text: string): boolean {
  * Remembers what a person volunteered before being asked: the shop message and the
  * access code, so those questions are skipped.
  */
-export function noteVolunteered(turn: Turn, text: string): void {
+export function noteVolunteered(turn: Turn, text: string, recognizer: Recognizer): void {
   if (turn.case.symptom === null) {
-    const { symptom } = recognizeSymptom(text);
+    const { symptom } = recognizer.symptom(text);
     if (symptom !== 'other') turn.case.symptom = symptom;
   }
-  noteCodes(turn, findAccessCodes(text));
+  noteCodes(turn, recognizer.accessCodes(text));
 }
 
 /** Most codes taken from one message: each becomes a case of its own. */
@@ -50,26 +48,28 @@ export function noteCodes(turn: Turn, codes: readonly string[]): void {
   turn.case.moreCodes = rest;
 }
 
-export const symptomDialog = new AskDialog<Symptom>(SYMPTOM_DIALOG, {
-  slot: 'symptom',
-  question: ({ l, case: c }) => ({
-    text: l.t(c.role === 'photographer' ? 'symptom.questionPhotographer' : 'symptom.question'),
-    choices: symptomChoices(l),
-  }),
-  read: (text, turn) => {
-    const choices = symptomChoices(turn.l).map(({ id, label }) => ({ id, labels: [label] }));
-    const chosen = matchChoice(turn.input.choiceId ?? text, choices);
-    noteCodes(turn, findAccessCodes(text));
-    if (chosen !== null) return { ok: true, value: chosen as Symptom };
-    const { symptom } = recognizeSymptom(text);
-    if (symptom !== 'other') return { ok: true, value: symptom };
-    // "I want a refund" describes no screen: it is answered as what it is, not taken for "something else".
-    if (describesSomething(text) && recognizeIntent(text).intent === null) return { ok: true, value: symptom };
-    return { ok: false, retry: turn.l.t('symptom.retry') };
-  },
-  // A shop message named comes first ("it says missed the sale, can I still order?"); other topics after it.
-  strict: true,
-});
+export function symptomDialog(recognizer: Recognizer): AskDialog<Symptom> {
+  return new AskDialog<Symptom>(SYMPTOM_DIALOG, {
+    slot: 'symptom',
+    question: ({ l, case: c }) => ({
+      text: l.t(c.role === 'photographer' ? 'symptom.questionPhotographer' : 'symptom.question'),
+      choices: symptomChoices(l),
+    }),
+    read: (text, turn) => {
+      const choices = symptomChoices(turn.l).map(({ id, label }) => ({ id, labels: [label] }));
+      const chosen = recognizer.choice(turn.input.choiceId ?? text, choices);
+      noteCodes(turn, recognizer.accessCodes(text));
+      if (chosen !== null) return { ok: true, value: chosen as Symptom };
+      const { symptom } = recognizer.symptom(text);
+      if (symptom !== 'other') return { ok: true, value: symptom };
+      // "I want a refund" describes no screen: it is answered as what it is, not taken for "something else".
+      if (describesSomething(text) && recognizer.intent(text).intent === null) return { ok: true, value: symptom };
+      return { ok: false, retry: turn.l.t('symptom.retry') };
+    },
+    // A shop message named comes first ("it says missed the sale, can I still order?"); other topics after it.
+    strict: true,
+  }, recognizer);
+}
 
 /** The first step of every flow: the symptom, unless the person already said it. */
 export async function askSymptomUnlessKnown(step: WaterfallStepContext): Promise<DialogTurnResult> {

@@ -1,5 +1,6 @@
 import type { MessageKey } from '../src/language/messages.js';
-import { recognizeYesNo, type YesNo } from '../src/language/recognizer.js';
+import type { YesNo } from '../src/language/answers.js';
+import type { Recognizer } from '../src/language/recognizer.js';
 import type { Slot } from '../src/channels/replyModel.js';
 import type { AskOptions } from './ask.js';
 import { choiceDialog } from './choiceDialog.js';
@@ -12,10 +13,16 @@ export interface YesNoOptions extends AskOptions {
   no: MessageKey;
 }
 
-export type { YesNo } from '../src/language/recognizer.js';
+export type { YesNo } from '../src/language/answers.js';
 
 /** A yes/no question with its own button labels; answers that are neither are never taken for one. */
-export function yesNoDialog(dialogId: string, slot: Slot, retry: MessageKey, understand: (text: string) => YesNo | null = recognizeYesNo) {
+export function yesNoDialog(
+  dialogId: string,
+  slot: Slot,
+  retry: MessageKey,
+  recognizer: Recognizer,
+  understand: (text: string) => YesNo | null = (text) => recognizer.yesNo(text),
+) {
   return choiceDialog<YesNo, YesNoOptions>(dialogId, {
     slot,
     question: ({ l }, options) => l.t(options.question),
@@ -25,8 +32,10 @@ export function yesNoDialog(dialogId: string, slot: Slot, retry: MessageKey, und
     ],
     understand,
     retry: ({ l }) => l.t(retry),
-  });
+  }, recognizer);
 }
 
 /** A yes/no before the bot acts on the person's behalf (notify, escalate, apply a fix). */
-export const confirmDialog = yesNoDialog(CONFIRM_DIALOG, 'confirm', 'confirm.retry');
+export function confirmDialog(recognizer: Recognizer) {
+  return yesNoDialog(CONFIRM_DIALOG, 'confirm', 'confirm.retry', recognizer);
+}

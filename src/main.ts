@@ -22,7 +22,7 @@ import type { CaseOutbox } from './handoff/caseRecord.js';
 import { Shutdown, type ShutdownRegistry } from './lifecycle/shutdown.js';
 import type { SharedPersonalData } from './privacy/blobErasure.js';
 import { type ConversationDataStores, PersonalData } from './privacy/erasure.js';
-import { RetentionSweeper } from './privacy/retention.js';
+import { RetentionSweeper, type SharedRetention } from './privacy/retention.js';
 import { HandoffInitiation, openHandoffHooks } from './handoff/openHandoff.js';
 import type { BlobCaseOutbox } from './handoff/blobCaseOutbox.js';
 import type { BlobTranscriptStore } from './handoff/blobTranscriptStore.js';
@@ -30,6 +30,7 @@ import { type OutboxListing, SqliteCaseOutbox, type TicketQueue } from './handof
 import { SqliteTranscriptStore } from './handoff/sqliteTranscriptStore.js';
 import { tellTicketReference } from './handoff/ticketNotice.js';
 import { TicketWorker, type TicketWorkerOptions } from './handoff/ticketWorker.js';
+import { PhraseFileRecognizer } from './language/recognizer.js';
 import { createLogger, type Logger } from './logger.js';
 import { EmbeddedPlatform } from './platform/embeddedPlatform.js';
 import { PlatformApiClient } from './platform/platformApiClient.js';
@@ -150,6 +151,8 @@ interface BotStorage {
   sharedPersonalData?: SharedPersonalData;
   /** With STORAGE=azure-blob: the logged transcripts in the shared container, so a handoff carries every instance's turns. */
   sharedTranscripts?: BlobTranscriptStore;
+  /** With STORAGE=azure-blob: what the retention sweeps in the shared container. */
+  sharedRetention?: SharedRetention;
 }
 
 /** A write lock taken and given back: fails on a read-only, locked-out or broken file. */
@@ -177,11 +180,11 @@ function openSqliteStorage(config: Config): BotStorage {
 
 /** What stays in each instance's own SQLite file with STORAGE=azure-blob, said at start. */
 export const NOT_SHARED_WITH_AZURE_BLOB =
-  'Direct Line (web chat) conversations; and retention does not sweep the container (admin erasure does reach it)';
+  'Direct Line (web chat) conversations';
 
 async function openBlobStorage(config: Config, logger: Logger): Promise<BotStorage> {
   // Loaded only here: the Azure SDK takes a noticeable part of a start, and instances on SQLite never need it.
-  const [{ BlobContainerHealth, BlobStateStorage, isBlobStatus, openContainer }, { BlobLeaseLock }, { BlobCaseOutbox }, { BlobConversationStore }, { SharedPersonalData }, { BlobTranscriptStore }] =
+  const [{ BlobContainerHealth, BlobStateStorage, isBlobStatus, openContainer }, { BlobLeaseLock }, { BlobCaseOutbox }, { BlobConversationStore }, { SharedPersonalData }, { BlobTranscriptStore }, { ContainerRetention, sharedRecords }] =
     await Promise.all([
       import('./storage/blobStateStorage.js'),
       import('./storage/blobLeaseLock.js'),
@@ -189,6 +192,7 @@ async function openBlobStorage(config: Config, logger: Logger): Promise<BotStora
       import('./proactive/blobConversationStore.js'),
       import('./privacy/blobErasure.js'),
       import('./handoff/blobTranscriptStore.js'),
+      import('./privacy/blobRetention.js'),
     ]);
   const connectionString = config.AZURE_STORAGE_CONNECTION_STRING ?? '';
   const name = config.AZURE_STORAGE_CONTAINER;
@@ -218,16 +222,18 @@ async function openBlobStorage(config: Config, logger: Logger): Promise<BotStora
   if (config.DIRECTLINE_SECRET === undefined) {
     logger.warn('STORAGE=azure-blob without DIRECTLINE_SECRET: each instance generates its own, so a web chat token of one instance is refused by another; set the same DIRECTLINE_SECRET on every instance');
   }
+  const sharedOutbox = new BlobCaseOutbox(container);
   return {
     ...local,
     storage,
     readiness: storage,
     lock: new BlobLeaseLock(container, { logger: logger.child({ component: 'conversation-lock' }) }),
-    sharedOutbox: new BlobCaseOutbox(container),
+    sharedOutbox,
     sharedConversations: new BlobConversationStore(container),
     container,
     sharedPersonalData: new SharedPersonalData(container),
     sharedTranscripts: new BlobTranscriptStore(container, { logger: logger.child({ component: 'transcripts' }) }),
+    sharedRetention: new ContainerRetention(container, sharedRecords(sharedOutbox)),
   };
 }
 
@@ -313,7 +319,7 @@ export async function startBot(
   options: StartOptions = {},
 ): Promise<RunningBot> {
   const platform = await createPlatform(config, logger);
-  const { storage, database, state, readiness: storageReadiness, lock, sharedOutbox, sharedConversations, container, sharedPersonalData, sharedTranscripts } =
+  const { storage, database, state, readiness: storageReadiness, lock, sharedOutbox, sharedConversations, container, sharedPersonalData, sharedTranscripts, sharedRetention } =
     await createStorage(config, logger);
   const shutdown = new Shutdown(logger);
   // Erasure and retention work on the SQLite outbox only (empty with STORAGE=azure-blob, as the start says).
@@ -336,14 +342,17 @@ export async function startBot(
   const conversations = new ConversationStore(database);
   const reachable: ReachableConversations = sharedConversations ?? conversations;
   const notices = new ProactiveNotices({ adapter, store: reachable, platform, logger: logger.child({ component: 'proactive' }), appId: config.MicrosoftAppId ?? '' });
+  // The one recognizer: the dialogs read free text with it, the turn the person's language.
+  const recognizer = new PhraseFileRecognizer();
   const bot = new GalleryBot({
     state: new PersonalConversationState(storage),
     platform,
     delivery: createDelivery({ slack: new SlackBlockKitSender(options.slackApiUrl === undefined ? {} : { slackApiUrl: options.slackApiUrl }), logger }),
-    rootDialog: new MainDialog({ platform, outbox, notices, logger, codeLookups, newCases, now: options.now ?? (() => new Date()), supportHours: config.SUPPORT_HOURS ?? null }),
+    rootDialog: new MainDialog({ recognizer, platform, outbox, notices, logger, codeLookups, newCases, now: options.now ?? (() => new Date()), supportHours: config.SUPPORT_HOURS ?? null }),
+    recognizer,
     defaultLocale: config.DEFAULT_LOCALE,
     logger,
-    hooks: [openHandoffHooks({ outbox, logger, channelAuthentication: channelAuthenticationEnabled(config), ...(options.now === undefined ? {} : { now: options.now }) }), conversationReferenceHooks({ store: reachable, logger })],
+    hooks: [openHandoffHooks({ outbox, logger, recognizer, channelAuthentication: channelAuthenticationEnabled(config), ...(options.now === undefined ? {} : { now: options.now }) }), conversationReferenceHooks({ store: reachable, logger })],
     ...(lock === undefined ? {} : { lock }),
   });
   const conversationData: ConversationDataStores = { db: database, state, conversationLog, outbox: localOutbox, conversations, transcripts };
@@ -353,7 +362,12 @@ export async function startBot(
     newCases,
     ...(sharedPersonalData === undefined ? {} : { shared: sharedPersonalData }),
   });
-  const retention = new RetentionSweeper({ ...conversationData, days: config.RETENTION_DAYS, logger: logger.child({ component: 'retention' }) });
+  const retention = new RetentionSweeper({
+    ...conversationData,
+    days: config.RETENTION_DAYS,
+    logger: logger.child({ component: 'retention' }),
+    ...(sharedRetention === undefined ? {} : { shared: sharedRetention }),
+  });
   const readiness = async (): Promise<Record<string, boolean>> => {
     const [storageState, platformState] = await Promise.all([storageReadiness.readiness(), platform.readiness()]);
     for (const [name, state] of [['storage', storageState], ['platform', platformState]] as const) {

@@ -5,9 +5,7 @@ import { createDelivery, type ReplyDelivery } from '../channels/delivery.js';
 import { type Logger, silentLogger } from '../logger.js';
 import { languageOf } from '../language/languages.js';
 import { localizer, resolveLocale } from '../language/messages.js';
-import { recognizeIntent } from '../language/intents.js';
-import { guessLanguage } from '../language/recognizer.js';
-import { writtenLanguage } from '../language/writtenLanguage.js';
+import type { Recognizer } from '../language/recognizer.js';
 import { appendTranscript, type CaseState, newCase, snapshotOf } from './caseState.js';
 import { caseStateSchema } from './caseStateSchema.js';
 import type { PlatformPort } from '../platform/port.js';
@@ -47,6 +45,8 @@ export class CaseTurns {
   constructor(
     state: BotState,
     private readonly platform: PlatformPort,
+    /** Tells the language the person writes in. */
+    private readonly recognizer: Recognizer,
     private readonly defaultLocale: string,
     private readonly delivery: ReplyDelivery = createDelivery({ logger: silentLogger }),
     private readonly logger: Logger = silentLogger,
@@ -79,7 +79,7 @@ export class CaseTurns {
    */
   private localeFor(context: TurnContext, current: CaseState | undefined, identity: Identity, text: string): { locale: string; from: CaseState['localeFrom'] } {
     const fromChannel = context.activity.locale;
-    const written = isUserInput(context.activity) ? writtenLanguage(text, recognizeIntent(text).languages) : null;
+    const written = isUserInput(context.activity) ? this.recognizer.writtenLanguage(text) : null;
     if (written !== null) {
       // The same language keeps its regional form (en-GB stays en-GB); another one takes the channel's if it is that language.
       if (current !== undefined && languageOf(current.locale) === written) return { locale: current.locale, from: 'text' };
@@ -96,7 +96,7 @@ export class CaseTurns {
     if (current !== undefined) return current.locale;
     const account = linkedPhotographer(identity)?.locale;
     if (languageOf(account) !== null) return resolveLocale(account, this.defaultLocale);
-    const guessed = guessLanguage(text);
+    const guessed = this.recognizer.likelyLanguage(text);
     return guessed !== null ? LANGUAGE_LOCALES[guessed] : resolveLocale(undefined, this.defaultLocale);
   }
 

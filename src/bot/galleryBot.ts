@@ -4,6 +4,7 @@ import type { ReplyDelivery } from '../channels/delivery.js';
 import { rendererFor } from '../channels/renderers.js';
 import { adaptiveCardMessageResponse } from '../channels/teamsRenderer.js';
 import { localizer, resolveLocale } from '../language/messages.js';
+import type { Recognizer } from '../language/recognizer.js';
 import type { Logger } from '../logger.js';
 import { HANDOFF_STATUS } from '../handoff/openHandoff.js';
 import type { PlatformPort } from '../platform/port.js';
@@ -34,6 +35,8 @@ export interface GalleryBotOptions {
   delivery: ReplyDelivery;
   /** The root dialog; every conversation begins and continues there. */
   rootDialog: Dialog;
+  /** The recognizer the dialogs were given: the turn reads the person's language with it too. */
+  recognizer: Recognizer;
   defaultLocale: string;
   logger: Logger;
   hooks?: readonly TurnHooks[];
@@ -63,7 +66,7 @@ export class GalleryBot extends ActivityHandler {
   constructor(private readonly options: GalleryBotOptions) {
     super();
     this.lock = options.lock ?? new InProcessLock();
-    this.turns = new CaseTurns(options.state, options.platform, options.defaultLocale, options.delivery, options.logger);
+    this.turns = new CaseTurns(options.state, options.platform, options.recognizer, options.defaultLocale, options.delivery, options.logger);
     this.dialogs = new DialogSet(this.turns.dialogState).add(options.rootDialog);
 
     this.onMessage(async (context, next) => {

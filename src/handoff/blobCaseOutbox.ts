@@ -262,6 +262,11 @@ export class BlobCaseOutbox implements CaseOutbox, TicketQueue, OutboxListing {
     }
   }
 
+  /** Whether this open-matter marker names a case still open: the retention sweep keeps it then. */
+  async holdsOpenCase(markerName: string): Promise<boolean> {
+    return (await this.openCaseOf(this.container.getBlockBlobClient(markerName))) !== null;
+  }
+
   async openCase(person: string, matter: OpenCaseMatter): Promise<CaseRecord | null> {
     const open = await this.openCaseOf(this.container.getBlockBlobClient(`${OPEN_CASES}${matterKey(person, matter)}`));
     return open === null ? null : open.record;

@@ -20,10 +20,11 @@ export function transcriptBlobName(channelId: string, conversationId: string): s
  * Appends from two instances never overwrite each other; the blob's last change is the
  * conversation's last activity, which is what the retention sweep goes by.
  *
- * botbuilder-azure-blobs' BlobsTranscriptStore is not used: it opens its own container client
- * (without this project's retries and timeouts and without its readiness), sends a body's
- * length in characters rather than bytes (ü, é, ß), writes user ids into blob metadata
- * (ASCII only) and puts one blob per activity under the conversation id in clear.
+ * botbuilder-azure-blobs' BlobsTranscriptStore is not used: it opens a container client of
+ * its own from the connection string, sends a body's length in characters rather than
+ * bytes (wrong for any line with ü, é or ß), writes the user ids into blob metadata (which
+ * takes ASCII only), names one blob per activity by the conversation id in clear, and is
+ * not waited for by the transcript logging, so a handoff could miss the turn that asked.
  *
  * TranscriptLoggerMiddleware does not wait for `logActivity`: the writes of a conversation
  * are chained here, in order, and reading a conversation waits for the writes this instance

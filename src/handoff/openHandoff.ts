@@ -4,7 +4,7 @@ import { isOwnDirectLine } from '../directline/directLineAdapter.js';
 import type { TurnHooks } from '../bot/turnHooks.js';
 import type { Turn } from '../bot/turn.js';
 import { isUserInput } from '../bot/turnInput.js';
-import { recognizeCommand } from '../language/recognizer.js';
+import type { Recognizer } from '../language/recognizer.js';
 import type { Logger } from '../logger.js';
 import type { CaseOutbox, CaseRecord } from './caseRecord.js';
 
@@ -130,11 +130,14 @@ function handoffStale(turn: Turn, now: Date): boolean {
 export function openHandoffHooks({
   outbox,
   logger,
+  recognizer,
   channelAuthentication = false,
   now = () => new Date(),
 }: {
   outbox: CaseOutbox;
   logger: Logger;
+  /** The dialogs' recognizer: "restart" means here what it means there. */
+  recognizer: Recognizer;
   channelAuthentication?: boolean;
   now?: () => Date;
 }): TurnHooks {
@@ -160,7 +163,7 @@ export function openHandoffHooks({
       }
       const caseId = turn.case.handoffCaseId;
       if (caseId === null || !isUserInput(activity)) return false;
-      const restart = recognizeCommand(turn.input.text) === 'restart';
+      const restart = recognizer.command(turn.input.text) === 'restart';
       if (restart || handoffStale(turn, now())) {
         logger.info('handoff ended in the conversation; the case stays with support', { caseId, by: restart ? 'restart' : 'no status in time', channel: activity.channelId });
         closeHandoff(turn);

@@ -16,6 +16,7 @@ import {
 } from '../domain/archiveDate.js';
 import { projectRoot } from '../projectRoot.js';
 import { type Language, LANGUAGES, languageOf } from './languages.js';
+import { foldLetters } from './textFolding.js';
 
 /**
  * Reads the archive date a person typed: "20.12.", "12/20/2026", "20. Dezember",
@@ -98,7 +99,7 @@ export const DatesVocabularySchema = z.strictObject({
   for (const [path, entries] of categories) {
     const seen = new Map<string, unknown>();
     for (const [word, meaning] of entries) {
-      const key = fold(word);
+      const key = foldLetters(word);
       if (seen.has(key) && seen.get(key) !== meaning) ctx.addIssue({ code: 'custom', path: [path], message: `"${word}" has two meanings` });
       seen.set(key, meaning);
     }
@@ -123,20 +124,8 @@ const VOCABULARIES: Readonly<Record<Language, DatesVocabulary>> = {
 };
 
 // ---------------------------------------------------------------------------------------
-// Text and word lists in one comparable form.
-
-/** Lower case, without accents (décembre → decembre, März → marz, ß → ss), one kind of apostrophe and dash, single spaces. */
-function fold(text: string): string {
-  return text
-    .toLowerCase()
-    .normalize('NFKD')
-    .replace(/\p{M}+/gu, '')
-    .replace(/ß/g, 'ss')
-    .replace(/[\u2018\u2019\u02BC\u0060\u00B4]/g, "'")
-    .replace(/[\u2010-\u2015\u2212]/g, '-')
-    .replace(/\s+/gu, ' ')
-    .trim();
-}
+// Text and word lists in one comparable form: folded by foldLetters (./textFolding.ts), which
+// keeps the dots, slashes and dashes a date is written with.
 
 type Unit = 'day' | 'week' | 'month' | 'year';
 
@@ -148,7 +137,7 @@ function wordMap<T>(sources: readonly DatesVocabulary[], entries: (v: DatesVocab
   const map = new Map<string, T>();
   for (const vocabulary of sources) {
     for (const [word, meaning] of entries(vocabulary)) {
-      const key = fold(word);
+      const key = foldLetters(word);
       if (!map.has(key)) map.set(key, meaning);
     }
   }
@@ -161,7 +150,7 @@ function escapeRegExp(text: string): string {
 
 /** An alternation of folded words, longest first ("december" before "dec"); never matches when empty. */
 function alternation(list: Iterable<string>): string {
-  const folded = [...new Set([...list].map(fold))].filter((w) => w !== '');
+  const folded = [...new Set([...list].map(foldLetters))].filter((w) => w !== '');
   if (folded.length === 0) return '(?!)';
   return folded.sort((a, b) => b.length - a.length || (a < b ? -1 : 1)).map(escapeRegExp).join('|');
 }
@@ -382,7 +371,7 @@ export function parseArchiveDate(text: string, locale: string, today: IsoDate): 
   const lexicon = LEXICONS[languageOf(locale) ?? 'en'];
   const order = numericDateOrder(locale);
 
-  let work = fold(text).replace(/(\p{N})\. (?=\p{N})/gu, '$1.'); // "20. 12. 2026"
+  let work = foldLetters(text).replace(/(\p{N})\. (?=\p{N})/gu, '$1.'); // "20. 12. 2026"
   work = work.replace(lexicon.ignore, (m) => ' '.repeat(m.length));
 
   // 1. Dates written out, in any of the usual shapes.

@@ -5,7 +5,7 @@
  * deliveries, refunds), linking a photographer's account, or some other real question.
  *
  * The words come from `locales/<lang>.intents.json`, in the phrase syntax of the phrase
- * files (`word*` a prefix, `a|b` either word), matched by the recognizer's phrase matcher
+ * files (`word*` a prefix, `a|b` either word), matched by the phrase matcher (./phraseMatching.ts)
  * (typos, small gaps, stopwords). All four languages are matched at once; the languages whose
  * phrases matched are reported, a hint for the language the person writes in.
  */
@@ -14,7 +14,8 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { projectRoot } from '../projectRoot.js';
 import { LANGUAGES, type Language } from './languages.js';
-import { compilePhrases, foldText, matchPhrases } from './recognizer.js';
+import { compilePhrases, matchPhrases } from './phraseMatching.js';
+import { foldText } from './textFolding.js';
 
 /** Topics, most specific first: the first one found names the message. */
 export const TOPICS = ['refund', 'where-code', 'delivery', 'order', 'link-account', 'shop-open', 'what-next'] as const;

@@ -1,15 +1,18 @@
 /**
- * Text as the recognizer reads it: folded into plain lowercase words, with markup that is
- * never a phrase or an access code blanked out. Shared by phrase matching, code extraction
- * and language guessing, so they all see the same words.
+ * Text as the bot compares it: folded into plain lowercase letters, so that case, accents
+ * and typographic variants never make two spellings differ. The one folding of the bot:
+ * the recognizer (./phraseMatching.ts, ./accessCodes.ts, ./phraseLanguage.ts), the date
+ * parser and the platform's job search all fold with these two functions, so "Décembre",
+ * "décembre" and "DECEMBRE" are one word everywhere. Also blanks out markup that is never a
+ * phrase or an access code.
  */
 
 /**
- * Lowercase, without accents, punctuation or emoji; ß→ss, œ→oe. English negations stay one
- * word ("doesn't" → "doesnt") so the rewrite table can expand them; other apostrophes split
- * words ("d'accès" → "d acces", "foto's" → "foto s").
+ * Lowercase, without accents; ß→ss, œ→oe, æ→ae, ø→o, ł→l; one kind of apostrophe and of
+ * dash; single spaces. Punctuation stays, for readers to whom it means something (a date's
+ * dots and slashes, a job name's dash).
  */
-export function foldText(text: string): string {
+export function foldLetters(text: string): string {
   return text
     .toLowerCase()
     .normalize('NFKD')
@@ -20,6 +23,18 @@ export function foldText(text: string): string {
     .replace(/ø/g, 'o')
     .replace(/ł/g, 'l')
     .replace(/[’‘`´ʼ]/g, "'")
+    .replace(/[\p{Pd}\u2212]/gu, '-')
+    .replace(/\s+/gu, ' ')
+    .trim();
+}
+
+/**
+ * Folded letters (foldLetters) as words: no punctuation or emoji. English negations stay one
+ * word ("doesn't" → "doesnt") so the rewrite table can expand them; other apostrophes split
+ * words ("d'accès" → "d acces", "foto's" → "foto s").
+ */
+export function foldText(text: string): string {
+  return foldLetters(text)
     .replace(/n't\b/g, 'nt')
     .replace(/[^\p{L}\p{N}]+/gu, ' ')
     .trim();

@@ -12,7 +12,8 @@ import de from '../../locales/de.json' with { type: 'json' };
 import fr from '../../locales/fr.json' with { type: 'json' };
 import nl from '../../locales/nl.json' with { type: 'json' };
 import { LANGUAGES, type Language } from './languages.js';
-import { foldText, guessLanguage } from './recognizer.js';
+import { guessLanguage } from './phraseLanguage.js';
+import { foldText } from './textFolding.js';
 
 /** Only the start of a message is read: a sentence or two tell the language. */
 const SAMPLE = 2000;

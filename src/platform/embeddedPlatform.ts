@@ -15,6 +15,7 @@ import {
   type PlatformReadiness,
 } from './port.js';
 import { isIsoDate } from '../domain/archiveDate.js';
+import { foldLetters } from '../language/textFolding.js';
 import { type AppliedChange, parsePlatformData, PlatformDataError, type PlatformData } from './schema.js';
 
 /** How long an idempotency key answers with its first result (the platform API's promise). */
@@ -34,18 +35,6 @@ export interface EmbeddedApplyOptions extends ApplyOptions {
 interface CodeLocation {
   jobId: string;
   galleryId: string;
-}
-
-/** Case- and accent-insensitive form of a name, for "name contains" searches. */
-export function foldForSearch(value: string): string {
-  return value
-    .normalize('NFKD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase()
-    .replace(/ß/g, 'ss')
-    .replace(/\p{Pd}/gu, '-')
-    .replace(/\s+/g, ' ')
-    .trim();
 }
 
 function channelKey(channel: 'msteams' | 'slack', userId: string): string {
@@ -132,10 +121,10 @@ export class EmbeddedPlatform implements PlatformPort, PlatformReadiness {
    */
   async findJobs(photographerId: string, query: string): Promise<Job[]> {
     const wanted = query.trim();
-    const folded = foldForSearch(wanted);
+    const folded = foldLetters(wanted);
     const own = this.data.jobs.filter((job) => job.photographerId === photographerId && !job.deleted);
     const byId = own.filter((job) => job.id === wanted);
-    const byName = own.filter((job) => job.id !== wanted && foldForSearch(job.name).includes(folded));
+    const byName = own.filter((job) => job.id !== wanted && foldLetters(job.name).includes(folded));
     return structuredClone([...byId, ...byName]);
   }
 

@@ -1,13 +1,11 @@
 import type { ContainerClient } from '@azure/storage-blob';
 import { BlobCaseOutbox } from '../handoff/blobCaseOutbox.js';
 import { BlobTranscriptStore } from '../handoff/blobTranscriptStore.js';
+import { WAITING } from '../proactive/blobConversationStore.js';
 import { personKey } from '../security/requester.js';
-import { digest } from '../storage/blobDigests.js';
-import { isBlobStatus } from '../storage/blobStateStorage.js';
+import { channelUserDigest, conversationDigest, digest } from '../storage/blobDigests.js';
+import { digestNamedStateKeys, isBlobStatus, STATE_PREFIX, stateBlobName } from '../storage/blobStateStorage.js';
 import type { Person } from './person.js';
-
-const STATE = 'state/';
-const WAITING = 'proactive/waiting/';
 
 /** What an erasure removed from the shared container. */
 export interface SharedErasureCounts {
@@ -22,9 +20,9 @@ export interface SharedErasureCounts {
  * way as in SQLite (src/privacy/erasure.ts): their state in every conversation of their
  * channel, the cases of those conversations and their own (by person key), the cases that
  * give an e-mail address with the people of those conversations, and the waiting-customer
- * entries and logged transcripts of those conversations. State keys too long for a blob name (kept under their
- * digest) are not found by person: conversation ids of that length do not occur on the
- * channels this bot serves.
+ * entries and logged transcripts of those conversations. State keys too long for a blob
+ * name (kept under their digest) are found by the digests of person and conversation in
+ * their metadata, and read from the blob itself.
  */
 export class SharedPersonalData {
   private readonly outbox: BlobCaseOutbox;
@@ -35,11 +33,13 @@ export class SharedPersonalData {
     this.transcripts = new BlobTranscriptStore(container);
   }
 
-  private async stateKeys(prefix: string): Promise<string[]> {
+  /** The state keys starting with `prefix`, by name, and those kept under a digest whose index matches. */
+  private async stateKeys(prefix: string, index: (metadata: Record<string, string>) => boolean): Promise<string[]> {
     const keys: string[] = [];
-    for await (const item of this.container.listBlobsFlat({ prefix: `${STATE}${encodeURIComponent(prefix)}` })) {
-      keys.push(decodeURIComponent(item.name.slice(STATE.length)));
+    for await (const item of this.container.listBlobsFlat({ prefix: `${STATE_PREFIX}${encodeURIComponent(prefix)}` })) {
+      keys.push(decodeURIComponent(item.name.slice(STATE_PREFIX.length)));
     }
+    for (const key of await digestNamedStateKeys(this.container, index)) if (key.startsWith(prefix)) keys.push(key);
     return keys;
   }
 
@@ -47,7 +47,8 @@ export class SharedPersonalData {
   private async statesOfUser(person: Person): Promise<{ key: string; conversationId: string }[]> {
     const prefix = `${person.channelId}/conversations/`;
     const suffix = `/users/${person.userId}/`;
-    return (await this.stateKeys(prefix))
+    const user = channelUserDigest(person.channelId, person.userId);
+    return (await this.stateKeys(prefix, (index) => index.user === user))
       .filter((key) => key.endsWith(suffix) && key.length > prefix.length + suffix.length)
       .map((key) => ({ key, conversationId: key.slice(prefix.length, key.length - suffix.length) }));
   }
@@ -55,7 +56,8 @@ export class SharedPersonalData {
   /** Everybody's state in one conversation. */
   private async statesOfConversation(channelId: string, conversationId: string): Promise<{ key: string; userId: string }[]> {
     const prefix = `${channelId}/conversations/${conversationId}/users/`;
-    return (await this.stateKeys(prefix))
+    const conversation = conversationDigest(channelId, conversationId);
+    return (await this.stateKeys(prefix, (index) => index.conversation === conversation))
       .filter((key) => key.endsWith('/') && !key.slice(prefix.length, -1).includes('/users/'))
       .map((key) => ({ key, userId: key.slice(prefix.length, -1) }));
   }
@@ -98,7 +100,7 @@ export class SharedPersonalData {
     }
     let conversationStates = 0;
     for (const key of stateKeys) {
-      if ((await this.container.getBlockBlobClient(`${STATE}${encodeURIComponent(key)}`).deleteIfExists()).succeeded) conversationStates += 1;
+      if ((await this.container.getBlockBlobClient(stateBlobName(key)).deleteIfExists()).succeeded) conversationStates += 1;
     }
     const removedCases = await this.outbox.remove([...cases]);
     const waitingCustomerEntries = await this.forgetWaiting(conversations);

@@ -3,9 +3,9 @@ import type { BlockBlobClient, ContainerClient } from '@azure/storage-blob';
 import { downloadText, isBlobStatus } from '../storage/blobStateStorage.js';
 import type { PhotographerConversation, ReachableConversations, SentNotice, WaitingCustomer } from './conversationStore.js';
 
-const PHOTOGRAPHERS = 'proactive/photographers/';
-const WAITING = 'proactive/waiting/';
-const NOTICES = 'proactive/notices/';
+export const PHOTOGRAPHERS = 'proactive/photographers/';
+export const WAITING = 'proactive/waiting/';
+export const NOTICES = 'proactive/notices/';
 const UPDATE_TRIES = 20;
 
 /** A waiting customer as kept: with when they reported and when they were told (null: still waiting). */

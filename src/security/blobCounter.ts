@@ -4,7 +4,7 @@ import { RateLimiterRes } from 'rate-limiter-flexible';
 import { downloadText, isBlobStatus } from '../storage/blobStateStorage.js';
 import type { CounterSpec, WindowLimiter } from './hourlyLimit.js';
 
-const COUNTERS = 'counters/';
+export const COUNTERS = 'counters/';
 const UPDATE_TRIES = 20;
 
 /** A window's count: points so far and when the window ends (epoch ms; null: never). */

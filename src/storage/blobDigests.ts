@@ -10,3 +10,8 @@ export const digest = (text: string): string => createHash('sha256').update(text
 export function conversationDigest(channel: string, conversationId: string): string {
   return digest(`${channel}\n${conversationId}`);
 }
+
+/** One person on one channel, as the index of a state blob names them. */
+export function channelUserDigest(channel: string, userId: string): string {
+  return digest(`${channel}\n${userId}`);
+}

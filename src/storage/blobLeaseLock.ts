@@ -1,9 +1,13 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { ContainerClient } from '@azure/storage-blob';
 import type { Logger } from '../logger.js';
+import { digest } from './blobDigests.js';
 import { isBlobStatus as isStatus } from './blobStateStorage.js';
 import { type ConversationLock, InProcessLock } from './conversationLock.js';
 import { StorageUnavailableError } from './storageHealth.js';
+
+/** One lock blob per conversation, named by the digest of its id. */
+export const LOCKS = 'locks/';
 
 export class ConversationBusyError extends Error {
   override readonly name = 'ConversationBusyError';
@@ -48,7 +52,7 @@ export class BlobLeaseLock implements ConversationLock {
 
   private async leased<T>(conversationId: string, turn: () => Promise<T>): Promise<T> {
     // The conversation id can be long and hold any character; its digest is a safe blob name.
-    const name = `locks/${createHash('sha256').update(conversationId).digest('hex')}`;
+    const name = `${LOCKS}${digest(conversationId)}`;
     const blob = this.container.getBlockBlobClient(name);
     const lease = blob.getBlobLeaseClient(randomUUID());
     const deadline = Date.now() + this.waitMs;

@@ -1,9 +1,12 @@
-import { createHash } from 'node:crypto';
 import { BlobServiceClient, type BlockBlobClient, type ContainerClient, RestError, type StoragePipelineOptions } from '@azure/storage-blob';
 import type { Storage, StoreItems } from 'botbuilder';
+import { channelUserDigest, conversationDigest, digest } from './blobDigests.js';
+import { parseConversationStateKey } from './sqliteStorage.js';
 
 /** Bot state blobs live under this prefix; the container also holds conversation locks and other shared records. */
-const STATE_PREFIX = 'state/';
+export const STATE_PREFIX = 'state/';
+/** A digest-named state blob carries its key in this property, so an erasure can still tell whose it is. */
+const STATE_KEY_PROPERTY = '~stateKey';
 /** Azure allows blob names up to 1024 characters. */
 const MAX_BLOB_NAME = 1024;
 /** eTags remembered from reads; far more than the conversations one instance has in flight. */
@@ -44,9 +47,43 @@ export async function downloadText(blob: BlockBlobClient): Promise<{ text: strin
 }
 
 /** The blob of a state key: the key URI-encoded (so `/` does not make folders), or its digest when that is too long. */
-export function stateBlobName(key: string): string {
+function stateBlob(key: string): { name: string; digestNamed: boolean } {
   const encoded = `${STATE_PREFIX}${encodeURIComponent(key)}`;
-  return encoded.length <= MAX_BLOB_NAME ? encoded : `${STATE_PREFIX}~${createHash('sha256').update(key).digest('hex')}`;
+  return encoded.length <= MAX_BLOB_NAME ? { name: encoded, digestNamed: false } : { name: `${STATE_PREFIX}~${digest(key)}`, digestNamed: true };
+}
+
+export function stateBlobName(key: string): string {
+  return stateBlob(key).name;
+}
+
+/**
+ * The index of a digest-named state blob, in its metadata: the digests of the person and of
+ * the conversation its key names, which is what an erasure looks for. Keys of another form
+ * have none.
+ */
+function stateIndexOf(key: string): Record<string, string> {
+  const parts = parseConversationStateKey(key);
+  if (parts === null) return {};
+  return { user: channelUserDigest(parts.channelId, parts.userId), conversation: conversationDigest(parts.channelId, parts.conversationId) };
+}
+
+/**
+ * The state keys of the digest-named blobs whose index matches, each read from its blob
+ * (names that are digests cannot be listed by a person's prefix).
+ */
+export async function digestNamedStateKeys(container: ContainerClient, matches: (index: Record<string, string>) => boolean): Promise<string[]> {
+  const names: string[] = [];
+  for await (const item of container.listBlobsFlat({ prefix: `${STATE_PREFIX}~`, includeMetadata: true })) {
+    if (matches(item.metadata ?? {})) names.push(item.name);
+  }
+  const keys = await Promise.all(
+    names.map(async (name) => {
+      const found = await downloadText(container.getBlockBlobClient(name));
+      const key: unknown = found === null ? undefined : (JSON.parse(found.text) as Record<string, unknown>)[STATE_KEY_PROPERTY];
+      return typeof key === 'string' ? key : null;
+    }),
+  );
+  return keys.filter((key): key is string => key !== null);
 }
 
 /**
@@ -64,7 +101,9 @@ export function stateBlobName(key: string): string {
  * other than `*` is honoured as given. A write of a key never read is unconditional,
  * as botbuilder expects.
  *
- * Bodies are sent as UTF-8 bytes with their byte length (transcripts hold ü, é, ß).
+ * Bodies are sent as UTF-8 bytes with their byte length (transcripts hold ü, é, ß). A key
+ * too long for a blob name is kept under its digest, with the key inside the blob and the
+ * digests of its person and conversation in the blob's metadata, so that an erasure finds it.
  */
 export class BlobStateStorage implements Storage {
   /** State key → eTag this instance last read or wrote (null: it did not exist). */
@@ -100,7 +139,10 @@ export class BlobStateStorage implements Storage {
 
   private async download(key: string): Promise<{ document: object; eTag: string } | null> {
     const found = await downloadText(this.container.getBlockBlobClient(stateBlobName(key)));
-    return found === null ? null : { document: JSON.parse(found.text) as object, eTag: found.eTag };
+    if (found === null) return null;
+    const { [STATE_KEY_PROPERTY]: stored, ...document } = JSON.parse(found.text) as Record<string, unknown>;
+    void stored;
+    return { document, eTag: found.eTag };
   }
 
   async write(changes: StoreItems): Promise<void> {
@@ -109,13 +151,15 @@ export class BlobStateStorage implements Storage {
     await Promise.all(
       Object.entries(changes).map(async ([key, item]) => {
         const { eTag, ...document } = item as { eTag?: unknown };
-        const body = Buffer.from(JSON.stringify(document), 'utf8');
+        const { name, digestNamed } = stateBlob(key);
+        const body = Buffer.from(JSON.stringify(digestNamed ? { ...document, [STATE_KEY_PROPERTY]: key } : document), 'utf8');
         const known = this.known.get(key);
         const conditions =
           typeof eTag === 'string' && eTag !== '' && eTag !== '*' ? { ifMatch: eTag } : known === undefined ? {} : known === null ? { ifNoneMatch: '*' } : { ifMatch: known };
         try {
-          const response = await this.container.getBlockBlobClient(stateBlobName(key)).upload(body, body.length, {
+          const response = await this.container.getBlockBlobClient(name).upload(body, body.length, {
             conditions,
+            ...(digestNamed ? { metadata: stateIndexOf(key) } : {}),
             blobHTTPHeaders: { blobContentType: 'application/json' },
           });
           this.remember(key, response.etag ?? null);

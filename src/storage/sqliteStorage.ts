@@ -13,6 +13,12 @@ export function conversationStateKey(channelId: string, conversationId: string, 
   return `${channelId}/conversations/${conversationId}/users/${userId}/`;
 }
 
+/** The parts of a conversationStateKey (a conversation id holding `/users/` is taken to end at the last one); null for another key. */
+export function parseConversationStateKey(key: string): { channelId: string; conversationId: string; userId: string } | null {
+  const match = /^([^/]+)\/conversations\/(.+)\/users\/(.+)\/$/s.exec(key);
+  return match === null ? null : { channelId: match[1]!, conversationId: match[2]!, userId: match[3]! };
+}
+
 /** One item of a `write` call, serialised when the call was made, with its new eTag. */
 interface PreparedItem {
   key: string;

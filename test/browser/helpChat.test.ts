@@ -137,6 +137,10 @@ describe('the help chat widget in Chromium', () => {
     await page.keyboard.type('kdg4 77qp');
     await page.keyboard.press('Enter');
     await waitForBotText(page, 'noch nicht für Bestellungen geöffnet');
+    // Both buttons shown and the keyboard back in the send box: on a busy machine the second
+    // reply (the question and its buttons) can still be on its way.
+    for (const label of [de('notify.yes'), de('notify.no')]) await page.locator('.webchat__suggested-action:visible', { hasText: label }).waitFor();
+    await waitForFocus(page, SEND_BOX);
 
     // The suggested actions are one Shift+Tab above the send box; Enter presses one.
     await page.keyboard.press('Shift+Tab');

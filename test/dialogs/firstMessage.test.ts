@@ -37,8 +37,9 @@ describe('a code alone as the first message', () => {
     async (name, locale) => {
       const h = await harness();
       const replies = await h.send(formatAccessCode(DEMO_CODES[name]).toLowerCase(), { locale });
-      const probably = msg(locale, 'customer.probablySees', { message: msg(locale, `symptom.choice.${expectedOf(name)}`) });
-      expect(textsOf(replies)).toEqual([`${await sentenceOf(h, name, locale)} ${probably}`, msg(locale, 'customer.seen.question')]);
+      // The archived job's explanation quotes "Missed the Sale?" itself: it is not said twice.
+      const probably = DEMO_CASES[name].scenario === 'job-archived' ? '' : ` ${msg(locale, 'customer.probablySees', { message: msg(locale, `symptom.choice.${expectedOf(name)}`) })}`;
+      expect(textsOf(replies)).toEqual([`${await sentenceOf(h, name, locale)}${probably}`, msg(locale, 'customer.seen.question')]);
       expect(buttonsOf(replies[1])).toEqual([msg(locale, 'customer.seen.yes'), msg(locale, 'customer.seen.no')]);
       // The scenario is known from the first reply on; the symptom only once the customer confirms it.
       expect(lastDiagnosis(replies)).toMatchObject({ role: 'customer', locale, symptom: null, scenario: DEMO_CASES[name].scenario, awaiting: 'symptom' });

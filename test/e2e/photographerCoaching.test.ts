@@ -108,6 +108,18 @@ describe('"didn\'t work" on a step the platform can do', () => {
     expect(await jobIn(bot.dataFile, ARCHIVED.jobId!)).toMatchObject({ status: 'archived' });
   });
 
+  it.each(['de-DE', 'en-US', 'fr-FR', 'nl-NL'])('%s: the button "no, pass it to support" typed as shown is that answer, not a question about what happens next', async (locale) => {
+    const lena = teamsPhotographer(bot.url, 'lena', locale);
+    await lena.say(`${lena.t('symptom.choice.missed-sale')} ${ARCHIVED.code}`);
+    await lena.choose('walk', lena.t('photographer.walk'));
+    await lena.say(lena.t('walk.failed'));
+    const handedOn = await lena.say(lena.t('walk.toSupport'));
+    expect(allText(handedOn)).toContain(lena.t('walk.escalated'));
+    expect(allText(handedOn)).not.toContain(lena.t('walk.offerAuto'));
+    expect(lastEntity(handedOn)).toMatchObject({ locale, awaiting: null });
+    expect(await escalations()).toBe(1);
+  });
+
   it('a step only a person can do (confirm the photos are linked) still goes to support, with nothing offered', async () => {
     const megan = slackPhotographer(bot.url, 'megan');
     await megan.say(`the customer sees "your photos are almost ready", code ${PLANNING.code}`);

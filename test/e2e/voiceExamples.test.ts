@@ -76,7 +76,7 @@ describe('the voice of the design, word for word', () => {
         '2. Deaktiviere auf derselben Seite die automatische Kampagne, damit keine unerwünschten Benachrichtigungen verschickt werden.',
         '3. Klicke auf „Einstellungen speichern“, bevor du die Auftragseinstellungen verlässt.',
         '4. Setze den Auftragsstatus auf „Verkauf“.',
-        '5. Sag der Kundin oder dem Kunden, dass die Galerie jetzt offen ist: Seite neu laden und den Code eingeben genügt.',
+        '5. Sag dem Kunden, dass die Galerie jetzt offen ist: Seite neu laden und den Code eingeben genügt.',
       ],
       ['Wie möchtest du das beheben?'],
     ]);
@@ -116,7 +116,7 @@ describe('the voice of the design, word for word', () => {
         'Automatische Kampagne: deaktiviert',
         'Status: Archiviert → Verkauf',
       ],
-      ['Schritt 5 von 5', '▰▰▰▰▰', 'Sag der Kundin oder dem Kunden, dass die Galerie jetzt offen ist: Seite neu laden und den Code eingeben genügt.'],
+      ['Schritt 5 von 5', '▰▰▰▰▰', 'Sag dem Kunden, dass die Galerie jetzt offen ist: Seite neu laden und den Code eingeben genügt.'],
     ]);
 
     // The mothers' replies came back in the HTTP response (expectReplies): nothing can reach them

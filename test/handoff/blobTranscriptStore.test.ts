@@ -2,7 +2,7 @@ import type { Activity } from 'botbuilder';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BlobTranscriptStore, transcriptBlobName } from '../../src/handoff/blobTranscriptStore.js';
 import { createLogger } from '../../src/logger.js';
-import { type Azurite, freshContainer, startAzurite } from '../support/azurite.js';
+import { freshContainer, useAzurite } from '../support/azurite.js';
 import { Chat, startTestBot, type TestBot } from '../support/botServer.js';
 import { DEMO_CODES } from '../support/demoCodes.js';
 
@@ -11,15 +11,7 @@ import { DEMO_CODES } from '../support/demoCodes.js';
  * transcript a handoff carries holds the turns every instance handled.
  */
 
-let azurite: Azurite;
-
-beforeAll(async () => {
-  azurite = await startAzurite();
-}, 120_000);
-
-afterAll(async () => {
-  await azurite?.stop();
-});
+const azurite = useAzurite();
 
 function activity(conversationId: string, text: string, fields: Partial<Activity> = {}): Activity {
   return { type: 'message', channelId: 'webchat', conversation: { id: conversationId }, from: { id: 'parent-1', role: 'user' }, text, timestamp: new Date('2026-11-27T10:00:00Z'), ...fields } as Activity;
@@ -27,7 +19,7 @@ function activity(conversationId: string, text: string, fields: Partial<Activity
 
 describe('BlobTranscriptStore', () => {
   it('keeps the lines of two instances in one conversation, in order, with their umlauts, and reads what it is still writing', async () => {
-    const container = await freshContainer(azurite, 'transcripts');
+    const container = await freshContainer(azurite(), 'transcripts');
     const [one, two] = [new BlobTranscriptStore(container), new BlobTranscriptStore(container)];
     // As TranscriptLoggerMiddleware does: one call per activity, none awaited.
     const written = ['Grüß Gott', 'Ça marche', 'dank je'].map((text) => void one.logActivity(activity('c-1', text)));
@@ -56,7 +48,7 @@ describe('BlobTranscriptStore', () => {
   });
 
   it('a line that cannot be written costs that line, not the turn', async () => {
-    const container = await freshContainer(azurite, 'transcripts');
+    const container = await freshContainer(azurite(), 'transcripts');
     const lines: string[] = [];
     const store = new BlobTranscriptStore(container, { logger: createLogger('info', (line) => lines.push(line)) });
     await container.delete();
@@ -72,7 +64,7 @@ describe('the handoff transcript with two instances', () => {
   let two: TestBot;
 
   beforeAll(async () => {
-    const env = { STORAGE: 'azure-blob', AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString, AZURE_STORAGE_CONTAINER: 'handoff-transcripts' };
+    const env = { STORAGE: 'azure-blob', AZURE_STORAGE_CONNECTION_STRING: azurite().connectionString, AZURE_STORAGE_CONTAINER: 'handoff-transcripts' };
     [one, two] = await Promise.all([startTestBot(env), startTestBot(env)]);
   }, 120_000);
 

@@ -56,6 +56,8 @@ const SENTENCES: Readonly<Record<Language, readonly [string, Intent][]>> = {
     ['Jusqu’à quand la boutique est ouverte ?', 'shop-open'],
     ['Quand est-ce que je vais recevoir mes photos ?', 'what-next'],
     ['Et maintenant, que dois-je faire ?', 'what-next'],
+    ['Que va-t-il se passer ?', 'what-next'],
+    ["Qu'est-ce qui se passe ensuite ?", 'what-next'],
     ['Comment lier mon compte ?', 'link-account'],
     ['Pourquoi est-ce si cher ?', 'question'],
   ],
@@ -91,6 +93,9 @@ describe('intents: what a message is about besides an answer', () => {
     ['yes please'],
     ['no thanks'],
     ['nee'],
+    // The English "pass" is not the French "(que se) passe" of "what happens next?".
+    ['No, pass it to support'],
+    ['pass it on to the photographer'],
     ['KDG4 77QP'],
     ['hello?'],
     ['??'],

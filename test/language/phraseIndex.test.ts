@@ -3,11 +3,13 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { LANGUAGES, phraseFiles } from '../../src/language/phrases.js';
-import * as indexed from '../../src/language/recognizer.js';
+import { recognizeJobStatus, recognizeRole, recognizeYesNo } from '../../src/language/answers.js';
+import { recognizeCommand } from '../../src/language/commands.js';
+import { recognizeSymptom } from '../../src/language/symptomRecognition.js';
 import * as reference from './reference/recognizerWithoutIndex.js';
 
 /**
- * The phrase index (src/language/recognizer.ts) only decides which phrases a message tries;
+ * The phrase index (src/language/phraseIndex.ts) only decides which phrases a message tries;
  * it must never change what is recognised. Compared with the old algorithm, which tried every
  * phrase (./reference/recognizerWithoutIndex.ts, reading the same phrase files), on every
  * labelled sentence, on every phrase of the phrase files said as a message, and on typo
@@ -53,6 +55,8 @@ function withTypos(text: string, typo: (word: string) => string): string {
   return text.replace(/\p{L}{4,}/gu, typo);
 }
 
+/** The recognition functions as they are now, with the phrase index. */
+const indexed = { recognizeSymptom, recognizeCommand, recognizeYesNo, recognizeRole, recognizeJobStatus };
 const RECOGNIZERS = ['recognizeSymptom', 'recognizeCommand', 'recognizeYesNo', 'recognizeRole', 'recognizeJobStatus'] as const;
 
 function differences(texts: readonly string[]): { text: string; recognizer: string; indexed: unknown; reference: unknown }[] {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { foldText } from '../../src/language/recognizer.js';
+import { foldText } from '../../src/language/textFolding.js';
 import {
   LANGUAGES,
   parsePhraseFile,

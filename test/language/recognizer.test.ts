@@ -5,19 +5,14 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { SYMPTOMS, type Symptom } from '../../src/domain/symptoms.js';
-import {
-  extractAccessCode,
-  extractAccessCodeFromAnswer,
-  guessLanguage,
-  LANGUAGES,
-  matchChoice,
-  recognizeCommand,
-  recognizeJobStatus,
-  recognizeRole,
-  recognizeSymptom,
-  recognizeYesNo,
-  typoDistance,
-} from '../../src/language/recognizer.js';
+import { extractAccessCode, extractAccessCodeFromAnswer } from '../../src/language/accessCodes.js';
+import { recognizeJobStatus, recognizeRole, recognizeYesNo } from '../../src/language/answers.js';
+import { matchChoice } from '../../src/language/choices.js';
+import { recognizeCommand } from '../../src/language/commands.js';
+import { LANGUAGES } from '../../src/language/languages.js';
+import { guessLanguage } from '../../src/language/phraseLanguage.js';
+import { recognizeSymptom } from '../../src/language/symptomRecognition.js';
+import { typoDistance } from '../../src/language/typos.js';
 
 const fixtureSchema = z.array(
   z.strictObject({
@@ -102,6 +97,8 @@ describe('recognizeSymptom, specific cases', () => {
     ['falscher Zugangscode', 'incorrect-code'],
     ["code d'accès incorrect", 'incorrect-code'],
     ['onjuiste toegangscode', 'incorrect-code'],
+    ['Er staat foutieve toegangscode', 'incorrect-code'],
+    ['de toegangscode is foutief', 'incorrect-code'],
     ['Verkauf verpasst', 'missed-sale'],
     ['vente manquée', 'missed-sale'],
     ['verkoop gemist', 'missed-sale'],

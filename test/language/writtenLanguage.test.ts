@@ -9,7 +9,8 @@ import fr from '../../locales/fr.json' with { type: 'json' };
 import nl from '../../locales/nl.json' with { type: 'json' };
 import { recognizeIntent } from '../../src/language/intents.js';
 import { LANGUAGES, type Language } from '../../src/language/languages.js';
-import { foldText, guessLanguage } from '../../src/language/recognizer.js';
+import { guessLanguage } from '../../src/language/phraseLanguage.js';
+import { foldText } from '../../src/language/textFolding.js';
 import { writtenLanguage } from '../../src/language/writtenLanguage.js';
 
 describe('the language a person writes in', () => {

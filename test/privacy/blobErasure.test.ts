@@ -76,4 +76,47 @@ describe('erasure with STORAGE=azure-blob', () => {
     // Asking again erases nothing and says so.
     expect(await one.personalData.erase({ email: 'erase.me@example.com' })).toMatchObject({ conversationStates: 0, cases: 0, waitingCustomerEntries: 0, transcriptActivities: 0 });
   }, 120_000);
+
+  it('finds a person whose ids are too long for a blob name (state kept under a digest), by user and by address', async () => {
+    const container = openContainer(azurite.connectionString, 'erasure');
+    const state = new BlobStateStorage(container);
+    const outbox = new BlobCaseOutbox(container);
+    const transcripts = new BlobTranscriptStore(container);
+    // Ids of this length make a state key beyond Azure's 1024 characters for a blob name.
+    const long = (who: string) => ({ userId: `${who}-${'u'.repeat(600)}`, conversationId: `${who}-${'c'.repeat(600)}` });
+    const byUser = new Chat(one.url, long('long-by-user'));
+    const byEmail = new Chat(one.url, long('long-by-email'));
+    const kept = new Chat(one.url, long('long-kept'));
+    await escalate(byUser, 'long-by-user@example.com');
+    await escalate(byEmail, 'long-by-email@example.com');
+    await escalate(kept, 'long-kept@example.com');
+    const key = (chat: Chat) => conversationStateKey('webchat', chat.conversationId, chat.userId);
+    const hashed: string[] = [];
+    for await (const item of container.listBlobsFlat({ prefix: 'state/~' })) hashed.push(item.name);
+    expect(hashed.length).toBeGreaterThanOrEqual(3);
+    const casesOf = async (chat: Chat) => (await outbox.pending()).filter((record) => record.conversationId === chat.conversationId);
+    for (const chat of [byUser, byEmail, kept]) {
+      expect(Object.keys(await state.read([key(chat)]))).toHaveLength(1);
+      expect(await casesOf(chat)).toHaveLength(1);
+    }
+
+    const erasedByUser = await two.personalData.erase({ user: { channelId: 'webchat', userId: byUser.userId } });
+    expect(erasedByUser).toMatchObject({ conversationStates: 1, cases: 1, waitingCustomerEntries: 1, newCaseCounters: 1 });
+    expect(erasedByUser.transcriptActivities).toBeGreaterThan(5);
+    const erasedByEmail = await two.personalData.erase({ email: 'long-by-email@example.com' });
+    expect(erasedByEmail).toMatchObject({ conversationStates: 1, cases: 1, waitingCustomerEntries: 1, newCaseCounters: 1 });
+    expect(erasedByEmail.transcriptActivities).toBeGreaterThan(5);
+
+    for (const chat of [byUser, byEmail]) {
+      expect(await state.read([key(chat)])).toEqual({});
+      expect(await casesOf(chat)).toEqual([]);
+      expect(await transcripts.conversation('webchat', chat.conversationId)).toEqual([]);
+    }
+    expect(Object.keys(await state.read([key(kept)]))).toHaveLength(1);
+    expect(await casesOf(kept)).toHaveLength(1);
+    expect((await transcripts.conversation('webchat', kept.conversationId)).length).toBeGreaterThan(5);
+    // The state itself reads back as it was saved: the key it carries is not part of it.
+    expect(JSON.stringify(await state.read([key(kept)]))).not.toContain('~stateKey');
+  }, 120_000);
 });
+

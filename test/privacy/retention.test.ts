@@ -6,7 +6,6 @@ import type { Activity, StoreItems } from 'botbuilder';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { ConversationLog } from '../../src/directline/conversationLog.js';
-import type { NewCase } from '../../src/handoff/caseRecord.js';
 import { SqliteCaseOutbox } from '../../src/handoff/sqliteCaseOutbox.js';
 import { SqliteTranscriptStore } from '../../src/handoff/sqliteTranscriptStore.js';
 import { createLogger, silentLogger } from '../../src/logger.js';
@@ -16,7 +15,8 @@ import { ConversationStore } from '../../src/proactive/conversationStore.js';
 import { projectRoot } from '../../src/projectRoot.js';
 import { conversationStateKey, SqliteStorage } from '../../src/storage/sqliteStorage.js';
 import { Chat, diagnosisOf } from '../support/botServer.js';
-import { DEMO_CASES, DEMO_CODES } from '../support/demoCodes.js';
+import { archivedJobCase } from '../support/cases.js';
+import { DEMO_CODES } from '../support/demoCodes.js';
 import { useSqliteFiles } from '../support/sqliteFiles.js';
 
 /**
@@ -45,25 +45,6 @@ function stores(file: string) {
 }
 
 type Stores = ReturnType<typeof stores>;
-
-function newCase(conversationId: string): NewCase {
-  return {
-    kind: 'escalation',
-    reason: 'requested',
-    role: 'customer',
-    channel: 'webchat',
-    conversationId,
-    locale: 'en-US',
-    symptom: 'missed-sale',
-    scenario: DEMO_CASES['job-archived'].scenario,
-    secondary: [],
-    accessCode: DEMO_CODES['job-archived'],
-    jobId: DEMO_CASES['job-archived'].jobId,
-    photographerId: null,
-    stepsTried: [],
-    transcript: [{ from: 'user', text: 'help', at: new Date().toISOString() }],
-  };
-}
 
 /** A conversation as a real one leaves it: a case state with a full transcript, a Direct Line log, and its transcript. */
 async function converse(s: Stores, name: string): Promise<void> {
@@ -100,8 +81,8 @@ describe('the retention sweep', () => {
     const s = stores(inFolder('bot.sqlite'));
     await converse(s, 'old-1');
     await converse(s, 'old-2');
-    const waiting = await s.outbox.record(newCase('old-1'));
-    const delivered = await s.outbox.record(newCase('old-2'));
+    const waiting = await s.outbox.record(archivedJobCase('old-1'));
+    const delivered = await s.outbox.record(archivedJobCase('old-2'));
     await s.outbox.markDelivered(delivered.id);
     s.conversations.saveCustomer(
       { jobId: 'job-1', conversationId: 'old-1', reference: null, locale: 'en-US', accessCode: DEMO_CODES['job-archived'], symptom: 'missed-sale', asked: true },

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/logger.js';
-import { BlobStateStorage, stateBlobName } from '../../src/storage/blobStateStorage.js';
+import { channelUserDigest, conversationDigest } from '../../src/storage/blobDigests.js';
+import { BlobStateStorage, digestNamedStateKeys, stateBlobName } from '../../src/storage/blobStateStorage.js';
+import { conversationStateKey } from '../../src/storage/sqliteStorage.js';
 import { BlobLeaseLock } from '../../src/storage/blobLeaseLock.js';
 import { type Azurite, freshContainer, startAzurite } from '../support/azurite.js';
 
@@ -82,6 +84,19 @@ describe('BlobStateStorage', () => {
     expect(stateBlobName('a/../../locks/x')).toBe('state/a%2F..%2F..%2Flocks%2Fx');
     const long = stateBlobName(`directline/conversations/${'x'.repeat(2000)}/users/u/`);
     expect(long).toMatch(/^state\/~[0-9a-f]{64}$/);
+  });
+
+  it('keeps a key too long for a blob name under its digest, indexed by person and conversation, and reads it back as saved', async () => {
+    const container = await freshContainer(azurite, 'state-test');
+    const storage = new BlobStateStorage(container);
+    const [conversationId, userId] = ['c'.repeat(700), 'u'.repeat(400)];
+    const key = conversationStateKey('msteams', conversationId, userId);
+    await storage.write({ [key]: { turns: 1, eTag: '*' } });
+    expect(await new BlobStateStorage(container).read([key])).toEqual({ [key]: { turns: 1, eTag: expect.any(String) } });
+    const properties = await container.getBlockBlobClient(stateBlobName(key)).getProperties();
+    expect(properties.metadata).toEqual({ user: channelUserDigest('msteams', userId), conversation: conversationDigest('msteams', conversationId) });
+    expect(await digestNamedStateKeys(container, (index) => index.user === channelUserDigest('msteams', userId))).toEqual([key]);
+    expect(await digestNamedStateKeys(container, (index) => index.user === channelUserDigest('msteams', 'someone else'))).toEqual([]);
   });
 });
 

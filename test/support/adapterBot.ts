@@ -6,6 +6,7 @@ import { MainDialog } from '../../dialogs/mainDialog.js';
 import { apologize, GalleryBot } from '../../src/bot/galleryBot.js';
 import { createDelivery } from '../../src/channels/delivery.js';
 import { SqliteCaseOutbox } from '../../src/handoff/sqliteCaseOutbox.js';
+import { PhraseFileRecognizer } from '../../src/language/recognizer.js';
 import { type Logger, silentLogger } from '../../src/logger.js';
 import { EmbeddedPlatform } from '../../src/platform/embeddedPlatform.js';
 import type { PlatformPort } from '../../src/platform/port.js';
@@ -68,11 +69,13 @@ export async function createAdapterBot(options: AdapterBotOptions = {}): Promise
     logger: silentLogger,
     appId: '',
   });
+  const recognizer = new PhraseFileRecognizer();
   const bot = new GalleryBot({
     state,
     platform,
     delivery: createDelivery({ logger: silentLogger }),
-    rootDialog: new MainDialog({ platform, outbox, notices, logger: silentLogger, codeLookups: await RateLimitedCodeLookups.onSqlite(db), newCases: await RateLimitedNewCases.onSqlite(db), now: options.now ?? (() => new Date()) }),
+    recognizer,
+    rootDialog: new MainDialog({ recognizer, platform, outbox, notices, logger: silentLogger, codeLookups: await RateLimitedCodeLookups.onSqlite(db), newCases: await RateLimitedNewCases.onSqlite(db), now: options.now ?? (() => new Date()) }),
     defaultLocale: 'en-US',
     logger: options.logger ?? silentLogger,
   });

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import type { ContainerClient } from '@azure/storage-blob';
+import { afterAll, beforeAll } from 'vitest';
 import { join } from 'node:path';
 import { projectRoot } from '../../src/projectRoot.js';
 import { BlobContainerHealth, openContainer } from '../../src/storage/blobStateStorage.js';
@@ -74,4 +75,19 @@ export async function freshContainer(azurite: Azurite, prefix: string): Promise<
   const container = openContainer(azurite.connectionString, `${prefix}-${containers}`);
   await new BlobContainerHealth(container).probe();
   return container;
+}
+
+/** One emulator for the tests of a file, started before them and stopped after; call at the top level of the file. */
+export function useAzurite(): () => Azurite {
+  let azurite: Azurite | undefined;
+  beforeAll(async () => {
+    azurite = await startAzurite();
+  }, 120_000);
+  afterAll(async () => {
+    await azurite?.stop();
+  });
+  return () => {
+    if (azurite === undefined) throw new Error('azurite has not started yet');
+    return azurite;
+  };
 }

@@ -16,6 +16,7 @@ import type { SupportHours } from '../../src/domain/supportHours.js';
 import { SqliteCaseOutbox } from '../../src/handoff/sqliteCaseOutbox.js';
 import { languageOf } from '../../src/language/languages.js';
 import { type MessageKey, type MessageValues, translate } from '../../src/language/messages.js';
+import { PhraseFileRecognizer, type Recognizer } from '../../src/language/recognizer.js';
 import { silentLogger } from '../../src/logger.js';
 import { EmbeddedPlatform } from '../../src/platform/embeddedPlatform.js';
 import { type PlatformPort, PlatformUnavailableError } from '../../src/platform/port.js';
@@ -121,6 +122,8 @@ export interface HarnessOptions {
   hooks?: readonly TurnHooks[];
   /** SUPPORT_HOURS, read; unset by default, as in production. */
   supportHours?: SupportHours;
+  /** The recognizer the dialogs are given; production's (the phrase files) by default. */
+  recognizer?: Recognizer;
   /** The clock of the dialogs and of the open handoff; DEMO_TODAY by default. */
   now?: () => Date;
 }
@@ -160,15 +163,17 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Dialo
     appId: '',
     now: () => DEMO_TODAY,
   });
+  const recognizer = options.recognizer ?? new PhraseFileRecognizer();
   const bot = new GalleryBot({
     state,
     platform,
     delivery: createDelivery({ logger: silentLogger }),
-    rootDialog: new MainDialog({ platform, outbox, notices, logger: silentLogger, codeLookups, newCases: await RateLimitedNewCases.onSqlite(db), now, supportHours: options.supportHours ?? null }),
+    recognizer,
+    rootDialog: new MainDialog({ recognizer, platform, outbox, notices, logger: silentLogger, codeLookups, newCases: await RateLimitedNewCases.onSqlite(db), now, supportHours: options.supportHours ?? null }),
     defaultLocale: options.defaultLocale ?? 'en-US',
     logger: silentLogger,
     // The open handoff as production has it, then the test's own steps.
-    hooks: [openHandoffHooks({ outbox, logger: silentLogger, now }), ...(options.hooks ?? [])],
+    hooks: [openHandoffHooks({ outbox, logger: silentLogger, recognizer, now }), ...(options.hooks ?? [])],
   });
   adapter = new TestAdapter((context) => bot.run(context), { channelId });
   // As production has them: the handoff event once the transcript logger has written the turn down.

@@ -1,7 +1,7 @@
 /**
- * REFERENCE ONLY, for test/language/phraseIndex.test.ts: the phrase matching of
- * src/language/recognizer.ts as it was before the phrase index, which tried every phrase of
- * all four languages against every word of a message. It reads the same phrase files, so the
+ * REFERENCE ONLY, for test/language/phraseIndex.test.ts: the recognizer's phrase matching
+ * (now src/language/phraseMatching.ts and the modules using it) as it was before the phrase
+ * index, which tried every phrase of all four languages against every word of a message. It reads the same phrase files, so the
  * test can check, on every labelled sentence and their typo variants, that the index changed
  * nothing but the speed. Frozen on purpose: it is the old algorithm, not a second product.
  * If the recognizer's rules themselves change (scores, typo rules),

@@ -1,0 +1,49 @@
+/** Answers to the bot's closed questions: yes or no, customer or photographer, a job's status. */
+import type { Role } from '../domain/roles.js';
+import { compilePhrases, cover, readMessage, singleLabelAnywhere, wholeMessage } from './phraseMatching.js';
+import { isFiller } from './phraseWords.js';
+import { PHRASE_FILES } from './vocabulary.js';
+
+export type YesNo = 'yes' | 'no';
+export type JobStatusAnswer = 'planning' | 'selling' | 'archived' | 'unknown';
+
+const YES_NO = compilePhrases(
+  PHRASE_FILES.flatMap((file) => [
+    { label: 'yes' as const, phrases: file.yesNo.yes },
+    { label: 'no' as const, phrases: file.yesNo.no },
+  ]),
+);
+const ROLES = compilePhrases(
+  PHRASE_FILES.flatMap((file) => [
+    { label: 'customer' as const, phrases: file.roles.customer },
+    { label: 'photographer' as const, phrases: file.roles.photographer },
+  ]),
+);
+const JOB_STATUSES = ['planning', 'selling', 'archived', 'unknown'] as const;
+const JOB_STATUS_PATTERNS = compilePhrases(
+  PHRASE_FILES.flatMap((file) => JOB_STATUSES.map((status) => ({ label: status, phrases: file.jobStatus[status] }))),
+);
+
+/**
+ * An answer to a yes/no question: the message is a yes or a no phrase (with politeness
+ * around it), or starts with one and contains nothing of the opposite ("no, it still says…").
+ */
+export function recognizeYesNo(text: string): YesNo | null {
+  const message = readMessage(text);
+  const whole = wholeMessage(message, YES_NO);
+  if (whole) return whole;
+  const { labels, used } = cover(message, YES_NO, 1);
+  if (labels.size !== 1) return null;
+  const first = message.words.findIndex((word, index) => used[index] || !isFiller(word));
+  return first >= 0 && used[first] ? ([...labels][0] ?? null) : null;
+}
+
+/** "I'm a parent" → customer, "Fotografin" → photographer; null when neither or both. */
+export function recognizeRole(text: string): Role | null {
+  return singleLabelAnywhere(readMessage(text), ROLES);
+}
+
+/** A photographer's answer to "what is the job's status?"; null when it names none or several. */
+export function recognizeJobStatus(text: string): JobStatusAnswer | null {
+  return singleLabelAnywhere(readMessage(text), JOB_STATUS_PATTERNS);
+}
