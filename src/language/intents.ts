@@ -15,7 +15,7 @@ import { z } from 'zod';
 import { projectRoot } from '../projectRoot.js';
 import { LANGUAGES, type Language } from './languages.js';
 import { compilePhrases, matchPhrases } from './phraseMatching.js';
-import { foldText } from './textFolding.js';
+import { foldText, letterWords } from './textFolding.js';
 
 /** Topics, most specific first: the first one found names the message. */
 export const TOPICS = ['refund', 'where-code', 'delivery', 'order', 'link-account', 'shop-open', 'what-next'] as const;
@@ -95,13 +95,6 @@ export interface IntentRecognition {
   intent: Intent | null;
   /** The languages whose phrases (or question words) said so. */
   languages: Language[];
-}
-
-/** Words of letters, not codes or numbers: "hi??" has one, "ABCD 2345" none that count. */
-function letterWords(text: string): string[] {
-  return foldText(text)
-    .split(' ')
-    .filter((word) => /^\p{L}{2,}$/u.test(word));
 }
 
 /**

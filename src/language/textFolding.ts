@@ -40,6 +40,11 @@ export function foldText(text: string): string {
     .trim();
 }
 
+/** Folded words made of two letters or more, not codes or numbers: "hi??" has one, "ABCD 2345" none. */
+export function letterWords(text: string): string[] {
+  return splitWords(foldText(text)).filter((word) => /^\p{L}{2,}$/u.test(word));
+}
+
 /** The words of a folded text. */
 export function splitWords(folded: string): string[] {
   return folded === '' ? [] : folded.split(' ');

@@ -13,7 +13,7 @@ import fr from '../../locales/fr.json' with { type: 'json' };
 import nl from '../../locales/nl.json' with { type: 'json' };
 import { LANGUAGES, type Language } from './languages.js';
 import { guessLanguage } from './phraseLanguage.js';
-import { foldText } from './textFolding.js';
+import { foldText, letterWords } from './textFolding.js';
 
 /** Only the start of a message is read: a sentence or two tell the language. */
 const SAMPLE = 2000;
@@ -37,13 +37,6 @@ function withoutNumbers(text: string): string {
     .split(/\s+/)
     .filter((word) => !/\d/.test(word))
     .join(' ');
-}
-
-/** Folded words of two letters or more. */
-function letterWords(text: string): string[] {
-  return foldText(text)
-    .split(' ')
-    .filter((word) => /^\p{L}{2,}$/u.test(word));
 }
 
 /**
