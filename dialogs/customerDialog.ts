@@ -9,7 +9,7 @@ import { minutesLeft } from '../src/security/codeLookupLimit.js';
 import { type CustomerReport, reachableReference } from '../src/proactive/notices.js';
 import { ACCESS_CODE_DIALOG, type CodeResult, readAsSentence } from './accessCodeDialog.js';
 import type { DialogDependencies } from './dependencies.js';
-import { type HandoffReason, recordCase, tellRecorded } from './escalation.js';
+import { HANDED_OVER, HANDOFF_DIALOG, type HandoffOptions, type HandoffReason, recordCase, tellRecorded } from './escalation.js';
 import { greetingLead } from './greeting.js';
 import { SYMPTOM_DIALOG } from './symptomDialog.js';
 import { FEEDBACK_DIALOG } from './feedbackDialog.js';
@@ -190,7 +190,8 @@ function startNextCode(step: WaterfallStepContext): Promise<DialogTurnResult> {
   const turn = turnOf(step.context);
   const previous = turn.case;
   const [next, ...rest] = previous.moreCodes;
-  turn.case = { ...newCase(previous.locale, previous), accessCode: next ?? null, moreCodes: rest, transcript: previous.transcript };
+  // A handoff of the code before stays with support, but this conversation's answers are about the next code now.
+  turn.case = { ...newCase(previous.locale, previous), handoffCaseId: null, handoffOpenedAt: null, accessCode: next ?? null, moreCodes: rest, transcript: previous.transcript };
   turn.say({ text: turn.l.t('code.several.next', { code: formatAccessCode(next ?? '') }) });
   return step.replaceDialog(CUSTOMER_DIALOG, { nextCode: true } satisfies CustomerOptions);
 }
@@ -286,18 +287,18 @@ export function customerDialogs(deps: DialogDependencies): Dialog[] {
           turn.say({ text: turn.l.t('notify.declined') });
         }
       } else if (offer !== null) {
-        if (agreed) {
-          const recorded = tellRecorded(turn, await recordCase(turn, deps, 'escalation', 'customer asked to notify the support'), 'notify.recordedSupport');
-          if (turn.case.moreCodes.length > 0) return startNextCode(step);
-          // Support has the case now: asking whether this helped would be premature.
-          if (recorded) return step.endDialog();
-        } else {
-          turn.say({ text: turn.l.t('notify.declined') });
-        }
+        // Support has the case then: asking whether this helped would be premature.
+        if (agreed) return step.beginDialog(HANDOFF_DIALOG, { reason: offer.support } satisfies HandoffOptions);
+        turn.say({ text: turn.l.t('notify.declined') });
       }
       if (turn.case.moreCodes.length > 0) return startNextCode(step);
       // Also after "nothing in the data explains it": its "no" hands the case to a person.
       return step.beginDialog(FEEDBACK_DIALOG);
+    },
+    async (step: WaterfallStepContext) => {
+      // This code's case is with a person now; codes still to diagnose come next, each a case of its own.
+      if (step.result === HANDED_OVER && turnOf(step.context).case.moreCodes.length > 0) return startNextCode(step);
+      return step.endDialog(step.result);
     },
   ]);
   return [flow, yesNoDialog(SEEN_DIALOG, 'symptom', 'customer.seen.retry', deps.recognizer)];

@@ -219,6 +219,7 @@ export function handoffDialogs(deps: DialogDependencies): Dialog[] {
         const when = whenPeopleAnswer(turn, deps);
         if (when !== null) turn.say({ text: when });
         turn.case.handoffCaseId = result.record.id;
+        turn.case.handoffOpenedAt = deps.now().toISOString();
         queueHandoffInitiation(step.context, result.record);
       }
       return step.endDialog(HANDED_OVER);

@@ -99,6 +99,27 @@ export function registerAdmin(server: Server, { token, outbox, personalData, log
     res.json(caseView(entry, { transcript: true }));
   });
 
+  // Puts a case back into delivery now: one the helpdesk refused (kept for an operator), one
+  // waiting for its next attempt, or the lines refused after its ticket.
+  server.post(`${ADMIN_PREFIX}/outbox/:caseId/retry`, noStore, admin, async (req: Request, res: Response) => {
+    const caseId = String(req.params.caseId ?? '');
+    const outcome = await outbox.retry(caseId);
+    switch (outcome) {
+      case 'unknown':
+        return problem(res, 404, 'no such case');
+      case 'delivered':
+        return problem(res, 409, 'the case is delivered: the helpdesk has it');
+      case 'matter-open':
+        return problem(res, 409, 'the person has a newer open case of the same matter, which has what they said');
+      case 'retried': {
+        logger.info('case put back into delivery', { caseId });
+        const entry = await outbox.entry(caseId);
+        res.json(entry === null ? { retried: caseId } : caseView(entry, { transcript: false }));
+        return;
+      }
+    }
+  });
+
   server.post(`${ADMIN_PREFIX}/erase`, noStore, admin, async (req: Request, res: Response) => {
     const parsed = erasureRequest.safeParse(req.body);
     if (!parsed.success) return problem(res, 400, 'expected { "user": { "channelId", "userId" } } or { "email" }');

@@ -55,6 +55,8 @@ export interface CaseState {
    * now is added to it instead of starting the flow again. Null when no handoff is open.
    */
   handoffCaseId: string | null;
+  /** When that handoff opened (ISO time): one that nobody closes ends by itself after a while (src/handoff/openHandoff.ts). */
+  handoffOpenedAt: string | null;
   /**
    * Where `locale` comes from: the channel (browser, Teams), or the language the person
    * clearly wrote in, which then stays until they clearly write in another.
@@ -73,7 +75,7 @@ export interface ChangeMade {
 /** `previous`: the case before, whose person, greeting, question count and open handoff carry over. */
 export function newCase(
   locale: string,
-  previous?: Pick<CaseState, 'role' | 'greeted' | 'questionId'> & Partial<Pick<CaseState, 'handoffCaseId' | 'localeFrom'>>,
+  previous?: Pick<CaseState, 'role' | 'greeted' | 'questionId'> & Partial<Pick<CaseState, 'handoffCaseId' | 'handoffOpenedAt' | 'localeFrom'>>,
 ): CaseState {
   return {
     id: randomUUID(),
@@ -101,6 +103,7 @@ export function newCase(
     transcript: [],
     greeted: previous?.greeted ?? false,
     handoffCaseId: previous?.handoffCaseId ?? null,
+    handoffOpenedAt: previous?.handoffOpenedAt ?? null,
     localeFrom: previous?.localeFrom ?? 'channel',
   };
 }

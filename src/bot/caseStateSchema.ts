@@ -58,6 +58,7 @@ export const caseStateSchema = z
       .max(TRANSCRIPT_LINES),
     greeted: z.boolean(),
     handoffCaseId: z.string().regex(/^case-[0-9a-f-]{36}$/).nullable(),
+    handoffOpenedAt: z.iso.datetime().nullable(),
     localeFrom: z.enum(['channel', 'text']),
   })
   .superRefine((state, ctx) => {

@@ -3,7 +3,7 @@ import type { BlobItem, BlockBlobClient, ContainerClient } from '@azure/storage-
 import { conversationDigest, digest } from '../storage/blobDigests.js';
 import { downloadText, isBlobStatus } from '../storage/blobStateStorage.js';
 import type { CaseKind, CaseOutbox, CaseRecord, NewCase, OpenCaseMatter, TranscriptLine } from './caseRecord.js';
-import type { ClaimedCase, DeliveryState, OutboxEntry, OutboxPage, TicketQueue } from './sqliteCaseOutbox.js';
+import type { ClaimedCase, ClaimedLine, DeliveryState, OutboxEntry, OutboxListing, OutboxPage, RetryOutcome, TicketQueue } from './sqliteCaseOutbox.js';
 import { InvalidCursorError, outboxState } from './sqliteCaseOutbox.js';
 
 export const CASES = 'cases/';
@@ -23,6 +23,27 @@ interface CaseDocument {
   failedAt: string | null;
   lastError: string | null;
   ticketReference: string | null;
+  /** The lines written after the ticket; absent until the ticket is created (and on cases of older releases). */
+  lines?: LineDelivery;
+}
+
+/** How far the lines written after the ticket got, and the next one's delivery. */
+interface LineDelivery {
+  /** How many lines of the transcript the helpdesk has: those that went into the ticket, then each one added. */
+  sent: number;
+  attempts: number;
+  nextAttemptAt: string | null;
+  claimedBy: string | null;
+  claimedUntil: string | null;
+  failedAt: string | null;
+  lastError: string | null;
+}
+
+/** When the case's next line may be sent ('0': now), or null when no line waits. */
+function linesDueAt(document: CaseDocument): string | null {
+  const lines = document.lines;
+  if (document.deliveredAt === null || lines === undefined || lines.failedAt !== null || document.record.transcript.length <= lines.sent) return null;
+  return [lines.nextAttemptAt ?? '', lines.claimedUntil ?? ''].sort().at(-1) || '0';
 }
 
 /**
@@ -39,6 +60,8 @@ interface CaseIndex {
   deliveredAt: string | null;
   failedAt: string | null;
   dueAt: string;
+  /** When a line written after the ticket may be sent; '' when none waits. */
+  linesDueAt: string;
   person: string;
   conversation: string;
   email: string;
@@ -57,6 +80,7 @@ function metadataOf(document: CaseDocument): Record<string, string> {
     delivered: document.deliveredAt ?? '',
     failed: document.failedAt ?? '',
     due,
+    linesdue: linesDueAt(document) ?? '',
     // What an erasure looks cases up by, as digests: metadata is readable without the case.
     person: document.person === null ? '' : digest(document.person),
     conversation: conversationDigest(document.record.channel, document.record.conversationId),
@@ -78,6 +102,7 @@ function indexOf(item: BlobItem): CaseIndex | null {
     deliveredAt,
     failedAt,
     dueAt: meta.due ?? '',
+    linesDueAt: meta.linesdue ?? '',
     person: meta.person ?? '',
     conversation: meta.conversation ?? '',
     email: meta.email ?? '',
@@ -111,7 +136,7 @@ export class OpenCaseExistsError extends Error {
  * Listings (due cases, pending cases, the admin's pages) read the container's list with
  * the metadata of each case, not every case: a few thousand cases are a few list pages.
  */
-export class BlobCaseOutbox implements CaseOutbox, TicketQueue {
+export class BlobCaseOutbox implements CaseOutbox, TicketQueue, OutboxListing {
   private readonly now: () => Date;
 
   constructor(
@@ -334,6 +359,8 @@ export class BlobCaseOutbox implements CaseOutbox, TicketQueue {
       found.deliveredAt = at;
       found.ticketReference = ticketReference;
       found.lastError = null;
+      // The ticket holds the transcript as it was claimed: the lines after it are added to the ticket one by one.
+      found.lines = { sent: claimed.record.transcript.length, attempts: 0, nextAttemptAt: null, claimedBy: null, claimedUntil: null, failedAt: null, lastError: null };
     });
     if (document !== null) await this.releaseMatter(document);
     return document !== null;
@@ -358,6 +385,98 @@ export class BlobCaseOutbox implements CaseOutbox, TicketQueue {
     });
     if (document !== null) await this.releaseMatter(document);
     return document !== null;
+  }
+
+  async claimDueLine(owner: string, leaseMs: number): Promise<ClaimedLine | null> {
+    const now = this.now();
+    const at = now.toISOString();
+    const waiting = (await this.index()).filter((entry) => entry.linesDueAt !== '' && entry.linesDueAt <= at);
+    for (const entry of waiting.sort((a, b) => ((a.deliveredAt ?? '') < (b.deliveredAt ?? '') ? -1 : 1))) {
+      // Checked again on the case as read: the listing may be a moment old.
+      const claimed = await this.update(entry.id, (document) => {
+        const due = linesDueAt(document);
+        if (due === null || due > at || document.lines === undefined) return false;
+        document.lines.claimedBy = owner;
+        document.lines.claimedUntil = new Date(now.getTime() + leaseMs).toISOString();
+        return true;
+      }).catch((error: unknown) => {
+        // Another worker kept winning this case: its lines are theirs.
+        if (isBlobStatus(error, 409, 412)) return null;
+        throw error;
+      });
+      const lines = claimed?.lines;
+      if (claimed === null || lines === undefined) continue;
+      const { record } = claimed;
+      return { caseId: record.id, conversationId: record.conversationId, role: record.role, index: lines.sent, line: record.transcript[lines.sent]!, ticketReference: claimed.ticketReference, attempts: lines.attempts, owner };
+    }
+    return null;
+  }
+
+  /** Changes the line delivery of a case whose next line this worker holds; false when the claim is no longer its own. */
+  private async asLineHolder(claimed: ClaimedLine, change: (lines: LineDelivery) => void): Promise<boolean> {
+    const changed = await this.update(claimed.caseId, (document) => {
+      const lines = document.lines;
+      if (lines === undefined || lines.claimedBy !== claimed.owner || lines.sent !== claimed.index) return false;
+      change(lines);
+      lines.claimedBy = null;
+      lines.claimedUntil = null;
+      return true;
+    });
+    return changed !== null;
+  }
+
+  markLineSent(claimed: ClaimedLine): Promise<boolean> {
+    return this.asLineHolder(claimed, (lines) => {
+      lines.sent += 1;
+      lines.attempts = 0;
+      lines.nextAttemptAt = null;
+      lines.lastError = null;
+    });
+  }
+
+  markLineRetry(claimed: ClaimedLine, nextAttemptAt: Date, error: string): Promise<boolean> {
+    return this.asLineHolder(claimed, (lines) => {
+      lines.attempts += 1;
+      lines.nextAttemptAt = nextAttemptAt.toISOString();
+      lines.lastError = error;
+    });
+  }
+
+  markLineFailed(claimed: ClaimedLine, error: string): Promise<boolean> {
+    const at = this.now().toISOString();
+    return this.asLineHolder(claimed, (lines) => {
+      lines.attempts += 1;
+      lines.failedAt = at;
+      lines.lastError = error;
+    });
+  }
+
+  async retry(id: string): Promise<RetryOutcome> {
+    const found = await this.read(id);
+    if (found === null) return 'unknown';
+    const { document } = found;
+    if (document.deliveredAt !== null && document.lines?.failedAt == null) return 'delivered';
+    // A refused case is open again: it takes its matter back, unless the person opened a newer case of it.
+    if (document.deliveredAt === null && document.failedAt !== null && document.person !== null) {
+      try {
+        await this.takeMatter(matterKey(document.person, document.record), id);
+      } catch (error) {
+        if (error instanceof OpenCaseExistsError) return 'matter-open';
+        throw error;
+      }
+    }
+    const changed = await this.update(id, (current) => {
+      if (current.deliveredAt === null) {
+        current.failedAt = null;
+        current.nextAttemptAt = null;
+        return true;
+      }
+      if (current.lines === undefined || current.lines.failedAt === null) return false;
+      current.lines.failedAt = null;
+      current.lines.nextAttemptAt = null;
+      return true;
+    });
+    return changed === null ? 'delivered' : 'retried';
   }
 
   private entryOf(document: CaseDocument): OutboxEntry {

@@ -4,6 +4,7 @@ import { isOwnDirectLine } from '../directline/directLineAdapter.js';
 import type { TurnHooks } from '../bot/turnHooks.js';
 import type { Turn } from '../bot/turn.js';
 import { isUserInput } from '../bot/turnInput.js';
+import type { Recognizer } from '../language/recognizer.js';
 import type { Logger } from '../logger.js';
 import type { CaseOutbox, CaseRecord } from './caseRecord.js';
 
@@ -101,12 +102,45 @@ export function statusFromChannel(context: TurnContext, channelAuthentication: b
 }
 
 /**
+ * How long a handoff stays open without a `handoff.status` closing it. Long enough for support
+ * to answer within a working day (a ticket, a weekend aside); after it, the person who writes
+ * again is told their request is still with support, and starts afresh.
+ */
+export const HANDOFF_OPEN_MS = 24 * 60 * 60_000;
+
+/** The handoff is over for this conversation (the case stays with support). */
+function closeHandoff(turn: Turn): void {
+  turn.case.handoffCaseId = null;
+  turn.case.handoffOpenedAt = null;
+}
+
+/** Whether the open handoff has gone unanswered for longer than HANDOFF_OPEN_MS (one of an older release never does). */
+function handoffStale(turn: Turn, now: Date): boolean {
+  const opened = turn.case.handoffOpenedAt;
+  return opened !== null && now.getTime() - Date.parse(opened) > HANDOFF_OPEN_MS;
+}
+
+/**
  * The open handoff around the dialogs (the `handoff.initiate` event is HandoffInitiation's):
  * while it is open, what the person writes goes into the case with one short answer;
  * `handoff.status` events from the agent hub are told to the person, and "completed" or
- * "failed" closes the handoff.
+ * "failed" closes the handoff. So does "restart", and a message after HANDOFF_OPEN_MS without
+ * a status: the case stays with support, the person is told so, and the flow starts afresh.
  */
-export function openHandoffHooks({ outbox, logger, channelAuthentication = false }: { outbox: CaseOutbox; logger: Logger; channelAuthentication?: boolean }): TurnHooks {
+export function openHandoffHooks({
+  outbox,
+  logger,
+  recognizer,
+  channelAuthentication = false,
+  now = () => new Date(),
+}: {
+  outbox: CaseOutbox;
+  logger: Logger;
+  /** The dialogs' recognizer: "restart" means here what it means there. */
+  recognizer: Recognizer;
+  channelAuthentication?: boolean;
+  now?: () => Date;
+}): TurnHooks {
   return {
     async beforeDialogs(context: TurnContext, turn: Turn): Promise<boolean> {
       const activity = context.activity;
@@ -124,11 +158,19 @@ export function openHandoffHooks({ outbox, logger, channelAuthentication = false
         }
         logger.info('handoff status', { caseId: turn.case.handoffCaseId, state, channel: activity.channelId });
         turn.say({ text: turn.l.t(`handoff.${state}`) });
-        if (state !== 'accepted') turn.case.handoffCaseId = null;
+        if (state !== 'accepted') closeHandoff(turn);
         return true;
       }
       const caseId = turn.case.handoffCaseId;
       if (caseId === null || !isUserInput(activity)) return false;
+      const restart = recognizer.command(turn.input.text) === 'restart';
+      if (restart || handoffStale(turn, now())) {
+        logger.info('handoff ended in the conversation; the case stays with support', { caseId, by: restart ? 'restart' : 'no status in time', channel: activity.channelId });
+        closeHandoff(turn);
+        turn.say({ text: turn.l.t(restart ? 'handoff.restarted' : 'handoff.stale') });
+        // The dialogs take the message as the first of a new case.
+        return false;
+      }
       const line = turn.case.transcript.at(-1);
       try {
         if (line !== undefined && line.from === 'user') await outbox.append(caseId, line);

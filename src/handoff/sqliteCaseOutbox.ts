@@ -11,6 +11,25 @@ export interface ClaimedCase {
   owner: string;
 }
 
+/**
+ * A line the person wrote into a case after its ticket was created, held by one worker for
+ * adding to the ticket: nobody else takes this case's lines until the claim runs out or the
+ * worker says how it went, so the lines reach the ticket in order, each once.
+ */
+export interface ClaimedLine {
+  caseId: string;
+  conversationId: string;
+  role: CaseRecord['role'];
+  /** Where the line stands in the case's transcript (the lines before it reached the ticket). */
+  index: number;
+  line: TranscriptLine;
+  /** The helpdesk's reference of the case's ticket, as it gave it ("#4711"); null when it gave none. */
+  ticketReference: string | null;
+  /** Earlier attempts for this line that did not reach the helpdesk. */
+  attempts: number;
+  owner: string;
+}
+
 type MaybePromise<T> = T | Promise<T>;
 
 /**
@@ -23,13 +42,28 @@ export interface TicketQueue {
   markTicketCreated(claimed: ClaimedCase, ticketReference: string | null): MaybePromise<boolean>;
   markRetry(claimed: ClaimedCase, nextAttemptAt: Date, error: string): MaybePromise<boolean>;
   markFailed(claimed: ClaimedCase, error: string): MaybePromise<boolean>;
+  /** The oldest line due for a ticket (its case delivered, lines written after the ticket waiting), claimed for `leaseMs`. */
+  claimDueLine(owner: string, leaseMs: number): MaybePromise<ClaimedLine | null>;
+  markLineSent(claimed: ClaimedLine): MaybePromise<boolean>;
+  markLineRetry(claimed: ClaimedLine, nextAttemptAt: Date, error: string): MaybePromise<boolean>;
+  /** Refused for good: this case's later lines wait with it for an operator (they go in order or not at all). */
+  markLineFailed(claimed: ClaimedLine, error: string): MaybePromise<boolean>;
 }
 
 /** The outbox as an operator reads it (the admin endpoints). */
 export interface OutboxListing {
   list(page: { limit: number; after?: string | undefined }): MaybePromise<OutboxPage>;
   entry(id: string): MaybePromise<OutboxEntry | null>;
+  /** Puts the case back into delivery now (a refused one, one waiting for its backoff, or its refused lines). */
+  retry(id: string): MaybePromise<RetryOutcome>;
 }
+
+/**
+ * What an operator's retry did: `retried` the case (or the lines refused after its ticket) is
+ * due now; `delivered` the helpdesk has it all; `matter-open` the person opened a newer case of
+ * the same matter since, which has what they said (only one may be open); `unknown` no such case.
+ */
+export type RetryOutcome = 'retried' | 'delivered' | 'matter-open' | 'unknown';
 
 /** What an operator sees of a case's delivery (never the request, the key or the answer's body). */
 export interface DeliveryState {
@@ -52,6 +86,15 @@ const DELIVERY_COLUMNS: Record<string, string> = {
   failed_at: 'TEXT',
   last_error: 'TEXT',
   ticket_reference: 'TEXT',
+  // The lines written after the ticket: how many of the transcript the helpdesk has (set when
+  // the ticket is created, from the transcript that went into it), and the next one's delivery.
+  lines_sent: 'INTEGER',
+  line_attempts: 'INTEGER NOT NULL DEFAULT 0',
+  line_next_attempt_at: 'TEXT',
+  line_claimed_by: 'TEXT',
+  line_claimed_until: 'TEXT',
+  line_failed_at: 'TEXT',
+  line_error: 'TEXT',
 };
 
 /** Where a recorded case stands, as an operator sees it. */
@@ -79,6 +122,18 @@ interface ListedRow {
   claimed_until: string | null;
   failed_at: string | null;
   last_error: string | null;
+  ticket_reference: string | null;
+}
+
+/** A claimed line as the claim's statement returns it. */
+interface LineRow {
+  id: string;
+  conversation_id: string;
+  role: CaseRecord['role'];
+  /** The line as JSON. */
+  line: string;
+  lines_sent: number;
+  line_attempts: number;
   ticket_reference: string | null;
 }
 
@@ -165,6 +220,12 @@ export class SqliteCaseOutbox implements CaseOutbox, TicketQueue, OutboxListing 
   private readonly retryLater;
   private readonly fail;
   private readonly nextDue;
+  private readonly claimLine;
+  private readonly retryCase;
+  private readonly retryLines;
+  private readonly lineSent;
+  private readonly lineRetry;
+  private readonly lineFail;
   private readonly state;
   private readonly now: () => Date;
 
@@ -239,9 +300,36 @@ export class SqliteCaseOutbox implements CaseOutbox, TicketQueue, OutboxListing 
          ORDER BY created_at, rowid LIMIT 1)
        RETURNING json, attempts`,
     );
-    this.deliver = db.prepare<{ id: string; owner: string; now: string; reference: string | null }>(
-      `UPDATE case_outbox SET delivered_at = @now, ticket_reference = @reference, claimed_by = NULL, claimed_until = NULL, last_error = NULL
+    this.deliver = db.prepare<{ id: string; owner: string; now: string; reference: string | null; linesInTicket: number }>(
+      `UPDATE case_outbox SET delivered_at = @now, ticket_reference = @reference, claimed_by = NULL, claimed_until = NULL, last_error = NULL, lines_sent = @linesInTicket
        WHERE id = @id AND claimed_by = @owner AND delivered_at IS NULL`,
+    );
+    this.retryCase = db.prepare<[string]>('UPDATE case_outbox SET failed_at = NULL, next_attempt_at = NULL WHERE id = ? AND delivered_at IS NULL');
+    this.retryLines = db.prepare<[string]>(
+      'UPDATE case_outbox SET line_failed_at = NULL, line_next_attempt_at = NULL WHERE id = ? AND delivered_at IS NOT NULL AND line_failed_at IS NOT NULL',
+    );
+    // The next line of the case that waits longest, in one statement like the case's claim.
+    this.claimLine = db.prepare<{ owner: string; now: string; until: string }, LineRow>(
+      `UPDATE case_outbox SET line_claimed_by = @owner, line_claimed_until = @until
+       WHERE id = (
+         SELECT id FROM case_outbox
+         WHERE delivered_at IS NOT NULL AND lines_sent IS NOT NULL AND line_failed_at IS NULL
+           AND json_array_length(json, '$.transcript') > lines_sent
+           AND (line_next_attempt_at IS NULL OR line_next_attempt_at <= @now)
+           AND (line_claimed_until IS NULL OR line_claimed_until <= @now)
+         ORDER BY delivered_at, rowid LIMIT 1)
+       RETURNING id, json_extract(json, '$.conversationId') AS conversation_id, json_extract(json, '$.role') AS role,
+         json_extract(json, '$.transcript[' || lines_sent || ']') AS line, lines_sent, line_attempts, ticket_reference`,
+    );
+    const lineHeld = 'WHERE id = @id AND line_claimed_by = @owner AND lines_sent = @index';
+    this.lineSent = db.prepare<{ id: string; owner: string; index: number }>(
+      `UPDATE case_outbox SET lines_sent = lines_sent + 1, line_attempts = 0, line_next_attempt_at = NULL, line_error = NULL, line_claimed_by = NULL, line_claimed_until = NULL ${lineHeld}`,
+    );
+    this.lineRetry = db.prepare<{ id: string; owner: string; index: number; next: string; error: string }>(
+      `UPDATE case_outbox SET line_attempts = line_attempts + 1, line_next_attempt_at = @next, line_error = @error, line_claimed_by = NULL, line_claimed_until = NULL ${lineHeld}`,
+    );
+    this.lineFail = db.prepare<{ id: string; owner: string; index: number; now: string; error: string }>(
+      `UPDATE case_outbox SET line_attempts = line_attempts + 1, line_failed_at = @now, line_error = @error, line_claimed_by = NULL, line_claimed_until = NULL ${lineHeld}`,
     );
     this.retryLater = db.prepare<{ id: string; owner: string; next: string; error: string }>(
       `UPDATE case_outbox SET attempts = attempts + 1, next_attempt_at = @next, last_error = @error, claimed_by = NULL, claimed_until = NULL
@@ -271,7 +359,36 @@ export class SqliteCaseOutbox implements CaseOutbox, TicketQueue, OutboxListing 
 
   /** The helpdesk accepted the case. False when the claim was no longer this worker's. */
   markTicketCreated(claimed: ClaimedCase, ticketReference: string | null): boolean {
-    return this.deliver.run({ id: claimed.record.id, owner: claimed.owner, now: this.now().toISOString(), reference: ticketReference }).changes === 1;
+    const linesInTicket = claimed.record.transcript.length;
+    return this.deliver.run({ id: claimed.record.id, owner: claimed.owner, now: this.now().toISOString(), reference: ticketReference, linesInTicket }).changes === 1;
+  }
+
+  claimDueLine(owner: string, leaseMs: number): ClaimedLine | null {
+    const now = this.now();
+    const row = this.claimLine.get({ owner, now: now.toISOString(), until: new Date(now.getTime() + leaseMs).toISOString() });
+    if (row === undefined) return null;
+    return {
+      caseId: row.id,
+      conversationId: row.conversation_id,
+      role: row.role,
+      index: row.lines_sent,
+      line: JSON.parse(row.line) as TranscriptLine,
+      ticketReference: row.ticket_reference,
+      attempts: row.line_attempts,
+      owner,
+    };
+  }
+
+  markLineSent(claimed: ClaimedLine): boolean {
+    return this.lineSent.run({ id: claimed.caseId, owner: claimed.owner, index: claimed.index }).changes === 1;
+  }
+
+  markLineRetry(claimed: ClaimedLine, nextAttemptAt: Date, error: string): boolean {
+    return this.lineRetry.run({ id: claimed.caseId, owner: claimed.owner, index: claimed.index, next: nextAttemptAt.toISOString(), error }).changes === 1;
+  }
+
+  markLineFailed(claimed: ClaimedLine, error: string): boolean {
+    return this.lineFail.run({ id: claimed.caseId, owner: claimed.owner, index: claimed.index, now: this.now().toISOString(), error }).changes === 1;
   }
 
   /** Not reached this time (a 5xx, a timeout, no network): tried again at `nextAttemptAt`. */
@@ -342,6 +459,18 @@ export class SqliteCaseOutbox implements CaseOutbox, TicketQueue, OutboxListing 
     const page = rows.slice(0, limit);
     const last = page.at(-1);
     return { entries: page.map((row) => entryOf(row, this.now())), next: rows.length > limit && last !== undefined ? encodeCursor(last) : null };
+  }
+
+  retry(id: string): RetryOutcome {
+    if (this.exists.get(id) === undefined) return 'unknown';
+    try {
+      if (this.retryCase.run(id).changes === 1 || this.retryLines.run(id).changes === 1) return 'retried';
+    } catch (error) {
+      // The unique index of open cases: the person has a newer one of this matter.
+      if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') return 'matter-open';
+      throw error;
+    }
+    return 'delivered';
   }
 
   /** One recorded case with where it stands, or null. */

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { type Localizer, localizer, type MessageKey } from '../language/messages.js';
-import type { CaseRecord } from './caseRecord.js';
+import type { CaseRecord, TranscriptLine } from './caseRecord.js';
 import { handoffContextOf } from './openHandoff.js';
+import type { ClaimedLine } from './sqliteCaseOutbox.js';
 
 /**
  * The HTTP request that creates a helpdesk ticket for a recorded case, one per
@@ -12,6 +13,12 @@ import { handoffContextOf } from './openHandoff.js';
  *   writes it (`agent@example.com/token:API_TOKEN`), with the case id as `Idempotency-Key`;
  * - generic: a JSON POST of the conversation id and the whole context to the webhook's own
  *   URL, Bearer key when one is set, with the case id as `Idempotency-Key`.
+ *
+ * What the person writes after the ticket was created is added to it, one request per line:
+ *
+ * - freshdesk: `POST {url}/api/v2/tickets/{id}/notes`, a private note (HTML);
+ * - zendesk: `PUT {url}/api/v2/tickets/{id}`, a private comment (plain text);
+ * - generic: a JSON POST of `{ type: 'case-line', caseId, conversationId, line }` to the webhook.
  *
  * Tickets are written in the deployment's language (DEFAULT_LOCALE): support agents read
  * them, the customer's own language is one of the facts.
@@ -29,6 +36,7 @@ export interface HelpdeskSettings {
 }
 
 export interface TicketRequest {
+  method: 'POST' | 'PUT';
   url: string;
   headers: Record<string, string>;
   /** Serialised as JSON. */
@@ -124,7 +132,7 @@ export function htmlDescription(text: TicketText): string {
   parts.push(
     text.transcript.length === 0
       ? `<p>${escapeHtml(text.headings.none)}</p>`
-      : text.transcript.map(([speaker, at, line]) => `<p><strong>${escapeHtml(speaker)}</strong> (${escapeHtml(at)}): ${escapeHtml(line).replace(/\r?\n/g, '<br>')}</p>`).join(''),
+      : text.transcript.map(([speaker, at, line]) => htmlLine(speaker, at, line)).join(''),
   );
   return parts.join('\n');
 }
@@ -135,7 +143,7 @@ export function plainDescription(text: TicketText): string {
   if (text.onlyInChat !== null) parts.push(text.onlyInChat);
   parts.push(`${text.headings.facts}:\n${text.facts.map(([label, value]) => `- ${label}: ${value}`).join('\n')}`);
   parts.push(`${text.headings.steps}:\n${text.steps.length === 0 ? text.headings.none : text.steps.map((step, index) => `${index + 1}. ${step}`).join('\n')}`);
-  parts.push(`${text.headings.transcript}:\n${text.transcript.length === 0 ? text.headings.none : text.transcript.map(([speaker, at, line]) => `${speaker} (${at}): ${line}`).join('\n')}`);
+  parts.push(`${text.headings.transcript}:\n${text.transcript.length === 0 ? text.headings.none : text.transcript.map(([speaker, at, line]) => plainLine(speaker, at, line)).join('\n')}`);
   return parts.join('\n\n');
 }
 
@@ -146,6 +154,76 @@ function ticketsUrl(base: string): string {
 
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', accept: 'application/json' };
 
+/** Freshdesk: the API key as the user name, "X" as the password. */
+function freshdeskAuthorization(settings: HelpdeskSettings): string {
+  return `Basic ${Buffer.from(`${settings.apiKey ?? ''}:X`).toString('base64')}`;
+}
+
+/** Zendesk: the key as Zendesk writes it (`agent@example.com/token:API_TOKEN`). */
+function zendeskAuthorization(settings: HelpdeskSettings): string {
+  return `Basic ${Buffer.from(settings.apiKey ?? '').toString('base64')}`;
+}
+
+function genericHeaders(settings: HelpdeskSettings, idempotencyKey: string): Record<string, string> {
+  return { ...JSON_HEADERS, 'idempotency-key': idempotencyKey, ...(settings.apiKey === undefined ? {} : { authorization: `Bearer ${settings.apiKey}` }) };
+}
+
+/** One transcript line in HTML, as the ticket's description and a note show it. */
+function htmlLine(speaker: string, at: string, text: string): string {
+  return `<p><strong>${escapeHtml(speaker)}</strong> (${escapeHtml(at)}): ${escapeHtml(text).replace(/\r?\n/g, '<br>')}</p>`;
+}
+
+function plainLine(speaker: string, at: string, text: string): string {
+  return `${speaker} (${at}): ${text}`;
+}
+
+/** The helpdesk's own number of a ticket from the reference kept ("#4711" → "4711"); null when it is none. */
+function ticketNumberOf(reference: string | null): string | null {
+  const number = reference?.replace(/^#/, '') ?? '';
+  return /^\d{1,20}$/.test(number) ? number : null;
+}
+
+/**
+ * The request that adds a line written after the ticket to it, or null when the helpdesk
+ * gave no ticket number to add it to (Freshdesk and Zendesk need one).
+ */
+export function lineRequest(settings: HelpdeskSettings, claimed: ClaimedLine): TicketRequest | null {
+  const l = localizer(settings.locale);
+  const { line } = claimed;
+  const speaker = l.t('ticket.speaker', { from: line.from, role: claimed.role ?? 'unknown' });
+  const ticket = ticketNumberOf(claimed.ticketReference);
+  switch (settings.format) {
+    case 'freshdesk':
+      if (ticket === null) return null;
+      return {
+        method: 'POST',
+        url: `${ticketsUrl(settings.url)}/${ticket}/notes`,
+        headers: { ...JSON_HEADERS, authorization: freshdeskAuthorization(settings) },
+        body: { body: htmlLine(speaker, line.at, line.text), private: true },
+      };
+    case 'zendesk':
+      if (ticket === null) return null;
+      return {
+        method: 'PUT',
+        url: `${ticketsUrl(settings.url)}/${ticket}`,
+        headers: { ...JSON_HEADERS, authorization: zendeskAuthorization(settings), 'idempotency-key': lineKey(claimed) },
+        body: { ticket: { comment: { body: plainLine(speaker, line.at, line.text), public: false } } },
+      };
+    case 'generic':
+      return {
+        method: 'POST',
+        url: settings.url,
+        headers: genericHeaders(settings, lineKey(claimed)),
+        body: { type: 'case-line', caseId: claimed.caseId, conversationId: claimed.conversationId, line: line satisfies TranscriptLine },
+      };
+  }
+}
+
+/** The same line keeps its key across attempts, so a helpdesk that honours the key adds it once. */
+function lineKey(claimed: ClaimedLine): string {
+  return `${claimed.caseId}/line-${claimed.index}`;
+}
+
 export function ticketRequest(settings: HelpdeskSettings, record: CaseRecord): TicketRequest {
   const l = localizer(settings.locale);
   const text = ticketText(record, l);
@@ -154,8 +232,9 @@ export function ticketRequest(settings: HelpdeskSettings, record: CaseRecord): T
   switch (settings.format) {
     case 'freshdesk':
       return {
+        method: 'POST',
         url: ticketsUrl(settings.url),
-        headers: { ...JSON_HEADERS, authorization: `Basic ${Buffer.from(`${settings.apiKey ?? ''}:X`).toString('base64')}` },
+        headers: { ...JSON_HEADERS, authorization: freshdeskAuthorization(settings) },
         body: {
           // Freshdesk needs one requester identifier: the address, else an external id that
           // stands for this chat (Freshdesk adds a contact for an id it does not know).
@@ -170,8 +249,9 @@ export function ticketRequest(settings: HelpdeskSettings, record: CaseRecord): T
       };
     case 'zendesk':
       return {
+        method: 'POST',
         url: ticketsUrl(settings.url),
-        headers: { ...JSON_HEADERS, authorization: `Basic ${Buffer.from(settings.apiKey ?? '').toString('base64')}`, 'idempotency-key': record.id },
+        headers: { ...JSON_HEADERS, authorization: zendeskAuthorization(settings), 'idempotency-key': record.id },
         body: {
           ticket: {
             subject: text.subject,
@@ -184,8 +264,9 @@ export function ticketRequest(settings: HelpdeskSettings, record: CaseRecord): T
       };
     case 'generic':
       return {
+        method: 'POST',
         url: settings.url,
-        headers: { ...JSON_HEADERS, 'idempotency-key': record.id, ...(settings.apiKey === undefined ? {} : { authorization: `Bearer ${settings.apiKey}` }) },
+        headers: genericHeaders(settings, record.id),
         body: {
           conversationId: record.conversationId,
           channel: record.channel,

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../logger.js';
 import type { CaseRecord } from './caseRecord.js';
-import type { ClaimedCase, TicketQueue } from './sqliteCaseOutbox.js';
-import { type HelpdeskSettings, ticketReferenceOf, ticketRequest } from './ticketRequests.js';
+import type { ClaimedCase, ClaimedLine, TicketQueue } from './sqliteCaseOutbox.js';
+
+type MaybePromise<T> = T | Promise<T>;
+import { type HelpdeskSettings, lineRequest, type TicketRequest, ticketReferenceOf, ticketRequest } from './ticketRequests.js';
 
 /**
  * Carries the recorded cases (escalations, and customers whose photographer the bot could
@@ -12,6 +14,10 @@ import { type HelpdeskSettings, ticketReferenceOf, ticketRequest } from './ticke
  * - not reached (a 5xx, 408, 429, a timeout, a network error): tried again later, each wait
  *   twice the one before (the attempts and the time of the next one are in the row);
  * - refused (any other 4xx, or a redirect): kept as failed for an operator, never resent.
+ *
+ * Then the lines written into a case after its ticket was created go to that ticket, in order,
+ * one at a time, with the same claims, backoff and refusals (a refused line holds the case's
+ * later lines back with it, for an operator: they go in order or not at all).
  *
  * Logs name the case, the helpdesk's status and the attempt, never the request, the key,
  * the URL's path or the answer's body (they hold e-mail addresses, access codes, secrets).
@@ -101,8 +107,8 @@ export class TicketWorker {
   }
 
   /**
-   * Sends every case that is due now, one after the other, and resolves to how many were
-   * tried. Calls while one runs share it.
+   * Sends every case that is due now, one after the other, then every line due for a ticket,
+   * and resolves to how many requests were tried. Calls while one runs share it.
    */
   runDue(): Promise<number> {
     this.running ??= this.drain().finally(() => {
@@ -112,21 +118,63 @@ export class TicketWorker {
   }
 
   private async drain(): Promise<number> {
+    const { outbox } = this.options;
+    const { leaseMs } = this.settings;
+    const tickets = await this.drainQueue(() => outbox.claimDue(this.owner, leaseMs), (claimed) => this.attempt(claimed));
+    if (tickets.readFailed) return tickets.tried;
+    const lines = await this.drainQueue(() => outbox.claimDueLine(this.owner, leaseMs), (claimed) => this.attemptLine(claimed));
+    return tickets.tried + lines.tried;
+  }
+
+  /** Claims and attempts one due item after the other until none is due (or the outbox cannot be read). */
+  private async drainQueue<T>(claim: () => MaybePromise<T | null>, attempt: (claimed: T) => Promise<void>): Promise<{ tried: number; readFailed: boolean }> {
     let tried = 0;
-    const { outbox, logger } = this.options;
     while (!this.stopped) {
-      let claimed: ClaimedCase | null;
+      let claimed: T | null;
       try {
-        claimed = await outbox.claimDue(this.owner, this.settings.leaseMs);
+        claimed = await claim();
       } catch (error) {
-        logger.error('ticket outbox could not be read', { error });
-        return tried;
+        this.options.logger.error('ticket outbox could not be read', { error });
+        return { tried, readFailed: true };
       }
-      if (claimed === null) return tried;
+      if (claimed === null) break;
       tried += 1;
-      await this.attempt(claimed);
+      await attempt(claimed);
     }
-    return tried;
+    return { tried, readFailed: false };
+  }
+
+  /** When a request that was not reached is tried again: the backoff, or later when the helpdesk asks for it. */
+  private nextAttemptAt(attempt: number, outcome: { retryAfterMs?: number }): Date {
+    return new Date(this.now().getTime() + Math.max(this.backoff(attempt), outcome.retryAfterMs ?? 0));
+  }
+
+  private async attemptLine(claimed: ClaimedLine): Promise<void> {
+    const { outbox, logger, helpdesk } = this.options;
+    const fields = { caseId: claimed.caseId, line: claimed.index, format: helpdesk.format, attempt: claimed.attempts + 1 };
+    const request = lineRequest(helpdesk, claimed);
+    const outcome: SendOutcome = request === null ? { kind: 'refused', error: 'the helpdesk gave the ticket no number to add lines to' } : await this.request(request);
+    try {
+      switch (outcome.kind) {
+        case 'accepted':
+          if (await outbox.markLineSent(claimed)) logger.info('line added to the ticket', fields);
+          else logger.warn('line added after the claim ran out', fields);
+          return;
+        case 'retry': {
+          const next = this.nextAttemptAt(fields.attempt, outcome);
+          await outbox.markLineRetry(claimed, next, outcome.error);
+          logger.warn('line not added to the ticket, trying again later', { ...fields, error: outcome.error, nextAttemptAt: next.toISOString() });
+          return;
+        }
+        case 'refused':
+          await outbox.markLineFailed(claimed, outcome.error);
+          logger.error('helpdesk refused a line of the ticket; it and the later ones are kept for an operator', { ...fields, error: outcome.error });
+          return;
+      }
+    } catch (error) {
+      // The claim runs out and the line is tried again; nothing is lost.
+      logger.error('line outcome could not be written down', { error, caseId: claimed.caseId });
+    }
   }
 
   private async attempt(claimed: ClaimedCase): Promise<void> {
@@ -149,8 +197,7 @@ export class TicketWorker {
           return;
         }
         case 'retry': {
-          const waitMs = Math.max(this.backoff(attempt), outcome.retryAfterMs ?? 0);
-          const next = new Date(this.now().getTime() + waitMs);
+          const next = this.nextAttemptAt(attempt, outcome);
           await outbox.markRetry(claimed, next, outcome.error);
           logger.warn('ticket not delivered, trying again later', { ...fields, error: outcome.error, nextAttemptAt: next.toISOString() });
           return;
@@ -166,14 +213,18 @@ export class TicketWorker {
     }
   }
 
+  /** One HTTP attempt to create the case's ticket, said as an outcome; never throws. */
+  send(record: CaseRecord): Promise<SendOutcome> {
+    return this.request(ticketRequest(this.options.helpdesk, record));
+  }
+
   /** One HTTP attempt, said as an outcome; never throws. */
-  async send(record: CaseRecord): Promise<SendOutcome> {
+  private async request(request: TicketRequest): Promise<SendOutcome> {
     const { helpdesk } = this.options;
-    const request = ticketRequest(helpdesk, record);
     let response: Response;
     try {
       response = await this.fetch(request.url, {
-        method: 'POST',
+        method: request.method,
         headers: request.headers,
         body: JSON.stringify(request.body),
         // A redirected POST would be resent as a GET elsewhere: a wrong URL is the operator's to fix.

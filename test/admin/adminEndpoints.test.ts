@@ -7,9 +7,10 @@ import { maskAccessCode, MAX_PAGE_SIZE } from '../../src/admin/adminEndpoints.js
 import { loadConfig } from '../../src/config.js';
 import type { NewCase } from '../../src/handoff/caseRecord.js';
 import { createLogger } from '../../src/logger.js';
-import { type RunningBot, startBot } from '../../src/main.js';
+import { type RunningBot, type StartOptions, startBot } from '../../src/main.js';
 import { projectRoot } from '../../src/projectRoot.js';
 import { DEMO_CASES, DEMO_CODES } from '../support/demoCodes.js';
+import { HelpdeskStandIn } from '../support/helpdeskStandIn.js';
 
 /**
  * The admin endpoints over real HTTP on a real bot: off without ADMIN_TOKEN (404 like any
@@ -31,13 +32,13 @@ interface AdminBot {
   logLines: string[];
 }
 
-async function start(env: Record<string, string> = {}): Promise<AdminBot> {
+async function start(env: Record<string, string> = {}, options: StartOptions = {}): Promise<AdminBot> {
   const folder = await mkdtemp(join(tmpdir(), 'gallery-admin-'));
   const dataFile = join(folder, 'platform.json');
   await copyFile(join(projectRoot(), 'demo', 'platform.json'), dataFile);
   const fullEnv = { PORT: '0', HOST: '127.0.0.1', STORAGE: 'sqlite', STORAGE_PATH: join(folder, 'bot.sqlite'), PLATFORM_DATA: dataFile, ...env };
   const logLines: string[] = [];
-  const bot = await startBot(loadConfig(fullEnv), fullEnv, createLogger('debug', (line) => logLines.push(line)));
+  const bot = await startBot(loadConfig(fullEnv), fullEnv, createLogger('debug', (line) => logLines.push(line)), options);
   stoppers.push(async () => {
     await bot.close();
     await rm(folder, { recursive: true, force: true });
@@ -191,6 +192,46 @@ describe('with ADMIN_TOKEN', () => {
       expect(answer.status, after).toBe(400);
       expect((answer.body as { error: string }).error).toMatch(/^after/);
     }
+  });
+});
+
+describe('POST /admin/outbox/{id}/retry', () => {
+  const post = async (url: string, authorization?: string) => {
+    const response = await fetch(url, { method: 'POST', headers: authorization === undefined ? {} : { authorization } });
+    const text = await response.text();
+    return { status: response.status, body: text === '' ? null : (JSON.parse(text) as Record<string, unknown>) };
+  };
+  const waitFor = async (what: string, done: () => boolean | Promise<boolean>) => {
+    for (const deadline = Date.now() + 10_000; !(await done()); await new Promise((tick) => setTimeout(tick, 25))) {
+      if (Date.now() > deadline) throw new Error(`waited for ${what}`);
+    }
+  };
+
+  it('puts a case the helpdesk refused back into delivery now; 404 for an unknown id, 409 once delivered, 401 without the token', async () => {
+    const helpdesk = new HelpdeskStandIn({ status: 201, body: { id: 'T-77' } });
+    const helpdeskUrl = await helpdesk.start();
+    stoppers.push(() => helpdesk.stop());
+    // The first attempt is refused (the helpdesk's 422: an operator fixes its settings).
+    helpdesk.script.push({ status: 422 });
+    const { bot, url } = await start({ ADMIN_TOKEN: TOKEN, HANDOFF_WEBHOOK_URL: helpdeskUrl }, { tickets: { pollMs: 50 } });
+    const record = await bot.outbox.record(newCase());
+    const entry = async () => (await get(`${url}/admin/outbox/${record.id}`, bearer)).body as { state: string; lastError: string | null; ticketReference: string | null };
+    await waitFor('the refusal', async () => (await entry()).state === 'failed');
+    expect(await entry()).toMatchObject({ state: 'failed', lastError: 'HTTP 422' });
+    expect(helpdesk.requests).toHaveLength(1);
+
+    expect((await post(`${url}/admin/outbox/${record.id}/retry`)).status).toBe(401);
+    const retried = await post(`${url}/admin/outbox/${record.id}/retry`, bearer);
+    expect(retried.status).toBe(200);
+    expect(retried.body).toMatchObject({ id: record.id, state: expect.stringMatching(/^(pending|sending|delivered)$/) });
+    await waitFor('the ticket', async () => (await entry()).state === 'delivered');
+    expect(await entry()).toMatchObject({ state: 'delivered', ticketReference: 'T-77' });
+    expect(helpdesk.requests).toHaveLength(2);
+
+    const again = await post(`${url}/admin/outbox/${record.id}/retry`, bearer);
+    expect(again).toEqual({ status: 409, body: { error: 'the case is delivered: the helpdesk has it' } });
+    expect(await post(`${url}/admin/outbox/case-00000000-0000-0000-0000-000000000000/retry`, bearer)).toEqual({ status: 404, body: { error: 'no such case' } });
+    expect(helpdesk.requests).toHaveLength(2);
   });
 });
 

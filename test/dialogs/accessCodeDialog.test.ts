@@ -105,12 +105,19 @@ describe('access code: unknown codes', () => {
     expect(textsOf(replies)).toEqual([msg(locale, 'code.giveUp'), msg(locale, 'notify.offerSupport')]);
     expect(buttonsOf(replies[1])).toEqual([msg(locale, 'notify.yes'), msg(locale, 'notify.no')]);
     expect(lastDiagnosis(replies)).toMatchObject({ scenario: 'unknown-code', secondary: [], awaiting: 'confirm' });
-    const done = await h.send(msg(locale, 'notify.yes'), { locale });
+    // "Yes" hands the case to a person as asking for one does: the e-mail address first.
+    const asked = await h.send(msg(locale, 'notify.yes'), { locale });
+    expect(textsOf(asked)).toEqual([msg(locale, 'handoff.email.question')]);
+    expect(await h.outbox.pending()).toEqual([]);
+    const done = await h.send('parent@example.com', { locale });
     expect(textsOf(done)).toEqual([msg(locale, 'notify.recordedSupport')]);
     expect(lastDiagnosis(done).awaiting).toBeNull();
     const cases = await h.outbox.pending();
     expect(cases).toHaveLength(1);
-    expect(cases[0]).toMatchObject({ kind: 'escalation', scenario: 'unknown-code', accessCode: 'HJKT4WRM', jobId: null, photographerId: null });
+    expect(cases[0]).toMatchObject({ kind: 'escalation', reason: 'wrong-codes', scenario: 'unknown-code', accessCode: 'HJKT4WRM', jobId: null, photographerId: null, email: 'parent@example.com' });
+    expect(h.events.map((event) => [event.name, (event.value as { caseId: string; scenario: string }).caseId, (event.value as { scenario: string }).scenario])).toEqual([
+      ['handoff.initiate', cases[0]!.id, 'unknown-code'],
+    ]);
   });
 
   it('an answer without a code does not use up one of the three code tries', async () => {
@@ -129,12 +136,14 @@ describe('access code: the platform cannot be reached', () => {
     const replies = await h.send('KDG4 77QP', { locale });
     expect(textsOf(replies)).toEqual([msg(locale, 'customer.platformDown'), msg(locale, 'notify.offerSupport')]);
     expect(lastDiagnosis(replies)).toMatchObject({ symptom: 'almost-ready', scenario: null, awaiting: 'confirm' });
-    const done = await h.send(msg(locale, 'notify.yes'), { locale });
-    expect(textsOf(done)).toEqual([msg(locale, 'notify.recordedSupport')]);
+    expect(textsOf(await h.send(msg(locale, 'notify.yes'), { locale }))).toEqual([msg(locale, 'handoff.email.question')]);
+    const done = await h.send(msg(locale, 'handoff.email.skip'), { locale });
+    expect(textsOf(done)).toEqual([msg(locale, 'handoff.email.skipped'), msg(locale, 'notify.recordedSupport')]);
     expect(lastDiagnosis(done).awaiting).toBeNull();
     const cases = await h.outbox.pending();
     expect(cases).toHaveLength(1);
-    expect(cases[0]).toMatchObject({ kind: 'escalation', role: 'customer', locale, symptom: 'almost-ready', scenario: null, accessCode: 'KDG477QP' });
+    expect(cases[0]).toMatchObject({ kind: 'escalation', reason: 'platform-down', role: 'customer', locale, symptom: 'almost-ready', scenario: null, accessCode: 'KDG477QP', email: null });
+    expect(h.events.map((event) => event.name)).toEqual(['handoff.initiate']);
   });
 
   it('code in the first message, platform down, offer declined: feedback, and the conversation goes on', async () => {

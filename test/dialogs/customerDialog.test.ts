@@ -101,7 +101,14 @@ describe('customer flow: every scenario of the demo data', () => {
         expect(await h.outbox.pending()).toEqual([]);
         return;
       }
-      const yes = await h.send(msg(locale, 'notify.yes'), { locale });
+      let yes = await h.send(msg(locale, 'notify.yes'), { locale });
+      if (offer === 'support') {
+        // Handed to a person as asking for one is: the e-mail address first, then the case.
+        expect(textsOf(yes)).toEqual([msg(locale, 'handoff.email.question')]);
+        expect(lastDiagnosis(yes).awaiting).toBe('email');
+        expect(await h.outbox.pending()).toEqual([]);
+        yes = await h.send('parent@example.com', { locale });
+      }
       const cases = await h.outbox.pending();
       expect(cases).toHaveLength(1);
       expect(cases[0]).toMatchObject({
@@ -119,6 +126,8 @@ describe('customer flow: every scenario of the demo data', () => {
       if (offer === 'support') {
         expect(textsOf(yes)).toEqual([msg(locale, 'notify.recordedSupport')]);
         expect(lastDiagnosis(yes).awaiting).toBeNull();
+        expect(cases[0]).toMatchObject({ reason: 'unknown-status', email: 'parent@example.com' });
+        expect(h.events.map((event) => [event.name, (event.value as { caseId: string }).caseId])).toEqual([['handoff.initiate', cases[0]!.id]]);
         return;
       }
       expect(textsOf(yes)).toEqual([msg(locale, 'notify.recorded'), msg(locale, 'feedback.question')]);
@@ -279,9 +288,13 @@ describe('customer flow: a status the bot does not know', () => {
     expect(lastDiagnosis(replies)).toMatchObject({ symptom: 'missed-sale', scenario: 'no-known-cause', secondary: DEMO_CASES[name].secondary, awaiting: 'confirm' });
     // Never the status itself: it is platform jargon.
     expect(allText(replies)).not.toMatch(/prepay|paused/i);
-    await h.send(msg(locale, 'notify.yes'), { locale });
+    expect(lastDiagnosis(await h.send(msg(locale, 'notify.yes'), { locale })).awaiting).toBe('email');
+    const handedOver = await h.send(msg(locale, 'handoff.email.skip'), { locale });
+    expect(textsOf(handedOver)).toEqual([msg(locale, 'handoff.email.skipped'), msg(locale, 'notify.recordedSupport')]);
     const cases = await h.outbox.pending();
-    expect(cases.map((c) => [c.kind, c.scenario, c.jobId])).toEqual([['escalation', 'no-known-cause', DEMO_CASES[name].jobId]]);
+    expect(cases.map((c) => [c.kind, c.reason, c.scenario, c.jobId, c.email])).toEqual([['escalation', 'unknown-status', 'no-known-cause', DEMO_CASES[name].jobId, null]]);
+    expect(h.events).toHaveLength(1);
+    expect(h.events[0]).toMatchObject({ name: 'handoff.initiate', value: { caseId: cases[0]!.id, scenario: 'no-known-cause', jobId: DEMO_CASES[name].jobId, email: null } });
   });
 });
 

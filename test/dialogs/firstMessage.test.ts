@@ -174,6 +174,36 @@ describe('several codes in one message', () => {
   });
 });
 
+describe('several codes, and one of them goes to a person', () => {
+  it('the first code\'s case is handed over (address, event), then the next code is diagnosed as a case of its own', async () => {
+    const h = await harness({ channelId: 'webchat' });
+    await h.send(`codes ${DEMO_CODES['unknown-status']} and ${DEMO_CODES['job-in-planning']}`);
+    const offered = await h.send(msg('en-US', 'symptom.choice.missed-sale'));
+    expect(textsOf(offered)).toEqual([msg('en-US', 'customer.cannot-diagnose'), msg('en-US', 'notify.offerSupport')]);
+    const asked = await h.send(msg('en-US', 'notify.yes'));
+    expect(textsOf(asked)).toEqual([msg('en-US', 'handoff.email.question')]);
+    expect(lastDiagnosis(asked).awaiting).toBe('email');
+
+    const handedOver = await h.send('parent@example.com');
+    const probably = msg('en-US', 'customer.probablySees', { message: msg('en-US', 'symptom.choice.almost-ready') });
+    expect(textsOf(handedOver)).toEqual([
+      msg('en-US', 'notify.recordedSupport'),
+      msg('en-US', 'code.several.next', { code: formatAccessCode(DEMO_CODES['job-in-planning']) }),
+      `${await sentenceOf(h, 'job-in-planning', 'en-US')} ${probably}`,
+      msg('en-US', 'customer.seen.question'),
+    ]);
+    const [handed] = await h.outbox.pending();
+    expect(handed).toMatchObject({ kind: 'escalation', reason: 'unknown-status', accessCode: DEMO_CODES['unknown-status'], email: 'parent@example.com' });
+    expect(h.events.map((event) => [event.name, (event.value as { caseId: string }).caseId])).toEqual([['handoff.initiate', handed!.id]]);
+
+    // The next answers are the next code's, not lines of the handed-over case.
+    const seen = await h.send(msg('en-US', 'customer.seen.yes'));
+    expect(textsOf(seen)).toEqual([msg('en-US', 'notify.offerPhotographer')]);
+    expect(lastDiagnosis(seen)).toMatchObject({ scenario: 'job-in-planning', awaiting: 'confirm' });
+    expect((await h.outbox.pending())[0]!.transcript.map((line) => line.text)).not.toContain(msg('en-US', 'customer.seen.yes'));
+  });
+});
+
 describe('the person\'s own readiness is no shop message', () => {
   it.each([
     ['en-US', 'I am not ready to order yet'],

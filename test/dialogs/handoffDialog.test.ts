@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { DEMO_CASES, DEMO_CODES, DEMO_PHOTOGRAPHERS } from '../support/demoCodes.js';
 import type { MessageKey, MessageValues } from '../../src/language/messages.js';
 import { parseSupportHours, type SupportHours } from '../../src/domain/supportHours.js';
-import { allText, buttonsOf, type DialogHarness, type HarnessOptions, lastDiagnosis, msg, textsOf, useHarnesses } from '../support/dialogHarness.js';
+import { allText, buttonsOf, DEMO_TODAY, type DialogHarness, type HarnessOptions, lastDiagnosis, msg, textsOf, useHarnesses } from '../support/dialogHarness.js';
 
 const { harness } = useHarnesses();
 const toPhotographer = (locale: string, key: MessageKey, values?: MessageValues) => msg(locale, key, { audience: 'photographer', ...values });
@@ -166,6 +166,25 @@ describe('handoff: every trigger takes the way of "talk to a person"', () => {
 
   const valueOf = (event: Partial<Activity> | undefined) => event?.value as Record<string, unknown>;
 
+  it('a customer\'s third wrong code: support is offered; "yes" asks for the address, then the case and the event; "hallo?" is added', async () => {
+    const h = await harness({ channelId: 'webchat' });
+    await h.send(msg('de-DE', 'symptom.choice.incorrect-code'), { locale: 'de-DE' });
+    await h.send('HJKT4WRM', { locale: 'de-DE' });
+    await h.send('HJKT4WRN', { locale: 'de-DE' });
+    const offered = await h.send('HJKT4WRP', { locale: 'de-DE' });
+    expect(textsOf(offered)).toEqual([msg('de-DE', 'code.giveUp'), msg('de-DE', 'notify.offerSupport')]);
+    expect(textsOf(await h.send('ja', { locale: 'de-DE' }))).toEqual([msg('de-DE', 'handoff.email.question')]);
+    expect(h.events).toEqual([]);
+    const handedOver = await h.send('eltern@example.de', { locale: 'de-DE' });
+    expect(textsOf(handedOver)).toEqual([msg('de-DE', 'notify.recordedSupport')]);
+    const [record] = await h.outbox.pending();
+    expect(record).toMatchObject({ kind: 'escalation', reason: 'wrong-codes', scenario: 'unknown-code', accessCode: 'HJKT4WRP', email: 'eltern@example.de' });
+    expect(h.events.map((event) => event.name)).toEqual(['handoff.initiate']);
+    expect(valueOf(h.events[0])).toMatchObject({ caseId: record!.id, role: 'customer', locale: 'de-DE', symptom: 'incorrect-code', scenario: 'unknown-code', email: 'eltern@example.de' });
+    expect(textsOf(await h.send('hallo?', { locale: 'de-DE' }))).toEqual([msg('de-DE', 'handoff.added')]);
+    expect((await h.outbox.pending())[0]!.transcript.at(-1)).toMatchObject({ from: 'user', text: 'hallo?' });
+  });
+
   it('a customer\'s "nothing in the data explains it": "did this help?", and "no" hands over with the diagnosis', async () => {
     const h = await harness({ channelId: 'webchat' });
     await h.send(msg('en-US', 'symptom.choice.other'));
@@ -275,5 +294,45 @@ describe('handoff: the transcript goes with the event (botbuilder transcript log
     // The agent hub's status is part of the conversation.
     expect(second.some((line) => line.type === 'event' && line.name === 'handoff.status')).toBe(true);
     expect(second.length).toBeGreaterThan(transcriptOf(h.events[0]).length);
+  });
+});
+
+describe('handoff: a way out of an open handoff', () => {
+  it.each([
+    ['en-US', 'restart'],
+    ['en-US', 'start over'],
+    ['de-DE', 'neu starten'],
+    ['fr-FR', 'recommencer'],
+    ['nl-NL', 'opnieuw'],
+  ] as const)('%s: "%s" ends the handoff here (the case stays with support) and starts afresh', async (locale, typed) => {
+    const h = await atEmailQuestion(locale);
+    await h.send('parent@example.com', { locale });
+    expect(textsOf(await h.send('hello?', { locale }))).toEqual([msg(locale, 'handoff.added')]);
+    const restarted = await h.send(typed, { locale });
+    expect(textsOf(restarted)[0]).toBe(msg(locale, 'handoff.restarted'));
+    expect(lastDiagnosis(restarted).awaiting).toBe('symptom');
+    // A new case: its answers are the flow's, not lines of the handed-over case.
+    const next = await h.send(msg(locale, 'symptom.choice.missed-sale'), { locale });
+    expect(lastDiagnosis(next).awaiting).toBe('access-code');
+    const [record] = await h.outbox.pending();
+    expect(record!.transcript.filter((line) => line.from === 'user').at(-1)?.text).toBe('hello?');
+  });
+
+  it('no handoff.status within a day: the next message is told the request is still with support, and starts a new case', async () => {
+    let now = DEMO_TODAY.getTime();
+    const h = await atEmailQuestion('de-DE', { now: () => new Date(now) });
+    await h.send('eltern@example.de', { locale: 'de-DE' });
+    now += 23 * 60 * 60_000;
+    expect(textsOf(await h.send('hallo?', { locale: 'de-DE' }))).toEqual([msg('de-DE', 'handoff.added')]);
+    now += 2 * 60 * 60_000;
+    const fresh = await h.send('Da steht Verkauf verpasst', { locale: 'de-DE' });
+    expect(textsOf(fresh)[0]).toBe(msg('de-DE', 'handoff.stale'));
+    expect(lastDiagnosis(fresh)).toMatchObject({ symptom: 'missed-sale', awaiting: 'access-code' });
+    expect(await h.outbox.pending()).toHaveLength(1);
+  });
+
+  it('a photographer is told in du-form', () => {
+    expect(msg('de-DE', 'handoff.restarted', { audience: 'photographer' })).toMatch(/\bdir\b/);
+    expect(msg('nl-NL', 'handoff.stale', { audience: 'photographer' })).toMatch(/\bje\b/);
   });
 });

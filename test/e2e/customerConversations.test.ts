@@ -185,12 +185,20 @@ async function converse(name: DemoCodeName, variant: Variant): Promise<CheckedCh
   if (want.offer !== null) {
     const afterOffer = await chat.say(t(locale, variant.answers === 'yes' ? 'notify.yes' : 'notify.no'));
     const scenarioFields = { locale, symptom: want.symptom, scenario: want.scenario, secondary: want.secondary };
+    let lastTurn = afterOffer;
     if (variant.answers === 'yes' && want.offer === 'support') {
+      // Handed to a person as asking for one is: where to reach the customer first.
+      expect(messages(afterOffer).map((reply) => reply.text)).toEqual([t(locale, 'handoff.email.question')]);
+      expectEntity(afterOffer, { ...scenarioFields, awaiting: 'email' });
+      awaitingSequence.push(lastDiagnosis(afterOffer).awaiting);
+      const handedOver = await chat.say('parent@example.com');
+      expect(handedOver.filter((activity) => activity.type === 'event').map((event) => event.name)).toEqual(['handoff.initiate']);
       // Support has the case: the conversation ends without "did this help?".
-      expect(messages(afterOffer).map((reply) => reply.text)).toEqual([t(locale, 'notify.recordedSupport')]);
-      expectEntity(afterOffer, { ...scenarioFields, awaiting: null });
-      expectedCases.push({ kind: 'escalation', reason: 'customer asked to notify the support' });
+      expect(messages(handedOver).map((reply) => reply.text)).toEqual([t(locale, 'notify.recordedSupport')]);
+      expectEntity(handedOver, { ...scenarioFields, awaiting: null });
+      expectedCases.push({ kind: 'escalation', reason: want.scenario === 'unknown-code' ? 'wrong-codes' : 'unknown-status' });
       ended = true;
+      lastTurn = messages(handedOver);
     } else {
       const first = variant.answers === 'yes' ? 'notify.recorded' : 'notify.declined';
       expect(messages(afterOffer).map((reply) => reply.text)).toEqual([t(locale, first), t(locale, 'feedback.question')]);
@@ -198,7 +206,7 @@ async function converse(name: DemoCodeName, variant: Variant): Promise<CheckedCh
       // No photographer has talked to this bot: the request goes to support, saying why.
       if (variant.answers === 'yes') expectedCases.push({ kind: 'notify-photographer', reason: 'customer asked to notify the photographer; the photographer has never talked to the bot' });
     }
-    awaitingSequence.push(lastDiagnosis(afterOffer).awaiting);
+    awaitingSequence.push(lastDiagnosis(lastTurn).awaiting);
   }
 
   if (!ended) {
@@ -221,7 +229,16 @@ async function converse(name: DemoCodeName, variant: Variant): Promise<CheckedCh
   }
 
   const codeTries = want.scenario === 'unknown-code' ? ['access-code', 'access-code'] : [];
-  const expectedSequence = ['symptom', 'access-code', ...codeTries, afterCodeSlot, ...(want.offer !== null && !ended ? ['feedback'] : []), ...(!ended && variant.answers === 'no' ? ['email'] : []), null];
+  const expectedSequence = [
+    'symptom',
+    'access-code',
+    ...codeTries,
+    afterCodeSlot,
+    ...(want.offer !== null && !ended ? ['feedback'] : []),
+    // "No" to "did this help?", or "yes" to the support offer: the e-mail address before the handoff.
+    ...(variant.answers === 'no' || ended ? ['email'] : []),
+    null,
+  ];
   expect(awaitingSequence).toEqual(expectedSequence);
 
   // The outbox holds exactly what the customer asked for, with everything collected.
@@ -259,7 +276,8 @@ describe('a whole customer conversation for every demo code, in two languages ea
       it(`${name} (${DEMO_CODES[name]}) in ${variant.locale}: symptom as ${variant.symptomAs}, answers "${variant.answers}"`, async () => {
         const chat = await converse(name, variant);
 
-        if (variant.answers === 'no') {
+        // "No" to "did this help?", or "yes" to the support offer, handed the case to a person.
+        if (variant.answers === 'no' || expectationFor(name).offer === 'support') {
           // A person has the case: what the customer writes is added to it, until the person closes it.
           const meanwhile = await chat.say(t(variant.locale, 'symptom.choice.missed-sale'));
           expect(messages(meanwhile).map((reply) => reply.text)).toEqual([t(variant.locale, 'handoff.added')]);

@@ -211,6 +211,8 @@ function storedState(channelId: string, conversationId: string, userId: string):
 }
 
 function visibleText(reply: Partial<Activity>): string {
+  // Events are not shown: handoff.initiate carries the transcript, the person's words as they wrote them, for the agent hub.
+  if (reply.type !== undefined && reply.type !== 'message') return '';
   return JSON.stringify([reply.text ?? '', reply.speak ?? '', reply.attachments ?? [], reply.suggestedActions ?? []]);
 }
 

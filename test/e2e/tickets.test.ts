@@ -3,7 +3,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { msg } from '../support/dialogHarness.js';
 import { Chat, postActivity, type TestBot, startTestBot, textOf } from '../support/botServer.js';
 import { ConnectorStandIn } from '../support/connectorStandIn.js';
-import { DEMO_CODES } from '../support/demoCodes.js';
+import { ConnectorConversation } from '../support/connectorConversation.js';
+import { DEMO_CODES, DEMO_PHOTOGRAPHERS } from '../support/demoCodes.js';
 import { DirectLineCustomer, generateToken } from '../support/directLineClient.js';
 import { HelpdeskStandIn } from '../support/helpdeskStandIn.js';
 
@@ -72,7 +73,13 @@ describe('over the bot’s own Direct Line, to Freshdesk', () => {
       return replies.length > 0 ? replies : undefined;
     });
     expect(added!.text).toBe(msg('de-DE', 'handoff.addedTicket', { ticket: '#4711' }));
-    expect(freshdesk.requests).toHaveLength(2);
+    // Written after the ticket: it reaches the ticket as a private note, once, in the tickets' language.
+    const note = await waitFor('the note on the ticket', () => freshdesk.requests.find((request) => request.path === '/api/v2/tickets/4711/notes'));
+    expect(note.method).toBe('POST');
+    expect(note.headers.authorization).toBe(`Basic ${Buffer.from('fd-key:X').toString('base64')}`);
+    expect(note.body).toEqual({ body: expect.stringMatching(/^<p><strong>Customer<\/strong> \(.+\): hallo\?<\/p>$/), private: true });
+    await new Promise((tick) => setTimeout(tick, 300));
+    expect(freshdesk.requests).toHaveLength(3);
   });
 });
 
@@ -150,5 +157,38 @@ describe('SUPPORT_HOURS from the environment', () => {
     } finally {
       await bot.stop();
     }
+  });
+});
+
+describe('a photographer in Teams, to Zendesk', () => {
+  const zendesk = new HelpdeskStandIn({ status: 201, body: { ticket: { id: 5150 } } });
+  const connector = new ConnectorStandIn();
+  let bot: TestBot;
+
+  beforeAll(async () => {
+    const url = await zendesk.start();
+    await connector.start();
+    bot = await startTestBot({ HANDOFF_FORMAT: 'zendesk', HANDOFF_WEBHOOK_URL: url, HANDOFF_API_KEY: 'agent@example.com/token:zd-token' }, { tickets: TICKETS });
+  });
+  afterAll(async () => {
+    await bot?.stop();
+    await zendesk.stop();
+    await connector.stop();
+  });
+
+  it('gets the ticket number as a proactive message in the Teams chat, in German for a photographer', async () => {
+    const lena = new ConnectorConversation(connector, bot.url, {
+      channelId: 'msteams',
+      locale: 'de-DE',
+      from: { id: '29:lena-tickets', name: 'Lena Brandt', aadObjectId: DEMO_PHOTOGRAPHERS.lena.msteams[0] },
+    });
+    const handedOver = await lena.say('Ich möchte mit einem Menschen sprechen');
+    expect(JSON.stringify(handedOver)).toContain(JSON.stringify(msg('de-DE', 'escalation.requested', { audience: 'photographer' })).slice(1, -1));
+
+    const expected = msg('de-DE', 'handoff.ticket', { ticket: '#5150', audience: 'photographer' });
+    const told = await waitFor('the ticket number in Teams', () => lena.received().find((activity) => JSON.stringify(activity).includes(expected)));
+    expect(told.replyToId).toBeUndefined();
+    expect(told.entities?.find((entity) => entity.type === 'gallery-access/diagnosis')).toMatchObject({ role: 'photographer', locale: 'de-DE' });
+    expect((zendesk.requests[0]!.body as { ticket: { priority: string } }).ticket.priority).toBe('high');
   });
 });

@@ -134,4 +134,57 @@ describe('BlobCaseOutbox', () => {
       await standIn.stop();
     }
   }, 60_000);
+
+  it('lines written after the ticket reach it once each and in order, from workers of two instances, across a helpdesk that fails and recovers', async () => {
+    let t = Date.parse('2026-12-02T09:00:00.000Z');
+    const now = () => new Date(t);
+    const [one, two] = await twoInstances(now);
+    const record = await one.record(escalation(), 'webchat:parent-lines');
+    const standIn = new HelpdeskStandIn({ status: 201, body: { id: 'T-1' } });
+    const url = await standIn.start();
+    try {
+      const workers = [one, two, one, two].map(
+        (outbox) => new TicketWorker({ outbox, helpdesk: { format: 'generic', url, locale: 'en-US' }, logger: silentLogger, now, backoff: () => 60_000 }),
+      );
+      await workers[0]!.runDue();
+      expect(standIn.requests).toHaveLength(1);
+      const texts = ['un', 'deux', 'trois', 'quatre', 'cinq'];
+      for (const [index, text] of texts.entries()) await (index % 2 === 0 ? one : two).append(record.id, { from: 'user', text, at: `2026-12-02T09:0${index + 1}:00.000Z` });
+      standIn.script.push({ status: 503 });
+      await Promise.all(workers.map((worker) => worker.runDue()));
+      // The first line was not reached: it and the ones behind it wait for the backoff.
+      expect(standIn.requests).toHaveLength(2);
+      t += 60_000;
+      await Promise.all(workers.map((worker) => worker.runDue()));
+      const lines = standIn.requests.slice(1).map((request) => request.body as { type: string; caseId: string; line: { text: string } });
+      expect(lines.map((body) => [body.type, body.caseId])).toEqual(Array.from({ length: 6 }, () => ['case-line', record.id]));
+      expect(lines.map((body) => body.line.text)).toEqual(['un', ...texts]);
+      expect(await Promise.all(workers.map((worker) => worker.runDue()))).toEqual([0, 0, 0, 0]);
+    } finally {
+      await standIn.stop();
+    }
+  }, 60_000);
+
+  it('an operator\'s retry puts a refused case back into delivery, unless a newer case of the matter is open or it is delivered', async () => {
+    const [one, two] = await twoInstances();
+    const record = await one.record(escalation(), 'webchat:parent-retry');
+    const claimed = await one.claimDue('worker-a', 60_000);
+    expect(await one.markFailed(claimed!, 'HTTP 422')).toBe(true);
+    expect(await two.retry(record.id)).toBe('retried');
+    expect((await two.entry(record.id))?.state).toBe('pending');
+    // Open again, it holds its matter: the person's next request is added to it.
+    expect((await one.openCase('webchat:parent-retry', { kind: 'escalation', symptom: 'missed-sale', accessCode: 'MXR29PLT' }))?.id).toBe(record.id);
+    const again = await two.claimDue('worker-b', 60_000);
+    expect(again?.record.id).toBe(record.id);
+    expect(await two.markTicketCreated(again!, '#9')).toBe(true);
+    expect(await one.retry(record.id)).toBe('delivered');
+    expect(await one.retry('case-00000000-0000-0000-0000-000000000000')).toBe('unknown');
+
+    // Refused, and the person opened a newer case of the same matter since: that one has what they said.
+    const refused = await one.record(escalation({ conversationId: 'conv-2' }), 'webchat:parent-2');
+    await one.markFailed((await one.claimDue('worker-a', 60_000))!, 'HTTP 400');
+    await two.record(escalation({ conversationId: 'conv-3' }), 'webchat:parent-2');
+    expect(await one.retry(refused.id)).toBe('matter-open');
+    expect((await one.entry(refused.id))?.state).toBe('failed');
+  });
 });

@@ -212,3 +212,24 @@ describe('one open case per person and matter', () => {
     expect(await outbox.openCase('webchat:parent-a', matter)).not.toBeNull();
   });
 });
+
+describe('an operator\'s retry', () => {
+  it('puts a refused case back into delivery; a delivered one is 409-worthy, a newer open case of the matter keeps it failed', async () => {
+    const outbox = new SqliteCaseOutbox(open());
+    const record = await outbox.record(newCase(), 'webchat:parent-1');
+    outbox.markFailed(outbox.claimDue('worker-a', 60_000)!, 'HTTP 422');
+    expect(outbox.retry(record.id)).toBe('retried');
+    expect(outbox.entry(record.id)?.state).toBe('pending');
+    const again = outbox.claimDue('worker-b', 60_000);
+    expect(again?.record.id).toBe(record.id);
+    outbox.markTicketCreated(again!, '#1');
+    expect(outbox.retry(record.id)).toBe('delivered');
+    expect(outbox.retry('case-unknown')).toBe('unknown');
+
+    const refused = await outbox.record(newCase({ conversationId: 'conv-2' }), 'webchat:parent-2');
+    outbox.markFailed(outbox.claimDue('worker-a', 60_000)!, 'HTTP 400');
+    await outbox.record(newCase({ conversationId: 'conv-3' }), 'webchat:parent-2');
+    expect(outbox.retry(refused.id)).toBe('matter-open');
+    expect(outbox.entry(refused.id)?.state).toBe('failed');
+  });
+});

@@ -486,3 +486,127 @@ describe('durable delivery', () => {
     expect(outbox.deliveryState(record.id)?.ticketReference).toBe('#4711');
   });
 });
+
+describe('lines written after the ticket was created', () => {
+  const line = (text: string, at: string) => ({ from: 'user' as const, text, at });
+
+  /** A case whose Freshdesk ticket was created, with the worker that created it and the clock. */
+  async function ticketCreated(url: string, apiKey: string) {
+    const clock = manualClock();
+    const outbox = new SqliteCaseOutbox(open(), { now: clock.now });
+    const record = await outbox.record(escalation());
+    const w = worker(outbox, { format: 'freshdesk', url, apiKey, locale: 'en-US' }, { now: clock.now });
+    await w.runDue();
+    return { clock, outbox, record, w };
+  }
+
+  it('Freshdesk: each line becomes a private note on the ticket, HTML-escaped, with Basic key:X, in order', async () => {
+    const { standIn, url } = await helpdesk(FRESHDESK_CREATED);
+    const { outbox, record, w } = await ticketCreated(url, 'fd-api-key');
+    await outbox.append(record.id, line('hello? <b>anyone</b> & "so"', '2026-11-27T09:05:00.000Z'));
+    await outbox.append(record.id, line('it is for class 4b\nthanks', '2026-11-27T09:06:00.000Z'));
+    expect(await w.runDue()).toBe(2);
+
+    const notes = standIn.requests.slice(1);
+    expect(notes.map((request) => [request.method, request.path, request.headers.authorization])).toEqual([
+      ['POST', '/api/v2/tickets/4711/notes', basic('fd-api-key:X')],
+      ['POST', '/api/v2/tickets/4711/notes', basic('fd-api-key:X')],
+    ]);
+    expect(notes.map((request) => request.body)).toEqual([
+      { body: '<p><strong>Customer</strong> (2026-11-27T09:05:00.000Z): hello? &lt;b&gt;anyone&lt;/b&gt; &amp; &quot;so&quot;</p>', private: true },
+      { body: '<p><strong>Customer</strong> (2026-11-27T09:06:00.000Z): it is for class 4b<br>thanks</p>', private: true },
+    ]);
+    // Nothing more to send: each line once.
+    expect(await w.runDue()).toBe(0);
+    expect(standIn.requests).toHaveLength(3);
+  });
+
+  it('Zendesk: each line is a private comment, PUT on the ticket with the key as Zendesk writes it', async () => {
+    const { standIn, url } = await helpdesk(ZENDESK_CREATED);
+    const clock = manualClock();
+    const outbox = new SqliteCaseOutbox(open(), { now: clock.now });
+    const record = await outbox.record(escalation({ role: 'photographer' }));
+    const w = worker(outbox, { format: 'zendesk', url, apiKey: 'agent@example.com/token:zd-API-token', locale: 'de-DE' }, { now: clock.now });
+    await w.runDue();
+    await outbox.append(record.id, line('hat nicht geklappt', '2026-11-27T09:05:00.000Z'));
+    await w.runDue();
+    const [, comment] = standIn.requests;
+    expect(comment!.method).toBe('PUT');
+    expect(comment!.path).toBe('/api/v2/tickets/35436');
+    expect(comment!.headers.authorization).toBe(basic('agent@example.com/token:zd-API-token'));
+    expect(comment!.headers['idempotency-key']).toBe(`${record.id}/line-2`);
+    expect(comment!.body).toEqual({ ticket: { comment: { body: 'Fotograf/in (2026-11-27T09:05:00.000Z): hat nicht geklappt', public: false } } });
+  });
+
+  it('generic: a case-line POST to the webhook with the Bearer key', async () => {
+    const { standIn, url } = await helpdesk({ status: 200, body: { id: 'T-9' } });
+    const outbox = new SqliteCaseOutbox(open());
+    const record = await outbox.record(escalation());
+    const w = worker(outbox, { format: 'generic', url: `${url}/hooks/support`, apiKey: 'hook-key', locale: 'en-US' });
+    await w.runDue();
+    await outbox.append(record.id, line('still nothing', '2026-11-27T09:05:00.000Z'));
+    await w.runDue();
+    const [, added] = standIn.requests;
+    expect([added!.method, added!.path, added!.headers.authorization]).toEqual(['POST', '/hooks/support', 'Bearer hook-key']);
+    expect(added!.body).toEqual({ type: 'case-line', caseId: record.id, conversationId: 'conv-7', line: line('still nothing', '2026-11-27T09:05:00.000Z') });
+  });
+
+  it('a line written while the ticket is being created: not in the ticket, so added to it as a note, once', async () => {
+    const { standIn, url } = await helpdesk(FRESHDESK_CREATED);
+    const outbox = new SqliteCaseOutbox(open());
+    const record = await outbox.record(escalation());
+    // The person writes after the worker took the case and before the helpdesk answers.
+    const writingMeanwhile: typeof fetch = async (input, init) => {
+      if (standIn.requests.length === 0) await outbox.append(record.id, line('are you there?', '2026-11-27T09:05:00.000Z'));
+      return fetch(input, init);
+    };
+    expect(await worker(outbox, { format: 'freshdesk', url, apiKey: 'k', locale: 'en-US' }, { fetch: writingMeanwhile }).runDue()).toBe(2);
+    const [ticket, note] = standIn.requests;
+    expect((ticket!.body as { description: string }).description).not.toContain('are you there?');
+    expect(note!.path).toBe('/api/v2/tickets/4711/notes');
+    expect((note!.body as { body: string }).body).toContain('are you there?');
+    expect(standIn.requests).toHaveLength(2);
+  });
+
+  it('a helpdesk that fails twice, then recovers: every line once, in order', async () => {
+    const { standIn, url } = await helpdesk(FRESHDESK_CREATED);
+    const { clock, outbox, record, w } = await ticketCreated(url, 'k');
+    for (const [index, text] of ['one', 'two', 'three'].entries()) await outbox.append(record.id, line(text, `2026-11-27T09:0${index + 1}:00.000Z`));
+    standIn.script.push({ status: 503 }, { status: 502 });
+    await w.runDue();
+    // Not yet: the first line waits for its backoff, and the others behind it.
+    expect(standIn.requests).toHaveLength(2);
+    clock.advance(60_000);
+    await w.runDue();
+    expect(standIn.requests).toHaveLength(3);
+    clock.advance(2 * 60_000);
+    await w.runDue();
+    const notes = standIn.requests.filter((request) => request.path.endsWith('/notes')).map((request) => (request.body as { body: string }).body);
+    expect(notes).toEqual([expect.stringContaining('one'), expect.stringContaining('one'), expect.stringContaining('one'), expect.stringContaining('two'), expect.stringContaining('three')]);
+    expect(await w.runDue()).toBe(0);
+  });
+
+  it('a line the helpdesk refuses (4xx) holds the later ones back for an operator', async () => {
+    const { standIn, url } = await helpdesk(FRESHDESK_CREATED);
+    const { clock, outbox, record, w } = await ticketCreated(url, 'k');
+    await outbox.append(record.id, line('one', '2026-11-27T09:01:00.000Z'));
+    await outbox.append(record.id, line('two', '2026-11-27T09:02:00.000Z'));
+    standIn.script.push({ status: 404 });
+    await w.runDue();
+    clock.advance(24 * 60 * 60_000);
+    expect(await w.runDue()).toBe(0);
+    expect(standIn.requests).toHaveLength(2);
+  });
+
+  it('a ticket without a number the helpdesk gave: its lines are kept for an operator, not sent anywhere', async () => {
+    const { standIn, url } = await helpdesk({ status: 201, body: {} });
+    const outbox = new SqliteCaseOutbox(open());
+    const record = await outbox.record(escalation());
+    const w = worker(outbox, { format: 'zendesk', url, apiKey: 'k', locale: 'en-US' });
+    await w.runDue();
+    await outbox.append(record.id, line('hello?', '2026-11-27T09:01:00.000Z'));
+    expect(await w.runDue()).toBe(1);
+    expect(standIn.requests).toHaveLength(1);
+    expect(await w.runDue()).toBe(0);
+  });
+});

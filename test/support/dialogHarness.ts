@@ -124,6 +124,8 @@ export interface HarnessOptions {
   supportHours?: SupportHours;
   /** The recognizer the dialogs are given; production's (the phrase files) by default. */
   recognizer?: Recognizer;
+  /** The clock of the dialogs and of the open handoff; DEMO_TODAY by default. */
+  now?: () => Date;
 }
 
 /**
@@ -146,6 +148,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Dialo
     await copyFile(join(projectRoot(), 'demo', 'platform.json'), dataFile);
     platform = await EmbeddedPlatform.load(dataFile);
   }
+  const now = options.now ?? (() => DEMO_TODAY);
   const db: SqliteDatabase = openDatabase(':memory:');
   const outbox = new SqliteCaseOutbox(db, { now: () => DEMO_TODAY });
   const codeLookups = await RateLimitedCodeLookups.onSqlite(db);
@@ -166,11 +169,11 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Dialo
     platform,
     delivery: createDelivery({ logger: silentLogger }),
     recognizer,
-    rootDialog: new MainDialog({ recognizer, platform, outbox, notices, logger: silentLogger, codeLookups, newCases: await RateLimitedNewCases.onSqlite(db), now: () => DEMO_TODAY, supportHours: options.supportHours ?? null }),
+    rootDialog: new MainDialog({ recognizer, platform, outbox, notices, logger: silentLogger, codeLookups, newCases: await RateLimitedNewCases.onSqlite(db), now, supportHours: options.supportHours ?? null }),
     defaultLocale: options.defaultLocale ?? 'en-US',
     logger: silentLogger,
     // The open handoff as production has it, then the test's own steps.
-    hooks: [openHandoffHooks({ outbox, logger: silentLogger }), ...(options.hooks ?? [])],
+    hooks: [openHandoffHooks({ outbox, logger: silentLogger, recognizer, now }), ...(options.hooks ?? [])],
   });
   adapter = new TestAdapter((context) => bot.run(context), { channelId });
   // As production has them: the handoff event once the transcript logger has written the turn down.
