@@ -119,8 +119,10 @@ describe('the help chat on two instances sharing Azure Blob Storage', () => {
     expect(stream.stored().filter((activity) => activity.from?.role === 'bot')).toHaveLength(1);
 
     // Posted to the second instance: its reply arrives on the first instance's stream.
+    const posted = Date.now();
     const symptom = await call<{ id: string }>(two, `/conversations/${conversationId}/activities`, resumed.token, { type: 'message', text: 'it says error, incorrect access code', locale: 'en-US' });
     await stream.waitFor((stored) => repliesTo(stored, symptom.id).length > 0, 'the question for the code');
+    console.log(`reply to a message posted to the other instance on the stream after ${Date.now() - posted} ms`);
     // Posted to the first: answered there, still in order on the same stream.
     const code = await call<{ id: string }>(one, `/conversations/${conversationId}/activities`, resumed.token, {
       type: 'message',
