@@ -13,10 +13,12 @@ import { apologize, GalleryBot } from './bot/galleryBot.js';
 import { createDelivery } from './channels/delivery.js';
 import { SlackBlockKitSender } from './channels/slackWebApi.js';
 import { channelAuthenticationEnabled, type Config, ConfigError, isLoopback, loadConfig } from './config.js';
-import { ConversationLog } from './directline/conversationLog.js';
+import type { BlobConversationLog } from './directline/blobConversationLog.js';
+import type { ConversationLog } from './directline/conversationLog.js';
 import { DirectLineAdapter } from './directline/directLineAdapter.js';
 import { DIRECT_LINE_PREFIX, registerDirectLine } from './directline/directLineEndpoints.js';
 import { DirectLineService } from './directline/directLineService.js';
+import { SqliteConversationLog } from './directline/sqliteConversationLog.js';
 import { DirectLineTokens, loadDirectLineSecret } from './directline/tokens.js';
 import type { CaseOutbox } from './handoff/caseRecord.js';
 import { Shutdown, type ShutdownRegistry } from './lifecycle/shutdown.js';
@@ -153,6 +155,10 @@ interface BotStorage {
   sharedTranscripts?: BlobTranscriptStore;
   /** With STORAGE=azure-blob: what the retention sweeps in the shared container. */
   sharedRetention?: SharedRetention;
+  /** With STORAGE=azure-blob: the help chat's Direct Line conversations, in the shared container. */
+  sharedDirectLine?: BlobConversationLog;
+  /** With STORAGE=azure-blob and no DIRECTLINE_SECRET: the Direct Line secret every instance reads from the container. */
+  sharedDirectLineSecret?: string;
 }
 
 /** A write lock taken and given back: fails on a read-only, locked-out or broken file. */
@@ -178,22 +184,29 @@ function openSqliteStorage(config: Config): BotStorage {
   }
 }
 
-/** What stays in each instance's own SQLite file with STORAGE=azure-blob, said at start. */
-export const NOT_SHARED_WITH_AZURE_BLOB =
-  'Direct Line (web chat) conversations';
-
 async function openBlobStorage(config: Config, logger: Logger): Promise<BotStorage> {
   // Loaded only here: the Azure SDK takes a noticeable part of a start, and instances on SQLite never need it.
-  const [{ BlobContainerHealth, BlobStateStorage, isBlobStatus, openContainer }, { BlobLeaseLock }, { BlobCaseOutbox }, { BlobConversationStore }, { SharedPersonalData }, { BlobTranscriptStore }, { ContainerRetention, sharedRecords }] =
-    await Promise.all([
-      import('./storage/blobStateStorage.js'),
-      import('./storage/blobLeaseLock.js'),
-      import('./handoff/blobCaseOutbox.js'),
-      import('./proactive/blobConversationStore.js'),
-      import('./privacy/blobErasure.js'),
-      import('./handoff/blobTranscriptStore.js'),
-      import('./privacy/blobRetention.js'),
-    ]);
+  const [
+    { BlobContainerHealth, BlobStateStorage, isBlobStatus, openContainer },
+    { BlobLeaseLock },
+    { BlobCaseOutbox },
+    { BlobConversationStore },
+    { SharedPersonalData },
+    { BlobTranscriptStore },
+    { ContainerRetention, sharedRecords },
+    { BlobConversationLog },
+    { sharedDirectLineSecret, SHARED_SECRET_BLOB },
+  ] = await Promise.all([
+    import('./storage/blobStateStorage.js'),
+    import('./storage/blobLeaseLock.js'),
+    import('./handoff/blobCaseOutbox.js'),
+    import('./proactive/blobConversationStore.js'),
+    import('./privacy/blobErasure.js'),
+    import('./handoff/blobTranscriptStore.js'),
+    import('./privacy/blobRetention.js'),
+    import('./directline/blobConversationLog.js'),
+    import('./directline/sharedSecret.js'),
+  ]);
   const connectionString = config.AZURE_STORAGE_CONNECTION_STRING ?? '';
   const name = config.AZURE_STORAGE_CONTAINER;
   let container: ContainerClient;
@@ -204,9 +217,11 @@ async function openBlobStorage(config: Config, logger: Logger): Promise<BotStora
     throw new ConfigError('Invalid configuration: AZURE_STORAGE_CONNECTION_STRING: not an Azure Storage connection string (AccountName and AccountKey, or a SAS, with the blob endpoint)');
   }
   const blobs = new BlobContainerHealth(container);
+  let reachable = true;
   try {
     await blobs.probe();
   } catch (error) {
+    reachable = false;
     if (isBlobStatus(error, 401, 403)) {
       throw new ConfigError(`Invalid configuration: AZURE_STORAGE_CONNECTION_STRING: the storage account refused it (${(error as { code?: string }).code ?? 'forbidden'})`);
     }
@@ -215,12 +230,20 @@ async function openBlobStorage(config: Config, logger: Logger): Promise<BotStora
   }
   const local = openSqliteStorage(config);
   const storage = new GuardedStorage(new BlobStateStorage(container, blobs), `Azure Blob container ${name}`, () => blobs.probe());
-  logger.warn(`STORAGE=azure-blob: bot state, the escalation outbox, the logged transcripts, the conversation references for proactive messages and the rate-limit counters are shared in the container; not shared between instances (in STORAGE_PATH of each): ${NOT_SHARED_WITH_AZURE_BLOB}`, {
+  logger.info(`STORAGE=azure-blob: bot state, the escalation outbox, the logged transcripts, the conversation references for proactive messages, the rate-limit counters and the web chat's Direct Line conversations are shared in the container`, {
     container: name,
     storagePath: config.STORAGE_PATH,
   });
+  const directLine = new BlobConversationLog(container, { logger: logger.child({ component: 'directline' }) });
+  let directLineSecret: string | undefined;
   if (config.DIRECTLINE_SECRET === undefined) {
-    logger.warn('STORAGE=azure-blob without DIRECTLINE_SECRET: each instance generates its own, so a web chat token of one instance is refused by another; set the same DIRECTLINE_SECRET on every instance');
+    // Not tried when the container did not answer the probe: the start would wait for its retries again.
+    directLineSecret = reachable ? await sharedDirectLineSecret(container).catch(() => undefined) : undefined;
+    if (directLineSecret !== undefined) {
+      logger.info(`STORAGE=azure-blob without DIRECTLINE_SECRET: the Direct Line secret is the one kept in the container (${SHARED_SECRET_BLOB}), the same on every instance`);
+    } else {
+      logger.warn('STORAGE=azure-blob without DIRECTLINE_SECRET, and the container not readable at start: this instance signs web chat tokens with its own secret until it is restarted, which other instances refuse; set the same DIRECTLINE_SECRET on every instance');
+    }
   }
   const sharedOutbox = new BlobCaseOutbox(container);
   return {
@@ -231,9 +254,11 @@ async function openBlobStorage(config: Config, logger: Logger): Promise<BotStora
     sharedOutbox,
     sharedConversations: new BlobConversationStore(container),
     container,
-    sharedPersonalData: new SharedPersonalData(container),
+    sharedPersonalData: new SharedPersonalData(container, directLine),
+    sharedDirectLine: directLine,
+    ...(directLineSecret === undefined ? {} : { sharedDirectLineSecret: directLineSecret }),
     sharedTranscripts: new BlobTranscriptStore(container, { logger: logger.child({ component: 'transcripts' }) }),
-    sharedRetention: new ContainerRetention(container, sharedRecords(sharedOutbox)),
+    sharedRetention: new ContainerRetention(container, sharedRecords(sharedOutbox), directLine),
   };
 }
 
@@ -276,8 +301,15 @@ function createTicketWorker(config: Config, outbox: TicketQueue, adapter: Direct
 /** Direct Line bodies are single activities typed by a person; 64 KB holds a long paste. */
 const MAX_DIRECT_LINE_BODY_BYTES = 64 * 1024;
 
-/** DIRECTLINE_SECRET, else one generated and kept beside the SQLite file (in memory for STORAGE=memory). */
-function directLineSecret(config: Config): string {
+/** With several instances: how often each looks for turns an instance left unfinished (held a minute each). */
+const UNHANDLED_CHECK_MS = 30_000;
+
+/**
+ * DIRECTLINE_SECRET, else with STORAGE=azure-blob the one in the container (`shared`), else
+ * one generated and kept beside the SQLite file (in memory for STORAGE=memory).
+ */
+function directLineSecret(config: Config, shared: string | undefined): string {
+  if (config.DIRECTLINE_SECRET === undefined && shared !== undefined) return shared;
   if (config.STORAGE === 'memory' && config.DIRECTLINE_SECRET === undefined) return randomBytes(32).toString('base64url');
   return loadDirectLineSecret(config.DIRECTLINE_SECRET, resolve(dirname(config.STORAGE_PATH), 'directline-secret'));
 }
@@ -319,8 +351,21 @@ export async function startBot(
   options: StartOptions = {},
 ): Promise<RunningBot> {
   const platform = await createPlatform(config, logger);
-  const { storage, database, state, readiness: storageReadiness, lock, sharedOutbox, sharedConversations, container, sharedPersonalData, sharedTranscripts, sharedRetention } =
-    await createStorage(config, logger);
+  const {
+    storage,
+    database,
+    state,
+    readiness: storageReadiness,
+    lock,
+    sharedOutbox,
+    sharedConversations,
+    container,
+    sharedPersonalData,
+    sharedTranscripts,
+    sharedRetention,
+    sharedDirectLine,
+    sharedDirectLineSecret,
+  } = await createStorage(config, logger);
   const shutdown = new Shutdown(logger);
   // Erasure and retention work on the SQLite outbox only (empty with STORAGE=azure-blob, as the start says).
   const localOutbox = new SqliteCaseOutbox(database);
@@ -328,8 +373,10 @@ export async function startBot(
   // On the bot's database, or the container all instances share: the limit holds across conversations, "restart", restarts and instances.
   const codeLookups = container === undefined ? await RateLimitedCodeLookups.onSqlite(database) : await RateLimitedCodeLookups.onBlob(container);
   const newCases = container === undefined ? await RateLimitedNewCases.onSqlite(database) : await RateLimitedNewCases.onBlob(container);
-  const conversationLog = new ConversationLog(database);
-  const adapter = createAdapter(config, env, logger, conversationLog);
+  // Erasure and retention work on the SQLite log (empty with STORAGE=azure-blob, whose erasure and sweep reach the shared one).
+  const conversationLog = new SqliteConversationLog(database);
+  const directLineLog: ConversationLog = sharedDirectLine ?? conversationLog;
+  const adapter = createAdapter(config, env, logger, directLineLog);
   // Every conversation's transcript (botbuilder's transcript logging), on the bot's database or in the
   // container all instances share: it goes with the handoff event, and is erased and swept like the
   // rest of a person's data. The handoff event's middleware comes first, so it runs once the turn is
@@ -379,7 +426,7 @@ export async function startBot(
   const tickets = createTicketWorker(config, outbox, adapter, logger, options);
   const { server, inFlight } = createServer({ adapter, logic, logger, appId: config.MicrosoftAppId, readiness });
   // The help chat: the page, its token endpoint and the bot's own Direct Line, into the same bot.
-  const directLine = new DirectLineService(conversationLog, new DirectLineTokens(directLineSecret(config)), (activity, clientAddress) => adapter.receive(activity, logic, clientAddress), logger);
+  const directLine = new DirectLineService(directLineLog, new DirectLineTokens(directLineSecret(config, sharedDirectLineSecret)), (activity, clientAddress) => adapter.receive(activity, logic, clientAddress), logger);
   protectBrowserEndpoints(server, { prefixes: [DIRECT_LINE_PREFIX, WIDGET_TOKEN_PATH], origins: config.WIDGET_ORIGINS, maxBodyBytes: MAX_DIRECT_LINE_BODY_BYTES });
   const streams = registerDirectLine(server, { service: directLine, origins: config.WIDGET_ORIGINS, logger });
   registerWidget(server, { service: directLine, origins: config.WIDGET_ORIGINS, logger });
@@ -403,12 +450,17 @@ export async function startBot(
   const warning = localModeWarning(config);
   if (warning !== null) logger.warn(warning);
   retention.start();
-  // Turns a previous process died in the middle of: answered now.
-  directLine.resumeUnhandled();
+  // Turns a previous process died in the middle of: answered now; with several instances,
+  // also those of an instance that died and may not come back.
+  const resume = () => directLine.resumeUnhandled().catch((error: unknown) => logger.error('direct line turns could not be resumed', { error }));
+  void resume();
+  const resuming = sharedDirectLine === undefined ? undefined : setInterval(resume, UNHANDLED_CHECK_MS);
+  resuming?.unref();
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> =>
     (closing ??= (async () => {
+      clearInterval(resuming);
       const stopped = new Promise<void>((done) => server.close(() => done()));
       streams.closeStreams();
       server.server.closeIdleConnections();

@@ -1,13 +1,19 @@
-import { EventEmitter } from 'node:events';
 import type { Activity } from 'botbuilder';
-import type { SqliteDatabase } from '../storage/database.js';
 
 /**
- * The conversations of the bot's own Direct Line and every activity in them, in the
- * bot's SQLite file: what the customer sent and what the bot said, in order, numbered.
- * The number is the Direct Line watermark; the log outlives a restart of the bot, so a
- * reloaded page shows its history and goes on.
+ * The conversations of the bot's own Direct Line and every activity in them: what the
+ * customer sent and what the bot said, in order, numbered. The number is the Direct Line
+ * watermark; the log outlives a restart of the bot, so a reloaded page shows its history
+ * and goes on.
+ *
+ * Two kinds: in the bot's SQLite file (sqliteConversationLog.ts, one instance), and in the
+ * Azure Blob container several instances share (blobConversationLog.ts), where a
+ * conversation started on one instance goes on at any other. The SQLite log answers at
+ * once (so erasure and retention can use it inside one transaction); the blob log over the
+ * network: callers await every answer.
  */
+
+type Awaitable<T> = T | Promise<T>;
 
 export interface DirectLineConversation {
   id: string;
@@ -25,13 +31,60 @@ export interface ActivitySet {
   watermark: string;
 }
 
-interface ConversationRow {
-  id: string;
-  user_id: string;
-  locale: string | null;
-  started: number;
-  last_seq: number;
-  last_timestamp: number;
+/** An activity as stored: with its id, its timestamp and its number in the conversation. */
+export interface NumberedActivity {
+  entry: Partial<Activity>;
+  seq: number;
+}
+
+/** A user's activity whose turn never ended, and the conversation it belongs to. */
+export interface UnhandledActivity extends NumberedActivity {
+  conversationId: string;
+}
+
+/** What a removal deleted. */
+export interface RemovedConversations {
+  conversations: number;
+  activities: number;
+}
+
+export interface ConversationLog {
+  create(id: string, userId: string, locale: string | null): Awaitable<DirectLineConversation>;
+  get(id: string): Awaitable<DirectLineConversation | null>;
+  /** Marks the conversation started; true only for the call (on any instance) that started it. */
+  start(id: string): Awaitable<boolean>;
+  /**
+   * Appends activities in order: gives each its id (`activityId`), its number and a
+   * timestamp later than every earlier one (Web Chat orders by timestamp), and tells the
+   * conversation's followers. A user's activity stays unhandled until `markHandled`.
+   */
+  appendAll(conversationId: string, activities: readonly Partial<Activity>[]): Awaitable<NumberedActivity[]>;
+  /**
+   * Tells this instance's followers without storing: typing indicators matter while the
+   * bot works, not in a history replayed after a reload.
+   */
+  broadcast(conversationId: string, activity: Partial<Activity>): void;
+  /** Everything after `watermark` (all of it for null), and the watermark to ask with next. */
+  after(conversationId: string, watermark: number | null): Awaitable<ActivitySet>;
+  /**
+   * Sends what came after `watermark`, then everything appended from now on (on any
+   * instance), in order, each activity once, until the returned function is called.
+   */
+  follow(conversationId: string, watermark: number | null, listener: (set: ActivitySet) => void): () => void;
+  /** The turn of the user's activity number `seq` ran to its end: it is never run again. */
+  markHandled(conversationId: string, seq: number): Awaitable<void>;
+  /**
+   * What users sent whose turn never ended (the process died during it), oldest first per
+   * conversation, each given to one caller only: run again, so nothing a customer wrote
+   * goes unanswered.
+   */
+  claimUnhandled(): Awaitable<UnhandledActivity[]>;
+  /** The conversations whose tokens are bound to this user. */
+  conversationsOf(userId: string): Awaitable<string[]>;
+  /** Deletes conversations with every activity in them; how many of each. */
+  remove(ids: readonly string[]): Awaitable<RemovedConversations>;
+  /** Deletes conversations nothing was appended to since `before`. */
+  removeIdle(before: Date): Awaitable<RemovedConversations>;
 }
 
 /** Activity ids as Azure's Direct Line writes them: the conversation id and a padded number. */
@@ -39,196 +92,7 @@ export function activityId(conversationId: string, seq: number): string {
   return `${conversationId}|${String(seq).padStart(7, '0')}`;
 }
 
-export class ConversationLog {
-  private readonly events = new EventEmitter();
-  private readonly statements;
-  /** Appends activities to one conversation in one transaction (built once: better-sqlite3 makes a wrapper per call otherwise). */
-  private readonly appendTransaction;
-
-  constructor(private readonly db: SqliteDatabase) {
-    db.exec(`
-      CREATE TABLE IF NOT EXISTS directline_conversations (
-        id TEXT PRIMARY KEY,
-        user_id TEXT NOT NULL,
-        locale TEXT,
-        started INTEGER NOT NULL DEFAULT 0,
-        last_seq INTEGER NOT NULL DEFAULT 0,
-        last_timestamp INTEGER NOT NULL DEFAULT 0,
-        created_at TEXT NOT NULL
-      );
-      CREATE TABLE IF NOT EXISTS directline_activities (
-        conversation_id TEXT NOT NULL REFERENCES directline_conversations(id) ON DELETE CASCADE,
-        seq INTEGER NOT NULL,
-        activity TEXT NOT NULL,
-        PRIMARY KEY (conversation_id, seq)
-      );
-      CREATE INDEX IF NOT EXISTS directline_conversations_user ON directline_conversations (user_id);
-      CREATE INDEX IF NOT EXISTS directline_conversations_created ON directline_conversations (created_at);
-      CREATE INDEX IF NOT EXISTS directline_conversations_last ON directline_conversations (last_timestamp);
-    `);
-    // The last user activity whose turn ran to its end (state saved). A log that had none
-    // starts with everything in it counted as handled: nothing old is answered again.
-    const columns = db.prepare<[], { name: string }>("SELECT name FROM pragma_table_info('directline_conversations')").all();
-    if (!columns.some((column) => column.name === 'handled_seq')) {
-      db.exec('ALTER TABLE directline_conversations ADD COLUMN handled_seq INTEGER NOT NULL DEFAULT 0; UPDATE directline_conversations SET handled_seq = last_seq');
-    }
-    this.statements = {
-      markHandled: db.prepare<[number, string]>('UPDATE directline_conversations SET handled_seq = max(handled_seq, ?) WHERE id = ?'),
-      unhandled: db.prepare<[], { conversation_id: string; seq: number; activity: string }>(
-        `SELECT a.conversation_id, a.seq, a.activity FROM directline_conversations c
-         JOIN directline_activities a ON a.conversation_id = c.id AND a.seq > c.handled_seq
-         WHERE c.handled_seq < c.last_seq AND json_extract(a.activity, '$.from.role') = 'user'
-         ORDER BY a.conversation_id, a.seq`,
-      ),
-      insertConversation: db.prepare<[string, string, string | null, string]>(
-        'INSERT INTO directline_conversations (id, user_id, locale, created_at) VALUES (?, ?, ?, ?)',
-      ),
-      conversation: db.prepare<[string], ConversationRow>('SELECT * FROM directline_conversations WHERE id = ?'),
-      markStarted: db.prepare<[string]>('UPDATE directline_conversations SET started = 1 WHERE id = ? AND started = 0'),
-      advance: db.prepare<[number, number, string]>('UPDATE directline_conversations SET last_seq = ?, last_timestamp = ? WHERE id = ?'),
-      insertActivity: db.prepare<[string, number, string]>('INSERT INTO directline_activities (conversation_id, seq, activity) VALUES (?, ?, ?)'),
-      ofUser: db.prepare<[string], { id: string }>('SELECT id FROM directline_conversations WHERE user_id = ?'),
-      countActivities: db.prepare<[string], { count: number }>('SELECT count(*) AS count FROM directline_activities WHERE conversation_id = ?'),
-      // The activities go with their conversation (ON DELETE CASCADE).
-      removeConversation: db.prepare<[string]>('DELETE FROM directline_conversations WHERE id = ?'),
-      // Idle: nothing appended since the cut-off, or never anything and created before it.
-      idle: db.prepare<[number, string, number], { id: string }>(
-        'SELECT id FROM directline_conversations WHERE (last_timestamp > 0 AND last_timestamp < ?) OR (last_timestamp = 0 AND created_at < ?) LIMIT ?',
-      ),
-      after: db.prepare<[string, number], { activity: string }>(
-        'SELECT activity FROM directline_activities WHERE conversation_id = ? AND seq > ? ORDER BY seq',
-      ),
-    };
-    this.appendTransaction = db.transaction((conversationId: string, activities: readonly Partial<Activity>[]) => {
-      const row = this.statements.conversation.get(conversationId);
-      if (row === undefined) throw new Error('Unknown Direct Line conversation');
-      let seq = row.last_seq;
-      let time = row.last_timestamp;
-      const stored = activities.map((activity) => {
-        seq += 1;
-        time = Math.max(Date.now(), time + 1);
-        const json = JSON.stringify({ ...activity, id: activityId(conversationId, seq), timestamp: new Date(time) });
-        this.statements.insertActivity.run(conversationId, seq, json);
-        return { entry: JSON.parse(json) as Partial<Activity>, seq };
-      });
-      this.statements.advance.run(seq, time, conversationId);
-      return stored;
-    });
-    // Many open pages each listen to their own conversation.
-    this.events.setMaxListeners(0);
-  }
-
-  create(id: string, userId: string, locale: string | null): DirectLineConversation {
-    this.statements.insertConversation.run(id, userId, locale, new Date().toISOString());
-    return { id, userId, locale, started: false };
-  }
-
-  get(id: string): DirectLineConversation | null {
-    const row = this.statements.conversation.get(id);
-    return row === undefined ? null : { id: row.id, userId: row.user_id, locale: row.locale, started: row.started === 1 };
-  }
-
-  /** Marks the conversation started; true only for the call that started it. */
-  start(id: string): boolean {
-    return this.statements.markStarted.run(id).changes === 1;
-  }
-
-  /**
-   * Appends an activity: gives it its id and a timestamp later than every earlier one
-   * (Web Chat orders by timestamp), stores it and tells the conversation's listeners.
-   */
-  append(conversationId: string, activity: Partial<Activity>): Partial<Activity> {
-    return this.appendNumbered(conversationId, activity).entry;
-  }
-
-  /** `append`, and the activity's number in the conversation. */
-  appendNumbered(conversationId: string, activity: Partial<Activity>): { entry: Partial<Activity>; seq: number } {
-    return this.appendAll(conversationId, [activity])[0]!;
-  }
-
-  /**
-   * Appends several activities in order, in one transaction (one commit for all the replies
-   * of a turn), then tells the listeners of each, in order.
-   */
-  appendAll(conversationId: string, activities: readonly Partial<Activity>[]): { entry: Partial<Activity>; seq: number }[] {
-    if (activities.length === 0) return [];
-    const stored = this.appendTransaction(conversationId, activities);
-    for (const { entry, seq } of stored) this.events.emit(conversationId, { activities: [entry], watermark: String(seq) } satisfies ActivitySet);
-    return stored;
-  }
-
-  /**
-   * Tells the listeners without storing: typing indicators matter while the bot works,
-   * not in a history replayed after a reload.
-   */
-  broadcast(conversationId: string, activity: Partial<Activity>): void {
-    const row = this.statements.conversation.get(conversationId);
-    if (row === undefined) return;
-    const entry = JSON.parse(JSON.stringify({ ...activity, timestamp: new Date(Math.max(Date.now(), row.last_timestamp + 1)) })) as Partial<Activity>;
-    this.events.emit(conversationId, { activities: [entry], watermark: String(row.last_seq) } satisfies ActivitySet);
-  }
-
-  /** Everything after `watermark` (all of it for null), and the watermark to ask with next. */
-  after(conversationId: string, watermark: number | null): ActivitySet {
-    const row = this.statements.conversation.get(conversationId);
-    const lastSeq = row?.last_seq ?? 0;
-    const from = watermark === null ? 0 : Math.min(watermark, lastSeq);
-    const activities = this.statements.after.all(conversationId, from).map(({ activity }) => JSON.parse(activity) as Partial<Activity>);
-    return { activities, watermark: String(lastSeq) };
-  }
-
-  /** The turn of the user's activity number `seq` ran to its end: it is never run again. */
-  markHandled(conversationId: string, seq: number): void {
-    this.statements.markHandled.run(seq, conversationId);
-  }
-
-  /**
-   * What users sent whose turn never ended (the process died during it), oldest first per
-   * conversation: run again at start, so nothing a customer wrote goes unanswered.
-   */
-  unhandled(): { conversationId: string; seq: number; activity: Partial<Activity> }[] {
-    return this.statements.unhandled.all().map((row) => ({ conversationId: row.conversation_id, seq: row.seq, activity: JSON.parse(row.activity) as Partial<Activity> }));
-  }
-
-  /** The conversations whose tokens are bound to this user. */
-  conversationsOf(userId: string): string[] {
-    return this.statements.ofUser.all(userId).map((row) => row.id);
-  }
-
-  /** Deletes conversations with every activity in them; how many of each. */
-  remove(ids: readonly string[]): { conversations: number; activities: number } {
-    return this.db.transaction((all: readonly string[]) => {
-      let conversations = 0;
-      let activities = 0;
-      for (const id of all) {
-        const count = this.statements.countActivities.get(id)?.count ?? 0;
-        if (this.statements.removeConversation.run(id).changes === 1) {
-          conversations += 1;
-          activities += count;
-        }
-      }
-      return { conversations, activities };
-    })(ids);
-  }
-
-  /** Deletes conversations nothing was appended to since `before`, a batch at a time. */
-  removeIdle(before: Date, batch = 200): { conversations: number; activities: number } {
-    const total = { conversations: 0, activities: 0 };
-    for (;;) {
-      const ids = this.statements.idle.all(before.getTime(), before.toISOString(), batch).map((row) => row.id);
-      if (ids.length === 0) return total;
-      const removed = this.remove(ids);
-      total.conversations += removed.conversations;
-      total.activities += removed.activities;
-    }
-  }
-
-  /**
-   * Listens to what is appended to a conversation from now on. Reading `after` and
-   * subscribing in the same synchronous step misses nothing and repeats nothing.
-   */
-  subscribe(conversationId: string, listener: (set: ActivitySet) => void): () => void {
-    this.events.on(conversationId, listener);
-    return () => this.events.off(conversationId, listener);
-  }
+/** A stored activity: the one given, with the log's id and timestamp, as JSON would give it back. */
+export function numbered(conversationId: string, activity: Partial<Activity>, seq: number, time: number): Partial<Activity> {
+  return JSON.parse(JSON.stringify({ ...activity, id: activityId(conversationId, seq), timestamp: new Date(time) })) as Partial<Activity>;
 }

@@ -79,14 +79,15 @@ export class DirectLineAdapter extends GalleryAdapter {
   override async sendActivities(context: TurnContext, activities: Partial<Activity>[]): Promise<ResourceResponse[]> {
     if (!isOwnDirectLine(context.activity)) return super.sendActivities(context, activities);
     const conversationId = context.activity.conversation?.id ?? '';
-    const conversation = this.log.get(conversationId);
+    const conversation = await this.log.get(conversationId);
     if (conversation === null) throw new Error('Direct Line conversation not found');
     const responses: ResourceResponse[] = [];
     // Replies next to each other are stored together (one commit); a typing indicator or a
     // delay between them keeps its place: what comes before it is stored and shown first.
     let replies: { index: number; activity: Partial<Activity> }[] = [];
-    const storeReplies = () => {
-      const stored = this.log.appendAll(conversationId, replies.map((reply) => reply.activity));
+    const storeReplies = async () => {
+      if (replies.length === 0) return;
+      const stored = await this.log.appendAll(conversationId, replies.map((reply) => reply.activity));
       stored.forEach(({ entry }, at) => (responses[replies[at]!.index] = { id: entry.id ?? '' }));
       replies = [];
     };
@@ -99,7 +100,7 @@ export class DirectLineAdapter extends GalleryAdapter {
       }
       if (activity.type === ActivityTypes.Trace) continue;
       if (activity.type === 'delay') {
-        storeReplies();
+        await storeReplies();
         await sleep(typeof activity.value === 'number' ? activity.value : 1000);
         continue;
       }
@@ -113,13 +114,13 @@ export class DirectLineAdapter extends GalleryAdapter {
       delete outgoing.id;
       delete outgoing.serviceUrl;
       if (activity.type === ActivityTypes.Typing) {
-        storeReplies();
+        await storeReplies();
         this.log.broadcast(conversationId, outgoing);
       } else {
         replies.push({ index, activity: outgoing });
       }
     }
-    storeReplies();
+    await storeReplies();
     return responses;
   }
 

@@ -38,7 +38,7 @@ function param(req: Request, name: string): string {
 function endpoint(logger: Logger, status: number, handle: (req: Request) => unknown) {
   return async (req: Request, res: Response) => {
     try {
-      const body = handle(req);
+      const body = await handle(req);
       res.status(status);
       res.json(body);
     } catch (error) {
@@ -85,6 +85,26 @@ export function registerDirectLine(
   });
 
   const sockets = new WebSocketServer({ noServer: true, maxPayload: 4096 });
+  const stream = (ws: WebSocket, conversationId: string, watermark: string | null) => {
+    let alive = true;
+    ws.on('pong', () => (alive = true));
+    // Clients send empty messages to keep the connection awake; there is nothing to read.
+    ws.on('message', () => undefined);
+    ws.on('error', () => ws.terminate());
+    const unfollow = service.follow(conversationId, watermark, (set) => {
+      if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(set));
+    });
+    const ping = setInterval(() => {
+      if (!alive) return ws.terminate();
+      alive = false;
+      ws.ping();
+    }, STREAM_PING_MS);
+    ping.unref();
+    ws.on('close', () => {
+      clearInterval(ping);
+      unfollow();
+    });
+  };
   server.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const match = STREAM_PATH.exec(url.pathname);
@@ -93,29 +113,23 @@ export function registerDirectLine(
     };
     if (match === null) return reject(404, 'Not Found');
     if (!originAllowed(req.headers.origin, req.headers, options.origins)) return reject(403, 'Forbidden');
-    const conversationId = decodeURIComponent(match[1] ?? '');
-    const conversation = service.streamConversation(url.searchParams.get('t'), conversationId);
-    if (conversation === null) return reject(403, 'Forbidden');
-    sockets.handleUpgrade(req, socket, head, (ws) => {
-      let alive = true;
-      ws.on('pong', () => (alive = true));
-      // Clients send empty messages to keep the connection awake; there is nothing to read.
-      ws.on('message', () => undefined);
-      ws.on('error', () => ws.terminate());
-      const unsubscribe = service.subscribe(conversation.id, url.searchParams.get('watermark'), (set) => {
-        if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(set));
-      });
-      const ping = setInterval(() => {
-        if (!alive) return ws.terminate();
-        alive = false;
-        ws.ping();
-      }, STREAM_PING_MS);
-      ping.unref();
-      ws.on('close', () => {
-        clearInterval(ping);
-        unsubscribe();
-      });
-    });
+    let conversationId: string;
+    try {
+      conversationId = decodeURIComponent(match[1] ?? '');
+    } catch {
+      return reject(404, 'Not Found');
+    }
+    // The stream opens once the conversation is found (in the shared container, with several instances).
+    service.streamConversation(url.searchParams.get('t'), conversationId).then(
+      (conversation) => {
+        if (conversation === null) return reject(403, 'Forbidden');
+        sockets.handleUpgrade(req, socket, head, (ws) => stream(ws, conversation.id, url.searchParams.get('watermark')));
+      },
+      (error: unknown) => {
+        logger.error('direct line stream could not be opened', { error });
+        reject(503, 'Service Unavailable');
+      },
+    );
   });
 
   return {

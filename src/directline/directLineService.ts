@@ -97,80 +97,79 @@ export class DirectLineService {
   }
 
   /** The secret as Bearer: the server side of a shop (or the widget's token endpoint) gets a conversation for one user. */
-  generate(bearer: string | null, body: unknown): ConversationGrant {
+  async generate(bearer: string | null, body: unknown): Promise<ConversationGrant> {
     if (bearer === null || !this.tokens.isSecret(bearer)) throw new DirectLineError(403, 'SecretInvalid', 'tokens/generate needs the Direct Line secret as the Bearer.');
     return this.newConversation(body);
   }
 
   /** A new conversation, not yet started, for a user of the server's choosing (or a `dl_` id the caller gave). */
-  newConversation(body: unknown): ConversationGrant {
+  async newConversation(body: unknown): Promise<ConversationGrant> {
     const start = conversationStart.safeParse(body ?? {});
     if (!start.success) throw new DirectLineError(400, 'BadArgument', 'The body is not a conversation start ({ user: { id }, locale }).');
     const requested = start.data.user?.id;
     const userId = requested !== undefined && /^dl_[A-Za-z0-9_-]{8,120}$/.test(requested) ? requested : newUserId();
-    return this.grant(this.log.create(newConversationId(), userId, start.data.locale ?? null));
+    return this.grant(await this.log.create(newConversationId(), userId, start.data.locale ?? null));
   }
 
-  refresh(bearer: string | null): ConversationGrant {
-    return this.grant(this.authorize(bearer, null));
+  async refresh(bearer: string | null): Promise<ConversationGrant> {
+    return this.grant(await this.authorize(bearer, null));
   }
 
   /**
    * The conversation a Bearer may use: a token's own conversation, or with the secret any
    * conversation (`conversationId` null asks for the token's). Anything else is 403.
    */
-  private authorize(bearer: string | null, conversationId: string | null): DirectLineConversation {
+  private async authorize(bearer: string | null, conversationId: string | null): Promise<DirectLineConversation> {
     if (bearer === null) throw new DirectLineError(401, 'TokenMissing', 'Send the Direct Line token as the Bearer.');
     if (conversationId !== null && this.tokens.isSecret(bearer)) {
-      const conversation = this.log.get(conversationId);
+      const conversation = await this.log.get(conversationId);
       if (conversation === null) throw new DirectLineError(404, 'NotFound', 'No such conversation.');
       return conversation;
     }
     const claims = this.tokens.verify(bearer);
     if (claims === null || (conversationId !== null && claims.conversationId !== conversationId)) throw forbidden();
-    const conversation = this.log.get(claims.conversationId);
+    const conversation = await this.log.get(claims.conversationId);
     if (conversation === null) throw new DirectLineError(404, 'NotFound', 'No such conversation.');
     if (conversation.userId !== claims.userId) throw forbidden();
     return conversation;
   }
 
   /** `POST /conversations`: starts the token's conversation (or, with the secret, a new one). */
-  start(bearer: string | null, body: unknown, origin: string): ConversationGrant {
+  async start(bearer: string | null, body: unknown, origin: string): Promise<ConversationGrant> {
     let conversation: DirectLineConversation;
     if (bearer !== null && this.tokens.isSecret(bearer)) {
-      const grant = this.newConversation(body);
-      conversation = this.log.get(grant.conversationId) as DirectLineConversation;
+      const grant = await this.newConversation(body);
+      conversation = (await this.log.get(grant.conversationId)) as DirectLineConversation;
     } else {
-      conversation = this.authorize(bearer, null);
+      conversation = await this.authorize(bearer, null);
     }
     const start = conversationStart.safeParse(body ?? {});
-    this.ensureStarted(conversation, start.success ? (start.data.locale ?? null) : null);
+    await this.ensureStarted(conversation, start.success ? (start.data.locale ?? null) : null);
     return { ...this.grant(conversation), streamUrl: this.streamUrl(conversation, origin, null) };
   }
 
   /** `GET /conversations/{id}`: resume, and every WebSocket reconnect; a fresh token and stream URL. */
-  resume(bearer: string | null, conversationId: string, watermark: string | null, origin: string): ConversationGrant {
-    const conversation = this.authorize(bearer, conversationId);
+  async resume(bearer: string | null, conversationId: string, watermark: string | null, origin: string): Promise<ConversationGrant> {
+    const conversation = await this.authorize(bearer, conversationId);
     return { ...this.grant(conversation), streamUrl: this.streamUrl(conversation, origin, parseWatermark(watermark) === null ? null : watermark) };
   }
 
-  activities(bearer: string | null, conversationId: string, watermark: string | null): ActivitySet {
-    const conversation = this.authorize(bearer, conversationId);
+  async activities(bearer: string | null, conversationId: string, watermark: string | null): Promise<ActivitySet> {
+    const conversation = await this.authorize(bearer, conversationId);
     return this.log.after(conversation.id, parseWatermark(watermark));
   }
 
   /** The conversation a stream token opens, or null. */
-  streamConversation(token: string | null, conversationId: string): DirectLineConversation | null {
+  async streamConversation(token: string | null, conversationId: string): Promise<DirectLineConversation | null> {
     const claims = token === null ? null : this.tokens.verify(token, 'stream');
     if (claims === null || claims.conversationId !== conversationId) return null;
-    const conversation = this.log.get(conversationId);
+    const conversation = await this.log.get(conversationId);
     return conversation !== null && conversation.userId === claims.userId ? conversation : null;
   }
 
-  subscribe(conversationId: string, watermark: string | null, send: (set: ActivitySet) => void): () => void {
-    const backlog = this.log.after(conversationId, parseWatermark(watermark));
-    if (backlog.activities.length > 0) send(backlog);
-    return this.log.subscribe(conversationId, send);
+  /** What the stream sends: the backlog after `watermark`, then each activity as it is appended (on any instance). */
+  follow(conversationId: string, watermark: string | null, send: (set: ActivitySet) => void): () => void {
+    return this.log.follow(conversationId, parseWatermark(watermark), send);
   }
 
   /**
@@ -178,8 +177,8 @@ export class DirectLineService {
    * (the id, the user, the time and the channel are the server's), then to the bot. The
    * answer does not wait for the turn: the bot's replies arrive over the stream.
    */
-  post(bearer: string | null, conversationId: string, body: unknown, clientAddress: string | null = null): { id: string } {
-    const conversation = this.authorize(bearer, conversationId);
+  async post(bearer: string | null, conversationId: string, body: unknown, clientAddress: string | null = null): Promise<{ id: string }> {
+    const conversation = await this.authorize(bearer, conversationId);
     const parsed = postedActivity.safeParse(body);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
@@ -188,21 +187,24 @@ export class DirectLineService {
     const { from, ...fields } = parsed.data;
     // A user typing is nothing the bot acts on and nothing worth keeping.
     if (fields.type === ActivityTypes.Typing) return { id: '' };
-    this.ensureStarted(conversation, fields.locale ?? null);
-    const { entry: stored, seq } = this.log.appendNumbered(conversation.id, {
-      ...fields,
-      channelId: DIRECT_LINE_CHANNEL_ID,
-      conversation: { id: conversation.id } as Activity['conversation'],
-      from: { id: conversation.userId, ...(from?.name === undefined ? {} : { name: from.name }), role: 'user' } as Activity['from'],
-      recipient: { ...DIRECT_LINE_BOT },
-    });
+    await this.ensureStarted(conversation, fields.locale ?? null);
+    const appended = await this.log.appendAll(conversation.id, [
+      {
+        ...fields,
+        channelId: DIRECT_LINE_CHANNEL_ID,
+        conversation: { id: conversation.id } as Activity['conversation'],
+        from: { id: conversation.userId, ...(from?.name === undefined ? {} : { name: from.name }), role: 'user' } as Activity['from'],
+        recipient: { ...DIRECT_LINE_BOT },
+      },
+    ]);
+    const { entry: stored, seq } = appended[0]!;
     this.run({ ...stored, serviceUrl: DIRECT_LINE_SERVICE_URL }, clientAddress, () => this.log.markHandled(conversation.id, seq));
     return { id: stored.id ?? '' };
   }
 
   /** The first time a conversation is used, the bot is told the user joined, so it greets them. */
-  private ensureStarted(conversation: DirectLineConversation, locale: string | null): void {
-    if (!this.log.start(conversation.id)) return;
+  private async ensureStarted(conversation: DirectLineConversation, locale: string | null): Promise<void> {
+    if (conversation.started || !(await this.log.start(conversation.id))) return;
     const greetingLocale = locale ?? conversation.locale;
     this.run({
       type: ActivityTypes.ConversationUpdate,
@@ -222,23 +224,26 @@ export class DirectLineService {
    * Turns run in the background; `close` waits for them. `handled` runs once the turn has
    * ended (answered, or failed and apologised for) — not when the process dies during it.
    */
-  private run(activity: Partial<Activity>, clientAddress: string | null = null, handled?: () => void): void {
-    const turn = this.turn(activity, clientAddress)
+  private run(activity: Partial<Activity>, clientAddress: string | null = null, handled?: () => unknown): void {
+    const turn: Promise<void> = this.turn(activity, clientAddress)
       .catch((error: unknown) => this.logger.error('direct line turn failed', { error, type: activity.type }))
-      .then(() => handled?.())
+      .then(async () => {
+        await handled?.();
+      })
       .catch((error: unknown) => this.logger.error('direct line turn could not be marked handled', { error }))
       .finally(() => this.turns.delete(turn));
     this.turns.add(turn);
   }
 
   /**
-   * At start: what customers wrote while the process died mid-turn is run again, in order
-   * (the bot recognises an activity whose turn did end, by its id, and does not act twice).
+   * At start (and with several instances, now and then): what customers wrote while a
+   * process died mid-turn is run again, in order (the bot recognises an activity whose turn
+   * did end, by its id, and does not act twice).
    */
-  resumeUnhandled(): number {
-    const pending = this.log.unhandled();
-    for (const { conversationId, seq, activity } of pending) {
-      this.run({ ...activity, serviceUrl: DIRECT_LINE_SERVICE_URL }, null, () => this.log.markHandled(conversationId, seq));
+  async resumeUnhandled(): Promise<number> {
+    const pending = await this.log.claimUnhandled();
+    for (const { conversationId, seq, entry } of pending) {
+      this.run({ ...entry, serviceUrl: DIRECT_LINE_SERVICE_URL }, null, () => this.log.markHandled(conversationId, seq));
     }
     if (pending.length > 0) this.logger.info('direct line turns resumed', { count: pending.length });
     return pending.length;

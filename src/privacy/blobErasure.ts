@@ -1,4 +1,6 @@
 import type { ContainerClient } from '@azure/storage-blob';
+import type { BlobConversationLog } from '../directline/blobConversationLog.js';
+import { DIRECT_LINE_CHANNEL_ID } from '../directline/directLineAdapter.js';
 import { BlobCaseOutbox } from '../handoff/blobCaseOutbox.js';
 import { BlobTranscriptStore } from '../handoff/blobTranscriptStore.js';
 import { WAITING } from '../proactive/blobConversationStore.js';
@@ -13,6 +15,8 @@ export interface SharedErasureCounts {
   cases: number;
   waitingCustomerEntries: number;
   transcriptActivities: number;
+  directLineConversations: number;
+  directLineActivities: number;
 }
 
 /**
@@ -20,15 +24,19 @@ export interface SharedErasureCounts {
  * way as in SQLite (src/privacy/erasure.ts): their state in every conversation of their
  * channel, the cases of those conversations and their own (by person key), the cases that
  * give an e-mail address with the people of those conversations, and the waiting-customer
- * entries and logged transcripts of those conversations. State keys too long for a blob
- * name (kept under their digest) are found by the digests of person and conversation in
- * their metadata, and read from the blob itself.
+ * entries and logged transcripts of those conversations, and the help chat's Direct Line
+ * conversations of those people and cases with every message in them. State keys too long
+ * for a blob name (kept under their digest) are found by the digests of person and
+ * conversation in their metadata, and read from the blob itself.
  */
 export class SharedPersonalData {
   private readonly outbox: BlobCaseOutbox;
   private readonly transcripts: BlobTranscriptStore;
 
-  constructor(private readonly container: ContainerClient) {
+  constructor(
+    private readonly container: ContainerClient,
+    private readonly directLine: BlobConversationLog,
+  ) {
     this.outbox = new BlobCaseOutbox(container);
     this.transcripts = new BlobTranscriptStore(container);
   }
@@ -73,6 +81,7 @@ export class SharedPersonalData {
       transcripts.set(JSON.stringify([channelId, conversationId]), { channelId, conversationId });
     };
     const cases = new Set<string>();
+    const directLineConversations = new Set<string>();
     if ('user' in request) {
       people.set(personKey(request.user), request.user);
     } else {
@@ -87,6 +96,11 @@ export class SharedPersonalData {
         for (const { userId } of await this.statesOfConversation(entry.channel, entry.conversationId)) {
           people.set(personKey({ channelId: entry.channel, userId }), { channelId: entry.channel, userId });
         }
+        if (entry.channel === DIRECT_LINE_CHANNEL_ID) {
+          directLineConversations.add(entry.conversationId);
+          const conversation = await this.directLine.get(entry.conversationId);
+          if (conversation !== null) people.set(personKey({ channelId: entry.channel, userId: conversation.userId }), { channelId: entry.channel, userId: conversation.userId });
+        }
       }
     }
     for (const person of people.values()) {
@@ -95,6 +109,13 @@ export class SharedPersonalData {
         stateKeys.add(key);
         ofPerson.add(conversationId);
         addConversation(person.channelId, conversationId);
+      }
+      if (person.channelId === DIRECT_LINE_CHANNEL_ID) {
+        for (const id of await this.directLine.conversationsOf(person.userId)) {
+          directLineConversations.add(id);
+          ofPerson.add(id);
+          addConversation(person.channelId, id);
+        }
       }
       for (const id of await this.outbox.idsOf(person.channelId, ofPerson, personKey(person))) cases.add(id);
     }
@@ -105,7 +126,16 @@ export class SharedPersonalData {
     const removedCases = await this.outbox.remove([...cases]);
     const waitingCustomerEntries = await this.forgetWaiting(conversations);
     const transcriptActivities = await this.transcripts.remove(transcripts.values());
-    return { conversationStates, cases: removedCases, waitingCustomerEntries, transcriptActivities, people: [...people.values()] };
+    const directLine = await this.directLine.remove([...directLineConversations]);
+    return {
+      conversationStates,
+      cases: removedCases,
+      waitingCustomerEntries,
+      transcriptActivities,
+      directLineConversations: directLine.conversations,
+      directLineActivities: directLine.activities,
+      people: [...people.values()],
+    };
   }
 
   /** Waiting-customer entries of these conversations, on any job. */

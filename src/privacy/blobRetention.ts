@@ -1,4 +1,5 @@
 import type { BlobItem, ContainerClient } from '@azure/storage-blob';
+import type { BlobConversationLog } from '../directline/blobConversationLog.js';
 import { type BlobCaseOutbox, CASES, OPEN_CASES } from '../handoff/blobCaseOutbox.js';
 import { TRANSCRIPTS } from '../handoff/blobTranscriptStore.js';
 import { NOTICES, PHOTOGRAPHERS, WAITING } from '../proactive/blobConversationStore.js';
@@ -47,11 +48,15 @@ export function sharedRecords(outbox: BlobCaseOutbox): SweptPrefix[] {
  * since the retention began is deleted. Each delete is conditional on the version listed
  * (If-Match), so a blob written since the listing (a turn, a delivery, a count) stays:
  * instances may sweep at the same time, and a sweep never takes what is in use.
+ *
+ * The help chat's Direct Line conversations go whole, not blob by blob: a conversation's
+ * record is written once at its start, and must stay while its messages are recent.
  */
 export class ContainerRetention implements SharedRetention {
   constructor(
     private readonly container: ContainerClient,
     private readonly records: readonly SweptPrefix[],
+    private readonly directLine?: Pick<BlobConversationLog, 'removeIdle'>,
   ) {}
 
   async sweep(before: Date, signal: AbortSignal): Promise<Record<string, number>> {
@@ -59,6 +64,11 @@ export class ContainerRetention implements SharedRetention {
     for (const record of this.records) {
       if (signal.aborted) break;
       counts[record.name] = await this.sweepPrefix(record, before, signal);
+    }
+    if (this.directLine !== undefined && !signal.aborted) {
+      const removed = await this.directLine.removeIdle(before);
+      counts.directLineConversations = removed.conversations;
+      counts.directLineActivities = removed.activities;
     }
     return counts;
   }

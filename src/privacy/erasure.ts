@@ -1,4 +1,4 @@
-import type { ConversationLog } from '../directline/conversationLog.js';
+import type { SqliteConversationLog } from '../directline/sqliteConversationLog.js';
 import type { SqliteCaseOutbox } from '../handoff/sqliteCaseOutbox.js';
 import type { SqliteTranscriptStore } from '../handoff/sqliteTranscriptStore.js';
 import type { ConversationStore } from '../proactive/conversationStore.js';
@@ -47,7 +47,7 @@ export interface ErasureCounts {
 export interface ConversationDataStores {
   db: SqliteDatabase;
   state: SqliteStorage;
-  conversationLog: ConversationLog;
+  conversationLog: SqliteConversationLog;
   outbox: SqliteCaseOutbox;
   conversations: ConversationStore;
   transcripts: SqliteTranscriptStore;
@@ -144,6 +144,8 @@ export class PersonalData {
       counts.cases += shared.cases;
       counts.waitingCustomerEntries += shared.waitingCustomerEntries;
       counts.transcriptActivities += shared.transcriptActivities;
+      counts.directLineConversations += shared.directLineConversations;
+      counts.directLineActivities += shared.directLineActivities;
       for (const person of shared.people) found.people.set(personKey(person), person);
     }
     let codeLookupCounters = 0;

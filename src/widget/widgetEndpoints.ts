@@ -152,7 +152,7 @@ export function registerWidget(server: Server, options: WidgetOptions): void {
     }
     const body = (req.body ?? {}) as { locale?: unknown };
     try {
-      const grant = options.service.newConversation(typeof body.locale === 'string' ? { locale: body.locale } : {});
+      const grant = await options.service.newConversation(typeof body.locale === 'string' ? { locale: body.locale } : {});
       res.json(grant);
     } catch (error) {
       if (error instanceof DirectLineError) {

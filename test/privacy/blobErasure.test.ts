@@ -77,6 +77,52 @@ describe('erasure with STORAGE=azure-blob', () => {
     expect(await one.personalData.erase({ email: 'erase.me@example.com' })).toMatchObject({ conversationStates: 0, cases: 0, waitingCustomerEntries: 0, transcriptActivities: 0 });
   }, 120_000);
 
+  it("a help chat conversation: erased from the other instance with its messages, the parent's state and case; another parent's kept", async () => {
+    async function widgetChat(email: string): Promise<{ conversationId: string; token: string; userId: string }> {
+      const { token } = (await (await fetch(`${one.url}/widget/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).json()) as { token: string };
+      const start = (await (await fetch(`${one.url}/v3/directline/conversations`, { method: 'POST', headers: { authorization: `Bearer ${token}` } })).json()) as { conversationId: string; token: string };
+      const userId = JSON.parse(Buffer.from(start.token.split('.')[1] ?? '', 'base64url').toString('utf8')).user as string;
+      let answered = 0;
+      for (const text of ['it says missed the sale', DEMO_CASES['job-archived'].code, t('en-US', 'notify.no'), t('en-US', 'feedback.no'), email]) {
+        await fetch(`${two.url}/v3/directline/conversations/${start.conversationId}/activities`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${start.token}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ type: 'message', text, locale: 'en-US' }),
+        });
+        answered += 1;
+        // Each message waits for its answer, as a parent does.
+        for (const deadline = Date.now() + 15_000; ; ) {
+          const { activities } = (await (await fetch(`${one.url}/v3/directline/conversations/${start.conversationId}/activities`, { headers: { authorization: `Bearer ${start.token}` } })).json()) as {
+            activities: { from: { role: string }; replyToId?: string }[];
+          };
+          const users = activities.filter((activity) => activity.from.role === 'user').length;
+          if (users === answered && activities.at(-1)?.from.role === 'bot') break;
+          if (Date.now() > deadline) throw new Error('no answer');
+          await new Promise((tick) => setTimeout(tick, 50));
+        }
+      }
+      return { ...start, userId };
+    }
+    const erased = await widgetChat('widget-erased@example.com');
+    const kept = await widgetChat('widget-kept@example.com');
+    const outbox = new BlobCaseOutbox(openContainer(azurite.connectionString, 'erasure'));
+    expect((await outbox.pending()).filter((record) => record.conversationId === erased.conversationId)).toHaveLength(1);
+
+    const counts = await two.personalData.erase({ user: { channelId: 'directline', userId: erased.userId } });
+    expect(counts).toMatchObject({ conversationStates: 1, cases: 1, directLineConversations: 1 });
+    expect(counts.directLineActivities).toBeGreaterThanOrEqual(10);
+    const history = (id: string, token: string) => fetch(`${one.url}/v3/directline/conversations/${id}/activities`, { headers: { authorization: `Bearer ${token}` } });
+    expect((await history(erased.conversationId, erased.token)).status).toBe(404);
+    expect((await history(kept.conversationId, kept.token)).status).toBe(200);
+    expect((await outbox.pending()).filter((record) => record.conversationId === kept.conversationId)).toHaveLength(1);
+    const names: string[] = [];
+    for await (const item of openContainer(azurite.connectionString, 'erasure').listBlobsFlat()) names.push(item.name);
+    expect(names.filter((name) => name.includes(encodeURIComponent(erased.conversationId)))).toEqual([]);
+    // By the case's address: the other conversation goes too.
+    expect(await one.personalData.erase({ email: 'widget-kept@example.com' })).toMatchObject({ cases: 1, directLineConversations: 1 });
+    expect((await history(kept.conversationId, kept.token)).status).toBe(404);
+  }, 120_000);
+
   it('finds a person whose ids are too long for a blob name (state kept under a digest), by user and by address', async () => {
     const container = openContainer(azurite.connectionString, 'erasure');
     const state = new BlobStateStorage(container);

@@ -12,7 +12,8 @@ import { BlobLeaseLock } from '../../src/storage/blobLeaseLock.js';
 import { BlobStateStorage } from '../../src/storage/blobStateStorage.js';
 import { openDatabase } from '../../src/storage/database.js';
 import { conversationStateKey, SqliteStorage } from '../../src/storage/sqliteStorage.js';
-import { ConversationLog } from '../../src/directline/conversationLog.js';
+import { SqliteConversationLog } from '../../src/directline/sqliteConversationLog.js';
+import { BlobConversationLog } from '../../src/directline/blobConversationLog.js';
 import { SqliteCaseOutbox } from '../../src/handoff/sqliteCaseOutbox.js';
 import { SqliteTranscriptStore } from '../../src/handoff/sqliteTranscriptStore.js';
 import { ConversationStore } from '../../src/proactive/conversationStore.js';
@@ -56,7 +57,7 @@ function sweeperOf(container: ContainerClient, retentionStart: Date, options: Pa
     days: DAYS,
     db,
     state: new SqliteStorage(db),
-    conversationLog: new ConversationLog(db),
+    conversationLog: new SqliteConversationLog(db),
     outbox: new SqliteCaseOutbox(db),
     conversations: new ConversationStore(db),
     transcripts: new SqliteTranscriptStore(db),
@@ -139,6 +140,24 @@ describe('the retention sweep in the shared container', () => {
     // A minute later on the sweep's clock, the young conversation is old too; the waiting cases still stay.
     const minuteLater = sweeperOf(container, new Date(retentionStart.getTime() + 60_000));
     expect(await minuteLater.sweepContainer()).toMatchObject({ conversationStates: 1, transcripts: 2, deliveredCases: 0, openCaseMarkers: 0 });
+  }, 60_000);
+
+  it("goes through the help chat's Direct Line conversations whole: one still going on stays with its first messages", async () => {
+    const container = await freshContainer(azurite(), 'retention-directline');
+    const log = new BlobConversationLog(container, { logger: silentLogger });
+    const user = (text: string) => ({ type: 'message', text, from: { id: 'dl_parent', role: 'user' } as Activity['from'] });
+    await log.create('over', 'dl_parent', null);
+    await log.appendAll('over', [user('hello'), user('thanks')]);
+    await log.create('going-on', 'dl_parent', null);
+    await log.appendAll('going-on', [user('hello')]);
+    const retentionStart = await nextSecond();
+    await log.appendAll('going-on', [user('still there?')]);
+
+    const sweeper = sweeperOf(container, retentionStart, { shared: new ContainerRetention(container, sharedRecords(new BlobCaseOutbox(container)), log) });
+    expect(await sweeper.sweepContainer()).toMatchObject({ directLineConversations: 1, directLineActivities: 2 });
+    expect(await log.get('over')).toBeNull();
+    expect((await log.after('going-on', null)).activities.map((activity) => activity.text)).toEqual(['hello', 'still there?']);
+    expect(await log.conversationsOf('dl_parent')).toEqual(['going-on']);
   }, 60_000);
 
   it('keeps a blob written after it was listed, and a lock leased by a turn in progress', async () => {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Activity, StoreItems } from 'botbuilder';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../../src/config.js';
-import { ConversationLog } from '../../src/directline/conversationLog.js';
+import { SqliteConversationLog } from '../../src/directline/sqliteConversationLog.js';
 import { SqliteCaseOutbox } from '../../src/handoff/sqliteCaseOutbox.js';
 import { SqliteTranscriptStore } from '../../src/handoff/sqliteTranscriptStore.js';
 import { createLogger, silentLogger } from '../../src/logger.js';
@@ -36,7 +36,7 @@ afterEach(() => {
 function stores(file: string) {
   const db = open(file);
   const state = new SqliteStorage(db);
-  const conversationLog = new ConversationLog(db);
+  const conversationLog = new SqliteConversationLog(db);
   const outbox = new SqliteCaseOutbox(db);
   const conversations = new ConversationStore(db);
   const transcripts = new SqliteTranscriptStore(db);
@@ -52,7 +52,7 @@ async function converse(s: Stores, name: string): Promise<void> {
   const item: StoreItems = { [conversationStateKey('directline', name, `dl_${name}`)]: { case: { transcript, locale: 'en-US' }, eTag: '*' } };
   await s.state.write(item);
   s.conversationLog.create(name, `dl_${name}`, 'en-US');
-  for (let i = 0; i < 6; i++) s.conversationLog.append(name, { type: 'message', text: `message ${i} of ${name} `.repeat(5), from: { id: `dl_${name}`, name: '' } });
+  for (let i = 0; i < 6; i++) s.conversationLog.appendAll(name, [{ type: 'message', text: `message ${i} of ${name} `.repeat(5), from: { id: `dl_${name}`, name: '' } }]);
   for (let i = 0; i < 4; i++) {
     await s.transcripts.logActivity({ type: 'message', channelId: 'directline', conversation: { id: name }, text: `transcript ${i} of ${name}`, timestamp: new Date() } as Activity);
   }

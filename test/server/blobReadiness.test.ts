@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
-import { NOT_SHARED_WITH_AZURE_BLOB, startBot } from '../../src/main.js';
+import { startBot } from '../../src/main.js';
 import { projectRoot } from '../../src/projectRoot.js';
 import { type Azurite, azuriteConnectionString, startAzurite } from '../support/azurite.js';
 import { freePort } from '../support/botProcess.js';
@@ -14,7 +14,7 @@ import { allText, ContractChat } from '../support/photographerChat.js';
  * STORAGE=azure-blob at start and while running: a connection string that is not one, or
  * that the account refuses, stops the start naming the variable and never the key; a blob
  * service that cannot be reached leaves /readyz at 503 and every turn says the conversation
- * cannot be saved; and the start says what is not shared between instances.
+ * cannot be saved; and the start says what the instances share.
  */
 
 let folder: string;
@@ -61,16 +61,17 @@ describe('STORAGE=azure-blob', () => {
   }, 90_000);
   afterAll(() => azurite?.stop());
 
-  it('starts ready on a reachable account and says at start what stays in each instance', async () => {
+  it('starts ready on a reachable account and says at start what the instances share', async () => {
     const lines: string[] = [];
     const bot = await start(blobEnv(azurite.connectionString), lines);
     expect(await readyz(bot.url)).toEqual({ status: 200, checks: { storage: true, platform: true } });
-    const said = warnings(lines).filter((message) => message.startsWith('STORAGE=azure-blob: bot state'));
+    const said = lines.map((line) => (JSON.parse(line) as { message: string }).message).filter((message) => message.startsWith('STORAGE=azure-blob: bot state'));
     expect(said).toHaveLength(1);
-    expect(said[0]).toContain(NOT_SHARED_WITH_AZURE_BLOB);
+    expect(said[0]).toContain("the web chat's Direct Line conversations are shared");
     expect(lines.join('\n')).not.toContain('Eby8vdM02xNOcq');
-    // Web chat tokens are signed with the Direct Line secret: one generated per instance would not do.
-    expect(warnings(lines).filter((message) => message.includes('without DIRECTLINE_SECRET'))).toHaveLength(1);
+    // Web chat tokens are signed with the Direct Line secret: without DIRECTLINE_SECRET the one kept in the container, nothing to warn about.
+    expect(warnings(lines).filter((message) => message.includes('DIRECTLINE_SECRET'))).toEqual([]);
+    expect(lines.some((line) => line.includes('the Direct Line secret is the one kept in the container'))).toBe(true);
     const withSecret: string[] = [];
     await start({ ...blobEnv(azurite.connectionString), DIRECTLINE_SECRET: 'one-secret-for-every-instance-0123456789' }, withSecret);
     expect(warnings(withSecret).filter((message) => message.includes('DIRECTLINE_SECRET'))).toEqual([]);
