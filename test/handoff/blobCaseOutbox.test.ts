@@ -187,4 +187,26 @@ describe('BlobCaseOutbox', () => {
     expect(await one.retry(refused.id)).toBe('matter-open');
     expect((await one.entry(refused.id))?.state).toBe('failed');
   });
+
+  it('a line written while the ticket is on its way is added to the ticket afterwards, not lost and not sent twice', async () => {
+    const [one, two] = await twoInstances();
+    const record = await one.record(escalation(), 'webchat:parent-race');
+    const standIn = new HelpdeskStandIn({ status: 201, body: { id: 4711 } });
+    const url = await standIn.start();
+    try {
+      // The person writes, through the other instance, after the worker took the case and before the helpdesk answers.
+      const writingMeanwhile: typeof fetch = async (input, init) => {
+        if (standIn.requests.length === 0) await two.append(record.id, { from: 'user', text: 'vous êtes là ?', at: '2026-12-02T08:05:00.000Z' });
+        return fetch(input, init);
+      };
+      const worker = new TicketWorker({ outbox: one, helpdesk: { format: 'freshdesk', url, apiKey: 'k', locale: 'en-US' }, logger: silentLogger, fetch: writingMeanwhile });
+      expect(await worker.runDue()).toBe(2);
+      const [ticket, note] = standIn.requests;
+      expect((ticket!.body as { description: string }).description).not.toContain('vous êtes là');
+      expect([note!.path, (note!.body as { body: string }).body]).toEqual(['/api/v2/tickets/4711/notes', expect.stringContaining('vous êtes là ?')]);
+      expect(await worker.runDue()).toBe(0);
+    } finally {
+      await standIn.stop();
+    }
+  });
 });

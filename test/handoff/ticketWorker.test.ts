@@ -586,7 +586,7 @@ describe('lines written after the ticket was created', () => {
     expect(await w.runDue()).toBe(0);
   });
 
-  it('a line the helpdesk refuses (4xx) holds the later ones back for an operator', async () => {
+  it('a line the helpdesk refuses (4xx) holds the later ones back for an operator, whose retry sends them in order', async () => {
     const { standIn, url } = await helpdesk(FRESHDESK_CREATED);
     const { clock, outbox, record, w } = await ticketCreated(url, 'k');
     await outbox.append(record.id, line('one', '2026-11-27T09:01:00.000Z'));
@@ -596,6 +596,12 @@ describe('lines written after the ticket was created', () => {
     clock.advance(24 * 60 * 60_000);
     expect(await w.runDue()).toBe(0);
     expect(standIn.requests).toHaveLength(2);
+    expect(outbox.retry(record.id)).toBe('retried');
+    expect(await w.runDue()).toBe(2);
+    const notes = standIn.requests.slice(1).map((request) => (request.body as { body: string }).body);
+    expect(notes).toEqual([expect.stringContaining('one'), expect.stringContaining('one'), expect.stringContaining('two')]);
+    // Everything is with the helpdesk now.
+    expect(outbox.retry(record.id)).toBe('delivered');
   });
 
   it('a ticket without a number the helpdesk gave: its lines are kept for an operator, not sent anywhere', async () => {
