@@ -203,14 +203,22 @@ export function readEmailAnswer(text: string, choiceId: string | null, recognize
 export function handoffDialogs(deps: DialogDependencies): Dialog[] {
   const flow = new WaterfallDialog(HANDOFF_DIALOG, [
     async (step: WaterfallStepContext) => {
-      if (turnOf(step.context).case.role !== 'customer') return step.next(undefined);
+      const { case: c } = turnOf(step.context);
+      if (c.role !== 'customer') return step.next(undefined);
+      // Asked once per conversation: a later handoff (the next code's, say) uses the answer given.
+      if (c.contact !== null) return step.next(undefined);
       return step.beginDialog(EMAIL_DIALOG);
     },
     async (step: WaterfallStepContext) => {
       const turn = turnOf(step.context);
       const { reason, afterRecorded } = step.options as HandoffOptions;
-      const email = turn.case.role === 'customer' ? ((step.result as string | null | undefined) ?? null) : undefined;
-      if (email === null) turn.say({ text: turn.l.t('handoff.email.skipped') });
+      let email: string | null | undefined;
+      if (turn.case.role === 'customer') {
+        const known = turn.case.contact;
+        email = known !== null ? known.email : ((step.result as string | null | undefined) ?? null);
+        if (known === null && email === null) turn.say({ text: turn.l.t('handoff.email.skipped') });
+        turn.case.contact = { email };
+      }
       // Where the ticket's reference can be told later, once the helpdesk gives one.
       const reference = reachableReference(step.context.activity);
       const result = await recordCase(turn, deps, 'escalation', reason, email === undefined ? { reference } : { email, reference });

@@ -58,6 +58,12 @@ export interface CaseState {
   /** When that handoff opened (ISO time): one that nobody closes ends by itself after a while (src/handoff/openHandoff.ts). */
   handoffOpenedAt: string | null;
   /**
+   * A customer's answer to "which e-mail address may support write to?": null until asked;
+   * `email` null when they chose not to give one. Later handoffs in this conversation (the
+   * next of several codes, a new problem) use it instead of asking again.
+   */
+  contact: { email: string | null } | null;
+  /**
    * Where `locale` comes from: the channel (browser, Teams), or the language the person
    * clearly wrote in, which then stays until they clearly write in another.
    */
@@ -72,10 +78,10 @@ export interface ChangeMade {
   code: string | null;
 }
 
-/** `previous`: the case before, whose person, greeting, question count and open handoff carry over. */
+/** `previous`: the case before, whose person, greeting, question count, open handoff and contact carry over. */
 export function newCase(
   locale: string,
-  previous?: Pick<CaseState, 'role' | 'greeted' | 'questionId'> & Partial<Pick<CaseState, 'handoffCaseId' | 'handoffOpenedAt' | 'localeFrom'>>,
+  previous?: Pick<CaseState, 'role' | 'greeted' | 'questionId'> & Partial<Pick<CaseState, 'handoffCaseId' | 'handoffOpenedAt' | 'localeFrom' | 'contact'>>,
 ): CaseState {
   return {
     id: randomUUID(),
@@ -104,6 +110,7 @@ export function newCase(
     greeted: previous?.greeted ?? false,
     handoffCaseId: previous?.handoffCaseId ?? null,
     handoffOpenedAt: previous?.handoffOpenedAt ?? null,
+    contact: previous?.contact ?? null,
     localeFrom: previous?.localeFrom ?? 'channel',
   };
 }

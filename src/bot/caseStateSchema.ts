@@ -59,6 +59,7 @@ export const caseStateSchema = z
     greeted: z.boolean(),
     handoffCaseId: z.string().regex(/^case-[0-9a-f-]{36}$/).nullable(),
     handoffOpenedAt: z.iso.datetime().nullable(),
+    contact: z.strictObject({ email: z.email().nullable() }).nullable(),
     localeFrom: z.enum(['channel', 'text']),
   })
   .superRefine((state, ctx) => {

@@ -204,6 +204,29 @@ describe('several codes, and one of them goes to a person', () => {
   });
 });
 
+describe('the e-mail address is asked once per conversation', () => {
+  it.each([
+    ['parent@example.com', 'parent@example.com'],
+    ['skip', null],
+  ] as const)('answered "%s": a later handoff in the same chat records the same answer without asking again', async (answer, email) => {
+    const h = await harness({ channelId: 'webchat' });
+    await h.send(`${msg('en-US', 'symptom.choice.missed-sale')} ${DEMO_CODES['unknown-status']}`);
+    expect(textsOf(await h.send(msg('en-US', 'notify.yes')))).toEqual([msg('en-US', 'handoff.email.question')]);
+    await h.send(answer);
+    await h.send('restart');
+
+    const again = await h.send('I want to talk to a person');
+    expect(textsOf(again)).not.toContain(msg('en-US', 'handoff.email.question'));
+    expect(textsOf(again)).not.toContain(msg('en-US', 'handoff.email.skipped'));
+    expect(textsOf(again)[0]).toBe(msg('en-US', 'escalation.requested'));
+    const records = await h.outbox.pending();
+    expect(records.map((record) => [record.reason, record.email])).toEqual([
+      ['unknown-status', email],
+      ['requested', email],
+    ]);
+  });
+});
+
 describe('the person\'s own readiness is no shop message', () => {
   it.each([
     ['en-US', 'I am not ready to order yet'],
