@@ -184,7 +184,7 @@ function openSqliteStorage(config: Config): BotStorage {
   }
 }
 
-async function openBlobStorage(config: Config, logger: Logger): Promise<BotStorage> {
+async function openBlobStorage(config: Config, logger: Logger, options: StartOptions): Promise<BotStorage> {
   // Loaded only here: the Azure SDK takes a noticeable part of a start, and instances on SQLite never need it.
   const [
     { BlobContainerHealth, BlobStateStorage, isBlobStatus, openContainer },
@@ -234,7 +234,10 @@ async function openBlobStorage(config: Config, logger: Logger): Promise<BotStora
     container: name,
     storagePath: config.STORAGE_PATH,
   });
-  const directLine = new BlobConversationLog(container, { logger: logger.child({ component: 'directline' }) });
+  const directLine = new BlobConversationLog(container, {
+    logger: logger.child({ component: 'directline' }),
+    ...(options.directLine?.holdMs === undefined ? {} : { holdMs: options.directLine.holdMs }),
+  });
   let directLineSecret: string | undefined;
   if (config.DIRECTLINE_SECRET === undefined) {
     // Not tried when the container did not answer the probe: the start would wait for its retries again.
@@ -262,7 +265,7 @@ async function openBlobStorage(config: Config, logger: Logger): Promise<BotStora
   };
 }
 
-async function createStorage(config: Config, logger: Logger): Promise<BotStorage> {
+async function createStorage(config: Config, logger: Logger, options: StartOptions): Promise<BotStorage> {
   switch (config.STORAGE) {
     case 'memory': {
       // The same storage on a private in-memory database: gone with the process, erasable and swept like the file.
@@ -274,7 +277,7 @@ async function createStorage(config: Config, logger: Logger): Promise<BotStorage
     case 'sqlite':
       return openSqliteStorage(config);
     case 'azure-blob':
-      return openBlobStorage(config, logger);
+      return openBlobStorage(config, logger, options);
   }
 }
 
@@ -342,6 +345,8 @@ export interface StartOptions {
   now?: () => Date;
   /** The ticket worker's waits (backoff, polling), shortened by tests that restart the bot. */
   tickets?: Pick<TicketWorkerOptions, 'backoff' | 'pollMs' | 'timeoutMs'>;
+  /** With STORAGE=azure-blob: how long a turn is held and how often unfinished ones are looked for, shortened by tests of a dead instance. */
+  directLine?: { holdMs?: number; unhandledCheckMs?: number };
 }
 
 export async function startBot(
@@ -365,7 +370,7 @@ export async function startBot(
     sharedRetention,
     sharedDirectLine,
     sharedDirectLineSecret,
-  } = await createStorage(config, logger);
+  } = await createStorage(config, logger, options);
   const shutdown = new Shutdown(logger);
   // Erasure and retention work on the SQLite outbox only (empty with STORAGE=azure-blob, as the start says).
   const localOutbox = new SqliteCaseOutbox(database);
@@ -454,7 +459,7 @@ export async function startBot(
   // also those of an instance that died and may not come back.
   const resume = () => directLine.resumeUnhandled().catch((error: unknown) => logger.error('direct line turns could not be resumed', { error }));
   void resume();
-  const resuming = sharedDirectLine === undefined ? undefined : setInterval(resume, UNHANDLED_CHECK_MS);
+  const resuming = sharedDirectLine === undefined ? undefined : setInterval(resume, options.directLine?.unhandledCheckMs ?? UNHANDLED_CHECK_MS);
   resuming?.unref();
 
   let closing: Promise<void> | undefined;

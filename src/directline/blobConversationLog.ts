@@ -228,7 +228,7 @@ export class BlobConversationLog implements ConversationLog {
         for (let attempt = 1; ; attempt++) {
           const seq = end.seq + 1;
           const time = Math.max(this.now(), end.time + 1);
-          const entry = numbered(conversationId, activity, seq, time);
+          const { entry } = numbered(conversationId, activity, seq, time);
           const name = this.activityName(conversationId, seq);
           try {
             await writeJson(this.blob(name), entry, { ifNoneMatch: '*' });

@@ -92,7 +92,11 @@ export function activityId(conversationId: string, seq: number): string {
   return `${conversationId}|${String(seq).padStart(7, '0')}`;
 }
 
-/** A stored activity: the one given, with the log's id and timestamp, as JSON would give it back. */
-export function numbered(conversationId: string, activity: Partial<Activity>, seq: number, time: number): Partial<Activity> {
-  return JSON.parse(JSON.stringify({ ...activity, id: activityId(conversationId, seq), timestamp: new Date(time) })) as Partial<Activity>;
+/**
+ * A stored activity: the one given with the log's id and timestamp, as JSON (serialised
+ * once: a turn's replies are written on every turn) and as that JSON reads back.
+ */
+export function numbered(conversationId: string, activity: Partial<Activity>, seq: number, time: number): { json: string; entry: Partial<Activity> } {
+  const json = JSON.stringify({ ...activity, id: activityId(conversationId, seq), timestamp: new Date(time) });
+  return { json, entry: JSON.parse(json) as Partial<Activity> };
 }

@@ -94,8 +94,8 @@ export class SqliteConversationLog implements ConversationLog {
       const stored = activities.map((activity) => {
         seq += 1;
         time = Math.max(Date.now(), time + 1);
-        const entry = numbered(conversationId, activity, seq, time);
-        this.statements.insertActivity.run(conversationId, seq, JSON.stringify(entry));
+        const { json, entry } = numbered(conversationId, activity, seq, time);
+        this.statements.insertActivity.run(conversationId, seq, json);
         return { entry, seq };
       });
       this.statements.advance.run(seq, time, conversationId);

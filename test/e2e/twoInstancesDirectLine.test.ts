@@ -1,7 +1,11 @@
 import type { Activity } from 'botbuilder';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
+import { BlobConversationLog } from '../../src/directline/blobConversationLog.js';
+import { DIRECT_LINE_BOT } from '../../src/directline/directLineAdapter.js';
 import { formatAccessCode } from '../../src/domain/accessCode.js';
+import { silentLogger } from '../../src/logger.js';
+import { openContainer } from '../../src/storage/blobStateStorage.js';
 import { type Azurite, startAzurite } from '../support/azurite.js';
 import { startTestBot, type TestBot } from '../support/botServer.js';
 import { DEMO_CODES } from '../support/demoCodes.js';
@@ -119,8 +123,10 @@ describe('the help chat on two instances sharing Azure Blob Storage', () => {
     expect(stream.stored().filter((activity) => activity.from?.role === 'bot')).toHaveLength(1);
 
     // Posted to the second instance: its reply arrives on the first instance's stream.
+    const posted = Date.now();
     const symptom = await call<{ id: string }>(two, `/conversations/${conversationId}/activities`, resumed.token, { type: 'message', text: 'it says error, incorrect access code', locale: 'en-US' });
     await stream.waitFor((stored) => repliesTo(stored, symptom.id).length > 0, 'the question for the code');
+    console.log(`reply to a message posted to the other instance on the stream after ${Date.now() - posted} ms`);
     // Posted to the first: answered there, still in order on the same stream.
     const code = await call<{ id: string }>(one, `/conversations/${conversationId}/activities`, resumed.token, {
       type: 'message',
@@ -194,4 +200,46 @@ describe('the help chat on two instances sharing Azure Blob Storage', () => {
       expect(entityOf(greetings[0]).awaiting).toBe('symptom');
     }
   }, 120_000);
+
+  it('a message an instance stored but died before answering is answered once, by one of the others', async () => {
+    const env = { STORAGE: 'azure-blob', AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString, AZURE_STORAGE_CONTAINER: 'dead-instance' };
+    // Turns held briefly and looked for often, so that the test need not wait a minute.
+    const quick = { directLine: { holdMs: 1_000, unhandledCheckMs: 200 } };
+    const [three, four] = await Promise.all([startTestBot(env, quick), startTestBot(env, quick)]);
+    try {
+      const start = await call<{ conversationId: string; token: string; streamUrl: string }>(three, '/conversations', await widgetToken(three), { locale: 'en-US' });
+      const stream = new Stream(start.streamUrl);
+      await stream.opened;
+      await stream.waitFor((stored) => stored.length === 1, 'the greeting');
+      // The instance that died: it stored the parent's message (and its hold) and never ran the turn.
+      const userId = JSON.parse(Buffer.from(start.token.split('.')[1] ?? '', 'base64url').toString('utf8')).user as string;
+      const dead = new BlobConversationLog(openContainer(azurite.connectionString, 'dead-instance'), { logger: silentLogger, holdMs: 1_000 });
+      const [lost] = await dead.appendAll(start.conversationId, [
+        {
+          type: 'message',
+          text: 'it says error, incorrect access code',
+          locale: 'en-US',
+          channelId: 'directline',
+          conversation: { id: start.conversationId } as Activity['conversation'],
+          from: { id: userId, role: 'user' } as Activity['from'],
+          recipient: { ...DIRECT_LINE_BOT },
+        },
+      ]);
+      const lostId = lost!.entry.id!;
+      await stream.waitFor((stored) => repliesTo(stored, lostId).length > 0, 'the answer to the lost message');
+      // Long enough for both instances to look again several times after the answer.
+      await new Promise((tick) => setTimeout(tick, 2_500));
+      stream.close();
+      expectAnsweredOnce(stream.stored(), [lostId]);
+      const history = await call<{ activities: Partial<Activity>[] }>(four, `/conversations/${start.conversationId}/activities`, start.token);
+      expect(history.activities.filter((activity) => activity.replyToId === lostId).map((activity) => activity.text)).toEqual(
+        repliesTo(stream.stored(), lostId).map((activity) => activity.text),
+      );
+      const holds: string[] = [];
+      for await (const item of openContainer(azurite.connectionString, 'dead-instance').listBlobsFlat({ prefix: 'directline/unhandled/' })) holds.push(item.name);
+      expect(holds).toEqual([]);
+    } finally {
+      await Promise.all([three.stop(), four.stop()]);
+    }
+  }, 60_000);
 });
