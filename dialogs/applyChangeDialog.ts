@@ -1,4 +1,4 @@
-import { WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { WaterfallDialog, type WaterfallStepContext } from '../src/bot/dialogKit.js';
 import type { ArchiveDateWarning } from '../src/domain/archiveDate.js';
 import { formatAccessCode } from '../src/domain/accessCode.js';
 import type { Job } from '../src/domain/platformModel.js';

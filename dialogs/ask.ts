@@ -1,5 +1,5 @@
 import type { TurnContext } from 'botbuilder';
-import { Dialog, type DialogContext, type DialogInstance, type DialogTurnResult } from 'botbuilder-dialogs';
+import { Dialog, type DialogContext, type DialogInstance, type DialogTurnResult } from '../src/bot/dialogKit.js';
 import type { Reply, ReplyChoice, Slot } from '../src/channels/replyModel.js';
 import { type Turn, turnOf } from '../src/bot/turn.js';
 import { isUserInput } from '../src/bot/turnInput.js';

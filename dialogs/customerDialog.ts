@@ -1,4 +1,4 @@
-import { type Dialog, type DialogTurnResult, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { type Dialog, type DialogTurnResult, WaterfallDialog, type WaterfallStepContext } from '../src/bot/dialogKit.js';
 import { formatAccessCode } from '../src/domain/accessCode.js';
 import { factsFromLookup } from '../src/domain/facts.js';
 import { diagnose, SCENARIO_INFO } from '../src/domain/scenarios.js';

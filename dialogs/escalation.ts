@@ -1,4 +1,4 @@
-import { type Dialog, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { type Dialog, WaterfallDialog, type WaterfallStepContext } from '../src/bot/dialogKit.js';
 import { z } from 'zod';
 import { supportAvailability } from '../src/domain/supportHours.js';
 import type { CaseKind, CaseRecord, NewCase } from '../src/handoff/caseRecord.js';

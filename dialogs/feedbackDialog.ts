@@ -1,4 +1,4 @@
-import { type Dialog, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { type Dialog, WaterfallDialog, type WaterfallStepContext } from '../src/bot/dialogKit.js';
 import { turnOf } from '../src/bot/turn.js';
 import type { Recognizer } from '../src/language/recognizer.js';
 import { HANDOFF_DIALOG, type HandoffOptions } from './escalation.js';

@@ -1,4 +1,4 @@
-import { type Dialog, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { type Dialog, WaterfallDialog, type WaterfallStepContext } from '../src/bot/dialogKit.js';
 import type { FixStep, PlatformAction } from '../src/domain/fixPlans.js';
 import type { Recognizer } from '../src/language/recognizer.js';
 import { type Turn, turnOf } from '../src/bot/turn.js';

@@ -1,4 +1,4 @@
-import { type Dialog, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { type Dialog, WaterfallDialog, type WaterfallStepContext } from '../src/bot/dialogKit.js';
 import { type Facts, UNKNOWN_FACTS } from '../src/domain/facts.js';
 import { messageFixPlan } from '../src/domain/fixPlans.js';
 import { diagnose } from '../src/domain/scenarios.js';

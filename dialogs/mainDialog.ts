@@ -1,4 +1,4 @@
-import { ComponentDialog, type DialogContext, type DialogTurnResult, DialogTurnStatus, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { ComponentDialog, type DialogContext, type DialogTurnResult, DialogTurnStatus, WaterfallDialog, type WaterfallStepContext } from '../src/bot/dialogKit.js';
 import { formatAccessCode, sameAccessCode } from '../src/domain/accessCode.js';
 import type { Role } from '../src/domain/roles.js';
 import type { Slot } from '../src/channels/replyModel.js';

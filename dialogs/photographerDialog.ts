@@ -1,4 +1,4 @@
-import { type Dialog, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { type Dialog, WaterfallDialog, type WaterfallStepContext } from '../src/bot/dialogKit.js';
 import type { Symptom } from '../src/domain/symptoms.js';
 import type { MessageKey } from '../src/language/messages.js';
 import { PlatformUnavailableError } from '../src/platform/port.js';

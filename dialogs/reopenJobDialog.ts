@@ -1,4 +1,4 @@
-import { WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { WaterfallDialog, type WaterfallStepContext } from '../src/bot/dialogKit.js';
 import { addDays, suggestArchiveDates } from '../src/domain/archiveDate.js';
 import { AskDialog } from './ask.js';
 import { type ChosenDate, dateChoices, photographerToday, readArchiveDate } from './archiveDateAnswer.js';

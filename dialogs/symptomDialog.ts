@@ -2,7 +2,7 @@ import { SYMPTOMS, type Symptom } from '../src/domain/symptoms.js';
 import type { ReplyChoice } from '../src/channels/replyModel.js';
 import type { Localizer } from '../src/language/messages.js';
 import type { Recognizer } from '../src/language/recognizer.js';
-import type { DialogTurnResult, WaterfallStepContext } from 'botbuilder-dialogs';
+import type { DialogTurnResult, WaterfallStepContext } from '../src/bot/dialogKit.js';
 import { type Turn, turnOf } from '../src/bot/turn.js';
 import { greetingLead } from './greeting.js';
 import { AskDialog } from './ask.js';

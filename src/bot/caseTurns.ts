@@ -1,5 +1,5 @@
 import { type BotState, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
-import type { DialogState } from 'botbuilder-dialogs';
+import type { DialogState } from './dialogKit.js';
 import { z } from 'zod';
 import { createDelivery, type ReplyDelivery } from '../channels/delivery.js';
 import { type Logger, silentLogger } from '../logger.js';

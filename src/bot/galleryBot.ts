@@ -1,5 +1,5 @@
 import { ActivityHandler, type BotState, type InvokeResponse, type TurnContext } from 'botbuilder';
-import { type Dialog, DialogSet, type DialogStateManagerConfiguration, DialogTurnStatus } from 'botbuilder-dialogs';
+import { type Dialog, DialogSet, type DialogStateManagerConfiguration, DialogTurnStatus } from './dialogKit.js';
 import type { ReplyDelivery } from '../channels/delivery.js';
 import { rendererFor } from '../channels/renderers.js';
 import { adaptiveCardMessageResponse } from '../channels/teamsRenderer.js';
