@@ -384,17 +384,31 @@ export class BlobConversationLog implements ConversationLog {
     return removed;
   }
 
+  /** When any blob under `prefix` was last written (0: none). */
+  private async lastWritten(prefix: string): Promise<Map<string, number>> {
+    const written = new Map<string, number>();
+    for await (const item of this.container.listBlobsFlat({ prefix })) {
+      const id = decodeURIComponent(item.name.slice(CONVERSATIONS.length).split('/')[0] ?? '');
+      written.set(id, Math.max(written.get(id) ?? 0, item.properties.lastModified.getTime()));
+    }
+    return written;
+  }
+
   /**
    * Idle: none of the conversation's blobs written since `before` (its last activity, or its
-   * start). One listing of every conversation's blobs: for the hourly sweep, not for turns.
+   * start). One listing of every conversation's blobs, for the hourly sweep, not for turns;
+   * each idle conversation is listed again just before it goes, so one a parent came back
+   * to while the sweep ran stays.
    */
   async removeIdle(before: Date): Promise<RemovedConversations> {
-    const lastWritten = new Map<string, number>();
-    for await (const item of this.container.listBlobsFlat({ prefix: CONVERSATIONS })) {
-      const id = decodeURIComponent(item.name.slice(CONVERSATIONS.length).split('/')[0] ?? '');
-      lastWritten.set(id, Math.max(lastWritten.get(id) ?? 0, item.properties.lastModified.getTime()));
+    const removed: RemovedConversations = { conversations: 0, activities: 0 };
+    for (const [id, written] of await this.lastWritten(CONVERSATIONS)) {
+      if (written >= before.getTime()) continue;
+      if (((await this.lastWritten(this.folder(id))).get(id) ?? 0) >= before.getTime()) continue;
+      const { conversations, activities } = await this.remove([id]);
+      removed.conversations += conversations;
+      removed.activities += activities;
     }
-    const idle = [...lastWritten].filter(([, written]) => written < before.getTime()).map(([id]) => id);
-    return this.remove(idle);
+    return removed;
   }
 }

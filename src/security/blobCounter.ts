@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import type { BlockBlobClient, ContainerClient } from '@azure/storage-blob';
 import { RateLimiterRes } from 'rate-limiter-flexible';
+import { digest } from '../storage/blobDigests.js';
 import { downloadText, isBlobStatus } from '../storage/blobStateStorage.js';
 import type { CounterSpec, WindowLimiter } from './hourlyLimit.js';
 
@@ -32,7 +32,7 @@ export class BlobWindowLimiter implements WindowLimiter {
   }
 
   private blob(key: string | number): BlockBlobClient {
-    return this.container.getBlockBlobClient(`${COUNTERS}${createHash('sha256').update(`${this.spec.keyPrefix}:${key}`).digest('hex')}`);
+    return this.container.getBlockBlobClient(`${COUNTERS}${digest(`${this.spec.keyPrefix}:${key}`)}`);
   }
 
   private result(window: Window, changed: number): RateLimiterRes {
