@@ -173,7 +173,7 @@ export function tellRecorded(turn: Turn, result: RecordedCase, recordedKey: Mess
 export function whenPeopleAnswer(turn: Turn, { supportHours, now }: Pick<DialogDependencies, 'supportHours' | 'now'>): string | null {
   if (supportHours === undefined || supportHours === null) return null;
   const availability = supportAvailability(supportHours, now());
-  return availability.open ? turn.l.t('handoff.hours.open') : turn.l.t('handoff.hours.next', { when: turn.l.momentIn(availability.opensAt, supportHours.timeZone) });
+  return availability.open ? turn.l.t('handoff.hours.open') : turn.l.t('handoff.hours.next', { ...turn.l.momentIn(availability.opensAt, supportHours.timeZone, now()) });
 }
 
 /** Words that decline to give an address, in the four languages ("no" is recognised like any no). */

@@ -147,10 +147,33 @@ export interface Localizer {
   /** A day and month that may not exist ("31 November"), for saying so. */
   dayMonth(day: number, month: number): string;
   /**
-   * A moment as the clocks of `timeZone` show it, with the zone, for someone who may be
-   * elsewhere: "Monday, December 7 at 9:00 AM GMT+1", "Montag, 7. Dezember um 09:00 MEZ".
+   * A moment as the clocks of `timeZone` show it, for someone who may be elsewhere: its day
+   * seen from `now` (today, tomorrow, or another), the date ("Monday, December 7",
+   * "Montag, 7. Dezember") and the time with the zone ("9:00 AM GMT+1", "09:00 MEZ").
    */
-  momentIn(instant: Date, timeZone: string): string;
+  momentIn(instant: Date, timeZone: string, now: Date): Moment;
+}
+
+export interface Moment {
+  day: 'today' | 'tomorrow' | 'other';
+  date: string;
+  time: string;
+}
+
+/** The calendar day of an instant on the clocks of a time zone, as YYYY-MM-DD. */
+function dayIn(instant: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit', timeZone }).format(instant);
+}
+
+function momentIn(locale: string, instant: Date, timeZone: string, now: Date): Moment {
+  const today = dayIn(now, timeZone);
+  const tomorrow = dayIn(new Date(parseISO(`${today}T12:00:00Z`).getTime() + 24 * 3600_000), 'UTC');
+  const day = dayIn(instant, timeZone);
+  return {
+    day: day === today ? 'today' : day === tomorrow ? 'tomorrow' : 'other',
+    date: new Intl.DateTimeFormat(locale, { weekday: 'long', day: 'numeric', month: 'long', timeZone }).format(instant),
+    time: new Intl.DateTimeFormat(locale, { hour: 'numeric', minute: '2-digit', timeZone, timeZoneName: 'short' }).format(instant),
+  };
 }
 
 /** English without ordinals ("October 12, 2026", "12 October 2026"); the others as date-fns writes them. */
@@ -207,8 +230,7 @@ export function localizer(locale: string, audience: Audience | (() => Role | nul
     fullDate: (isoDate) => format(parseISO(isoDate), FULL_DATE.get(dates) ?? 'PPPP', { locale: dates }),
     shortDate: (isoDate) => format(parseISO(isoDate), dates === enUS ? 'EEE, MMM d' : SHORT_DATE[language], { locale: dates }),
     weekdayDate: (isoDate) => format(parseISO(isoDate), dates === enUS ? 'EEEE, MMM d' : WEEKDAY_DATE[language], { locale: dates }),
-    momentIn: (instant, timeZone) =>
-      new Intl.DateTimeFormat(listLocale, { weekday: 'long', day: 'numeric', month: 'long', hour: 'numeric', minute: '2-digit', timeZone, timeZoneName: 'short' }).format(instant),
+    momentIn: (instant, timeZone, now) => momentIn(listLocale, instant, timeZone, now),
     dayMonth: (day, month) =>
       translate(language, 'date.dayMonth', { day, month: format(new Date(2001, month - 1, 1), 'LLLL', { locale: dates }) }),
   };

@@ -138,12 +138,17 @@ describe('handoff: when a person will answer (SUPPORT_HOURS)', () => {
   });
 
   it.each([
-    ['en-US', 'Our support team is back on Monday, November 30 at 9:00 AM GMT+1; someone will answer then.'],
-    ['de-DE', 'Unser Support-Team ist ab Montag, 30. November um 09:00 MEZ wieder für Sie da; dann antwortet Ihnen jemand.'],
-    ['fr-FR', "Notre équipe d'assistance sera de retour lundi 30 novembre à 09:00 UTC+1\u202f; une personne vous répondra à ce moment-là."],
-    ['nl-NL', 'Ons supportteam is er weer vanaf maandag 30 november om 09:00 CET; dan antwoordt iemand u.'],
-  ])('%s: outside the hours, the next opening in the hours’ time zone', async (locale, said) => {
-    const h = await atEmailQuestion(locale, { supportHours: supportHours('Mon-Thu 09:00-17:00 Europe/Berlin') });
+    ['en-US', 'Mon-Thu 09:00-17:00', 'Our support team is back on Monday, November 30 at 9:00 AM GMT+1; someone will answer then.'],
+    ['de-DE', 'Mon-Thu 09:00-17:00', 'Unser Support-Team ist am Montag, 30. November ab 09:00 MEZ wieder für Sie da; dann antwortet Ihnen jemand.'],
+    ['fr-FR', 'Mon-Thu 09:00-17:00', "Notre équipe d'assistance sera de retour le lundi 30 novembre à 09:00 UTC+1\u202f; une personne vous répondra à ce moment-là."],
+    ['nl-NL', 'Mon-Thu 09:00-17:00', 'Ons supportteam is er op maandag 30 november vanaf 09:00 CET weer; dan antwoordt iemand u.'],
+    // Later the same day, and the next day: said as today and tomorrow, not with the date.
+    ['en-US', 'Mon-Fri 14:00-17:00', 'Our support team is back today at 2:00 PM GMT+1; someone will answer then.'],
+    ['de-DE', 'Mon-Fri 14:00-17:00', 'Unser Support-Team ist heute ab 14:00 MEZ wieder für Sie da; dann antwortet Ihnen jemand.'],
+    ['fr-FR', 'Sat 09:00-12:00', "Notre équipe d'assistance sera de retour demain à 09:00 UTC+1\u202f; une personne vous répondra à ce moment-là."],
+    ['nl-NL', 'Sat 09:00-12:00', 'Ons supportteam is er morgen vanaf 09:00 CET weer; dan antwoordt iemand u.'],
+  ])('%s, hours %s: outside the hours, the next opening in the hours’ time zone', async (locale, hours, said) => {
+    const h = await atEmailQuestion(locale, { supportHours: supportHours(`${hours} Europe/Berlin`) });
     const replies = await h.send('parent@example.com', { locale });
     // ICU versions differ on the space before AM (a plain or a narrow no-break space).
     expect(textsOf(replies).map((text) => text.replace(/\u202f(?=AM|PM)/, ' '))).toEqual([msg(locale, 'escalation.recorded'), said]);
