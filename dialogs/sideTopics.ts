@@ -29,10 +29,11 @@ export interface SideAnswer {
 
 const CHANNEL_NAMES = { msteams: 'Microsoft Teams', slack: 'Slack' } as const;
 
-/** Who acts next on this customer's case, as far as the diagnosis says. */
-function nextFor(turn: Turn): 'photographer' | 'support' | 'other' {
+/** Who acts next on this customer's case, as far as the diagnosis says; a code of a deleted job needs a new code, not an opened gallery. */
+function nextFor(turn: Turn): 'photographer' | 'newCode' | 'support' | 'other' {
   const scenario = turn.case.scenario;
   if (scenario === null) return 'other';
+  if (scenario === 'code-from-deleted-job') return 'newCode';
   const fixedBy = SCENARIO_INFO[scenario].fixedBy;
   return fixedBy === 'customer' ? 'other' : fixedBy;
 }

@@ -40,6 +40,20 @@ describe('a real question at a yes/no question: answered, then the question agai
   });
 
   it.each([
+    ['en-US', 'what happens now?'],
+    ['de-DE', 'Wie geht es jetzt weiter?'],
+    ['fr-FR', 'Et maintenant, que dois-je faire ?'],
+    ['nl-NL', 'Wat gebeurt er nu?'],
+  ])('%s: "%s" for a code of a deleted job: the photographer gives a new code (no gallery to open)', async (locale, text) => {
+    const h = await harness({ channelId: 'webchat' });
+    await h.send(`${msg(locale, 'symptom.choice.incorrect-code')} ${DEMO_CODES['code-from-deleted-job']}`, { locale });
+    const replies = await h.send(text, { locale });
+    expect(textsOf(replies)).toEqual([`${msg(locale, 'side.what-next', { next: 'newCode' })} ${msg(locale, 'notify.offerPhotographer')}`]);
+    expect(msg(locale, 'side.what-next', { next: 'newCode' })).not.toBe(msg(locale, 'side.what-next', { next: 'photographer' }));
+    expect(lastDiagnosis(replies)).toMatchObject({ scenario: 'code-from-deleted-job', awaiting: 'confirm' });
+  });
+
+  it.each([
     ['de-DE', 'ich will mein Geld zurück'],
     ['fr-FR', 'je veux être remboursé'],
     ['nl-NL', 'ik wil mijn geld terug'],
