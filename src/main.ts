@@ -388,7 +388,7 @@ export async function startBot(
   // written down.
   const transcripts = new SqliteTranscriptStore(database, { logger: logger.child({ component: 'transcripts' }) });
   const logged = sharedTranscripts ?? transcripts;
-  if (sharedTranscripts !== undefined) shutdown.register('transcript lines being written', () => sharedTranscripts.flush());
+  shutdown.register('transcript lines being written', () => (sharedTranscripts ?? transcripts).flush());
   adapter.use(new HandoffInitiation({ transcripts: logged, logger })).use(new TranscriptLoggerMiddleware(logged));
   // Where photographers and waiting customers can be reached later, on the bot's database too.
   const conversations = new ConversationStore(database);

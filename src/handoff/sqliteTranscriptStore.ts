@@ -22,12 +22,19 @@ function decodeToken(token: string | undefined): number {
   return seq;
 }
 
+type TranscriptRow = [channelId: string, conversationId: string, loggedAt: string, timestamp: string, json: string];
+
 /**
  * Transcripts in the bot's SQLite file: one row per activity, by channel and conversation,
  * in the order they were logged. The transcript is data about a person like the case itself:
  * it is erased with the person (src/privacy/erasure.ts), swept with idle conversations
  * (src/privacy/retention.ts), and never written to the log: a write that fails is logged by
- * the conversation's channel alone, and the turn goes on (the transcript misses a line).
+ * the conversation's channel alone, and the turn goes on (the transcript misses its lines).
+ *
+ * The activities of a moment (a turn's message and replies, and those of the turns running
+ * beside it) are written in one transaction once the current I/O callbacks are done, not in
+ * a commit each: a commit costs more than the rest of the logging. Every read, delete and
+ * `flush` writes what is waiting first, so nobody sees a transcript without its last lines.
  */
 export class SqliteTranscriptStore implements TranscriptStore {
   private readonly insert;
@@ -38,6 +45,10 @@ export class SqliteTranscriptStore implements TranscriptStore {
   private readonly idle;
   private readonly removeIdleRows;
   private readonly now: () => Date;
+  private readonly insertAll;
+  /** Rows logged since the last write, in order; written by `flush`. */
+  private waiting: TranscriptRow[] = [];
+  private flushScheduled = false;
 
   constructor(
     db: SqliteDatabase,
@@ -57,6 +68,9 @@ export class SqliteTranscriptStore implements TranscriptStore {
     this.insert = db.prepare<[string, string, string, string, string]>(
       'INSERT INTO transcript_activities (channel_id, conversation_id, logged_at, timestamp, json) VALUES (?, ?, ?, ?, ?)',
     );
+    this.insertAll = db.transaction((rows: readonly TranscriptRow[]) => {
+      for (const row of rows) this.insert.run(...row);
+    });
     this.page = db.prepare<[string, string, number, number], ActivityRow>(
       'SELECT seq, json FROM transcript_activities WHERE channel_id = ? AND conversation_id = ? AND seq > ? ORDER BY seq LIMIT ?',
     );
@@ -91,14 +105,35 @@ export class SqliteTranscriptStore implements TranscriptStore {
     if (channelId === '' || conversationId === '') return;
     try {
       const timestamp = activity.timestamp === undefined ? this.now() : new Date(activity.timestamp);
-      this.insert.run(channelId, conversationId, this.now().toISOString(), timestamp.toISOString(), JSON.stringify(activity));
+      this.waiting.push([channelId, conversationId, this.now().toISOString(), timestamp.toISOString(), JSON.stringify(activity)]);
     } catch (error) {
       // Only the channel: the activity and its conversation are a person's data.
       this.options.logger?.error('transcript line not kept', { channel: channelId, error: error instanceof Error ? error.name : 'unknown' });
+      return;
+    }
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  /** Writes the rows logged since the last write, in one transaction (also at shutdown). */
+  flush(): void {
+    this.flushScheduled = false;
+    const rows = this.waiting;
+    if (rows.length === 0) return;
+    this.waiting = [];
+    try {
+      this.insertAll(rows);
+    } catch (error) {
+      // Only the channels: the activities and their conversations are a person's data.
+      const channels = [...new Set(rows.map(([channelId]) => channelId))];
+      this.options.logger?.error('transcript lines not kept', { channels, lines: rows.length, error: error instanceof Error ? error.name : 'unknown' });
     }
   }
 
   async getTranscriptActivities(channelId: string, conversationId: string, continuationToken?: string, startDate?: Date): Promise<PagedResult<Activity>> {
+    this.flush();
     const after = decodeToken(continuationToken);
     const rows =
       startDate === undefined
@@ -120,16 +155,19 @@ export class SqliteTranscriptStore implements TranscriptStore {
   }
 
   async listTranscripts(channelId: string, continuationToken?: string): Promise<PagedResult<TranscriptInfo>> {
+    this.flush();
     const rows = this.conversations.all(channelId, decodeToken(continuationToken), TRANSCRIPT_PAGE_SIZE);
     return { items: rows.map((row) => ({ channelId, id: row.conversation_id, created: new Date(row.created) })), continuationToken: pageToken(rows) };
   }
 
   async deleteTranscript(channelId: string, conversationId: string): Promise<void> {
+    this.flush();
     this.removeConversation.run(channelId, conversationId);
   }
 
   /** Deletes these conversations' transcripts; how many activities there were. */
   remove(conversations: Iterable<{ channelId: string; conversationId: string }>): number {
+    this.flush();
     let removed = 0;
     for (const { channelId, conversationId } of conversations) removed += this.removeConversation.run(channelId, conversationId).changes;
     return removed;
@@ -137,6 +175,7 @@ export class SqliteTranscriptStore implements TranscriptStore {
 
   /** Deletes the transcripts of conversations in which nothing happened since `before`; how many activities there were. */
   removeIdle(before: Date): number {
+    this.flush();
     return this.removeIdleRows(before.toISOString());
   }
 }

@@ -19,6 +19,8 @@ describe('SqliteTranscriptStore', () => {
     const count = TRANSCRIPT_PAGE_SIZE * 2 + 7;
     for (let i = 0; i < count; i++) await store.logActivity(activity('c-1', `line ${i}`));
     await store.logActivity(activity('c-2', 'another conversation'));
+    // What a graceful stop does before the database closes.
+    store.flush();
 
     const reopened = new SqliteTranscriptStore(open(file));
     const first = await reopened.getTranscriptActivities('webchat', 'c-1');
@@ -73,9 +75,27 @@ describe('SqliteTranscriptStore', () => {
     const store = new SqliteTranscriptStore(db, { logger: createLogger('info', (line) => lines.push(line)) });
     db.close();
     await expect(store.logActivity(activity('conversation-of-anna', 'my code is MXR29PLT, anna@example.com'))).resolves.toBeUndefined();
+    await new Promise((written) => setImmediate(written));
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toContain('transcript line not kept');
-    expect(JSON.parse(lines[0]!)).toMatchObject({ level: 'error', channel: 'webchat' });
+    expect(lines[0]).toContain('transcript lines not kept');
+    expect(JSON.parse(lines[0]!)).toMatchObject({ level: 'error', channels: ['webchat'], lines: 1 });
     expect(lines[0]).not.toMatch(/MXR29PLT|anna/);
+  });
+
+  it('writes the lines of a moment together once its callbacks are done, and a read sees them before that', async () => {
+    const file = path('bot.sqlite');
+    const store = new SqliteTranscriptStore(open(file));
+    const other = open(file);
+    const rowsSeen = () => (other.prepare('SELECT count(*) AS n FROM transcript_activities').get() as { n: number }).n;
+    for (const text of ['hello', 'reply 1', 'reply 2']) await store.logActivity(activity('c-1', text));
+    // Not written one by one: the three lines wait for the end of this moment.
+    expect(rowsSeen()).toBe(0);
+    await new Promise((written) => setImmediate(written));
+    expect(rowsSeen()).toBe(3);
+
+    await store.logActivity(activity('c-1', 'hello?'));
+    // A handoff reading the transcript at once gets the line just logged.
+    expect((await store.conversation('webchat', 'c-1')).map((item) => item.text)).toEqual(['hello', 'reply 1', 'reply 2', 'hello?']);
+    other.close();
   });
 });
