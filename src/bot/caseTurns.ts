@@ -79,7 +79,9 @@ export class CaseTurns {
    */
   private localeFor(context: TurnContext, current: CaseState | undefined, identity: Identity, text: string): { locale: string; from: CaseState['localeFrom'] } {
     const fromChannel = context.activity.locale;
-    const written = isUserInput(context.activity) ? this.recognizer.writtenLanguage(text) : null;
+    // A conversation that follows the language written in keeps it when a message tells none.
+    const kept = current?.localeFrom === 'text' ? languageOf(current.locale) : null;
+    const written = isUserInput(context.activity) ? this.recognizer.writtenLanguage(text, kept) : null;
     if (written !== null) {
       // The same language keeps its regional form (en-GB stays en-GB); another one takes the channel's if it is that language.
       if (current !== undefined && languageOf(current.locale) === written) return { locale: current.locale, from: 'text' };

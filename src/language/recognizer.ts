@@ -41,8 +41,12 @@ export interface Recognizer {
   archiveDate(text: string, locale: string, today: IsoDate): DateReading;
   /** The job ids and pieces of job names worth searching for, most telling first. */
   jobQueries(text: string): JobQuery[];
-  /** The language the person clearly writes in (the reply follows it), else null. */
-  writtenLanguage(text: string): Language | null;
+  /**
+   * The language the person clearly writes in (the reply follows it), else null. `kept`: the
+   * language the conversation stays in when this message tells none, so a message that can
+   * only be in it needs no detector to say so.
+   */
+  writtenLanguage(text: string, kept?: Language | null): Language | null;
   /** A weaker guess from the phrase files' words alone, for a first message on a channel without a locale. */
   likelyLanguage(text: string): Language | null;
 }
@@ -101,8 +105,8 @@ export class PhraseFileRecognizer implements Recognizer {
     return jobQueries(text);
   }
 
-  writtenLanguage(text: string): Language | null {
-    return writtenLanguage(text, this.intent(text).languages);
+  writtenLanguage(text: string, kept: Language | null = null): Language | null {
+    return writtenLanguage(text, this.intent(text).languages, kept);
   }
 
   likelyLanguage(text: string): Language | null {

@@ -42,8 +42,10 @@ function withoutNumbers(text: string): string {
 /**
  * The language of the message when it is clearly one of the four, else null (keep the
  * conversation's language). `hints`: languages whose intent phrases matched the message.
+ * `kept`: the language the conversation keeps either way; when it is the only one the
+ * message could be found in, it is the answer without asking the detector.
  */
-export function writtenLanguage(text: string, hints: readonly Language[] = []): Language | null {
+export function writtenLanguage(text: string, hints: readonly Language[] = [], kept: Language | null = null): Language | null {
   // Accents and letters such as ß or ë help both the detector and the phrase vote: the sample keeps them.
   const sample = withoutNumbers(text.slice(0, SAMPLE));
   const words = letterWords(sample);
@@ -54,6 +56,7 @@ export function writtenLanguage(text: string, hints: readonly Language[] = []): 
   const guessed = guessLanguage(sample);
   const candidates = LANGUAGES.filter((language) => (language === guessed || hints.includes(language)) && ownWords(words, language) >= MIN_OWN_WORDS);
   if (candidates.length === 0) return null;
+  if (kept !== null && candidates.every((language) => language === kept)) return kept;
   const [best, second] = detectAll(sample, { only: [...LANGUAGES] });
   if (best === undefined || best.accuracy < MIN_ACCURACY || best.accuracy < (second?.accuracy ?? 0) * MIN_LEAD) return null;
   return candidates.find((language) => language === best.lang) ?? null;
