@@ -114,10 +114,15 @@ function closeHandoff(turn: Turn): void {
   turn.case.handoffOpenedAt = null;
 }
 
-/** Whether the open handoff has gone unanswered for longer than HANDOFF_OPEN_MS (one of an older release never does). */
+/** Whether the open handoff has gone unanswered for longer than HANDOFF_OPEN_MS. */
 function handoffStale(turn: Turn, now: Date): boolean {
   const opened = turn.case.handoffOpenedAt;
   return opened !== null && now.getTime() - Date.parse(opened) > HANDOFF_OPEN_MS;
+}
+
+/** A handoff opened by an older release, which kept no opening time: its clock starts now, so it too ends in time. */
+function startClockOfOlderHandoff(turn: Turn, now: Date): void {
+  if (turn.case.handoffCaseId !== null && turn.case.handoffOpenedAt === null) turn.case.handoffOpenedAt = now.toISOString();
 }
 
 /**
@@ -164,6 +169,7 @@ export function openHandoffHooks({
       const caseId = turn.case.handoffCaseId;
       if (caseId === null || !isUserInput(activity)) return false;
       const restart = recognizer.command(turn.input.text) === 'restart';
+      startClockOfOlderHandoff(turn, now());
       if (restart || handoffStale(turn, now())) {
         logger.info('handoff ended in the conversation; the case stays with support', { caseId, by: restart ? 'restart' : 'no status in time', channel: activity.channelId });
         closeHandoff(turn);
