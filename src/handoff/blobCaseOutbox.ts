@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { BlobItem, BlockBlobClient, ContainerClient } from '@azure/storage-blob';
 import { conversationDigest, digest } from '../storage/blobDigests.js';
+import { readJson, updateJson, type WriteCondition, writeJson } from '../storage/blobJson.js';
 import { downloadText, isBlobStatus } from '../storage/blobStateStorage.js';
 import type { CaseKind, CaseOutbox, CaseRecord, NewCase, OpenCaseMatter, TranscriptLine } from './caseRecord.js';
 import type { ClaimedCase, ClaimedLine, DeliveryState, OutboxEntry, OutboxListing, OutboxPage, RetryOutcome, TicketQueue } from './sqliteCaseOutbox.js';
@@ -151,17 +152,12 @@ export class BlobCaseOutbox implements CaseOutbox, TicketQueue, OutboxListing {
   }
 
   private async read(id: string): Promise<{ document: CaseDocument; eTag: string } | null> {
-    const found = await downloadText(this.blob(id));
-    return found === null ? null : { document: JSON.parse(found.text) as CaseDocument, eTag: found.eTag };
+    const found = await readJson<CaseDocument>(this.blob(id));
+    return found === null ? null : { document: found.value, eTag: found.eTag };
   }
 
-  private async write(document: CaseDocument, conditions: { ifMatch: string } | { ifNoneMatch: '*' }): Promise<void> {
-    const body = Buffer.from(JSON.stringify(document), 'utf8');
-    await this.blob(document.record.id).upload(body, body.length, {
-      conditions,
-      metadata: metadataOf(document),
-      blobHTTPHeaders: { blobContentType: 'application/json' },
-    });
+  private async write(document: CaseDocument, conditions: WriteCondition): Promise<void> {
+    await writeJson(this.blob(document.record.id), document, conditions, metadataOf(document));
   }
 
   /**
@@ -170,19 +166,7 @@ export class BlobCaseOutbox implements CaseOutbox, TicketQueue, OutboxListing {
    * Resolves to the changed document, null when `change` declined or the case is missing.
    */
   private async update(id: string, change: (document: CaseDocument) => boolean): Promise<CaseDocument | null> {
-    for (let attempt = 1; ; attempt++) {
-      const found = await this.read(id);
-      if (found === null) return null;
-      if (!change(found.document)) return null;
-      try {
-        // A one-request version check: a 412 (or a 412-like 409) means somebody else wrote first.
-        await this.write(found.document, { ifMatch: found.eTag });
-        return found.document;
-      } catch (error) {
-        if (!isBlobStatus(error, 409, 412) || attempt >= UPDATE_TRIES) throw error;
-        await new Promise((tick) => setTimeout(tick, Math.random() * 20 * attempt));
-      }
-    }
+    return updateJson<CaseDocument>(this.blob(id), (document) => (document !== null && change(document) ? document : null), metadataOf);
   }
 
   private async mustUpdate(id: string, change: (document: CaseDocument) => void): Promise<void> {

@@ -17,10 +17,17 @@ export async function readJson<T>(blob: BlockBlobClient): Promise<{ value: T; eT
   return found === null ? null : { value: JSON.parse(found.text) as T, eTag: found.eTag };
 }
 
-/** Writes `value` as UTF-8 JSON (with its byte length: texts hold ü, é, ß); the new eTag. */
-export async function writeJson(blob: BlockBlobClient, value: unknown, conditions?: WriteCondition): Promise<string> {
+/**
+ * Writes `value` as UTF-8 JSON (with its byte length: texts hold ü, é, ß); the new eTag.
+ * `metadata`: what a listing should tell without reading the blob (a case's state, say).
+ */
+export async function writeJson(blob: BlockBlobClient, value: unknown, conditions?: WriteCondition, metadata?: Record<string, string>): Promise<string> {
   const body = Buffer.from(JSON.stringify(value), 'utf8');
-  const response = await blob.upload(body, body.length, { ...(conditions === undefined ? {} : { conditions }), blobHTTPHeaders: { blobContentType: 'application/json' } });
+  const response = await blob.upload(body, body.length, {
+    ...(conditions === undefined ? {} : { conditions }),
+    ...(metadata === undefined ? {} : { metadata }),
+    blobHTTPHeaders: { blobContentType: 'application/json' },
+  });
   return response.etag ?? '';
 }
 
@@ -30,15 +37,15 @@ export const isWriteConflict = (error: unknown): boolean => isBlobStatus(error, 
 /**
  * Reads, changes (or leaves: `change` returns null) and writes back unless another
  * instance wrote first, then again from what it wrote. Resolves to the value written, or
- * null when `change` left it.
+ * null when `change` left it. `metadataOf`: the metadata written with the value.
  */
-export async function updateJson<T>(blob: BlockBlobClient, change: (current: T | null) => T | null): Promise<T | null> {
+export async function updateJson<T>(blob: BlockBlobClient, change: (current: T | null) => T | null, metadataOf?: (value: T) => Record<string, string>): Promise<T | null> {
   for (let attempt = 1; ; attempt++) {
     const found = await readJson<T>(blob);
     const next = change(found?.value ?? null);
     if (next === null) return null;
     try {
-      await writeJson(blob, next, found === null ? { ifNoneMatch: '*' } : { ifMatch: found.eTag });
+      await writeJson(blob, next, found === null ? { ifNoneMatch: '*' } : { ifMatch: found.eTag }, metadataOf?.(next));
       return next;
     } catch (error) {
       if (!isWriteConflict(error) || attempt >= UPDATE_TRIES) throw error;
