@@ -125,10 +125,22 @@ export class SqliteTranscriptStore implements TranscriptStore {
     this.waiting = [];
     try {
       this.insertAll(rows);
-    } catch (error) {
+    } catch {
+      // One row the database refuses costs that row only: the others are written one by one.
+      let refusal: unknown;
+      const lost = rows.filter((row) => {
+        try {
+          this.insert.run(...row);
+          return false;
+        } catch (error) {
+          refusal = error;
+          return true;
+        }
+      });
+      if (lost.length === 0) return;
       // Only the channels: the activities and their conversations are a person's data.
-      const channels = [...new Set(rows.map(([channelId]) => channelId))];
-      this.options.logger?.error('transcript lines not kept', { channels, lines: rows.length, error: error instanceof Error ? error.name : 'unknown' });
+      const channels = [...new Set(lost.map(([channelId]) => channelId))];
+      this.options.logger?.error('transcript lines not kept', { channels, lines: lost.length, error: refusal instanceof Error ? refusal.name : 'unknown' });
     }
   }
 
