@@ -169,8 +169,9 @@ export function openHandoffHooks({
       const caseId = turn.case.handoffCaseId;
       if (caseId === null || !isUserInput(activity)) return false;
       const restart = recognizer.command(turn.input.text) === 'restart';
-      startClockOfOlderHandoff(turn, now());
-      if (restart || handoffStale(turn, now())) {
+      const at = now();
+      startClockOfOlderHandoff(turn, at);
+      if (restart || handoffStale(turn, at)) {
         logger.info('handoff ended in the conversation; the case stays with support', { caseId, by: restart ? 'restart' : 'no status in time', channel: activity.channelId });
         closeHandoff(turn);
         turn.say({ text: turn.l.t(restart ? 'handoff.restarted' : 'handoff.stale') });

@@ -30,7 +30,7 @@ export interface ClaimedLine {
   owner: string;
 }
 
-type MaybePromise<T> = T | Promise<T>;
+export type MaybePromise<T> = T | Promise<T>;
 
 /**
  * The outbox as the ticket workers use it, in SQLite or in Azure Blob: a case claimed is

@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../logger.js';
 import type { CaseRecord } from './caseRecord.js';
-import type { ClaimedCase, ClaimedLine, TicketQueue } from './sqliteCaseOutbox.js';
-
-type MaybePromise<T> = T | Promise<T>;
+import type { ClaimedCase, ClaimedLine, MaybePromise, TicketQueue } from './sqliteCaseOutbox.js';
 import { type HelpdeskSettings, lineRequest, type TicketRequest, ticketReferenceOf, ticketRequest } from './ticketRequests.js';
 
 /**

@@ -7,6 +7,7 @@ import de from '../../locales/de.json' with { type: 'json' };
 import en from '../../locales/en.json' with { type: 'json' };
 import fr from '../../locales/fr.json' with { type: 'json' };
 import nl from '../../locales/nl.json' with { type: 'json' };
+import { addDays, todayIn } from '../domain/archiveDate.js';
 import type { Role } from '../domain/roles.js';
 import { LOCALE_PATTERN, type Language, languageOf } from './languages.js';
 
@@ -160,15 +161,10 @@ export interface Moment {
   time: string;
 }
 
-/** The calendar day of an instant on the clocks of a time zone, as YYYY-MM-DD. */
-function dayIn(instant: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit', timeZone }).format(instant);
-}
-
 function momentIn(locale: string, instant: Date, timeZone: string, now: Date): Moment {
-  const today = dayIn(now, timeZone);
-  const tomorrow = dayIn(new Date(parseISO(`${today}T12:00:00Z`).getTime() + 24 * 3600_000), 'UTC');
-  const day = dayIn(instant, timeZone);
+  const today = todayIn(timeZone, now);
+  const day = todayIn(timeZone, instant);
+  const tomorrow = addDays(today, 1);
   return {
     day: day === today ? 'today' : day === tomorrow ? 'tomorrow' : 'other',
     date: new Intl.DateTimeFormat(locale, { weekday: 'long', day: 'numeric', month: 'long', timeZone }).format(instant),
