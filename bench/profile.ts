@@ -2,11 +2,13 @@ import { startTestBot } from '../test/support/botServer.js';
 import { startLoadWorker } from './load.js';
 
 /**
- * `npx tsx --cpu-prof bench/profile.ts [first|mid] [seconds]`: one bot workload under load
- * at 50 connections for a CPU profile (`--cpu-prof` writes it to the current folder); the
- * load generator runs in a worker thread, which gets a profile of its own.
+ * `npx tsx --cpu-prof bench/profile.ts [first|customer|mid] [seconds]`: one bot workload
+ * under load at 50 connections for a CPU profile (`--cpu-prof` writes it to the current
+ * folder); the load generator runs in a worker thread, which gets a profile of its own.
+ * `first` is a Teams photographer's first message (the plan card), `customer` a Web Chat
+ * customer's (row c of the benchmark), `mid` the plan, *Do it for me* and the archive date.
  */
-const workload = process.argv[2] === 'mid' ? 'mid' : 'first';
+const workload = (['customer', 'mid'] as const).find((name) => name === process.argv[2]) ?? 'first';
 const seconds = Number(process.argv[3] ?? 10);
 const bot = await startTestBot({ STORAGE: 'sqlite' });
 const load = startLoadWorker();
@@ -24,13 +26,29 @@ const body = (conversation: string, turn: number, fields: Record<string, unknown
     locale: 'en-US',
     ...fields,
   });
+const customerBody = (conversation: string) =>
+  JSON.stringify({
+    type: 'message',
+    id: `${conversation}-1`,
+    channelId: 'webchat',
+    serviceUrl: 'http://127.0.0.1:1/unused',
+    deliveryMode: 'expectReplies',
+    conversation: { id: conversation },
+    from: { id: `user-${conversation}`, name: 'Bench user' },
+    recipient: { id: 'bot' },
+    locale: 'en-US',
+    text: 'it says missed the sale, my code is MXR2 9PLT',
+  });
 const plan = { kind: 'diagnosis', scenario: 'job-archived', awaiting: 'step-result', card: true } as const;
 const started = performance.now();
 let turns = 0;
 while (performance.now() - started < seconds * 1000) {
   const conversations = Array.from({ length: 500 }, () => `profile-${process.pid}-${++sequence}`);
   const first = conversations.map((conversation) => body(conversation, 1, { text: 'a parent sees missed the sale, code MXR2 9PLT' }));
-  if (workload === 'first') {
+  if (workload === 'customer') {
+    const result = await load.run({ url: bot.url, concurrency: 50, bodies: conversations.map(customerBody), check: { kind: 'diagnosis', scenario: 'job-archived', awaiting: 'confirm' } });
+    turns += result.requests;
+  } else if (workload === 'first') {
     const result = await load.run({ url: bot.url, concurrency: 50, bodies: first, check: plan });
     turns += result.requests;
   } else {

@@ -79,17 +79,21 @@ export class CaseTurns {
    */
   private localeFor(context: TurnContext, current: CaseState | undefined, identity: Identity, text: string): { locale: string; from: CaseState['localeFrom'] } {
     const fromChannel = context.activity.locale;
-    // A conversation that follows the language written in keeps it when a message tells none.
-    const kept = current?.localeFrom === 'text' ? languageOf(current.locale) : null;
-    const written = isUserInput(context.activity) ? this.recognizer.writtenLanguage(text, kept) : null;
+    // A conversation that follows the language written in keeps it when a message tells none;
+    // else the channel's locale answers.
+    const otherwise: { locale: string; from: CaseState['localeFrom'] } =
+      current?.localeFrom === 'text' ? { locale: current.locale, from: 'text' } : { locale: this.channelLocale(context, current, identity, text), from: 'channel' };
+    // A message that can only be in the language it would be answered in anyway needs no
+    // detector to say so (the detector is the dearest part of a first turn).
+    const written = isUserInput(context.activity) ? this.recognizer.writtenLanguage(text, languageOf(otherwise.locale)) : null;
     if (written !== null) {
       // The same language keeps its regional form (en-GB stays en-GB); another one takes the channel's if it is that language.
       if (current !== undefined && languageOf(current.locale) === written) return { locale: current.locale, from: 'text' };
       if (languageOf(fromChannel) === written) return { locale: resolveLocale(fromChannel, this.defaultLocale), from: 'text' };
+      if (languageOf(otherwise.locale) === written) return { locale: otherwise.locale, from: 'text' };
       return { locale: LANGUAGE_LOCALES[written], from: 'text' };
     }
-    if (current?.localeFrom === 'text') return { locale: current.locale, from: 'text' };
-    return { locale: this.channelLocale(context, current, identity, text), from: 'channel' };
+    return otherwise;
   }
 
   private channelLocale(context: TurnContext, current: CaseState | undefined, identity: Identity, text: string): string {

@@ -43,8 +43,8 @@ export interface Recognizer {
   jobQueries(text: string): JobQuery[];
   /**
    * The language the person clearly writes in (the reply follows it), else null. `kept`: the
-   * language the conversation stays in when this message tells none, so a message that can
-   * only be in it needs no detector to say so.
+   * language the reply is in when this message tells none (the one the conversation keeps,
+   * or the channel's), so a message that can only be in it needs no detector to say so.
    */
   writtenLanguage(text: string, kept?: Language | null): Language | null;
   /** A weaker guess from the phrase files' words alone, for a first message on a channel without a locale. */

@@ -42,8 +42,9 @@ function withoutNumbers(text: string): string {
 /**
  * The language of the message when it is clearly one of the four, else null (keep the
  * conversation's language). `hints`: languages whose intent phrases matched the message.
- * `kept`: the language the conversation keeps either way; when it is the only one the
- * message could be found in, it is the answer without asking the detector.
+ * `kept`: the language the reply is in when the message tells none (the one the
+ * conversation keeps, or the channel's); when it is the only one the message could be found
+ * in, it is the answer without asking the detector: either answer is replied to in it.
  */
 export function writtenLanguage(text: string, hints: readonly Language[] = [], kept: Language | null = null): Language | null {
   // Accents and letters such as ß or ë help both the detector and the phrase vote: the sample keeps them.

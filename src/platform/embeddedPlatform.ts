@@ -83,7 +83,13 @@ export class EmbeddedPlatform implements PlatformPort, PlatformReadiness {
     return new EmbeddedPlatform(filePath, parsePlatformData(json, filePath));
   }
 
+  /**
+   * Indexes the data, frozen: reads hand out the stored objects themselves (no copy per
+   * turn), and a change builds new ones, so nothing a caller holds can change the data or
+   * be changed under it.
+   */
   private index(): void {
+    deepFreeze(this.data);
     this.jobsById = new Map(this.data.jobs.map((job) => [job.id, job]));
     this.codes = new Map();
     for (const job of this.data.jobs) {
@@ -103,7 +109,7 @@ export class EmbeddedPlatform implements PlatformPort, PlatformReadiness {
     const location = this.codes.get(accessCodeKey(code));
     const stored = location === undefined ? undefined : this.jobsById.get(location.jobId);
     if (location === undefined || stored === undefined) return { kind: 'unknown' };
-    const job = structuredClone(stored);
+    const job = stored;
     if (job.deleted) return { kind: 'retired', job };
     const gallery = job.galleries.find((candidate) => candidate.id === location.galleryId);
     return gallery === undefined ? { kind: 'unknown' } : { kind: 'found', job, gallery };
@@ -111,7 +117,7 @@ export class EmbeddedPlatform implements PlatformPort, PlatformReadiness {
 
   async photographerByChannelUser(channel: 'msteams' | 'slack', userId: string): Promise<Photographer | null> {
     const photographer = this.channelUsers.get(channelKey(channel, userId));
-    return photographer === undefined ? null : structuredClone(photographer);
+    return photographer ?? null;
   }
 
   /**
@@ -125,25 +131,25 @@ export class EmbeddedPlatform implements PlatformPort, PlatformReadiness {
     const own = this.data.jobs.filter((job) => job.photographerId === photographerId && !job.deleted);
     const byId = own.filter((job) => job.id === wanted);
     const byName = own.filter((job) => job.id !== wanted && foldLetters(job.name).includes(folded));
-    return structuredClone([...byId, ...byName]);
+    return [...byId, ...byName];
   }
 
   /** Any job by id, deleted ones included (with `deleted: true`). */
   async getJob(jobId: string): Promise<Job | null> {
     const job = this.jobsById.get(jobId);
-    return job === undefined ? null : structuredClone(job);
+    return job ?? null;
   }
 
   /** A photographer by account id (the API's `/photographers/{id}/jobs` answers 404 for an unknown one). */
   async photographer(photographerId: string): Promise<Photographer | null> {
     const photographer = this.data.photographers.find((candidate) => candidate.id === photographerId);
-    return photographer === undefined ? null : structuredClone(photographer);
+    return photographer ?? null;
   }
 
   /** The job a gallery belongs to, deleted jobs included. */
   async jobOfGallery(galleryId: string): Promise<Job | null> {
     const job = this.data.jobs.find((candidate) => candidate.galleries.some((gallery) => gallery.id === galleryId));
-    return job === undefined ? null : structuredClone(job);
+    return job ?? null;
   }
 
   /** Usable while the data file can take the next change. */
@@ -177,7 +183,7 @@ export class EmbeddedPlatform implements PlatformPort, PlatformReadiness {
       if (earlier.change !== changeFingerprint(change)) {
         throw new PlatformRefusedError('invalid-change', `Idempotency key "${idempotencyKey}" was used for another change.`);
       }
-      return { before: structuredClone(earlier.before), after: structuredClone(earlier.after) };
+      return { before: earlier.before, after: earlier.after };
     }
     const before = this.jobsById.get(change.jobId);
     if (before === undefined) throw new PlatformRefusedError('not-found', `No job with the id "${change.jobId}".`);
@@ -234,8 +240,14 @@ export class EmbeddedPlatform implements PlatformPort, PlatformReadiness {
     // Only now, with the file written, does the change become visible.
     this.data = next;
     this.index();
-    return { before: structuredClone(before), after: structuredClone(after) };
+    return { before, after };
   }
+}
+
+function deepFreeze(value: unknown): void {
+  if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return;
+  Object.freeze(value);
+  for (const inner of Object.values(value)) deepFreeze(inner);
 }
 
 /** Temp file in the same folder, fsync, rename over the target: readers see the old or the new file, never half. */

@@ -103,7 +103,7 @@ describe('the detector asked only when its answer could be taken', () => {
     expect(compared).toBeGreaterThan(300);
   });
 
-  it('a conversation that keeps a language ends in the same language whether or not the detector is skipped for it', () => {
+  it('a message is answered in the same language whether or not the detector is skipped for the language it would be answered in anyway', () => {
     const here = dirname(fileURLToPath(import.meta.url));
     const sentences = ['symptom-sentences.json', 'blind-sentences.json'].flatMap((file) =>
       (JSON.parse(readFileSync(join(here, 'fixtures', file), 'utf8')) as { text: string }[]).map((sentence) => sentence.text),

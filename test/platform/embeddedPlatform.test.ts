@@ -161,23 +161,23 @@ describe('lookups', () => {
     expect(await platform.getJob('job-0000')).toBeNull();
   });
 
-  it('returns copies: callers cannot change the platform', async () => {
+  it('hands out frozen data: a caller that changes what it read fails, and the platform is unchanged', async () => {
     const platform = await EmbeddedPlatform.load(file);
     const { jobId } = caseOf('job-archived');
     const job = await platform.getJob(jobId);
-    job!.status = 'selling';
-    job!.galleries[0]!.activated = false;
+    expect(() => (job!.status = 'selling')).toThrow(TypeError);
+    expect(() => (job!.galleries[0]!.activated = false)).toThrow(TypeError);
     const lookup = await platform.lookupCode(DEMO_CODES['job-archived']);
     if (lookup.kind !== 'found') throw new Error('expected found');
-    lookup.job.status = 'selling';
-    lookup.gallery.photos.length = 0;
+    expect(() => (lookup.job.status = 'selling')).toThrow(TypeError);
+    expect(() => (lookup.gallery.photos.length = 0)).toThrow(TypeError);
     const [found] = await platform.findJobs(LENA, jobId);
-    found!.name = 'changed';
+    expect(() => (found!.name = 'changed')).toThrow(TypeError);
     const photographer = await platform.photographerByChannelUser('msteams', PLAYGROUND_AAD_OBJECT_ID);
-    photographer!.channels.msteams!.length = 0;
+    expect(() => (photographer!.channels.msteams!.length = 0)).toThrow(TypeError);
     const result = await applyOnce(platform, { kind: 'set-selling', jobId: caseOf('job-in-planning').jobId, photographerId: DEMO_PHOTOGRAPHERS.megan.id });
-    result.after.status = 'planning';
-    result.before.status = 'archived';
+    expect(() => (result.after.status = 'planning')).toThrow(TypeError);
+    expect(() => (result.before.status = 'archived')).toThrow(TypeError);
 
     const again = await platform.getJob(jobId);
     expect(again?.status).toBe('archived');
