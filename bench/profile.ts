@@ -27,18 +27,7 @@ const body = (conversation: string, turn: number, fields: Record<string, unknown
     ...fields,
   });
 const customerBody = (conversation: string) =>
-  JSON.stringify({
-    type: 'message',
-    id: `${conversation}-1`,
-    channelId: 'webchat',
-    serviceUrl: 'http://127.0.0.1:1/unused',
-    deliveryMode: 'expectReplies',
-    conversation: { id: conversation },
-    from: { id: `user-${conversation}`, name: 'Bench user' },
-    recipient: { id: 'bot' },
-    locale: 'en-US',
-    text: 'it says missed the sale, my code is MXR2 9PLT',
-  });
+  body(conversation, 1, { channelId: 'webchat', from: { id: `user-${conversation}`, name: 'Bench user' }, text: 'it says missed the sale, my code is MXR2 9PLT' });
 const plan = { kind: 'diagnosis', scenario: 'job-archived', awaiting: 'step-result', card: true } as const;
 const started = performance.now();
 let turns = 0;

@@ -107,9 +107,8 @@ export class EmbeddedPlatform implements PlatformPort, PlatformReadiness {
 
   async lookupCode(code: string): Promise<CodeLookup> {
     const location = this.codes.get(accessCodeKey(code));
-    const stored = location === undefined ? undefined : this.jobsById.get(location.jobId);
-    if (location === undefined || stored === undefined) return { kind: 'unknown' };
-    const job = stored;
+    const job = location === undefined ? undefined : this.jobsById.get(location.jobId);
+    if (location === undefined || job === undefined) return { kind: 'unknown' };
     if (job.deleted) return { kind: 'retired', job };
     const gallery = job.galleries.find((candidate) => candidate.id === location.galleryId);
     return gallery === undefined ? { kind: 'unknown' } : { kind: 'found', job, gallery };
