@@ -8,9 +8,10 @@ import type { Activity } from 'botbuilder';
  *
  * Two kinds: in the bot's SQLite file (sqliteConversationLog.ts, one instance), and in the
  * Azure Blob container several instances share (blobConversationLog.ts), where a
- * conversation started on one instance goes on at any other. The SQLite log answers at
- * once (so erasure and retention can use it inside one transaction); the blob log over the
- * network: callers await every answer.
+ * conversation started on one instance goes on at any other. The SQLite log answers reads
+ * and removals at once (so erasure and retention can use it inside one transaction) and
+ * commits appends with the database's other writes of the moment; the blob log answers over
+ * the network: callers await every answer.
  */
 
 type Awaitable<T> = T | Promise<T>;

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { Activity } from 'botbuilder';
 import type { SqliteDatabase } from '../storage/database.js';
+import { type GroupCommit, groupCommitOf } from '../storage/groupCommit.js';
 import {
   type ActivitySet,
   type ConversationLog,
@@ -13,8 +14,9 @@ import {
 
 /**
  * The Direct Line conversation log (conversationLog.ts) in the bot's SQLite file: one
- * instance. Appends of a turn are one transaction; followers are told in the same
- * synchronous step as the commit, so reading the backlog and listening miss nothing.
+ * instance. Appends and handled marks join the database's group commit
+ * (src/storage/groupCommit.ts); followers are told in the same synchronous step as the
+ * commit, so reading the backlog and listening miss nothing.
  */
 
 interface ConversationRow {
@@ -29,8 +31,7 @@ interface ConversationRow {
 export class SqliteConversationLog implements ConversationLog {
   private readonly events = new EventEmitter();
   private readonly statements;
-  /** Appends activities to one conversation in one transaction (built once: better-sqlite3 makes a wrapper per call otherwise). */
-  private readonly appendTransaction;
+  private readonly group: GroupCommit;
 
   constructor(private readonly db: SqliteDatabase) {
     db.exec(`
@@ -86,27 +87,31 @@ export class SqliteConversationLog implements ConversationLog {
         'SELECT activity FROM directline_activities WHERE conversation_id = ? AND seq > ? ORDER BY seq',
       ),
     };
-    this.appendTransaction = db.transaction((conversationId: string, activities: readonly Partial<Activity>[]) => {
-      const row = this.statements.conversation.get(conversationId);
-      if (row === undefined) throw new Error('Unknown Direct Line conversation');
-      let seq = row.last_seq;
-      let time = row.last_timestamp;
-      const stored = activities.map((activity) => {
-        seq += 1;
-        time = Math.max(Date.now(), time + 1);
-        const { json, entry } = numbered(conversationId, activity, seq, time);
-        this.statements.insertActivity.run(conversationId, seq, json);
-        return { entry, seq };
-      });
-      this.statements.advance.run(seq, time, conversationId);
-      return stored;
-    });
+    this.group = groupCommitOf(db);
     // Many open pages each listen to their own conversation.
     this.events.setMaxListeners(0);
   }
 
-  create(id: string, userId: string, locale: string | null): DirectLineConversation {
-    this.statements.insertConversation.run(id, userId, locale, new Date().toISOString());
+  /** Appends activities to one conversation; in a savepoint of the group's commit, so all or none. */
+  private append(conversationId: string, activities: readonly Partial<Activity>[]): NumberedActivity[] {
+    const row = this.statements.conversation.get(conversationId);
+    if (row === undefined) throw new Error('Unknown Direct Line conversation');
+    let seq = row.last_seq;
+    let time = row.last_timestamp;
+    const stored = activities.map((activity) => {
+      seq += 1;
+      time = Math.max(Date.now(), time + 1);
+      const { json, entry } = numbered(conversationId, activity, seq, time);
+      this.statements.insertActivity.run(conversationId, seq, json);
+      return { entry, seq };
+    });
+    this.statements.advance.run(seq, time, conversationId);
+    return stored;
+  }
+
+  /** Created with the moment's other writes (a page of parents opening the chat at once is one commit). */
+  async create(id: string, userId: string, locale: string | null): Promise<DirectLineConversation> {
+    await this.group.run(() => this.statements.insertConversation.run(id, userId, locale, new Date().toISOString()));
     return { id, userId, locale, started: false };
   }
 
@@ -115,19 +120,23 @@ export class SqliteConversationLog implements ConversationLog {
     return row === undefined ? null : { id: row.id, userId: row.user_id, locale: row.locale, started: row.started === 1 };
   }
 
-  start(id: string): boolean {
-    return this.statements.markStarted.run(id).changes === 1;
+  async start(id: string): Promise<boolean> {
+    return this.group.run(() => this.statements.markStarted.run(id).changes === 1);
   }
 
   /**
-   * Appends several activities in order, in one transaction (one commit for all the replies
-   * of a turn), then tells the listeners of each, in order.
+   * Appends several activities in order, in the database's group commit (one commit for all
+   * the replies of a turn and the writes beside them), and tells the listeners of each, in
+   * order, in the step that commits them.
    */
-  appendAll(conversationId: string, activities: readonly Partial<Activity>[]): NumberedActivity[] {
+  async appendAll(conversationId: string, activities: readonly Partial<Activity>[]): Promise<NumberedActivity[]> {
     if (activities.length === 0) return [];
-    const stored = this.appendTransaction(conversationId, activities);
-    for (const { entry, seq } of stored) this.events.emit(conversationId, { activities: [entry], watermark: String(seq) } satisfies ActivitySet);
-    return stored;
+    return this.group.run(
+      () => this.append(conversationId, activities),
+      (stored) => {
+        for (const { entry, seq } of stored) this.events.emit(conversationId, { activities: [entry], watermark: String(seq) } satisfies ActivitySet);
+      },
+    );
   }
 
   broadcast(conversationId: string, activity: Partial<Activity>): void {
@@ -145,8 +154,8 @@ export class SqliteConversationLog implements ConversationLog {
     return { activities, watermark: String(lastSeq) };
   }
 
-  markHandled(conversationId: string, seq: number): void {
-    this.statements.markHandled.run(seq, conversationId);
+  async markHandled(conversationId: string, seq: number): Promise<void> {
+    await this.group.run(() => this.statements.markHandled.run(seq, conversationId));
   }
 
   /** One process owns the file: what is unhandled at start is this caller's. */

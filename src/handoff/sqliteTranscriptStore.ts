@@ -1,6 +1,7 @@
 import type { Activity, PagedResult, TranscriptInfo, TranscriptStore } from 'botbuilder';
 import type { Logger } from '../logger.js';
 import type { SqliteDatabase } from '../storage/database.js';
+import { type GroupCommit, groupCommitOf } from '../storage/groupCommit.js';
 import { revive, worthKeeping } from './transcriptActivities.js';
 
 /** Activities per page, as botbuilder's own transcript stores page them. */
@@ -32,9 +33,10 @@ type TranscriptRow = [channelId: string, conversationId: string, loggedAt: strin
  * the conversation's channel alone, and the turn goes on (the transcript misses its lines).
  *
  * The activities of a moment (a turn's message and replies, and those of the turns running
- * beside it) are written in one transaction once the current I/O callbacks are done, not in
- * a commit each: a commit costs more than the rest of the logging. Every read, delete and
- * `flush` writes what is waiting first, so nobody sees a transcript without its last lines.
+ * beside it) are written in the database's group commit (src/storage/groupCommit.ts) once the
+ * current I/O callbacks are done, not in a commit each: a commit costs more than the rest of
+ * the logging. Every read, delete and `flush` writes what is waiting first, so nobody sees a
+ * transcript without its last lines.
  */
 export class SqliteTranscriptStore implements TranscriptStore {
   private readonly insert;
@@ -45,10 +47,11 @@ export class SqliteTranscriptStore implements TranscriptStore {
   private readonly idle;
   private readonly removeIdleRows;
   private readonly now: () => Date;
-  private readonly insertAll;
-  /** Rows logged since the last write, in order; written by `flush`. */
+  private readonly group: GroupCommit;
+  /** Rows logged since the last write, in order; written with the moment's other writes. */
   private waiting: TranscriptRow[] = [];
-  private flushScheduled = false;
+  /** Whether the waiting rows' write is in the group commit's queue. */
+  private queued = false;
 
   constructor(
     db: SqliteDatabase,
@@ -68,9 +71,7 @@ export class SqliteTranscriptStore implements TranscriptStore {
     this.insert = db.prepare<[string, string, string, string, string]>(
       'INSERT INTO transcript_activities (channel_id, conversation_id, logged_at, timestamp, json) VALUES (?, ?, ?, ?, ?)',
     );
-    this.insertAll = db.transaction((rows: readonly TranscriptRow[]) => {
-      for (const row of rows) this.insert.run(...row);
-    });
+    this.group = groupCommitOf(db);
     this.page = db.prepare<[string, string, number, number], ActivityRow>(
       'SELECT seq, json FROM transcript_activities WHERE channel_id = ? AND conversation_id = ? AND seq > ? ORDER BY seq LIMIT ?',
     );
@@ -111,37 +112,58 @@ export class SqliteTranscriptStore implements TranscriptStore {
       this.options.logger?.error('transcript line not kept', { channel: channelId, error: error instanceof Error ? error.name : 'unknown' });
       return;
     }
-    if (!this.flushScheduled) {
-      this.flushScheduled = true;
-      setImmediate(() => this.flush());
+    if (!this.queued) {
+      this.queued = true;
+      let taken: TranscriptRow[] | null = null;
+      this.group
+        .run(() => {
+          taken = this.takeWaiting();
+          return this.insertAll(taken);
+        })
+        .then(
+          (lost) => this.reportLost(lost.rows, lost.refusal),
+          // The commit failed: everything it held is lost (or, if it never began, everything waiting).
+          (error: unknown) => this.reportLost(taken ?? this.takeWaiting(), error),
+        );
     }
   }
 
-  /** Writes the rows logged since the last write, in one transaction (also at shutdown). */
-  flush(): void {
-    this.flushScheduled = false;
+  /** The rows logged since the last write, taken from the queue. */
+  private takeWaiting(): TranscriptRow[] {
+    this.queued = false;
     const rows = this.waiting;
-    if (rows.length === 0) return;
     this.waiting = [];
-    try {
-      this.insertAll(rows);
-    } catch {
-      // One row the database refuses costs that row only: the others are written one by one.
-      let refusal: unknown;
-      const lost = rows.filter((row) => {
-        try {
-          this.insert.run(...row);
-          return false;
-        } catch (error) {
-          refusal = error;
-          return true;
-        }
-      });
-      if (lost.length === 0) return;
-      // Only the channels: the activities and their conversations are a person's data.
-      const channels = [...new Set(lost.map(([channelId]) => channelId))];
-      this.options.logger?.error('transcript lines not kept', { channels, lines: lost.length, error: refusal instanceof Error ? refusal.name : 'unknown' });
-    }
+    return rows;
+  }
+
+  /**
+   * Inserts rows, in the group's commit. A row the database refuses costs that row only: a
+   * failed statement is undone alone, and the others go on.
+   */
+  private insertAll(rows: readonly TranscriptRow[]): { rows: TranscriptRow[]; refusal: unknown } {
+    let refusal: unknown;
+    const lost = rows.filter((row) => {
+      try {
+        this.insert.run(...row);
+        return false;
+      } catch (error) {
+        refusal = error;
+        return true;
+      }
+    });
+    return { rows: lost, refusal };
+  }
+
+  private reportLost(lost: readonly TranscriptRow[], refusal: unknown): void {
+    if (lost.length === 0) return;
+    // Only the channels: the activities and their conversations are a person's data.
+    const channels = [...new Set(lost.map(([channelId]) => channelId))];
+    this.options.logger?.error('transcript lines not kept', { channels, lines: lost.length, error: refusal instanceof Error ? refusal.name : 'unknown' });
+  }
+
+  /** Writes what waits to be written now, with the rest of the moment's writes (before a read, and at shutdown). */
+  flush(): void {
+    this.group.flush();
   }
 
   async getTranscriptActivities(channelId: string, conversationId: string, continuationToken?: string, startDate?: Date): Promise<PagedResult<Activity>> {

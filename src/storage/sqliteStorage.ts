@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Storage, StoreItems } from 'botbuilder';
 import type { SqliteDatabase } from './database.js';
+import { type GroupCommit, groupCommitOf } from './groupCommit.js';
 
 /** The highest code point: a prefix plus it is above every key that starts with the prefix. */
 const AFTER_PREFIX = '\u{10FFFF}';
@@ -28,14 +29,6 @@ interface PreparedItem {
   document: string;
 }
 
-/** A `write` call waiting for the next commit. */
-interface PendingWrite {
-  items: PreparedItem[];
-  error?: unknown;
-  done(): void;
-  fail(error: unknown): void;
-}
-
 interface Row {
   key: string;
   etag: string;
@@ -53,22 +46,19 @@ interface Row {
  * other keys of the call). eTags are random ids rather than a per-process counter, so
  * they stay unique across restarts and processes sharing the file.
  *
- * Writes are committed in groups: the `write` calls made while the event loop is busy (many
- * conversations' turns ending at once) share one transaction, each call in a savepoint of
- * its own (a conflict undoes that call only), committed before the next turn of the event
- * loop. Every call still resolves only once its changes are committed. A commit in WAL mode
- * writes every page it changed to the log, and the log is later copied back and synced:
- * one commit for many conversations writes the pages they share once, not once each.
+ * Writes are committed in groups (./groupCommit.ts): the `write` calls made while the event
+ * loop is busy (many conversations' turns ending at once) share one transaction with the
+ * other writes of the moment to the same file, each call in a savepoint of its own (a
+ * conflict undoes that call only). Every call still resolves only once its changes are
+ * committed.
  */
 export class SqliteStorage implements Storage {
   private readonly select;
   private readonly upsert;
   private readonly remove;
-  private readonly writeAll;
   private readonly keysFrom;
   private readonly idleKeys;
-  private readonly commitGroup;
-  private pending: PendingWrite[] = [];
+  private readonly group: GroupCommit;
 
   constructor(
     private readonly db: SqliteDatabase,
@@ -89,42 +79,20 @@ export class SqliteStorage implements Storage {
        ON CONFLICT(key) DO UPDATE SET etag = excluded.etag, document = excluded.document, updated_at = excluded.updated_at`,
     );
     this.remove = db.prepare<[string]>('DELETE FROM bot_state WHERE key = ?');
-    this.writeAll = db.transaction((items: readonly PreparedItem[]) => {
-      const now = this.now().toISOString();
-      for (const item of items) {
-        const old = this.select.get(item.key);
-        // The same decision as MemoryStorage.write, in the same order.
-        if (!old || item.expected === '*' || !item.expected || item.expected === old.etag) {
-          this.upsert.run(item.key, item.eTag, item.document, now);
-        } else {
-          throw new Error(`Storage: error writing "${item.key}" due to eTag conflict.`);
-        }
-      }
-    });
-    // Called inside this transaction, writeAll is a savepoint: a failed call is undone alone.
-    this.commitGroup = db.transaction((group: PendingWrite[]) => {
-      for (const write of group) {
-        try {
-          this.writeAll(write.items);
-        } catch (error) {
-          write.error = error;
-        }
-      }
-    });
+    this.group = groupCommitOf(db);
   }
 
-  private commitPending(): void {
-    const group = this.pending;
-    this.pending = [];
-    try {
-      this.commitGroup(group);
-    } catch (error) {
-      for (const write of group) write.fail(error);
-      return;
-    }
-    for (const write of group) {
-      if (write.error === undefined) write.done();
-      else write.fail(write.error);
+  /** The items of one `write` call; run in a savepoint of the group's commit, so a conflict leaves every key of the call as it was. */
+  private writeAll(items: readonly PreparedItem[]): void {
+    const now = this.now().toISOString();
+    for (const item of items) {
+      const old = this.select.get(item.key);
+      // The same decision as MemoryStorage.write, in the same order.
+      if (!old || item.expected === '*' || !item.expected || item.expected === old.etag) {
+        this.upsert.run(item.key, item.eTag, item.document, now);
+      } else {
+        throw new Error(`Storage: error writing "${item.key}" due to eTag conflict.`);
+      }
     }
   }
 
@@ -149,10 +117,8 @@ export class SqliteStorage implements Storage {
 
   async write(changes: StoreItems): Promise<void> {
     if (!changes) throw new ReferenceError('Changes are required when writing.');
-    await new Promise<void>((done, fail) => {
-      this.pending.push({ items: this.prepare(changes), done, fail });
-      if (this.pending.length === 1) setImmediate(() => this.commitPending());
-    });
+    const items = this.prepare(changes);
+    await this.group.run(() => this.writeAll(items));
   }
 
   async delete(keys: string[]): Promise<void> {

@@ -51,8 +51,8 @@ async function converse(s: Stores, name: string): Promise<void> {
   const transcript = Array.from({ length: 40 }, (_, i) => ({ from: i % 2 === 0 ? 'user' : 'bot', text: `line ${i} of ${name} `.repeat(4), at: new Date().toISOString() }));
   const item: StoreItems = { [conversationStateKey('directline', name, `dl_${name}`)]: { case: { transcript, locale: 'en-US' }, eTag: '*' } };
   await s.state.write(item);
-  s.conversationLog.create(name, `dl_${name}`, 'en-US');
-  for (let i = 0; i < 6; i++) s.conversationLog.appendAll(name, [{ type: 'message', text: `message ${i} of ${name} `.repeat(5), from: { id: `dl_${name}`, name: '' } }]);
+  await s.conversationLog.create(name, `dl_${name}`, 'en-US');
+  for (let i = 0; i < 6; i++) await s.conversationLog.appendAll(name, [{ type: 'message', text: `message ${i} of ${name} `.repeat(5), from: { id: `dl_${name}`, name: '' } }]);
   for (let i = 0; i < 4; i++) {
     await s.transcripts.logActivity({ type: 'message', channelId: 'directline', conversation: { id: name }, text: `transcript ${i} of ${name}`, timestamp: new Date() } as Activity);
   }
