@@ -1,16 +1,19 @@
+import { randomBytes } from 'node:crypto';
 import { startTestBot } from '../test/support/botServer.js';
 import { startLoadWorker } from './load.js';
 
 /**
- * `npx tsx --cpu-prof bench/profile.ts [first|customer|mid] [seconds]`: one bot workload
+ * `npx tsx --cpu-prof bench/profile.ts [first|customer|mid|directline] [seconds]`: one bot workload
  * under load at 50 connections for a CPU profile (`--cpu-prof` writes it to the current
  * folder); the load generator runs in a worker thread, which gets a profile of its own.
  * `first` is a Teams photographer's first message (the plan card), `customer` a Web Chat
- * customer's (row c of the benchmark), `mid` the plan, *Do it for me* and the archive date.
+ * customer's (row c of the benchmark), `mid` the plan, *Do it for me* and the archive date,
+ * `directline` a help-chat customer's first message through the bot's own Direct Line (row e).
  */
-const workload = (['customer', 'mid'] as const).find((name) => name === process.argv[2]) ?? 'first';
+const workload = (['customer', 'mid', 'directline'] as const).find((name) => name === process.argv[2]) ?? 'first';
 const seconds = Number(process.argv[3] ?? 10);
-const bot = await startTestBot({ STORAGE: 'sqlite' });
+const directLineSecret = randomBytes(32).toString('base64url');
+const bot = await startTestBot({ STORAGE: 'sqlite', DIRECTLINE_SECRET: directLineSecret });
 const load = startLoadWorker();
 let sequence = 0;
 const body = (conversation: string, turn: number, fields: Record<string, unknown>) =>
@@ -34,7 +37,11 @@ let turns = 0;
 while (performance.now() - started < seconds * 1000) {
   const conversations = Array.from({ length: 500 }, () => `profile-${process.pid}-${++sequence}`);
   const first = conversations.map((conversation) => body(conversation, 1, { text: 'a parent sees missed the sale, code MXR2 9PLT' }));
-  if (workload === 'customer') {
+  if (workload === 'directline') {
+    const texts = conversations.map(() => 'it says missed the sale, my code is MXR2 9PLT');
+    const result = await load.runDirectLine({ url: bot.url, secret: directLineSecret, texts, locale: 'en-US', concurrency: 50, check: { kind: 'diagnosis', scenario: 'job-archived', awaiting: 'confirm' } });
+    turns += result.requests;
+  } else if (workload === 'customer') {
     const result = await load.run({ url: bot.url, concurrency: 50, bodies: conversations.map(customerBody), check: { kind: 'diagnosis', scenario: 'job-archived', awaiting: 'confirm' } });
     turns += result.requests;
   } else if (workload === 'first') {
