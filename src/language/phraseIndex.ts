@@ -35,8 +35,16 @@ export function formNumber(form: WordForm): number {
     // A phrase set compiled later (another module's, see compilePhrases) needs its forms indexed too.
     formIndex = undefined;
     SEEN_WORDS.clear();
+    for (const listener of FORMS_ADDED) listener();
   }
   return number;
+}
+
+/** Told whenever a new form is numbered: what was read with the forms known before may now read differently. */
+const FORMS_ADDED: (() => void)[] = [];
+
+export function whenFormsAdded(listener: () => void): void {
+  FORMS_ADDED.push(listener);
 }
 
 export const NO_MATCH = 0;

@@ -5,8 +5,9 @@
  * (./typos.ts). Which phrases a message tries at all is the phrase index's business
  * (./phraseIndex.ts); this module compiles phrase sets and covers a message with them.
  */
-import { EXACT, formNumber, MessageMatcher, TYPO_OF_KNOWN, type WordForm } from './phraseIndex.js';
+import { EXACT, formNumber, MessageMatcher, TYPO_OF_KNOWN, type WordForm, whenFormsAdded } from './phraseIndex.js';
 import { isFiller, meaningful, toWords } from './phraseWords.js';
+import { rememberRecentTexts } from './recentTexts.js';
 import { foldText, stripMarkup } from './textFolding.js';
 import { STOPWORDS } from './vocabulary.js';
 
@@ -195,10 +196,14 @@ export function singleLabelAnywhere<L extends string>(message: MessageMatcher, s
   return null;
 }
 
-/** The meaningful words of a message (its first MAX_INPUT characters, markup aside), looked up in the phrase index. */
-export function readMessage(text: string): MessageMatcher {
-  return new MessageMatcher(meaningful(toWords(stripMarkup(text.slice(0, MAX_INPUT)))));
-}
+/**
+ * The meaningful words of a message (its first MAX_INPUT characters, markup aside), looked up
+ * in the phrase index. A MessageMatcher never changes, so the command, intent and symptom
+ * readers of one turn share one.
+ */
+export const readMessage = rememberRecentTexts((text) => new MessageMatcher(meaningful(toWords(stripMarkup(text.slice(0, MAX_INPUT))))));
+// A phrase set compiled later (a recognizer's own, as in a test) adds forms a message read before would miss.
+whenFormsAdded(() => readMessage.forget());
 
 export interface PhraseMatch<L extends string> {
   /** Every label one of whose phrases occurs in the text (no two phrases sharing a word). */

@@ -6,14 +6,15 @@
  * "décembre" and "DECEMBRE" are one word everywhere. Also blanks out markup that is never a
  * phrase or an access code.
  */
+import { rememberRecentTexts } from './recentTexts.js';
 
 /**
  * Lowercase, without accents; ß→ss, œ→oe, æ→ae, ø→o, ł→l; one kind of apostrophe and of
  * dash; single spaces. Punctuation stays, for readers to whom it means something (a date's
  * dots and slashes, a job name's dash).
  */
-export function foldLetters(text: string): string {
-  return text
+export const foldLetters: (text: string) => string = rememberRecentTexts((text) =>
+  text
     .toLowerCase()
     .normalize('NFKD')
     .replace(/\p{M}+/gu, '')
@@ -25,20 +26,20 @@ export function foldLetters(text: string): string {
     .replace(/[’‘`´ʼ]/g, "'")
     .replace(/[\p{Pd}\u2212]/gu, '-')
     .replace(/\s+/gu, ' ')
-    .trim();
-}
+    .trim(),
+);
 
 /**
  * Folded letters (foldLetters) as words: no punctuation or emoji. English negations stay one
  * word ("doesn't" → "doesnt") so the rewrite table can expand them; other apostrophes split
  * words ("d'accès" → "d acces", "foto's" → "foto s").
  */
-export function foldText(text: string): string {
-  return foldLetters(text)
+export const foldText: (text: string) => string = rememberRecentTexts((text) =>
+  foldLetters(text)
     .replace(/n't\b/g, 'nt')
     .replace(/[^\p{L}\p{N}]+/gu, ' ')
-    .trim();
-}
+    .trim(),
+);
 
 /** Folded words made of two letters or more, not codes or numbers: "hi??" has one, "ABCD 2345" none. */
 export function letterWords(text: string): string[] {
