@@ -1,5 +1,5 @@
 import { formatAccessCode, lookAlikeCharacters, normalizeAccessCode, sameAccessCode } from '../src/domain/accessCode.js';
-import type { CodeLookup } from '../src/domain/platformModel.js';
+import { type CodeLookup, type KeptCodeLookup, keptLookup } from '../src/domain/platformModel.js';
 import { PlatformUnavailableError } from '../src/platform/port.js';
 import type { Turn } from '../src/bot/turn.js';
 import { requesterOf } from '../src/security/codeLookupLimit.js';
@@ -16,8 +16,8 @@ export interface CodeResult {
   code: string | null;
   /** The platform spells the code differently from how it was typed (a 0 for the letter O): say which code was found. */
   readAs?: boolean;
-  /** null: the platform could not be reached, or no code was given. */
-  lookup: CodeLookup | null;
+  /** null: the platform could not be reached, or no code was given. Kept in the dialog's state, so without the job's other galleries. */
+  lookup: KeptCodeLookup | null;
   /** The code was still unknown after the last try. */
   gaveUp: boolean;
   /** Too many codes of this person matched nothing lately: no lookup until this time. */
@@ -84,7 +84,7 @@ export function accessCodeDialog({ platform, logger, codeLookups, recognizer }: 
       if (lookup.kind !== 'unknown') {
         const spelled = platformSpelling(lookup, code);
         turn.case.accessCode = spelled;
-        return { ok: true, value: { code: spelled, lookup, gaveUp: false, ...(spelled !== code ? { readAs: true } : {}) } };
+        return { ok: true, value: { code: spelled, lookup: keptLookup(lookup), gaveUp: false, ...(spelled !== code ? { readAs: true } : {}) } };
       }
       turn.case.wrongCodes += 1;
       const limitedUntil = await codeLookups.failed(person);

@@ -1,4 +1,4 @@
-import type { CodeLookup, Gallery } from './platformModel.js';
+import type { Gallery, KeptCodeLookup } from './platformModel.js';
 
 /**
  * Everything the state machine needs to know, whether it came from the platform's data
@@ -44,7 +44,7 @@ export function factsFromGallery(jobStatus: string, gallery: Gallery): Facts {
   };
 }
 
-export function factsFromLookup(lookup: CodeLookup): Facts {
+export function factsFromLookup(lookup: KeptCodeLookup): Facts {
   switch (lookup.kind) {
     case 'unknown':
       return { ...UNKNOWN_FACTS, code: 'unknown' };

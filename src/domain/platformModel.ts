@@ -49,3 +49,22 @@ export type CodeLookup =
   | { kind: 'unknown' }
   | { kind: 'retired'; job: Job }
   | { kind: 'found'; job: Job; gallery: Gallery };
+
+/** A job without its galleries: what a conversation keeps of a job it found by one gallery's code. */
+export type JobWithoutGalleries = Omit<Job, 'galleries'>;
+
+/**
+ * A code lookup as a customer's conversation keeps it between turns: the job without its
+ * galleries (the other families' galleries and codes are nothing this conversation needs or
+ * may hold), and the gallery of the code.
+ */
+export type KeptCodeLookup =
+  | { kind: 'unknown' }
+  | { kind: 'retired'; job: JobWithoutGalleries }
+  | { kind: 'found'; job: JobWithoutGalleries; gallery: Gallery };
+
+export function keptLookup(lookup: CodeLookup): KeptCodeLookup {
+  if (lookup.kind === 'unknown') return lookup;
+  const { galleries: _others, ...job } = lookup.job;
+  return lookup.kind === 'found' ? { kind: 'found', job, gallery: lookup.gallery } : { kind: 'retired', job };
+}
