@@ -16,7 +16,16 @@ export function rememberRecentTexts<T>(compute: (text: string) => T, { limit = 5
     remembered.set(text, result);
     return result;
   };
-  return Object.assign(remembering, { forget: () => remembered.clear() });
+  const forget = () => remembered.clear();
+  EVERY_MEMORY.push(forget);
+  return Object.assign(remembering, { forget });
+}
+
+const EVERY_MEMORY: (() => void)[] = [];
+
+/** Every remembering function forgets: the recognizer's benchmark times each text as a new message, not a lookup. */
+export function forgetRecentTexts(): void {
+  for (const forget of EVERY_MEMORY) forget();
 }
 
 export interface RememberingFunction<T> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { rememberRecentTexts } from '../../src/language/recentTexts.js';
+import { forgetRecentTexts, rememberRecentTexts } from '../../src/language/recentTexts.js';
 
 describe('rememberRecentTexts', () => {
   const counting = (options?: { limit?: number; maxLength?: number }) => {
@@ -32,5 +32,19 @@ describe('rememberRecentTexts', () => {
     remembering('a long paste');
     remembering('a long paste');
     expect(computed).toEqual(['a long paste', 'a long paste']);
+  });
+
+  it('all forget at once (the recognizer benchmark reads every text as new)', () => {
+    const one = counting();
+    const two = counting();
+    one.remembering('a');
+    two.remembering('b');
+    forgetRecentTexts();
+    one.remembering('a');
+    two.remembering('b');
+    expect([one.computed, two.computed]).toEqual([
+      ['a', 'a'],
+      ['b', 'b'],
+    ]);
   });
 });
