@@ -190,10 +190,6 @@ const WEEKDAY_DATE: Record<Language, string> = { en: 'EEEE d MMM', de: 'EEEE, d.
 const LIST_TYPES = { and: 'conjunction', or: 'disjunction' } as const;
 
 /**
- * The words for one person in one locale. `audience` says who reads them; a function is
- * asked on every sentence, since the role can become known in the middle of a turn.
- */
-/**
  * List formatters per locale and kind, made when first needed and shared: a localizer is
  * made for every turn, and an Intl formatter costs more to make than most turns use it.
  * Locales come from channels, so the set is bounded.
@@ -212,6 +208,29 @@ function listFormat(locale: string, type: keyof typeof LIST_TYPES): Intl.ListFor
   return formatter;
 }
 
+/**
+ * Calendar dates as written, per date locale and pattern: the same archive date is written for
+ * every parent of a school, and date-fns parses and formats it anew each time. A calendar
+ * date reads the same in every time zone, so the text can be kept. Emptied when full.
+ */
+const WRITTEN_DATES = new Map<string, string>();
+const MAX_WRITTEN_DATES = 2048;
+
+function writeDate(isoDate: string, pattern: string, dates: Locale): string {
+  const key = `${dates.code ?? ''} ${pattern} ${isoDate}`;
+  let text = WRITTEN_DATES.get(key);
+  if (text === undefined) {
+    text = format(parseISO(isoDate), pattern, { locale: dates });
+    if (WRITTEN_DATES.size >= MAX_WRITTEN_DATES) WRITTEN_DATES.clear();
+    WRITTEN_DATES.set(key, text);
+  }
+  return text;
+}
+
+/**
+ * The words for one person in one locale. `audience` says who reads them; a function is
+ * asked on every sentence, since the role can become known in the middle of a turn.
+ */
 export function localizer(locale: string, audience: Audience | (() => Role | null) = 'unknown'): Localizer {
   const language = languageOf(locale) ?? 'en';
   const dates = dateLocale(locale);
@@ -222,10 +241,10 @@ export function localizer(locale: string, audience: Audience | (() => Role | nul
     language,
     t: (key, values) => translate(language, key, { [AUDIENCE_ARGUMENT]: reader(), ...values }),
     list: (items, type = 'and') => listFormat(listLocale, type).format(items),
-    longDate: (isoDate) => format(parseISO(isoDate), LONG_DATE.get(dates) ?? 'PPP', { locale: dates }),
-    fullDate: (isoDate) => format(parseISO(isoDate), FULL_DATE.get(dates) ?? 'PPPP', { locale: dates }),
-    shortDate: (isoDate) => format(parseISO(isoDate), dates === enUS ? 'EEE, MMM d' : SHORT_DATE[language], { locale: dates }),
-    weekdayDate: (isoDate) => format(parseISO(isoDate), dates === enUS ? 'EEEE, MMM d' : WEEKDAY_DATE[language], { locale: dates }),
+    longDate: (isoDate) => writeDate(isoDate, LONG_DATE.get(dates) ?? 'PPP', dates),
+    fullDate: (isoDate) => writeDate(isoDate, FULL_DATE.get(dates) ?? 'PPPP', dates),
+    shortDate: (isoDate) => writeDate(isoDate, dates === enUS ? 'EEE, MMM d' : SHORT_DATE[language], dates),
+    weekdayDate: (isoDate) => writeDate(isoDate, dates === enUS ? 'EEEE, MMM d' : WEEKDAY_DATE[language], dates),
     momentIn: (instant, timeZone, now) => momentIn(listLocale, instant, timeZone, now),
     dayMonth: (day, month) =>
       translate(language, 'date.dayMonth', { day, month: format(new Date(2001, month - 1, 1), 'LLLL', { locale: dates }) }),
