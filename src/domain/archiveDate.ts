@@ -143,6 +143,13 @@ export function previousWeekdayBefore(iso: IsoDate, weekday: Weekday): IsoDate {
 }
 
 const dayFormatters = new Map<string, Intl.DateTimeFormat>();
+/**
+ * The last answer per time zone, with the minute it holds for: every time zone's offset from
+ * UTC is now a whole number of minutes, so its day never changes within a minute, and a turn asks
+ * several times (the date typed, the dates offered, the reply's words).
+ */
+const lastDays = new Map<string, { minute: number; day: IsoDate }>();
+const MINUTE_MS = 60_000;
 
 /**
  * The calendar day it is at the instant `now` in an IANA time zone: at 2026-11-27T23:30Z it
@@ -150,6 +157,15 @@ const dayFormatters = new Map<string, Intl.DateTimeFormat>();
  * RangeError for an unknown time zone or an invalid `now`.
  */
 export function todayIn(timeZone: string, now: Date): IsoDate {
+  const minute = Math.floor(now.getTime() / MINUTE_MS);
+  const last = lastDays.get(timeZone);
+  if (last !== undefined && last.minute === minute) return last.day;
+  const day = dayIn(timeZone, now);
+  lastDays.set(timeZone, { minute, day });
+  return day;
+}
+
+function dayIn(timeZone: string, now: Date): IsoDate {
   let formatter = dayFormatters.get(timeZone);
   if (formatter === undefined) {
     formatter = new Intl.DateTimeFormat('en-US', {

@@ -239,6 +239,20 @@ const LEXICONS: Readonly<Record<Language, Lexicon>> = {
 
 /** The order of `03/04/2027` in a locale: en-US month-day, en-GB/de/fr/nl day-month, plain `en` undecided. */
 export function numericDateOrder(locale: string): NumericDateOrder {
+  let order = DATE_ORDERS.get(locale);
+  if (order === undefined) {
+    order = dateOrderOf(locale);
+    if (DATE_ORDERS.size >= MAX_DATE_ORDERS) DATE_ORDERS.clear();
+    DATE_ORDERS.set(locale, order);
+  }
+  return order;
+}
+
+/** Per locale as the channel gives it (a bounded set): reading one costs an Intl.Locale. */
+const DATE_ORDERS = new Map<string, NumericDateOrder>();
+const MAX_DATE_ORDERS = 256;
+
+function dateOrderOf(locale: string): NumericDateOrder {
   const conventions = VOCABULARIES[languageOf(locale) ?? 'en'].numericDateOrder;
   let region: string | undefined;
   try {

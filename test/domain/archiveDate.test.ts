@@ -155,6 +155,11 @@ describe('todayIn: the photographer’s calendar day', () => {
     expect(todayIn(zone, new Date(instant))).toBe(day);
   });
 
+  it('asked again and again around midnight, turns the day at midnight to the millisecond, and back', () => {
+    const asked = ['2026-11-27T22:59:59.998Z', '2026-11-27T22:59:59.999Z', '2026-11-27T23:00:00.000Z', '2026-11-27T23:00:00.001Z', '2026-11-27T22:59:30.000Z'];
+    expect(asked.map((instant) => todayIn('Europe/Berlin', new Date(instant)))).toEqual(['2026-11-27', '2026-11-27', '2026-11-28', '2026-11-28', '2026-11-27']);
+  });
+
   it('refuses an unknown time zone and an invalid instant', () => {
     expect(() => todayIn('Europe/Atlantis', new Date('2026-11-27T12:00:00Z'))).toThrow(RangeError);
     expect(() => todayIn('Europe/Berlin', new Date(Number.NaN))).toThrow(RangeError);
