@@ -45,6 +45,7 @@ import { RateLimitedCodeLookups } from './security/codeLookupLimit.js';
 import { RateLimitedNewCases } from './security/newCaseLimit.js';
 import { createServer } from './server.js';
 import { openDatabase, type SqliteDatabase } from './storage/database.js';
+import { groupCommitOf } from './storage/groupCommit.js';
 import type { ConversationLock } from './storage/conversationLock.js';
 import { SqliteStorage } from './storage/sqliteStorage.js';
 import { GuardedStorage, type StorageReadiness, StorageUnavailableError } from './storage/storageHealth.js';
@@ -475,6 +476,8 @@ export async function startBot(
       // Then what works beside the turns (a ticket being sent is written down), before the database goes.
       await Promise.all([tickets?.stop(), shutdown.run()]);
       retention.stop();
+      // The writes waiting for the database's next group commit are committed before the file closes.
+      groupCommitOf(database).flush();
       database.close();
       logger.info('stopped');
     })());
