@@ -1,6 +1,7 @@
 // `npm start` runs this first: it compiles TypeScript only when a source is newer than the
 // last build, so a start takes well under two seconds once built, and a fresh clone
-// (`npm ci && npm start`) still builds on its first start.
+// (`npm ci && npm start`) still builds on its first start. `--always` (`npm run build`)
+// compiles in any case; either way the build is stamped, so the next start does not compile again.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -18,8 +19,9 @@ function newest(path) {
   return readdirSync(path).reduce((latest, name) => Math.max(latest, newest(join(path, name))), stats.mtimeMs);
 }
 
+const always = process.argv.includes('--always');
 const builtAt = existsSync(stamp) ? statSync(stamp).mtimeMs : 0;
-if (Math.max(...inputs.map((input) => newest(join(root, input)))) > builtAt) {
+if (always || Math.max(...inputs.map((input) => newest(join(root, input)))) > builtAt) {
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
   const result = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
   if (result.status !== 0) process.exit(result.status ?? 1);
