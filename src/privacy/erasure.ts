@@ -5,6 +5,7 @@ import type { ConversationStore } from '../proactive/conversationStore.js';
 import { personKey, type RateLimitedCodeLookups } from '../security/codeLookupLimit.js';
 import type { RateLimitedNewCases } from '../security/newCaseLimit.js';
 import type { SqliteDatabase } from '../storage/database.js';
+import { groupCommitOf } from '../storage/groupCommit.js';
 import type { SqliteStorage } from '../storage/sqliteStorage.js';
 import type { SharedPersonalData } from './blobErasure.js';
 import type { Person } from './person.js';
@@ -124,6 +125,9 @@ export class PersonalData {
   async erase(request: ErasureRequest): Promise<ErasureCounts> {
     const { db, state, conversationLog, outbox, conversations, transcripts, codeLookups, newCases } = this.stores;
     const found: Found = { stateKeys: new Set(), directLineConversations: new Set(), conversations: new Set(), cases: new Set(), transcripts: new Map(), people: new Map() };
+    // What waits for the next group commit (a turn's state, its transcript lines) is written
+    // first, so it is found and erased with the rest instead of landing after the erasure.
+    groupCommitOf(db).flush();
     // Finding and deleting in one transaction: nothing written in between is half erased.
     const counts = db.transaction(() => {
       const people = 'user' in request ? [request.user] : this.peopleWithEmail(request.email, found);

@@ -25,10 +25,11 @@ interface Waiting {
  */
 export class GroupCommit {
   private waiting: Waiting[] = [];
+  /** Whether a commit at the end of the moment is scheduled. */
   private scheduled = false;
   private readonly commitGroup;
 
-  constructor(db: SqliteDatabase) {
+  constructor(private readonly db: SqliteDatabase) {
     // Called inside commitGroup's transaction, a transaction function is a savepoint.
     const inSavepoint = db.transaction((work: () => unknown) => work());
     this.commitGroup = db.transaction((group: readonly Waiting[]) => {
@@ -54,16 +55,23 @@ export class GroupCommit {
       this.waiting.push({ work, committed: committed as ((result: unknown) => void) | undefined, failed: false, done: done as (result: unknown) => void, fail });
       if (!this.scheduled) {
         this.scheduled = true;
-        setImmediate(() => this.flush());
+        setImmediate(() => {
+          this.scheduled = false;
+          this.flush();
+        });
       }
     });
   }
 
-  /** Commits what is waiting now. */
+  /**
+   * Commits what is waiting now. Inside another transaction it leaves the writes to the
+   * scheduled commit: there the group would be a savepoint of that transaction, and its
+   * writers would hear "committed" before anything is. Whoever must see every write in a
+   * transaction of its own (an erasure) flushes before it begins.
+   */
   flush(): void {
-    this.scheduled = false;
+    if (this.waiting.length === 0 || this.db.inTransaction) return;
     const group = this.waiting;
-    if (group.length === 0) return;
     this.waiting = [];
     try {
       this.commitGroup(group);

@@ -97,6 +97,20 @@ describe('GroupCommit', () => {
     await expect(write).resolves.toBe(1);
   });
 
+  it('inside another transaction, leaves the writes to the scheduled commit instead of telling them "committed" early', async () => {
+    const group = new GroupCommit(db);
+    const resolved: string[] = [];
+    const write = group.run(insert('waiting')).then(() => resolved.push('waiting'));
+    db.transaction(() => {
+      insert('in the transaction')();
+      group.flush();
+    })();
+    expect(committed()).toEqual(['in the transaction']);
+    await write;
+    expect(committed()).toEqual(['in the transaction', 'waiting']);
+    expect(resolved).toEqual(['waiting']);
+  });
+
   it('is one per database, shared by every store writing to the file', () => {
     expect(groupCommitOf(db)).toBe(groupCommitOf(db));
     expect(groupCommitOf(db)).not.toBe(groupCommitOf(watcher));
