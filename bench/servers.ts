@@ -1,10 +1,12 @@
 import type { AddressInfo } from 'node:net';
 import { ActivityHandler, CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
 import restify, { type Request, type Response, type Server } from 'restify';
-import { MAX_BODY_BYTES } from '../src/server.js';
+import { GalleryAdapter } from '../src/bot/galleryAdapter.js';
+import { createLogger } from '../src/logger.js';
+import { createServer, MAX_BODY_BYTES } from '../src/server.js';
 
 /**
- * The two reference servers of the benchmark, each on 127.0.0.1 with a free port and the
+ * The three reference servers of the benchmark, each on 127.0.0.1 with a free port and the
  * same restify set-up as the bot's server (bodyParser with the same body limit).
  */
 
@@ -63,5 +65,18 @@ export function startEchoBot(): Promise<BenchServer> {
   server.post('/api/messages', async (req: Request, res: Response) => {
     await adapter.process(req, res, (context) => bot.run(context));
   });
+  return listen(server);
+}
+
+/**
+ * What the bot's own pipeline costs before any of its work: the bot's HTTP server (JSON
+ * only, the envelope check) and its adapter (expectReplies without a connector client),
+ * with the echo bot as the logic. No turn of the bot can be faster than this; the difference
+ * from a real turn is what the recognizer, the dialogs, the platform and the state cost.
+ */
+export function startPipelineFloor(): Promise<BenchServer> {
+  const adapter = new GalleryAdapter(new ConfigurationBotFrameworkAuthentication({}));
+  const bot = new EchoBot();
+  const { server } = createServer({ adapter, logic: (context) => bot.run(context), logger: createLogger('silent') });
   return listen(server);
 }

@@ -7,7 +7,7 @@ import type { RunningBot } from '../src/main.js';
 import { projectRoot } from '../src/projectRoot.js';
 import { startTestBot } from '../test/support/botServer.js';
 import { type Check, type LoadResult, type LoadWorker, startLoadWorker } from './load.js';
-import { type BenchServer, startBareRestify, startEchoBot } from './servers.js';
+import { type BenchServer, startBareRestify, startEchoBot, startPipelineFloor } from './servers.js';
 import { memoryAfterConversations, type MemoryFootprint, type RecognizerTiming, type StartUp, storedStatePerConversation, type StoredState, timeRecognizer, timeStartUp } from './footprint.js';
 
 /**
@@ -142,7 +142,7 @@ interface Target {
 const DIRECT_LINE_CHECK = { kind: 'diagnosis', scenario: 'job-archived', awaiting: 'confirm' } as const;
 const PLAN: Check = { kind: 'diagnosis', scenario: 'job-archived', awaiting: 'step-result', card: true };
 
-function targets(bare: BenchServer, echo: BenchServer, bot: RunningBot, directLineSecret: string): Target[] {
+function targets(bare: BenchServer, echo: BenchServer, floor: BenchServer, bot: RunningBot, directLineSecret: string): Target[] {
   const simple = (prefix: string, sender: (conversation: string) => Sender, text: string) => async (count: number) => ({
     bodies: firstMessages(prefix, count, sender, text),
     setupFailures: 0,
@@ -166,6 +166,15 @@ function targets(bare: BenchServer, echo: BenchServer, bot: RunningBot, directLi
       check: { kind: 'echo' },
       scale: 2,
       prepare: simple('echo', webchatUser, 'hello'),
+    },
+    {
+      key: 'floor',
+      name: 'pipeline floor',
+      what: "the bot's HTTP server and adapter with the echo bot as the logic: the most any turn of the bot can reach",
+      url: floor.url,
+      check: { kind: 'echo' },
+      scale: 2,
+      prepare: simple('floor', webchatUser, 'hello'),
     },
     {
       key: 'diagnosis',
@@ -385,7 +394,13 @@ function extras(results: readonly Summary[], recognizer: RecognizerTiming, store
   const byKey = new Map(results.map((result) => [result.key, result]));
   const ratio = (key: string) => (byKey.get(key)?.ratioToEcho ?? Number.NaN).toFixed(2);
   const p99 = (key: string) => (byKey.get(key)?.latencyMs.p99 ?? Number.NaN).toFixed(1);
+  // Server time per request, from the rate: the servers' thread is busy all through (srv busy ≈ 1).
+  const microseconds = (key: string) => 1e6 / (byKey.get(key)?.reqPerSec ?? Number.NaN);
+  const budget = microseconds('echo') / 2 - microseconds('floor');
   return [
+    `pipeline floor: ${ratio('floor')} × echo, the most a turn of the bot can reach; beyond the floor a first turn (c) spends ` +
+      `${(microseconds('diagnosis') - microseconds('floor')).toFixed(0)} µs, a mid-dialog turn (d) ${(microseconds('date') - microseconds('floor')).toFixed(0)} µs; ` +
+      (budget > 0 ? `c/b ≥ 2 leaves a turn ${budget.toFixed(0)} µs beyond it` : 'c/b ≥ 2 is above the floor itself'),
     `ratios to (b): c/b ${ratio('diagnosis')}, d/b ${ratio('date')}, e/b ${ratio('directline')} (targets ≥ 2); ` +
       `p99 c ${p99('diagnosis')} ms, d ${p99('date')} ms, e ${p99('directline')} ms (target ≤ 40)`,
     `recognizer per utterance (${recognizer.utterances} labelled sentences): symptom median ${recognizer.symptom.medianUs} µs, p99 ${recognizer.symptom.p99Us} µs; ` +
@@ -425,17 +440,19 @@ async function run(settings: Settings): Promise<number> {
     cleanups.push(() => bare.close());
     const echo = await startEchoBot();
     cleanups.push(() => echo.close());
+    const floor = await startPipelineFloor();
+    cleanups.push(() => floor.close());
     const load = startLoadWorker();
     cleanups.push(() => load.close());
 
     const started = performance.now();
     process.stdout.write(
       `bench: ${settings.rounds} round(s); per round ${settings.requests} timed requests per bot workload ` +
-        `(echo ${2 * settings.requests}, bare ${10 * settings.requests}) after a warm-up of ≥ ${settings.warmupMs} ms ` +
+        `(echo and floor ${2 * settings.requests}, bare ${10 * settings.requests}) after a warm-up of ≥ ${settings.warmupMs} ms ` +
         `(round 1) or ≥ ${Math.round(settings.warmupMs / 3)} ms; concurrency ${settings.concurrency}${settings.quick ? ' (quick)' : ''}; ` +
         `${cpus().length} cores, Node ${process.version}\n`,
     );
-    const all = targets(bare, echo, bot, directLineSecret);
+    const all = targets(bare, echo, floor, bot, directLineSecret);
     const rounds = new Map<string, Round[]>(all.map((target) => [target.key, []]));
     for (let index = 1; index <= settings.rounds; index += 1) {
       process.stdout.write(`  round ${index}:`);
