@@ -80,6 +80,21 @@ describe('the process on its defaults (STORAGE=sqlite)', { timeout: 120_000 }, (
     expect(bot.stderr()).toBe('');
   });
 
+  it('loads neither the Slack SDK nor Azure Blob Storage when nothing asks for them: a start on SQLite does without', async () => {
+    const report = join(projectRoot(), 'test', 'server', 'fixtures', 'reportLoadedPackages.cjs');
+    const { bot, url } = await start(await tempFolder(), { NODE_OPTIONS: `--require ${report}` });
+    const replies = await new Chat(url, { conversationId: `${conversationId}-packages`, userId }).say('my photos are almost ready');
+    expect(lastDiagnosis(replies)).toMatchObject({ awaiting: 'access-code' });
+    bot.signal('SIGTERM');
+    expect((await within(bot.exited, 30_000, 'exit after SIGTERM')).code).toBe(0);
+
+    const line = bot.stderr().split('\n').find((text) => text.startsWith('loaded packages: '));
+    const packages = JSON.parse(line?.slice('loaded packages: '.length) ?? 'null') as string[] | null;
+    expect(packages).toEqual(expect.arrayContaining(['better-sqlite3', 'botbuilder', 'restify']));
+    expect(packages).not.toContain('@slack/web-api');
+    expect(packages).not.toContain('@azure/storage-blob');
+  });
+
   it('continues the conversation after a restart on the same folder (SQLite state survived)', async () => {
     const { bot, url } = await start(cwd);
     // A new activity id: the bot ignores a redelivered activity (same id) as already answered.
