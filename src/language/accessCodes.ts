@@ -28,6 +28,7 @@
  * candidate of the printed length, shorter or longer ones are not taken for codes.
  */
 import { accessCodeKey, normalizeAccessCode } from '../domain/accessCode.js';
+import { rememberRecentTexts } from './recentTexts.js';
 import { foldText, splitWords, stripMarkup } from './textFolding.js';
 import { CODE_ANSWER_FILLER, KNOWN_WORDS, REFERENCE_WORDS } from './vocabulary.js';
 
@@ -161,7 +162,7 @@ function partOfLongerId(text: string, tokens: readonly Token[], first: number, l
 }
 
 /** Every candidate in the prepared text, in text order (candidates may overlap). */
-function candidatesIn(text: string): Candidate[] {
+function candidatesIn(text: string): readonly Candidate[] {
   const tokens = tokensOf(text);
   const candidates: Candidate[] = [];
   tokens.forEach((first, i) => {
@@ -212,9 +213,24 @@ function distinct(codes: readonly string[]): string[] {
   });
 }
 
+interface CodeReading {
+  /** The text as the code finder reads it (prepare). */
+  prepared: string;
+  candidates: readonly Candidate[];
+}
+
+/**
+ * A message read for codes, once: a turn asks for the codes in it and for the text without
+ * them (the words left for the recognizer), and the same message again in the next dialog.
+ */
+const readForCodes = rememberRecentTexts((text): CodeReading => {
+  const prepared = prepare(text);
+  return { prepared, candidates: candidatesIn(prepared) };
+});
+
 /** Every access code written in a message, normalised (uppercase, no spaces or dashes), in text order. */
 export function findAccessCodes(text: string): string[] {
-  return distinct(chosen(candidatesIn(prepare(text))).map((candidate) => candidate.code));
+  return distinct(chosen(readForCodes(text).candidates).map((candidate) => candidate.code));
 }
 
 /** The first access code written in a message, normalised; or null. */
@@ -227,8 +243,7 @@ export function extractAccessCode(text: string): string | null {
  * as words ("RJ6 TCX 9B" is no "tcx"). Also without invisible characters and markup.
  */
 export function removeAccessCodes(text: string): string {
-  const prepared = prepare(text);
-  const candidates = candidatesIn(prepared);
+  const { prepared, candidates } = readForCodes(text);
   if (candidates.length === 0) return prepared;
   let result = '';
   let position = 0;

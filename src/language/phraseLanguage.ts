@@ -4,6 +4,7 @@
  */
 import { MAX_INPUT } from './phraseMatching.js';
 import { LANGUAGES, phraseFiles, type Language } from './phrases.js';
+import { rememberRecentTexts } from './recentTexts.js';
 import { foldText, splitWords, stripMarkup } from './textFolding.js';
 import { LANGUAGE_VOCABULARY } from './vocabulary.js';
 
@@ -15,7 +16,7 @@ const LETTERS: ReadonlyMap<Language, string> = new Map(LANGUAGES.map((language) 
  * all four and says little); letters such as ß or é add a vote (at most 2). The winner needs
  * at least one vote and 1.5 times the runner-up's.
  */
-export function guessLanguage(text: string): Language | null {
+export const guessLanguage: (text: string) => Language | null = rememberRecentTexts((text) => {
   const sample = stripMarkup(text.slice(0, MAX_INPUT));
   const score = new Map<Language, number>(LANGUAGES.map((language) => [language, 0]));
   for (const word of splitWords(foldText(sample))) {
@@ -36,4 +37,4 @@ export function guessLanguage(text: string): Language | null {
   if (!best || best[1] < 1) return null;
   if (second && best[1] < second[1] * 1.5) return null;
   return best[0];
-}
+});
