@@ -7,7 +7,7 @@
  * every word matched one of its words. The index only decides which phrases are tried, never
  * what matches: test/language/phraseIndex.test.ts compares it with trying every phrase.
  */
-import { deletionNeighbourhood, maxTypos, typoDepth, typoDistance } from './typos.js';
+import { deletionNeighbourhood, forEachDeletion, maxTypos, typoDepth, typoDistance } from './typos.js';
 import { KNOWN_WORDS } from './vocabulary.js';
 
 /** One way a phrase word can be written: a whole word, or a prefix (`archiv*`). */
@@ -161,7 +161,7 @@ function lookUpForms(word: string): Map<number, number> {
   // The neighbourhood of a pasted 10,000-letter "word" would be tens of millions of strings;
   // no word a person types is this long (a typed word longer than twice the longest form).
   if (word.length >= 4 && word.length <= FORM_INDEX.longestWhole * 2) {
-    for (const variant of deletionNeighbourhood(word, typoDepth(word.length))) add(FORM_INDEX.neighbourhood.get(variant));
+    forEachDeletion(word, typoDepth(word.length), (variant) => add(FORM_INDEX.neighbourhood.get(variant)));
     add(FORM_INDEX.typoPrefixes.get(word[0] ?? ''));
   }
   const qualities = new Map<number, number>();

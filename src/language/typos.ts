@@ -66,3 +66,22 @@ export function deletionNeighbourhood(word: string, depth: number): Set<string> 
   }
   return found;
 }
+
+/**
+ * Calls `visit` with the word and every string made by deleting up to `depth` (one or two)
+ * of its letters, the strings deletionNeighbourhood gives, without collecting them: one may
+ * come twice (a doubled letter deleted either way). A typed word is looked up by its
+ * neighbourhood once, and collecting it in a set cost as much as the lookups.
+ */
+export function forEachDeletion(word: string, depth: number, visit: (variant: string) => void): void {
+  if (depth > 2) throw new RangeError('forEachDeletion: at most two deletions');
+  visit(word);
+  if (depth < 1) return;
+  for (let i = 0; i < word.length; i++) {
+    const head = word.slice(0, i);
+    visit(head + word.slice(i + 1));
+    if (depth < 2) continue;
+    // The second deletion after the first: every pair of letters once.
+    for (let j = i + 1; j < word.length; j++) visit(head + word.slice(i + 1, j) + word.slice(j + 1));
+  }
+}
