@@ -1,7 +1,7 @@
 import { WaterfallDialog, type WaterfallStepContext } from '../src/bot/dialogKit.js';
 import type { ArchiveDateWarning } from '../src/domain/archiveDate.js';
 import { formatAccessCode } from '../src/domain/accessCode.js';
-import type { Job } from '../src/domain/platformModel.js';
+import type { Job, JobWithoutGalleries } from '../src/domain/platformModel.js';
 import type { PlatformAction } from '../src/domain/fixPlans.js';
 import type { ReplyFact } from '../src/channels/replyModel.js';
 import type { Localizer, MessageKey } from '../src/language/messages.js';
@@ -55,12 +55,24 @@ function changeFor(turn: Turn, options: ApplyChangeOptions): JobChange | null {
   }
 }
 
+/** The job as the summary says it before the change: the job without its galleries, and the hidden photos an unhiding shows. */
+interface JobBefore {
+  job: JobWithoutGalleries;
+  hiddenPhotos: number;
+}
+
+function jobBefore(job: Job, change: JobChange): JobBefore {
+  const { galleries, ...withoutGalleries } = job;
+  const gallery = change.kind === 'unhide-photos' ? galleries.find((candidate) => candidate.id === change.galleryId) : undefined;
+  return { job: withoutGalleries, hiddenPhotos: gallery?.photos.filter((photo) => photo.hidden).length ?? 0 };
+}
+
 /**
  * What will change, in the words of the platform's settings page as the help article names
  * them (the reopen step's "remove the tick from Archiving and set a new future archiving
- * date"); `job` as it was before the change, so what was already so is said as such.
+ * date"); the job as it was before the change, so what was already so is said as such.
  */
-function summaryFacts(l: Localizer, change: JobChange, job: Job, code: string): ReplyFact[] {
+function summaryFacts(l: Localizer, change: JobChange, { job, hiddenPhotos }: JobBefore, code: string): ReplyFact[] {
   const toSelling = { label: l.t('fact.status'), value: `${statusName(l, job.status)} → ${l.t('status.selling')}` };
   switch (change.kind) {
     case 'reopen-job':
@@ -73,16 +85,29 @@ function summaryFacts(l: Localizer, change: JobChange, job: Job, code: string): 
       return [toSelling];
     case 'activate-code':
       return [{ label: l.t('fact.code', { code }), value: l.t('fact.code.activated') }];
-    case 'unhide-photos': {
-      const hidden = job.galleries.find((gallery) => gallery.id === change.galleryId)?.photos.filter((photo) => photo.hidden).length ?? 0;
-      return [{ label: l.t('fact.photos', { code }), value: l.t('fact.photos.visible', { count: hidden }) }];
-    }
+    case 'unhide-photos':
+      return [{ label: l.t('fact.photos', { code }), value: l.t('fact.photos.visible', { count: hiddenPhotos }) }];
   }
 }
 
+/**
+ * What the summary step keeps for the confirmation: the change and the job before it, not the
+ * whole job (its galleries, every family's access code and photo), which the state would
+ * carry, read and write again on every turn until the answer.
+ */
 interface StepValues {
   change: JobChange;
+  before: JobBefore;
+}
+
+/** What a conversation saved by an earlier version holds at the question: the whole job. */
+interface EarlierStepValues {
+  change: JobChange;
   job: Job;
+}
+
+function keptValues(values: StepValues | EarlierStepValues): StepValues {
+  return 'before' in values ? values : { change: values.change, before: jobBefore(values.job, values.change) };
 }
 
 /** A change that was not made: why, then what this case changed before, so nobody reads "nothing changed" as the whole story. */
@@ -132,20 +157,21 @@ export function applyChangeDialogs({ platform, logger, notices, now, recognizer 
         sayNotMade(turn, l.t('change.unavailable'));
         return step.endDialog({ applied: false } satisfies ApplyChangeResult);
       }
+      const before = jobBefore(job, change);
       (step.values as StepValues).change = change;
-      (step.values as StepValues).job = job;
+      (step.values as StepValues).before = before;
       const warnings = (options.warnings ?? []).map((warning) => l.t(`reopen.warn.${warning}`));
       turn.say({
         title: l.t('change.summaryTitle'),
         text: [`**${job.name}**`, ...warnings].join('\n\n'),
-        facts: summaryFacts(l, change, job, formatAccessCode(turn.case.accessCode ?? '')),
+        facts: summaryFacts(l, change, before, formatAccessCode(turn.case.accessCode ?? '')),
       });
       return step.beginDialog(CHANGE_CONFIRM_DIALOG, { datesAccepted: change.kind === 'reopen-job' } satisfies ChangeConfirmOptions);
     },
     async (step: WaterfallStepContext) => {
       const turn = turnOf(step.context);
       const { l, case: c } = turn;
-      const { change, job } = step.values as StepValues;
+      const { change, before } = keptValues(step.values as StepValues | EarlierStepValues);
       const answer = step.result as ChangeAnswer;
       if (answer.kind === 'date') {
         // "20. Dezember" at "Einverstanden?": the same change with that date, summarised and confirmed again.
@@ -188,11 +214,11 @@ export function applyChangeDialogs({ platform, logger, notices, now, recognizer 
           return 0;
         });
         c.customersTold += told;
-        const report = l.t(done, { job: after.name, date, code: formatAccessCode(c.accessCode ?? ''), campaign: job.campaignActive ? 'changed' : 'unchanged' });
+        const report = l.t(done, { job: after.name, date, code: formatAccessCode(c.accessCode ?? ''), campaign: before.job.campaignActive ? 'changed' : 'unchanged' });
         turn.say({
           title: l.t('change.doneTitle'),
           text: told > 0 ? `${report} ${l.t('change.customersTold', { count: told })}` : report,
-          facts: summaryFacts(l, change, job, formatAccessCode(c.accessCode ?? '')),
+          facts: summaryFacts(l, change, before, formatAccessCode(c.accessCode ?? '')),
         });
         return step.endDialog({ applied: true } satisfies ApplyChangeResult);
       } catch (error) {
