@@ -45,7 +45,7 @@ interface CompiledMessage {
 }
 
 /** Compiled once per language and key: parsing is the expensive part of formatting. */
-const compiled = new Map<string, CompiledMessage>();
+const compiled = new Map<Language, Map<MessageKey, CompiledMessage>>();
 
 function argumentsOf(elements: readonly MessageFormatElement[], found = new Map<string, MessageArgument['kind']>()): Map<string, MessageArgument['kind']> {
   for (const element of elements) {
@@ -75,14 +75,18 @@ function argumentsOf(elements: readonly MessageFormatElement[], found = new Map<
 }
 
 function compile(language: Language, key: MessageKey): CompiledMessage {
-  const id = `${language}\u0000${key}`;
-  let message = compiled.get(id);
+  let ofLanguage = compiled.get(language);
+  if (ofLanguage === undefined) {
+    ofLanguage = new Map();
+    compiled.set(language, ofLanguage);
+  }
+  let message = ofLanguage.get(key);
   if (message === undefined) {
     // Tags are off: a "<" in a sentence is a character, never markup.
     const ast = parse(CATALOGS[language][key], { ignoreTag: true, requiresOtherClause: true });
     const args = [...argumentsOf(ast)].map(([name, kind]) => ({ name, kind }));
     message = { formatter: new IntlMessageFormat(ast, language, undefined, { ignoreTag: true }), arguments: args };
-    compiled.set(id, message);
+    ofLanguage.set(key, message);
   }
   return message;
 }
