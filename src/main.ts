@@ -5,7 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import type { ContainerClient } from '@azure/storage-blob';
-import { ConfigurationBotFrameworkAuthentication, type Storage, TranscriptLoggerMiddleware, type TurnContext } from 'botbuilder';
+import { ConfigurationBotFrameworkAuthentication, type Storage, TranscriptLoggerMiddleware, type TurnContext } from 'botbuilder-core';
 import { MainDialog } from '../dialogs/mainDialog.js';
 import { registerAdmin } from './admin/adminEndpoints.js';
 import { keepEntityProperties } from './bot/connectorEntities.js';
@@ -485,8 +485,11 @@ export async function startBot(
   return { url, config, platform, outbox, adapter, tickets, shutdown, personalData, retention, close };
 }
 
-/** `npm start`: configuration from the environment (and `.env`), graceful stop on SIGTERM and SIGINT. */
-async function main(): Promise<void> {
+/**
+ * The process: configuration from the environment (and `.env`), graceful stop on SIGTERM and
+ * SIGINT. Run by `node dist/src/main.js`, and by `npm start` (scripts/start.mjs) once the build is current.
+ */
+export async function main(): Promise<void> {
   if (existsSync('.env')) process.loadEnvFile('.env');
   let config: Config;
   try {

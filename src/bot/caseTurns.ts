@@ -1,4 +1,4 @@
-import { type BotState, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
+import { type BotState, type StatePropertyAccessor, type TurnContext } from 'botbuilder-core';
 import type { DialogState } from './dialogKit.js';
 import { z } from 'zod';
 import { createDelivery, type ReplyDelivery } from '../channels/delivery.js';

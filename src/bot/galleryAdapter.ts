@@ -1,4 +1,5 @@
-import { type Activity, BotCallbackHandlerKey, CloudAdapter, DeliveryModes, type InvokeResponse, StatusCodes, TurnContext } from 'botbuilder';
+import { type Activity, BotCallbackHandlerKey, DeliveryModes, type InvokeResponse, StatusCodes, TurnContext } from 'botbuilder-core';
+import { CloudAdapter } from 'botbuilder/lib/cloudAdapter.js';
 import { type AuthenticateRequestResult, AuthenticationError } from 'botframework-connector';
 
 /** What the token library throws for a token it rejects: a forged signature, `alg: none`, not yet valid. */

@@ -1,4 +1,4 @@
-import { ActivityHandler, type BotState, type InvokeResponse, type TurnContext } from 'botbuilder';
+import { ActivityHandler, type BotState, type InvokeResponse, type TurnContext } from 'botbuilder-core';
 import { type Dialog, DialogSet, type DialogStateManagerConfiguration, DialogTurnStatus } from './dialogKit.js';
 import type { ReplyDelivery } from '../channels/delivery.js';
 import { rendererFor } from '../channels/renderers.js';

@@ -1,4 +1,4 @@
-import { PrivateConversationState, type TurnContext } from 'botbuilder';
+import { PrivateConversationState, type TurnContext } from 'botbuilder-core';
 
 type StateObject = Record<string, unknown>;
 

@@ -1,4 +1,4 @@
-import { type Activity, ActivityTypes } from 'botbuilder';
+import { type Activity, ActivityTypes } from 'botbuilder-core';
 import { readSlackAction } from '../channels/slackPayload.js';
 
 /**

@@ -1,4 +1,4 @@
-import { type Activity, ActionTypes, ActivityTypes, CardFactory, InputHints } from 'botbuilder';
+import { type Activity, ActionTypes, ActivityTypes, CardFactory, InputHints } from 'botbuilder-core';
 import type { ActionsBlock, Button, ContextBlock, Datepicker, KnownBlock, SectionBlock } from '@slack/web-api';
 import { diagnosisEntity } from './diagnosisEntity.js';
 import { type DiagnosisSnapshot, type Reply, progressBar } from './replyModel.js';

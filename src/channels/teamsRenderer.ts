@@ -1,4 +1,4 @@
-import { type Activity, ActivityTypes, CardFactory, InputHints } from 'botbuilder';
+import { type Activity, ActivityTypes, CardFactory, InputHints } from 'botbuilder-core';
 import { diagnosisEntity } from './diagnosisEntity.js';
 import { DATE_INPUT_CHOICE_ID, type DiagnosisSnapshot, progressBar, type Reply } from './replyModel.js';
 

@@ -1,4 +1,4 @@
-import { type Activity, ActionTypes, ActivityTypes, CardFactory, type CardAction, InputHints } from 'botbuilder';
+import { type Activity, ActionTypes, ActivityTypes, CardFactory, type CardAction, InputHints } from 'botbuilder-core';
 import { diagnosisEntity } from './diagnosisEntity.js';
 import type { DiagnosisSnapshot, Reply } from './replyModel.js';
 import { shopPictureUrl } from './shopPictures.js';

@@ -6,7 +6,7 @@ import {
   INVOKE_RESPONSE_KEY,
   type ResourceResponse,
   type TurnContext,
-} from 'botbuilder';
+} from 'botbuilder-core';
 import type { AuthenticateRequestResult, BotFrameworkAuthentication, ConnectorFactory } from 'botframework-connector';
 import { GalleryAdapter } from '../bot/galleryAdapter.js';
 import { attachClientAddress } from '../bot/turn.js';

@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { type Activity, ActivityTypes } from 'botbuilder';
+import { type Activity, ActivityTypes } from 'botbuilder-core';
 import { z } from 'zod';
 import type { Logger } from '../logger.js';
 import { type ActivitySet, type ConversationLog, type DirectLineConversation } from './conversationLog.js';

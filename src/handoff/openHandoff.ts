@@ -1,4 +1,5 @@
-import { type Activity, ActivityTypes, EventFactory, type Middleware, type TurnContext } from 'botbuilder';
+import { type Activity, ActivityTypes, type Middleware, type TurnContext } from 'botbuilder-core';
+import { EventFactory } from 'botbuilder/lib/eventFactory.js';
 import type { ClaimsIdentity } from 'botframework-connector';
 import { isOwnDirectLine } from '../directline/directLineAdapter.js';
 import type { TurnHooks } from '../bot/turnHooks.js';

@@ -1,4 +1,4 @@
-import { type Activity, type ConversationReference, DeliveryModes, TurnContext } from 'botbuilder';
+import { type Activity, type ConversationReference, DeliveryModes, TurnContext } from 'botbuilder-core';
 import type { ScenarioId } from '../domain/scenarios.js';
 import type { Symptom } from '../domain/symptoms.js';
 
