@@ -1,4 +1,4 @@
-import { WaterfallDialog, type WaterfallStepContext } from '../src/bot/dialogKit.js';
+import { Waterfall, type WaterfallStep } from '../src/bot/waterfall.js';
 import type { ArchiveDateWarning } from '../src/domain/archiveDate.js';
 import { formatAccessCode } from '../src/domain/accessCode.js';
 import type { Job, JobWithoutGalleries } from '../src/domain/platformModel.js';
@@ -120,7 +120,7 @@ function sayNotMade(turn: Turn, text: string): void {
  * then the change in one platform operation and a report of what changed. Refusals
  * and outages are said plainly; the platform applies all of a change or nothing.
  */
-export function applyChangeDialogs({ platform, logger, notices, now, recognizer }: DialogDependencies): [WaterfallDialog, AskDialog<ChangeAnswer, ChangeConfirmOptions>] {
+export function applyChangeDialogs({ platform, logger, notices, now, recognizer }: DialogDependencies): [Waterfall, AskDialog<ChangeAnswer, ChangeConfirmOptions>] {
   const yesNo = choiceQuestion<'yes' | 'no', ChangeConfirmOptions>({
     slot: 'confirm',
     question: ({ l }) => l.t('change.question'),
@@ -146,8 +146,8 @@ export function applyChangeDialogs({ platform, logger, notices, now, recognizer 
     strict: true,
     explainsRetries: true,
   }, recognizer);
-  const flow = new WaterfallDialog(APPLY_CHANGE_DIALOG, [
-    async (step: WaterfallStepContext) => {
+  const flow = new Waterfall(APPLY_CHANGE_DIALOG, [
+    async (step: WaterfallStep) => {
       const turn = turnOf(step.context);
       const { l } = turn;
       const options = step.options as ApplyChangeOptions;
@@ -168,7 +168,7 @@ export function applyChangeDialogs({ platform, logger, notices, now, recognizer 
       });
       return step.beginDialog(CHANGE_CONFIRM_DIALOG, { datesAccepted: change.kind === 'reopen-job' } satisfies ChangeConfirmOptions);
     },
-    async (step: WaterfallStepContext) => {
+    async (step: WaterfallStep) => {
       const turn = turnOf(step.context);
       const { l, case: c } = turn;
       const { change, before } = keptValues(step.values as StepValues | EarlierStepValues);

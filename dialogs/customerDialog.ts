@@ -1,4 +1,5 @@
-import { type Dialog, type DialogTurnResult, WaterfallDialog, type WaterfallStepContext } from '../src/bot/dialogKit.js';
+import { type Dialog, type DialogTurnResult } from '../src/bot/dialogKit.js';
+import { Waterfall, type WaterfallStep } from '../src/bot/waterfall.js';
 import { formatAccessCode } from '../src/domain/accessCode.js';
 import { factsFromLookup } from '../src/domain/facts.js';
 import { diagnose, SCENARIO_INFO } from '../src/domain/scenarios.js';
@@ -132,7 +133,7 @@ function explain(turn: Turn, result: CodeResult, predicted: Symptom | null = nul
 }
 
 /** The customer's code of a job, and where this conversation can be told when the gallery opens. */
-function customerReport(step: WaterfallStepContext, turn: Turn): CustomerReport | null {
+function customerReport(step: WaterfallStep, turn: Turn): CustomerReport | null {
   const c = turn.case;
   if (c.jobId === null || c.photographerId === null || c.accessCode === null || c.scenario === null) return null;
   return {
@@ -171,7 +172,7 @@ async function tellPhotographer(turn: Turn, deps: DialogDependencies, report: Cu
 }
 
 /** The offer that follows an explanation, or the next code, or "did this help?". */
-function offerOrNext(step: WaterfallStepContext, offer: Offer): Promise<DialogTurnResult> {
+function offerOrNext(step: WaterfallStep, offer: Offer): Promise<DialogTurnResult> {
   (step.values as StepValues).offer = offer;
   if (offer === null) return step.next();
   const options: YesNoOptions = {
@@ -186,7 +187,7 @@ function offerOrNext(step: WaterfallStepContext, offer: Offer): Promise<DialogTu
  * The next of several codes given at once, as a case of its own (its own diagnosis and
  * record); the conversation so far stays in its transcript.
  */
-function startNextCode(step: WaterfallStepContext): Promise<DialogTurnResult> {
+function startNextCode(step: WaterfallStep): Promise<DialogTurnResult> {
   const turn = turnOf(step.context);
   const previous = turn.case;
   const [next, ...rest] = previous.moreCodes;
@@ -204,13 +205,13 @@ function startNextCode(step: WaterfallStepContext): Promise<DialogTurnResult> {
  * diagnosed one after the other, each as a case of its own, with one "did this help?" at the end.
  */
 export function customerDialogs(deps: DialogDependencies): Dialog[] {
-  const flow = new WaterfallDialog(CUSTOMER_DIALOG, [
-    async (step: WaterfallStepContext) => {
+  const flow = new Waterfall(CUSTOMER_DIALOG, [
+    async (step: WaterfallStep) => {
       const turn = turnOf(step.context);
       if (turn.case.symptom !== null || turn.case.accessCode !== null) return step.next(turn.case.symptom);
       return step.beginDialog(SYMPTOM_DIALOG, { lead: greetingLead(turn) });
     },
-    async (step: WaterfallStepContext) => {
+    async (step: WaterfallStep) => {
       const turn = turnOf(step.context);
       const symptom = step.result as Symptom | null;
       turn.case.symptom = symptom;
@@ -227,7 +228,7 @@ export function customerDialogs(deps: DialogDependencies): Dialog[] {
       const lead = [greetingLead(turn), symptom === null ? '' : turn.l.t(`symptom.ack.${symptom}`)].filter(Boolean).join(' ');
       return step.beginDialog(ACCESS_CODE_DIALOG, { lead });
     },
-    async (step: WaterfallStepContext) => {
+    async (step: WaterfallStep) => {
       const turn = turnOf(step.context);
       const values = step.values as StepValues;
       values.code = step.result as CodeResult;
@@ -248,7 +249,7 @@ export function customerDialogs(deps: DialogDependencies): Dialog[] {
       values.stage = 'explain';
       return step.next();
     },
-    async (step: WaterfallStepContext) => {
+    async (step: WaterfallStep) => {
       const turn = turnOf(step.context);
       const values = step.values as StepValues;
       switch (values.stage) {
@@ -266,7 +267,7 @@ export function customerDialogs(deps: DialogDependencies): Dialog[] {
           return offerOrNext(step, explain(turn, values.code));
       }
     },
-    async (step: WaterfallStepContext) => {
+    async (step: WaterfallStep) => {
       const turn = turnOf(step.context);
       const values = step.values as StepValues;
       if (values.stage !== 'recheck') return step.next(step.result);
@@ -274,7 +275,7 @@ export function customerDialogs(deps: DialogDependencies): Dialog[] {
       // What the data shows was said with the prediction: only what their message means is new.
       return offerOrNext(step, explain(turn, { ...values.code, readAs: false }, null, true));
     },
-    async (step: WaterfallStepContext) => {
+    async (step: WaterfallStep) => {
       const turn = turnOf(step.context);
       const { offer } = step.values as StepValues;
       const agreed = (step.result as YesNo) === 'yes';
@@ -295,7 +296,7 @@ export function customerDialogs(deps: DialogDependencies): Dialog[] {
       // Also after "nothing in the data explains it": its "no" hands the case to a person.
       return step.beginDialog(FEEDBACK_DIALOG);
     },
-    async (step: WaterfallStepContext) => {
+    async (step: WaterfallStep) => {
       // This code's case is with a person now; codes still to diagnose come next, each a case of its own.
       if (step.result === HANDED_OVER && turnOf(step.context).case.moreCodes.length > 0) return startNextCode(step);
       return step.endDialog(step.result);

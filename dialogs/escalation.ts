@@ -1,4 +1,5 @@
-import { type Dialog, WaterfallDialog, type WaterfallStepContext } from '../src/bot/dialogKit.js';
+import { type Dialog } from '../src/bot/dialogKit.js';
+import { Waterfall, type WaterfallStep } from '../src/bot/waterfall.js';
 import { z } from 'zod';
 import { supportAvailability } from '../src/domain/supportHours.js';
 import type { CaseKind, CaseRecord, NewCase } from '../src/handoff/caseRecord.js';
@@ -201,15 +202,15 @@ export function readEmailAnswer(text: string, choiceId: string | null, recognize
  * write is added to the case.
  */
 export function handoffDialogs(deps: DialogDependencies): Dialog[] {
-  const flow = new WaterfallDialog(HANDOFF_DIALOG, [
-    async (step: WaterfallStepContext) => {
+  const flow = new Waterfall(HANDOFF_DIALOG, [
+    async (step: WaterfallStep) => {
       const { case: c } = turnOf(step.context);
       if (c.role !== 'customer') return step.next(undefined);
       // Asked once per conversation: a later handoff (the next code's, say) uses the answer given.
       if (c.contact !== null) return step.next(undefined);
       return step.beginDialog(EMAIL_DIALOG);
     },
-    async (step: WaterfallStepContext) => {
+    async (step: WaterfallStep) => {
       const turn = turnOf(step.context);
       const { reason, afterRecorded } = step.options as HandoffOptions;
       let email: string | null | undefined;

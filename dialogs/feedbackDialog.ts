@@ -1,4 +1,5 @@
-import { type Dialog, WaterfallDialog, type WaterfallStepContext } from '../src/bot/dialogKit.js';
+import { type Dialog } from '../src/bot/dialogKit.js';
+import { Waterfall, type WaterfallStep } from '../src/bot/waterfall.js';
 import { turnOf } from '../src/bot/turn.js';
 import type { Recognizer } from '../src/language/recognizer.js';
 import { HANDOFF_DIALOG, type HandoffOptions } from './escalation.js';
@@ -16,9 +17,9 @@ const QUESTION: YesNoOptions = { question: 'feedback.question', yes: 'feedback.y
 
 /** "Did this help?" at the end of a case: thanks, or the case goes to support. */
 export function feedbackDialogs(recognizer: Recognizer): Dialog[] {
-  const flow = new WaterfallDialog(FEEDBACK_DIALOG, [
-    async (step: WaterfallStepContext) => step.beginDialog(FEEDBACK_QUESTION_DIALOG, QUESTION),
-    async (step: WaterfallStepContext) => {
+  const flow = new Waterfall(FEEDBACK_DIALOG, [
+    async (step: WaterfallStep) => step.beginDialog(FEEDBACK_QUESTION_DIALOG, QUESTION),
+    async (step: WaterfallStep) => {
       const turn = turnOf(step.context);
       if ((step.result as YesNo) === 'no') return step.replaceDialog(HANDOFF_DIALOG, { reason: 'not-helped' } satisfies HandoffOptions);
       turn.say({ text: turn.l.t('feedback.thanks') });

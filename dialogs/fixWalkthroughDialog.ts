@@ -1,4 +1,5 @@
-import { type Dialog, WaterfallDialog, type WaterfallStepContext } from '../src/bot/dialogKit.js';
+import { type Dialog } from '../src/bot/dialogKit.js';
+import { Waterfall, type WaterfallStep } from '../src/bot/waterfall.js';
 import type { FixStep, PlatformAction } from '../src/domain/fixPlans.js';
 import type { Recognizer } from '../src/language/recognizer.js';
 import { type Turn, turnOf } from '../src/bot/turn.js';
@@ -105,11 +106,11 @@ function stepOfferDialog(recognizer: Recognizer) {
 export function fixWalkthroughDialogs(deps: DialogDependencies): Dialog[] {
   /** Looks again: fixed, or a changed picture gets one new plan, or a step the platform can do is offered, or the case is handed to a person. */
   async function lookAgain(
-    step: WaterfallStepContext,
+    step: WaterfallStep,
     turn: Turn,
     reason: 'step-failed' | 'still-blocked',
     failed?: { step: FixStep; index: number },
-  ): Promise<ReturnType<WaterfallStepContext['endDialog']>> {
+  ): Promise<ReturnType<WaterfallStep['endDialog']>> {
     const { l, case: c } = turn;
     // A platform that can't answer now can't confirm anything: support takes over.
     const inspection = await inspect(deps.platform, turn).catch(() => null);
@@ -139,7 +140,7 @@ export function fixWalkthroughDialogs(deps: DialogDependencies): Dialog[] {
   }
 
   /** Nothing left the bot can do: a person takes over, with everything tried (the handoff ends the walk-through). */
-  async function escalate(step: WaterfallStepContext, turn: Turn, reason: 'step-failed' | 'still-blocked'): Promise<ReturnType<WaterfallStepContext['endDialog']>> {
+  async function escalate(step: WaterfallStep, turn: Turn, reason: 'step-failed' | 'still-blocked'): Promise<ReturnType<WaterfallStep['endDialog']>> {
     // The person who takes it over is told; the photographer still hears what the bot changed in it.
     const changes = changesMadeSentence(turn);
     turn.case.step = null;
@@ -158,13 +159,13 @@ export function fixWalkthroughDialogs(deps: DialogDependencies): Dialog[] {
     if (told > 0) turn.say({ text: turn.l.t('change.customersTold', { count: told }) });
   }
 
-  function beginAction(step: WaterfallStepContext, action: PlatformAction) {
+  function beginAction(step: WaterfallStep, action: PlatformAction) {
     if (action === 'reopen-job') return step.beginDialog(REOPEN_JOB_DIALOG);
     return step.beginDialog(APPLY_CHANGE_DIALOG, { action } satisfies ApplyChangeOptions);
   }
 
-  const walkthrough = new WaterfallDialog(FIX_WALKTHROUGH_DIALOG, [
-    async (step: WaterfallStepContext) => {
+  const walkthrough = new Waterfall(FIX_WALKTHROUGH_DIALOG, [
+    async (step: WaterfallStep) => {
       const turn = turnOf(step.context);
       const open = nextOpenStep(turn);
       if (open === null) {
@@ -187,7 +188,7 @@ export function fixWalkthroughDialogs(deps: DialogDependencies): Dialog[] {
       if (auto && open.step.action !== null) return step.next('auto' satisfies StepResult);
       return step.beginDialog(STEP_RESULT_DIALOG, open satisfies StepResultOptions);
     },
-    async (step: WaterfallStepContext) => {
+    async (step: WaterfallStep) => {
       const turn = turnOf(step.context);
       const open = nextOpenStep(turn);
       if (open === null) return step.replaceDialog(FIX_WALKTHROUGH_DIALOG, step.options);
@@ -204,7 +205,7 @@ export function fixWalkthroughDialogs(deps: DialogDependencies): Dialog[] {
           return beginAction(step, open.step.action);
       }
     },
-    async (step: WaterfallStepContext) => {
+    async (step: WaterfallStep) => {
       const turn = turnOf(step.context);
       const open = nextOpenStep(turn);
       const result = step.result as ApplyChangeResult | OfferAnswer;
@@ -222,7 +223,7 @@ export function fixWalkthroughDialogs(deps: DialogDependencies): Dialog[] {
           return escalate(step, turn, 'step-failed');
       }
     },
-    async (step: WaterfallStepContext) => {
+    async (step: WaterfallStep) => {
       const turn = turnOf(step.context);
       const open = nextOpenStep(turn);
       const { applied } = step.result as ApplyChangeResult;

@@ -1,4 +1,5 @@
-import { type Dialog, WaterfallDialog, type WaterfallStepContext } from '../src/bot/dialogKit.js';
+import { type Dialog } from '../src/bot/dialogKit.js';
+import { Waterfall, type WaterfallStep } from '../src/bot/waterfall.js';
 import { type Facts, UNKNOWN_FACTS } from '../src/domain/facts.js';
 import { messageFixPlan } from '../src/domain/fixPlans.js';
 import { diagnose } from '../src/domain/scenarios.js';
@@ -69,8 +70,8 @@ function fact(answer: FactAnswer): boolean | null {
  * by typing) the bot asks for the facts and runs the same state machine on the answers.
  */
 export function guidedDiagnosisDialogs(deps: DialogDependencies): Dialog[] {
-  const facts = (step: WaterfallStepContext): Facts => ((step.values as { facts?: Facts }).facts ??= { ...UNKNOWN_FACTS });
-  const flow = new WaterfallDialog(GUIDED_DIAGNOSIS_DIALOG, [
+  const facts = (step: WaterfallStep): Facts => ((step.values as { facts?: Facts }).facts ??= { ...UNKNOWN_FACTS });
+  const flow = new Waterfall(GUIDED_DIAGNOSIS_DIALOG, [
     askSymptomUnlessKnown,
     async (step) => {
       const turn = turnOf(step.context);

@@ -1,4 +1,5 @@
-import { ComponentDialog, type DialogContext, type DialogTurnResult, DialogTurnStatus, WaterfallDialog, type WaterfallStepContext } from '../src/bot/dialogKit.js';
+import { ComponentDialog, type DialogContext, type DialogTurnResult, DialogTurnStatus } from '../src/bot/dialogKit.js';
+import { Waterfall, type WaterfallStep } from '../src/bot/waterfall.js';
 import { formatAccessCode, sameAccessCode } from '../src/domain/accessCode.js';
 import type { Role } from '../src/domain/roles.js';
 import type { Slot } from '../src/channels/replyModel.js';
@@ -40,13 +41,13 @@ export class MainDialog extends ComponentDialog {
   constructor(private readonly deps: DialogDependencies) {
     super(MAIN_DIALOG);
     this.addDialog(
-      new WaterfallDialog(ROUTE_DIALOG, [
-        async (step: WaterfallStepContext) => {
+      new Waterfall(ROUTE_DIALOG, [
+        async (step: WaterfallStep) => {
           const turn = turnOf(step.context);
           if (turn.case.role !== null) return step.next(turn.case.role);
           return step.beginDialog(ROLE_DIALOG, { lead: greetingLead(turn) });
         },
-        async (step: WaterfallStepContext) => {
+        async (step: WaterfallStep) => {
           const turn = turnOf(step.context);
           turn.case.role = step.result as Role;
           if (turn.case.role === 'customer') return step.beginDialog(CUSTOMER_DIALOG);

@@ -1,4 +1,5 @@
-import { type Dialog, WaterfallDialog, type WaterfallStepContext } from '../src/bot/dialogKit.js';
+import { type Dialog } from '../src/bot/dialogKit.js';
+import { Waterfall, type WaterfallStep } from '../src/bot/waterfall.js';
 import type { Symptom } from '../src/domain/symptoms.js';
 import type { MessageKey } from '../src/language/messages.js';
 import { PlatformUnavailableError } from '../src/platform/port.js';
@@ -67,8 +68,8 @@ function fixModeDialog(recognizer: Recognizer) {
  * or, on their word, through the platform.
  */
 export function photographerDialogs(deps: DialogDependencies): Dialog[] {
-  const flow = new WaterfallDialog(PHOTOGRAPHER_DIALOG, [
-    async (step: WaterfallStepContext) => {
+  const flow = new Waterfall(PHOTOGRAPHER_DIALOG, [
+    async (step: WaterfallStep) => {
       const turn = turnOf(step.context);
       const { codeOnly, reference, jobId, symptomFor } = (step.options ?? {}) as PhotographerOptions;
       if (symptomFor !== undefined) return step.beginDialog(SYMPTOM_DIALOG, { lead: turn.l.t('photographer.dataCannotTell') });
@@ -80,7 +81,7 @@ export function photographerDialogs(deps: DialogDependencies): Dialog[] {
       if (named.length > 0) return step.beginDialog(JOB_REFERENCE_DIALOG, { answer: turn.input.text } satisfies JobReferenceOptions);
       return askSymptomUnlessKnown(step);
     },
-    async (step: WaterfallStepContext) => {
+    async (step: WaterfallStep) => {
       const turn = turnOf(step.context);
       if (isJobReference(step.result)) return step.next(step.result);
       turn.case.symptom = (step.result as Symptom | null | undefined) ?? null;
@@ -91,7 +92,7 @@ export function photographerDialogs(deps: DialogDependencies): Dialog[] {
       const options: JobReferenceOptions = volunteered !== null ? { answer: volunteered } : codeOnly !== undefined ? { codeOnly: true, lead: turn.l.t(codeOnly) } : {};
       return step.beginDialog(JOB_REFERENCE_DIALOG, options);
     },
-    async (step: WaterfallStepContext) => {
+    async (step: WaterfallStep) => {
       const turn = turnOf(step.context);
       const { l, case: c } = turn;
       const reference = step.result as JobReference;
@@ -150,7 +151,7 @@ export function photographerDialogs(deps: DialogDependencies): Dialog[] {
       if (c.plan.some((planned) => planned.action !== null)) return step.beginDialog(FIX_MODE_DIALOG);
       return step.next('walk');
     },
-    async (step: WaterfallStepContext) => {
+    async (step: WaterfallStep) => {
       const turn = turnOf(step.context);
       const values = step.values as StepValues;
       if (values.stage !== 'offer-fix') return step.next(step.result);
@@ -163,7 +164,7 @@ export function photographerDialogs(deps: DialogDependencies): Dialog[] {
       values.stage = 'feedback';
       return step.next();
     },
-    async (step: WaterfallStepContext) => {
+    async (step: WaterfallStep) => {
       const turn = turnOf(step.context);
       const { stage, support } = step.values as StepValues;
       if (stage === 'walk') return step.beginDialog(FIX_WALKTHROUGH_DIALOG, { auto: step.result === 'auto' } satisfies WalkthroughOptions);
@@ -173,7 +174,7 @@ export function photographerDialogs(deps: DialogDependencies): Dialog[] {
       }
       return step.next('done' satisfies WalkthroughOutcome);
     },
-    async (step: WaterfallStepContext) => {
+    async (step: WaterfallStep) => {
       if ((step.result as WalkthroughOutcome) === HANDED_OVER) return step.endDialog();
       return step.beginDialog(FEEDBACK_DIALOG);
     },

@@ -1,4 +1,4 @@
-import { WaterfallDialog, type WaterfallStepContext } from '../src/bot/dialogKit.js';
+import { Waterfall, type WaterfallStep } from '../src/bot/waterfall.js';
 import { addDays, suggestArchiveDates } from '../src/domain/archiveDate.js';
 import { AskDialog } from './ask.js';
 import { type ChosenDate, dateChoices, photographerToday, readArchiveDate } from './archiveDateAnswer.js';
@@ -13,7 +13,7 @@ const ARCHIVE_DATE_DIALOG = 'archive-date';
  * Sundays suggested; typed, relative and picked dates understood; past, today and
  * impossible dates refused with the reason), then the confirmed change.
  */
-export function reopenJobDialogs(deps: DialogDependencies): [WaterfallDialog, AskDialog<ChosenDate>] {
+export function reopenJobDialogs(deps: DialogDependencies): [Waterfall, AskDialog<ChosenDate>] {
   const archiveDate = new AskDialog<ChosenDate>(ARCHIVE_DATE_DIALOG, {
     slot: 'archive-date',
     question: (turn) => {
@@ -31,14 +31,14 @@ export function reopenJobDialogs(deps: DialogDependencies): [WaterfallDialog, As
     explainsRetries: true,
   }, deps.recognizer);
 
-  const flow = new WaterfallDialog(REOPEN_JOB_DIALOG, [
-    async (step: WaterfallStepContext) => step.beginDialog(ARCHIVE_DATE_DIALOG),
-    async (step: WaterfallStepContext) => {
+  const flow = new Waterfall(REOPEN_JOB_DIALOG, [
+    async (step: WaterfallStep) => step.beginDialog(ARCHIVE_DATE_DIALOG),
+    async (step: WaterfallStep) => {
       const chosen = step.result as ChosenDate;
       const options: ApplyChangeOptions = { action: 'reopen-job', archiveDate: chosen.date, warnings: chosen.warnings };
       return step.beginDialog(APPLY_CHANGE_DIALOG, options);
     },
-    async (step: WaterfallStepContext) => step.endDialog(step.result),
+    async (step: WaterfallStep) => step.endDialog(step.result),
   ]);
   return [flow, archiveDate];
 }

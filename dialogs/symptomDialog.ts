@@ -2,7 +2,8 @@ import { SYMPTOMS, type Symptom } from '../src/domain/symptoms.js';
 import type { ReplyChoice } from '../src/channels/replyModel.js';
 import type { Localizer } from '../src/language/messages.js';
 import type { Recognizer } from '../src/language/recognizer.js';
-import type { DialogTurnResult, WaterfallStepContext } from '../src/bot/dialogKit.js';
+import type { DialogTurnResult } from '../src/bot/dialogKit.js';
+import type { WaterfallStep } from '../src/bot/waterfall.js';
 import { type Turn, turnOf } from '../src/bot/turn.js';
 import { greetingLead } from './greeting.js';
 import { AskDialog } from './ask.js';
@@ -72,7 +73,7 @@ export function symptomDialog(recognizer: Recognizer): AskDialog<Symptom> {
 }
 
 /** The first step of every flow: the symptom, unless the person already said it. */
-export async function askSymptomUnlessKnown(step: WaterfallStepContext): Promise<DialogTurnResult> {
+export async function askSymptomUnlessKnown(step: WaterfallStep): Promise<DialogTurnResult> {
   const turn = turnOf(step.context);
   if (turn.case.symptom !== null) return step.next(turn.case.symptom);
   return step.beginDialog(SYMPTOM_DIALOG, { lead: greetingLead(turn) });
