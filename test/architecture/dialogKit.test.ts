@@ -21,35 +21,35 @@ function sources(dir: string): string[] {
   });
 }
 
-const VALUE_IMPORT_OF_INDEX = /^\s*(?:import|export)\s+(?!type\b)[^;]*?from\s+['"]botbuilder-dialogs['"]/m;
-const VALUE_IMPORT_OF_BOTBUILDER = /^\s*(?:import|export)\s+(?!type\b)[^;]*?from\s+['"]botbuilder['"]/m;
+/** A value import (or re-export) from the package's index itself, not from one of its modules. */
+function valueImportOf(packageName: string): RegExp {
+  return new RegExp(String.raw`^\s*(?:import|export)\s+(?!type\b)[^;]*?from\s+['"]${packageName}['"]`, 'm');
+}
 
-describe("botbuilder-dialogs' index", () => {
+const INDEXES = [
+  {
+    packageName: 'botbuilder-dialogs',
+    caught: ["import { WaterfallDialog } from 'botbuilder-dialogs';"],
+    allowed: ["import type { DialogState } from 'botbuilder-dialogs';", "import { Dialog } from 'botbuilder-dialogs/lib/dialog.js';"],
+  },
+  {
+    packageName: 'botbuilder',
+    caught: ["import { CloudAdapter } from 'botbuilder';", "import {\n  ActivityTypes,\n  type TurnContext,\n} from 'botbuilder';"],
+    allowed: ["import type { Activity } from 'botbuilder';", "import { ActivityTypes } from 'botbuilder-core';"],
+  },
+];
+
+describe.each(INDEXES)("$packageName's index", ({ packageName, caught, allowed }) => {
   const files = [...sources(join(root, 'src')), ...sources(join(root, 'dialogs'))];
+  const valueImport = valueImportOf(packageName);
 
   it('is imported for values by no module of the bot', () => {
-    const offending = files.filter((file) => VALUE_IMPORT_OF_INDEX.test(readFileSync(file, 'utf8'))).map((file) => relative(root, file));
+    const offending = files.filter((file) => valueImport.test(readFileSync(file, 'utf8'))).map((file) => relative(root, file));
     expect(offending).toEqual([]);
   });
 
-  it('the check sees a value import when there is one', () => {
-    expect("import { WaterfallDialog } from 'botbuilder-dialogs';".match(VALUE_IMPORT_OF_INDEX)).not.toBeNull();
-    expect("import type { DialogState } from 'botbuilder-dialogs';".match(VALUE_IMPORT_OF_INDEX)).toBeNull();
-  });
-});
-
-describe("botbuilder's index", () => {
-  const files = [...sources(join(root, 'src')), ...sources(join(root, 'dialogs'))];
-
-  it('is imported for values by no module of the bot', () => {
-    const offending = files.filter((file) => VALUE_IMPORT_OF_BOTBUILDER.test(readFileSync(file, 'utf8'))).map((file) => relative(root, file));
-    expect(offending).toEqual([]);
-  });
-
-  it('the check sees a value import when there is one, over several lines too', () => {
-    expect("import { CloudAdapter } from 'botbuilder';".match(VALUE_IMPORT_OF_BOTBUILDER)).not.toBeNull();
-    expect("import {\n  ActivityTypes,\n  type TurnContext,\n} from 'botbuilder';".match(VALUE_IMPORT_OF_BOTBUILDER)).not.toBeNull();
-    expect("import type { Activity } from 'botbuilder';".match(VALUE_IMPORT_OF_BOTBUILDER)).toBeNull();
-    expect("import { ActivityTypes } from 'botbuilder-core';".match(VALUE_IMPORT_OF_BOTBUILDER)).toBeNull();
+  it('the check sees a value import when there is one, over several lines too, and nothing else', () => {
+    for (const source of caught) expect(source.match(valueImport), source).not.toBeNull();
+    for (const source of allowed) expect(source.match(valueImport), source).toBeNull();
   });
 });
