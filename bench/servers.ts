@@ -6,8 +6,9 @@ import { createLogger } from '../src/logger.js';
 import { createServer, MAX_BODY_BYTES } from '../src/server.js';
 
 /**
- * The three reference servers of the benchmark, each on 127.0.0.1 with a free port and the
- * same restify set-up as the bot's server (bodyParser with the same body limit).
+ * The three reference servers of the benchmark, each on 127.0.0.1 with a free port: bare
+ * restify and the echo bot with the bot's body parsing (bodyParser with the same body limit),
+ * and the pipeline floor on the bot's own server.
  */
 
 export interface BenchServer {

@@ -217,7 +217,7 @@ export function customerDialogs(deps: DialogDependencies): Dialog[] {
       turn.case.symptom = symptom;
       const code = turn.case.accessCode;
       if (code !== null) {
-        const { nextCode } = (step.options ?? {}) as CustomerOptions;
+        const { nextCode } = step.options as CustomerOptions;
         if (!nextCode && turn.case.moreCodes.length > 0) {
           const lead = greetingLead(turn);
           const several = turn.l.t('code.several.first', { count: turn.case.moreCodes.length + 1, code: formatAccessCode(code) });

@@ -1,4 +1,4 @@
-import { type Dialog } from '../src/bot/dialogKit.js';
+import { type Dialog, type DialogTurnResult } from '../src/bot/dialogKit.js';
 import { Waterfall, type WaterfallStep } from '../src/bot/waterfall.js';
 import type { FixStep, PlatformAction } from '../src/domain/fixPlans.js';
 import type { Recognizer } from '../src/language/recognizer.js';
@@ -110,7 +110,7 @@ export function fixWalkthroughDialogs(deps: DialogDependencies): Dialog[] {
     turn: Turn,
     reason: 'step-failed' | 'still-blocked',
     failed?: { step: FixStep; index: number },
-  ): Promise<ReturnType<WaterfallStep['endDialog']>> {
+  ): Promise<DialogTurnResult> {
     const { l, case: c } = turn;
     // A platform that can't answer now can't confirm anything: support takes over.
     const inspection = await inspect(deps.platform, turn).catch(() => null);
@@ -140,7 +140,7 @@ export function fixWalkthroughDialogs(deps: DialogDependencies): Dialog[] {
   }
 
   /** Nothing left the bot can do: a person takes over, with everything tried (the handoff ends the walk-through). */
-  async function escalate(step: WaterfallStep, turn: Turn, reason: 'step-failed' | 'still-blocked'): Promise<ReturnType<WaterfallStep['endDialog']>> {
+  async function escalate(step: WaterfallStep, turn: Turn, reason: 'step-failed' | 'still-blocked'): Promise<DialogTurnResult> {
     // The person who takes it over is told; the photographer still hears what the bot changed in it.
     const changes = changesMadeSentence(turn);
     turn.case.step = null;

@@ -71,7 +71,7 @@ export function photographerDialogs(deps: DialogDependencies): Dialog[] {
   const flow = new Waterfall(PHOTOGRAPHER_DIALOG, [
     async (step: WaterfallStep) => {
       const turn = turnOf(step.context);
-      const { codeOnly, reference, jobId, symptomFor } = (step.options ?? {}) as PhotographerOptions;
+      const { codeOnly, reference, jobId, symptomFor } = step.options as PhotographerOptions;
       if (symptomFor !== undefined) return step.beginDialog(SYMPTOM_DIALOG, { lead: turn.l.t('photographer.dataCannotTell') });
       // A code or a job named in the message is where the data starts: what the customer sees
       // is asked only when that data cannot tell.
@@ -85,7 +85,7 @@ export function photographerDialogs(deps: DialogDependencies): Dialog[] {
       const turn = turnOf(step.context);
       if (isJobReference(step.result)) return step.next(step.result);
       turn.case.symptom = (step.result as Symptom | null | undefined) ?? null;
-      const { codeOnly, reference, jobId, symptomFor } = (step.options ?? {}) as PhotographerOptions;
+      const { codeOnly, reference, jobId, symptomFor } = step.options as PhotographerOptions;
       if (symptomFor !== undefined) return step.next(symptomFor);
       if (jobId !== undefined) return step.next({ kind: 'job', jobId } satisfies JobReference);
       const volunteered = codeOnly === undefined ? (reference ?? turn.case.accessCode) : null;
@@ -116,7 +116,7 @@ export function photographerDialogs(deps: DialogDependencies): Dialog[] {
       if (reference.kind === 'job' && diagnosis.scenario === 'no-known-cause' && diagnosis.unknownJobStatus === null) {
         return step.replaceDialog(PHOTOGRAPHER_DIALOG, { codeOnly: 'photographer.jobNeedsCode' } satisfies PhotographerOptions);
       }
-      const { symptomFor } = (step.options ?? {}) as PhotographerOptions;
+      const { symptomFor } = step.options as PhotographerOptions;
       if (c.symptom === null && symptomFor === undefined && (diagnosis.unknownJobStatus !== null || SCENARIO_INFO[diagnosis.scenario].expectedSymptom === null)) {
         return step.replaceDialog(PHOTOGRAPHER_DIALOG, { symptomFor: reference } satisfies PhotographerOptions);
       }
