@@ -6,14 +6,10 @@ import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import Database from 'better-sqlite3';
-import { extractAccessCode } from '../src/language/accessCodes.js';
-import { recognizeCommand } from '../src/language/commands.js';
-import { guessLanguage } from '../src/language/phraseLanguage.js';
-import { forgetRecentTexts } from '../src/language/recentTexts.js';
-import { recognizeSymptom } from '../src/language/symptomRecognition.js';
 import { projectRoot } from '../src/projectRoot.js';
 import type { TestBot } from '../test/support/botServer.js';
 import { freePort } from '../test/support/botProcess.js';
+import type { Build } from './build.js';
 import type { LoadWorker } from './load.js';
 
 /**
@@ -46,7 +42,12 @@ export interface RecognizerTiming {
  * Each is read as a new message: the texts a turn remembered having read (recentTexts.ts)
  * are forgotten first, so a pass after the first times the reading, not a lookup.
  */
-export function timeRecognizer(): RecognizerTiming {
+export function timeRecognizer(build: Build): RecognizerTiming {
+  const { extractAccessCode } = build.accessCodes;
+  const { recognizeCommand } = build.commands;
+  const { guessLanguage } = build.phraseLanguage;
+  const { forgetRecentTexts } = build.recentTexts;
+  const { recognizeSymptom } = build.symptomRecognition;
   const file = join(projectRoot(), 'test', 'language', 'fixtures', 'symptom-sentences.json');
   const texts = (JSON.parse(readFileSync(file, 'utf8')) as { text: string }[]).map((sentence) => sentence.text);
   const time = (work: (text: string) => unknown, passes: number): number[] => {

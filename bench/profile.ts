@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { startTestBot } from '../test/support/botServer.js';
+import { loadBuild } from './build.js';
 import { startLoadWorker } from './load.js';
 
 /**
@@ -9,11 +10,12 @@ import { startLoadWorker } from './load.js';
  * `first` is a Teams photographer's first message (the plan card), `customer` a Web Chat
  * customer's (row c of the benchmark), `mid` the plan, *Do it for me* and the archive date,
  * `directline` a help-chat customer's first message through the bot's own Direct Line (row e).
+ * The bot is the build's (bench/build.ts), as in the benchmark.
  */
 const workload = (['customer', 'mid', 'directline'] as const).find((name) => name === process.argv[2]) ?? 'first';
 const seconds = Number(process.argv[3] ?? 10);
 const directLineSecret = randomBytes(32).toString('base64url');
-const bot = await startTestBot({ STORAGE: 'sqlite', DIRECTLINE_SECRET: directLineSecret });
+const bot = await startTestBot({ STORAGE: 'sqlite', DIRECTLINE_SECRET: directLineSecret }, {}, (await loadBuild()).main.startBot);
 const load = startLoadWorker();
 let sequence = 0;
 const body = (conversation: string, turn: number, fields: Record<string, unknown>) =>

@@ -1,9 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import { ActivityHandler, CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
 import restify, { type Request, type Response, type Server } from 'restify';
-import { GalleryAdapter } from '../src/bot/galleryAdapter.js';
-import { createLogger } from '../src/logger.js';
-import { createServer, MAX_BODY_BYTES } from '../src/server.js';
+import { MAX_BODY_BYTES } from '../src/server.js';
+import type { Build } from './build.js';
 
 /**
  * The three reference servers of the benchmark, each on 127.0.0.1 with a free port: bare
@@ -75,9 +74,9 @@ export function startEchoBot(): Promise<BenchServer> {
  * with the echo bot as the logic. No turn of the bot can be faster than this; the difference
  * from a real turn is what the recognizer, the dialogs, the platform and the state cost.
  */
-export function startPipelineFloor(): Promise<BenchServer> {
-  const adapter = new GalleryAdapter(new ConfigurationBotFrameworkAuthentication({}));
+export function startPipelineFloor(build: Build): Promise<BenchServer> {
+  const adapter = new build.adapter.GalleryAdapter(new ConfigurationBotFrameworkAuthentication({}));
   const bot = new EchoBot();
-  const { server } = createServer({ adapter, logic: (context) => bot.run(context), logger: createLogger('silent') });
+  const { server } = build.server.createServer({ adapter, logic: (context) => bot.run(context), logger: build.logger.createLogger('silent') });
   return listen(server);
 }

@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import type { RunningBot } from '../src/main.js';
 import { projectRoot } from '../src/projectRoot.js';
 import { startTestBot } from '../test/support/botServer.js';
+import { loadBuild } from './build.js';
 import { type Check, type LoadResult, type LoadWorker, startLoadWorker } from './load.js';
 import { type BenchServer, startBareRestify, startEchoBot, startPipelineFloor } from './servers.js';
 import { memoryAfterConversations, type MemoryFootprint, type RecognizerTiming, type StartUp, storedStatePerConversation, type StoredState, timeRecognizer, timeStartUp } from './footprint.js';
@@ -434,13 +435,14 @@ async function run(settings: Settings): Promise<number> {
   try {
     // The bot as it runs by default: SQLite state (a temporary file), its own copy of the demo data, no logs.
     const directLineSecret = randomBytes(32).toString('base64url');
-    const bot = await startTestBot({ STORAGE: 'sqlite', DIRECTLINE_SECRET: directLineSecret });
+    const build = await loadBuild();
+    const bot = await startTestBot({ STORAGE: 'sqlite', DIRECTLINE_SECRET: directLineSecret }, {}, build.main.startBot);
     cleanups.push(() => bot.stop());
     const bare = await startBareRestify();
     cleanups.push(() => bare.close());
     const echo = await startEchoBot();
     cleanups.push(() => echo.close());
-    const floor = await startPipelineFloor();
+    const floor = await startPipelineFloor(build);
     cleanups.push(() => floor.close());
     const load = startLoadWorker();
     cleanups.push(() => load.close());
@@ -466,7 +468,7 @@ async function run(settings: Settings): Promise<number> {
     const bareRounds = rounds.get('bare')!;
     const echoRounds = rounds.get('echo')!;
     const results = all.map((target) => summarise(target, rounds.get(target.key)!, bareRounds, echoRounds, settings));
-    const recognizer = timeRecognizer();
+    const recognizer = timeRecognizer(build);
     const stored = await storedStatePerConversation(bot, bot.config.STORAGE_PATH);
     const memory = await memoryAfterConversations(bot, load, settings.quick ? 2000 : 10_000, settings.concurrency);
     const startUp = await timeStartUp(settings.quick ? 1 : 3);

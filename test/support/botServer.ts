@@ -18,8 +18,12 @@ export interface TestBot extends RunningBot {
   stop(): Promise<void>;
 }
 
-/** `options` go to `startBot` as they are, e.g. `{ slackApiUrl }` for a local Slack Web API stand-in. */
-export async function startTestBot(env: Record<string, string> = {}, options: StartOptions = {}): Promise<TestBot> {
+/**
+ * `options` go to `startBot` as they are, e.g. `{ slackApiUrl }` for a local Slack Web API
+ * stand-in. `start`: the `startBot` to run, the sources' by default; the benchmark passes the
+ * build's (bench/build.ts).
+ */
+export async function startTestBot(env: Record<string, string> = {}, options: StartOptions = {}, start: typeof startBot = startBot): Promise<TestBot> {
   const folder = await mkdtemp(join(tmpdir(), 'gallery-bot-'));
   const dataFile = join(folder, 'platform.json');
   await copyFile(join(projectRoot(), 'demo', 'platform.json'), dataFile);
@@ -32,7 +36,7 @@ export async function startTestBot(env: Record<string, string> = {}, options: St
     LOG_LEVEL: 'silent',
     ...env,
   };
-  const bot = await startBot(loadConfig(fullEnv), fullEnv, silentLogger, options);
+  const bot = await start(loadConfig(fullEnv), fullEnv, silentLogger, options);
   return {
     ...bot,
     dataFile,
