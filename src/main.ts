@@ -45,6 +45,7 @@ import { RateLimitedCodeLookups } from './security/codeLookupLimit.js';
 import { RateLimitedNewCases } from './security/newCaseLimit.js';
 import { createServer } from './server.js';
 import { openDatabase, type SqliteDatabase } from './storage/database.js';
+import { startWalCheckpoints } from './storage/walCheckpoints.js';
 import { groupCommitOf } from './storage/groupCommit.js';
 import type { ConversationLock } from './storage/conversationLock.js';
 import { SqliteStorage } from './storage/sqliteStorage.js';
@@ -372,6 +373,8 @@ export async function startBot(
     sharedDirectLine,
     sharedDirectLineSecret,
   } = await createStorage(config, logger, options);
+  // The file's write-ahead log is copied back into it beside the turns, not in one of them.
+  const checkpoints = database.memory ? undefined : startWalCheckpoints(database, logger.child({ component: 'storage' }));
   const shutdown = new Shutdown(logger);
   // Erasure and retention work on the SQLite outbox only (empty with STORAGE=azure-blob, as the start says).
   const localOutbox = new SqliteCaseOutbox(database);
@@ -445,6 +448,7 @@ export async function startBot(
       server.listen(config.PORT, config.HOST, () => ready());
     });
   } catch (error) {
+    await checkpoints?.stop();
     database.close();
     throw listenError(error, config);
   }
@@ -478,6 +482,8 @@ export async function startBot(
       retention.stop();
       // The writes waiting for the database's next group commit are committed before the file closes.
       groupCommitOf(database).flush();
+      // The checkpoint thread's connection first: the last connection to close removes the log.
+      await checkpoints?.stop();
       database.close();
       logger.info('stopped');
     })());

@@ -74,7 +74,10 @@ describe('the process on its defaults (STORAGE=sqlite)', { timeout: 120_000 }, (
     bot.signal('SIGTERM');
     const exit = await within(bot.exited, 30_000, 'exit after SIGTERM');
     expect(exit.code).toBe(0);
-    // The database was closed: SQLite folds the write-ahead log into the file and removes it.
+    // The stop ran to its end (the process did not simply run out of work halfway), and the
+    // database was closed: SQLite folds the write-ahead log into the file and removes it.
+    const messages = bot.stdout().split('\n').filter((line) => line.startsWith('{')).map((line) => (JSON.parse(line) as { message?: string }).message);
+    expect(messages.slice(-2)).toEqual(['shutting down', 'stopped']);
     await expect(stat(join(cwd, 'data', 'bot.sqlite-wal'))).rejects.toThrow(/ENOENT/);
 
     expect(bot.stderr()).toBe('');
