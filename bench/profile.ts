@@ -6,7 +6,8 @@ import { startLoadWorker } from './load.js';
 /**
  * `npx tsx --cpu-prof bench/profile.ts [first|customer|mid|directline] [seconds]`: one bot workload
  * under load at 50 connections for a CPU profile (`--cpu-prof` writes it to the current
- * folder); the load generator runs in a worker thread, which gets a profile of its own.
+ * folder); the load generator and the bot's SQLite checkpoints run in worker threads, which get
+ * profiles of their own (the largest file is the server thread's).
  * `first` is a Teams photographer's first message (the plan card), `customer` a Web Chat
  * customer's (row c of the benchmark), `mid` the plan, *Do it for me* and the archive date,
  * `directline` a help-chat customer's first message through the bot's own Direct Line (row e).
