@@ -22,7 +22,8 @@ const BACKSTOP_CHECKPOINT_PAGES = 8 * OWN_CHECKPOINT_PAGES;
  * The thread: a connection of its own to the same file that runs a PASSIVE checkpoint on a
  * timer. A PASSIVE checkpoint never waits for the writer and never holds it up; it copies
  * what the readers no longer need, and the writer starts the log from its beginning again
- * once everything was copied. Plain CommonJS, so it runs the same from the build and from
+ * once everything was copied. At the stop it only closes: the bot's connection, closing last,
+ * folds in what is left. Plain CommonJS, so it runs the same from the build and from
  * the sources under a test runner; the driver is resolved by the bot's own module.
  */
 const CHECKPOINT_THREAD = `
@@ -30,11 +31,9 @@ const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const db = new Database(workerData.path, { fileMustExist: true });
 db.pragma('synchronous = NORMAL');
-const checkpoint = () => db.pragma('wal_checkpoint(PASSIVE)');
-const timer = setInterval(checkpoint, workerData.intervalMs);
+const timer = setInterval(() => db.pragma('wal_checkpoint(PASSIVE)'), workerData.intervalMs);
 parentPort.on('message', () => {
   clearInterval(timer);
-  checkpoint();
   db.close();
   parentPort.close();
 });

@@ -22,11 +22,6 @@ function logSalt(path: string): string {
   }
 }
 
-const until = async (condition: () => boolean, timeoutMs = 10_000): Promise<boolean> => {
-  for (const started = Date.now(); Date.now() - started < timeoutMs; await new Promise((tick) => setTimeout(tick, 20))) if (condition()) return true;
-  return condition();
-};
-
 describe('startWalCheckpoints', () => {
   it("copies the log back into the file from its own thread, so the bot's writes start the log afresh without checkpointing themselves", async () => {
     const path = files.path('bot.sqlite');
@@ -40,13 +35,20 @@ describe('startWalCheckpoints', () => {
     const before = logSalt(path);
     const checkpoints = startWalCheckpoints(db, createLogger('silent'));
     expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(8000);
-    // Each small write is where the writer would start the log again, once the thread has copied it all.
-    const restarted = await until(() => {
-      insert.run('one more');
-      return logSalt(path) !== before;
-    });
-    await checkpoints.stop();
-    expect(restarted).toBe(true);
+    try {
+      // Each small write is where the writer would start the log again, once the thread has copied it all.
+      await expect
+        .poll(
+          () => {
+            insert.run('one more');
+            return logSalt(path);
+          },
+          { timeout: 10_000, interval: 20 },
+        )
+        .not.toBe(before);
+    } finally {
+      await checkpoints.stop();
+    }
     expect((db.prepare('SELECT count(*) AS lines FROM lines').get() as { lines: number }).lines).toBeGreaterThan(200);
     // The thread's connection is closed: the bot's is the last, and closing it removes the log.
     db.close();
@@ -60,14 +62,17 @@ describe('startWalCheckpoints', () => {
     const db = files.open(path);
     rmSync(path);
     const checkpoints = startWalCheckpoints(db, createLogger('error', (line) => lines.push(line)));
-    expect(await until(() => db.pragma('wal_autocheckpoint', { simple: true }) === 1000)).toBe(true);
-    await checkpoints.stop();
+    try {
+      await expect.poll(() => db.pragma('wal_autocheckpoint', { simple: true }), { timeout: 10_000, interval: 20 }).toBe(1000);
+    } finally {
+      await checkpoints.stop();
+    }
     expect(lines.map((line) => JSON.parse(line) as unknown)).toEqual([
       expect.objectContaining({ level: 'error', message: 'write-ahead log checkpoints back on the bot connection', error: expect.objectContaining({ code: 'SQLITE_CANTOPEN' }) }),
     ]);
   });
 
-  it('stops more than once without waiting for anything', async () => {
+  it("stops more than once, and leaves the bot's connection open", async () => {
     const db = files.open(files.path('bot.sqlite'));
     const checkpoints = startWalCheckpoints(db, createLogger('silent'));
     await checkpoints.stop();
