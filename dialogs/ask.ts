@@ -6,7 +6,7 @@ import { isUserInput } from '../src/bot/turnInput.js';
 import { type Intent, isTopic } from '../src/language/intents.js';
 import type { Recognizer } from '../src/language/recognizer.js';
 import { foldText } from '../src/language/textFolding.js';
-import { personChoice, personOfferedThisTurn, sideAnswer } from './sideTopics.js';
+import { personChoice, personOfferedThisTurn, shopMessageAnswer, sideAnswer } from './sideTopics.js';
 
 /** What reading an answer gave: a value, or a reason to ask again. */
 /** `choices` replace the question's buttons for the retry, e.g. "did you mean A or B?". */
@@ -118,7 +118,7 @@ export class AskDialog<T, O extends AskOptions = AskOptions> extends Dialog<O> {
     // label typed as it is shown ("No, pass it to support" holds words of a question too).
     const asked = turn.input.choiceId === null && this.spec.sideTopics !== false && !this.namesAChoice(turn, state, text);
     const intent: Intent | null = asked ? this.recognizer.intent(text).intent : null;
-    if (!this.spec.strict && isTopic(intent)) return this.answerAside(dc, turn, state, intent);
+    if (!this.spec.strict && isTopic(intent)) return this.answerAside(dc, turn, state, intent, text);
     const answer: Answer<T> = await this.spec.read(text, turn, state.options, state.attempts);
     if (answer.ok) {
       turn.case.awaiting = null;
@@ -128,7 +128,7 @@ export class AskDialog<T, O extends AskOptions = AskOptions> extends Dialog<O> {
       this.show(turn, state, { text: answer.retry, ...(answer.choices ? { choices: answer.choices } : {}) });
       return Dialog.EndOfTurn;
     }
-    if (intent !== null) return this.answerAside(dc, turn, state, intent);
+    if (intent !== null) return this.answerAside(dc, turn, state, intent, text);
     const maxAttempts = this.spec.maxAttempts;
     if (maxAttempts !== undefined && state.attempts >= maxAttempts && this.spec.giveUp) {
       turn.case.awaiting = null;
@@ -161,7 +161,7 @@ export class AskDialog<T, O extends AskOptions = AskOptions> extends Dialog<O> {
   }
 
   /** Thanks, a goodbye, a question or a topic while the question is open: answered, then the question again. */
-  private async answerAside(dc: DialogContext, turn: Turn, state: AskState<O>, intent: Intent): Promise<DialogTurnResult> {
+  private async answerAside(dc: DialogContext, turn: Turn, state: AskState<O>, intent: Intent, text: string): Promise<DialogTurnResult> {
     const { l } = turn;
     if (intent === 'goodbye') {
       // Leaving is allowed at any question: the case ends here, and the next message starts a new one.
@@ -173,7 +173,8 @@ export class AskDialog<T, O extends AskOptions = AskOptions> extends Dialog<O> {
       this.show(turn, state, { lead: l.t('side.thanks') });
       return Dialog.EndOfTurn;
     }
-    const aside = sideAnswer(turn, intent);
+    const shopMessage = intent === 'question' ? this.recognizer.symptom(text).symptom : 'other';
+    const aside = shopMessage === 'other' ? sideAnswer(turn, intent) : shopMessageAnswer(turn, shopMessage);
     if (aside.offerPerson) state.offerPerson = true;
     this.show(turn, state, { lead: aside.offerPerson ? `${aside.text} ${l.t('ask.offerPerson')}` : aside.text });
     return Dialog.EndOfTurn;

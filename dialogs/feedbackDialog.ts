@@ -8,9 +8,15 @@ import { yesNoDialog, type YesNoOptions, type YesNo } from './yesNoDialogs.js';
 export const FEEDBACK_DIALOG = 'feedback';
 const FEEDBACK_QUESTION_DIALOG = 'feedback-question';
 
-/** "Thanks!" to "did this help?" says yes. */
+/**
+ * "Thanks!" to "did this help?" says yes; "it still says Missed the Sale" (a shop message
+ * still seen, asked about or not) says no: the case goes to a person with what was collected.
+ */
 function helped(text: string, recognizer: Recognizer): YesNo | null {
-  return recognizer.yesNo(text) ?? (recognizer.intent(text).intent === 'thanks' ? 'yes' : null);
+  const answer = recognizer.yesNo(text);
+  if (answer !== null) return answer;
+  if (recognizer.intent(text).intent === 'thanks') return 'yes';
+  return recognizer.symptom(text).symptom === 'other' ? null : 'no';
 }
 
 const QUESTION: YesNoOptions = { question: 'feedback.question', yes: 'feedback.yes', no: 'feedback.no' };

@@ -1,5 +1,6 @@
 import type { ReplyChoice } from '../src/channels/replyModel.js';
 import { SCENARIO_INFO } from '../src/domain/scenarios.js';
+import type { Symptom } from '../src/domain/symptoms.js';
 import { type Intent, PERSON_TOPICS, type Topic } from '../src/language/intents.js';
 import type { Turn } from '../src/bot/turn.js';
 
@@ -60,6 +61,18 @@ export function topicAnswer(turn: Turn, topic: Topic): SideAnswer {
     default:
       return { text: l.t(`side.${topic}`), offerPerson: PERSON_TOPICS.includes(topic) };
   }
+}
+
+/**
+ * A question about the shop's message ("why does it still say Missed the Sale?") is about
+ * this very case: before a diagnosis a customer hears what the message means, after it
+ * what happens next.
+ */
+export function shopMessageAnswer(turn: Turn, symptom: Symptom): SideAnswer {
+  if (turn.identity.role === 'customer' && turn.case.scenario === null) {
+    return { text: turn.l.t(`symptom.ack.${symptom}`), offerPerson: false };
+  }
+  return topicAnswer(turn, 'what-next');
 }
 
 /**

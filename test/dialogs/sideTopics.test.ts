@@ -107,6 +107,32 @@ describe('a real question at a yes/no question: answered, then the question agai
     expect(lastDiagnosis(replies)).toMatchObject({ symptom: 'missed-sale', awaiting: 'access-code' });
   });
 
+  it.each([
+    ['en-US', 'why does it still say'],
+    ['de-DE', 'warum steht da immer noch'],
+    ['fr-FR', 'pourquoi ça affiche encore'],
+    ['nl-NL', 'waarom staat er nog steeds'],
+  ])('%s: "%s <the shop message>?" at an offer is about this case: what happens next, never "I can\'t answer that"', async (locale, words) => {
+    const h = await atNotifyOffer(locale);
+    const replies = await h.send(`${words} ${msg(locale, 'symptom.choice.missed-sale')}?`, { locale });
+    expect(textsOf(replies)).toEqual([`${msg(locale, 'side.what-next', { next: 'photographer' })} ${msg(locale, 'notify.offerPhotographer')}`]);
+    expect(buttonsOf(replies[0])).toEqual([msg(locale, 'notify.yes'), msg(locale, 'notify.no')]);
+    expect(lastDiagnosis(replies)).toMatchObject({ scenario: 'job-archived', awaiting: 'confirm' });
+  });
+
+  it.each([
+    ['en-US', 'why does it say', 'almost-ready'],
+    ['de-DE', 'warum steht da', 'missed-sale'],
+    ['fr-FR', 'pourquoi ça affiche', 'almost-ready'],
+    ['nl-NL', 'waarom staat er', 'missed-sale'],
+  ] as const)('%s: "%s <the shop message>?" before the code: what that message means, then the code question', async (locale, words, symptom) => {
+    const h = await harness({ channelId: 'webchat' });
+    await h.send(msg(locale, `symptom.choice.${symptom}`), { locale });
+    const replies = await h.send(`${words} ${msg(locale, `symptom.choice.${symptom}`)}?`, { locale });
+    expect(textsOf(replies)).toEqual([`${msg(locale, `symptom.ack.${symptom}`)} ${msg(locale, 'code.question')}`]);
+    expect(lastDiagnosis(replies)).toMatchObject({ symptom, awaiting: 'access-code' });
+  });
+
   it('thanks at a question: acknowledged, the question again; goodbye ends the case', async () => {
     const h = await atNotifyOffer('de-DE');
     const thanks = await h.send('danke', { locale: 'de-DE' });
@@ -117,6 +143,20 @@ describe('a real question at a yes/no question: answered, then the question agai
     expect(await h.outbox.pending()).toEqual([]);
     const again = await h.send('Ihre Fotos sind fast fertig', { locale: 'de-DE' });
     expect(lastDiagnosis(again)).toMatchObject({ symptom: 'almost-ready', scenario: null, awaiting: 'access-code' });
+  });
+
+  it.each([
+    ['en-US', 'it still says'],
+    ['en-US', 'why does it still say'],
+    ['de-DE', 'da steht immer noch'],
+    ['fr-FR', 'ça affiche toujours'],
+    ['nl-NL', 'er staat nog steeds'],
+  ])('%s: "%s <the shop message>" at "did this help?" says no: the case goes to a person', async (locale, words) => {
+    const h = await atNotifyOffer(locale);
+    await h.send(msg(locale, 'notify.no'), { locale });
+    const replies = await h.send(`${words} ${msg(locale, 'symptom.choice.missed-sale')}`, { locale });
+    expect(lastDiagnosis(replies)).toMatchObject({ scenario: 'job-archived', awaiting: 'email' });
+    expect(allText(replies)).not.toContain(msg(locale, 'side.question'));
   });
 
   it('"thanks!" at "did this help?" says yes', async () => {
