@@ -77,6 +77,8 @@ function properAnswer(slot: Slot, locale: string): { text: string; next: Slot | 
       return { text: t(locale, 'notify.yes'), next: 'feedback' };
     case 'feedback':
       return { text: t(locale, 'feedback.yes'), next: null };
+    case 'email':
+      return { text: t(locale, 'handoff.email.skip'), next: null };
     default:
       throw new Error(`no proper answer for ${slot}`);
   }
@@ -102,8 +104,8 @@ async function expectConversationGoesOn(chat: CheckedChat, replies: readonly Par
   const { text, next } = properAnswer(awaiting as Slot, locale);
   const after = await chat.say(text);
   expect(messages(after).length).toBeGreaterThan(0);
-  expect(lastDiagnosis(after).awaiting).toBe(next);
-  expect(lastDiagnosis(after).role).toBe('customer');
+  expect(lastDiagnosis(messages(after)).awaiting).toBe(next);
+  expect(lastDiagnosis(messages(after)).role).toBe('customer');
 }
 
 /** A deterministic 10,000-character "random paste": letters, digits, punctuation, spaces. */
@@ -152,7 +154,9 @@ const BAD_INPUTS: BadInput[] = [
   // A paste of random characters: at the symptom it may count as "something else" (it is
   // free text), never as an answer to a yes/no question.
   { name: 'a 10,000-character random paste', activity: { text: randomPaste(10_000) }, acceptedAt: { symptom: ['symptom', 'access-code'] } },
-  { name: 'HTML with a script', activity: { text: HTML }, acceptedAt: { symptom: 'access-code' }, reply: retry },
+  // The shop's message in it is read through the markup: the symptom at "what do you see?",
+  // and still seen at "did this help?", a no (the case goes to a person).
+  { name: 'HTML with a script', activity: { text: HTML }, acceptedAt: { symptom: 'access-code', feedback: 'email' }, reply: retry },
   {
     name: 'an image attachment without text',
     activity: { text: undefined, attachments: [{ contentType: 'image/png', contentUrl: 'http://127.0.0.1:1/screenshot.png', name: 'screenshot.png' }] },
