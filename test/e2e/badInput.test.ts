@@ -137,7 +137,7 @@ interface BadInput {
    * Where the conversation may be after the input at a slot: by default the same slot
    * (asked again); an input that does answer the question moves it on.
    */
-  acceptedAt?: Partial<Record<CustomerSlot, CustomerSlot | CustomerSlot[]>>;
+  acceptedAt?: Partial<Record<CustomerSlot, Slot | Slot[]>>;
   /** The exact reply when the question is asked again. */
   reply?: (slot: CustomerSlot, locale: string) => string;
 }
