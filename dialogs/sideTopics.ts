@@ -58,6 +58,9 @@ export function topicAnswer(turn: Turn, topic: Topic): SideAnswer {
       return linkAccount(turn);
     case 'what-next':
       return { text: l.t('side.what-next', { next: nextFor(turn) }), offerPerson: false };
+    case 'where-code':
+      // A customer without the card has no code to give: people can find the gallery by the school and the child.
+      return { text: l.t('side.where-code'), offerPerson: turn.identity.role === 'customer' };
     default:
       return { text: l.t(`side.${topic}`), offerPerson: PERSON_TOPICS.includes(topic) };
   }

@@ -49,8 +49,12 @@ export function noteCodes(turn: Turn, codes: readonly string[]): void {
   turn.case.moreCodes = rest;
 }
 
-export function symptomDialog(recognizer: Recognizer): AskDialog<Symptom> {
-  return new AskDialog<Symptom>(SYMPTOM_DIALOG, {
+/**
+ * What the person sees, or null: a customer's code alone, before any other, answers too
+ * (the data then says what they probably see, as for a first message with only a code).
+ */
+export function symptomDialog(recognizer: Recognizer): AskDialog<Symptom | null> {
+  return new AskDialog<Symptom | null>(SYMPTOM_DIALOG, {
     slot: 'symptom',
     question: ({ l, case: c }) => ({
       text: l.t(c.role === 'photographer' ? 'symptom.questionPhotographer' : 'symptom.question'),
@@ -59,12 +63,14 @@ export function symptomDialog(recognizer: Recognizer): AskDialog<Symptom> {
     read: (text, turn) => {
       const choices = symptomChoices(turn.l).map(({ id, label }) => ({ id, labels: [label] }));
       const chosen = recognizer.choice(turn.input.choiceId ?? text, choices);
+      const firstCode = turn.case.accessCode === null;
       noteCodes(turn, recognizer.accessCodes(text));
       if (chosen !== null) return { ok: true, value: chosen as Symptom };
       const { symptom } = recognizer.symptom(text);
       if (symptom !== 'other') return { ok: true, value: symptom };
       // "I want a refund" describes no screen: it is answered as what it is, not taken for "something else".
       if (describesSomething(text) && recognizer.intent(text).intent === null) return { ok: true, value: symptom };
+      if (firstCode && turn.case.accessCode !== null && turn.case.role === 'customer') return { ok: true, value: null };
       return { ok: false, retry: turn.l.t('symptom.retry') };
     },
     // A shop message named comes first ("it says missed the sale, can I still order?"); other topics after it.

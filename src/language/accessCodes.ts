@@ -263,12 +263,16 @@ export function removeAccessCodes(text: string): string {
  * a code (even without digits) when, without filler around it ("my code is", "c'est",
  * "thanks"), it is one token of 6–12 letters and digits, or 2–3 groups of 2–6 that make 6–12
  * together, or 4 groups that make 8, none of them a known word, with at least one letter (a
- * digits-only answer is more likely a phone or order number). Otherwise, the codes inside the
- * answer as findAccessCodes finds them ("I think it's kdg4 77qp").
+ * digits-only answer is more likely a phone or order number). A code of the printed length
+ * found inside the answer comes first, and without one, the codes inside the answer as
+ * findAccessCodes finds them ("I think it's kdg4 77qp").
  */
 export function findAccessCodesInAnswer(text: string): string[] {
+  const found = findAccessCodes(text);
+  // A code as printed is the code, whatever word stands before it ("oops, QF7M Z3KD" is no UPSQ F7MZ 3KD).
+  if (found.some((code) => code.length === PRINTED_LENGTH)) return found;
   const whole = wholeAnswerCode(text);
-  return whole !== null ? [whole] : findAccessCodes(text);
+  return whole !== null ? [whole] : found;
 }
 
 /** The first access code of an answer (see findAccessCodesInAnswer); or null. */

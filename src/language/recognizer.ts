@@ -11,7 +11,7 @@ import { type JobStatusAnswer, recognizeJobStatus, recognizeRole, recognizeYesNo
 import { type Choice, matchChoice } from './choices.js';
 import { type Command, recognizeCommand } from './commands.js';
 import { type DateReading, parseArchiveDate } from './dateParser.js';
-import { type IntentRecognition, recognizeIntent } from './intents.js';
+import { type IntentRecognition, isTopic, recognizeIntent } from './intents.js';
 import { type JobQuery, jobQueries } from './jobMentions.js';
 import type { Language } from './languages.js';
 import { guessLanguage } from './phraseLanguage.js';
@@ -94,7 +94,11 @@ export class PhraseFileRecognizer implements Recognizer {
   }
 
   accessCodeAnswer(text: string): string | null {
-    return extractAccessCodeFromAnswer(text);
+    const code = extractAccessCodeFromAnswer(text);
+    // "Ich habe die Karte verloren" would be the code VERLOREN: letters alone around words of
+    // a topic ("lost card") say something about the code, they are none.
+    if (code !== null && !/\d/.test(code) && isTopic(recognizeIntent(text).intent)) return null;
+    return code;
   }
 
   archiveDate(text: string, locale: string, today: IsoDate): DateReading {

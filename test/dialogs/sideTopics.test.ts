@@ -92,12 +92,41 @@ describe('a real question at a yes/no question: answered, then the question agai
     const h = await harness({ channelId: 'webchat' });
     await h.send(msg('en-US', 'symptom.choice.missed-sale'));
     const where = await h.send('where do i find the code');
-    expect(textsOf(where)).toEqual([`${msg('en-US', 'side.where-code')} ${msg('en-US', 'code.question')}`]);
+    // Without the card there is no code to give: a person can find the gallery, so one is offered.
+    expect(textsOf(where)).toEqual([`${msg('en-US', 'side.where-code')} ${msg('en-US', 'ask.offerPerson')} ${msg('en-US', 'code.question')}`]);
+    expect(buttonsOf(where[0])).toEqual([msg('en-US', 'ask.person')]);
     expect(lastDiagnosis(where).awaiting).toBe('access-code');
     const open = await h.send('how long does the shop stay open?');
     expect(textsOf(open)).toEqual([`${msg('en-US', 'side.shop-open')} ${msg('en-US', 'code.question')}`]);
     const code = await h.send(DEMO_CODES['job-archived']);
     expect(lastDiagnosis(code)).toMatchObject({ scenario: 'job-archived', awaiting: 'confirm' });
+  });
+
+  it.each([
+    ['de-DE', 'Ich habe die Karte verloren'],
+    ['fr-FR', 'la carte est perdue'],
+    ['nl-NL', 'ik ben de kaart kwijt'],
+    ['en-US', 'i lost the card'],
+  ])('%s: "%s" at the access-code question is no code: where the code is, and a person offered', async (locale, text) => {
+    const h = await harness({ channelId: 'webchat' });
+    await h.send(msg(locale, 'symptom.choice.incorrect-code'), { locale });
+    const replies = await h.send(text, { locale });
+    expect(textsOf(replies)).toEqual([`${msg(locale, 'side.where-code')} ${msg(locale, 'ask.offerPerson')} ${msg(locale, 'code.question')}`]);
+    expect(buttonsOf(replies[0])).toEqual([msg(locale, 'ask.person')]);
+    expect(lastDiagnosis(replies)).toMatchObject({ awaiting: 'access-code', scenario: null });
+  });
+
+  it.each([
+    ['en-US', 'JMV8 RT4X'],
+    ['de-DE', 'jmv8rt4x'],
+  ])('%s: a code alone ("%s") at "what do you see?" answers it: the data says what they probably see', async (locale, code) => {
+    const h = await harness({ channelId: 'webchat' });
+    await h.send('hi', { locale });
+    const replies = await h.send(code, { locale });
+    expect(allText(replies)).toContain(msg(locale, 'customer.probablySees', { message: msg(locale, 'symptom.choice.almost-ready') }));
+    expect(lastDiagnosis(replies)).toMatchObject({ scenario: 'code-not-activated', awaiting: 'symptom' });
+    const yes = await h.send(msg(locale, 'customer.seen.yes'), { locale });
+    expect(lastDiagnosis(yes)).toMatchObject({ symptom: 'almost-ready', scenario: 'code-not-activated', awaiting: 'confirm' });
   });
 
   it('a shop message named with a question around it is the answer to "what do you see?"', async () => {
@@ -237,7 +266,7 @@ describe('before the first question and after the end', () => {
   it.each([
     ['I ordered prints 3 weeks ago and they never arrived', 'side.delivery', true],
     ['I want a refund', 'side.refund', true],
-    ['where do i find the code', 'side.where-code', false],
+    ['where do i find the code', 'side.where-code', true],
   ] as const)('first message "%s": its answer with the greeting, then the first question (a person offered where the bot cannot help)', async (text, key, person) => {
     const h = await harness({ channelId: 'webchat' });
     const replies = await h.send(text);

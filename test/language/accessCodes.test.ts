@@ -105,6 +105,10 @@ describe('extractAccessCodeFromAnswer', () => {
     ['abcdefghijklmnop', null],
     ['it says almost ready', null],
     ['', null],
+    // A code as printed wins over a whole answer that would glue a word to it.
+    ['ups, QF7M Z3KD', 'QF7MZ3KD'],
+    ['oops QF7M Z3KD', 'QF7MZ3KD'],
+    ['hab ihn: QF7M Z3KD danke', 'QF7MZ3KD'],
   ])('%j → %s', (text, code) => {
     expect(extractAccessCodeFromAnswer(text)).toBe(code);
   });

@@ -8,6 +8,7 @@ import { SYMPTOMS, type Symptom } from '../../src/domain/symptoms.js';
 import { extractAccessCode, extractAccessCodeFromAnswer } from '../../src/language/accessCodes.js';
 import { recognizeJobStatus, recognizeRole, recognizeYesNo } from '../../src/language/answers.js';
 import { matchChoice } from '../../src/language/choices.js';
+import { PhraseFileRecognizer } from '../../src/language/recognizer.js';
 import { recognizeCommand } from '../../src/language/commands.js';
 import { LANGUAGES } from '../../src/language/languages.js';
 import { guessLanguage } from '../../src/language/phraseLanguage.js';
@@ -429,5 +430,22 @@ describe('recognizeYesNo: "do it" is a request, not a yes (review fix 4)', () =>
 
   it('the plain yes words still are', () => {
     for (const text of ['yes', 'go ahead', 'please do', 'ja', 'ja gerne', 'gerne']) expect(recognizeYesNo(text), text).toBe('yes');
+  });
+});
+
+describe('PhraseFileRecognizer.accessCodeAnswer: a sentence about the code is no code', () => {
+  const recognizer = new PhraseFileRecognizer();
+  it.each<[string, string | null]>([
+    ['Ich habe die Karte verloren', null],
+    ['Ich habe den Brief verloren', null],
+    ['la carte est perdue', null],
+    ['ik ben de kaart kwijt', null],
+    ['i lost the card', null],
+    // Letters alone are still a code to look up (a card read with O for 0), and codes around a topic are codes.
+    ['ABCDEFGH', 'ABCDEFGH'],
+    ['MXRZ OPLT', 'MXRZOPLT'],
+    ['I lost the card but the code was MXR2 9PLT', 'MXR29PLT'],
+  ])('%j → %s', (text, code) => {
+    expect(recognizer.accessCodeAnswer(text)).toBe(code);
   });
 });
