@@ -28,7 +28,19 @@ const JOB_STATUS_PATTERNS = compilePhrases(
  * An answer to a yes/no question: the message is a yes or a no phrase (with politeness
  * around it), or starts with one and contains nothing of the opposite ("no, it still says…").
  */
+/** A thumbs up or down alone (any skin tone), or a tick or cross: how people answer in chat apps. */
+const YES_EMOJI = /^\s*(?:👍[\u{1F3FB}-\u{1F3FF}]?|✅)+\s*$/u;
+const NO_EMOJI = /^\s*(?:👎[\u{1F3FB}-\u{1F3FF}]?|❌)+\s*$/u;
+
+/** The yes or no of a message that is only such emoji, else null; phrases are not looked at. */
+export function emojiYesNo(text: string): YesNo | null {
+  if (YES_EMOJI.test(text)) return 'yes';
+  return NO_EMOJI.test(text) ? 'no' : null;
+}
+
 export function recognizeYesNo(text: string): YesNo | null {
+  const emoji = emojiYesNo(text);
+  if (emoji !== null) return emoji;
   const message = readMessage(text);
   const whole = wholeMessage(message, YES_NO);
   if (whole) return whole;

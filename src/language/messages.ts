@@ -220,11 +220,15 @@ function listFormat(locale: string, type: keyof typeof LIST_TYPES): Intl.ListFor
 const WRITTEN_DATES = new Map<string, string>();
 const MAX_WRITTEN_DATES = 2048;
 
+/** The day 1 before the month's name: French writes it as an ordinal ("lundi 1er mars"), in dayMonth too. */
+const FIRST_OF_MONTH = /(^|\s)1(?= \p{L})/u;
+
 function writeDate(isoDate: string, pattern: string, dates: Locale): string {
   const key = `${dates.code ?? ''} ${pattern} ${isoDate}`;
   let text = WRITTEN_DATES.get(key);
   if (text === undefined) {
     text = format(parseISO(isoDate), pattern, { locale: dates });
+    if (dates.code?.startsWith('fr') === true) text = text.replace(FIRST_OF_MONTH, (_, before: string) => `${before}1er`);
     if (WRITTEN_DATES.size >= MAX_WRITTEN_DATES) WRITTEN_DATES.clear();
     WRITTEN_DATES.set(key, text);
   }
@@ -251,6 +255,9 @@ export function localizer(locale: string, audience: Audience | (() => Role | nul
     weekdayDate: (isoDate) => writeDate(isoDate, dates === enUS ? 'EEEE, MMM d' : WEEKDAY_DATE[language], dates),
     momentIn: (instant, timeZone, now) => momentIn(listLocale, instant, timeZone, now),
     dayMonth: (day, month) =>
-      translate(language, 'date.dayMonth', { day, month: format(new Date(2001, month - 1, 1), 'LLLL', { locale: dates }) }),
+      translate(language, 'date.dayMonth', {
+        day: language === 'fr' && day === 1 ? '1er' : day,
+        month: format(new Date(2001, month - 1, 1), 'LLLL', { locale: dates }),
+      }),
   };
 }

@@ -119,6 +119,19 @@ describe('locales and dates', () => {
     expect(localizer('en-GB').dayMonth(31, 2)).toBe('31 February');
     expect(localizer('fr-FR').dayMonth(31, 11)).toBe('31 novembre');
   });
+
+  it('French writes the first of a month as an ordinal, and only the first', () => {
+    const l = localizer('fr-FR');
+    expect([l.longDate('2027-03-01'), l.fullDate('2027-03-01'), l.shortDate('2027-03-01'), l.weekdayDate('2027-03-01'), l.dayMonth(1, 3)]).toEqual([
+      '1er mars 2027',
+      'lundi 1er mars 2027',
+      'lun. 1er mars',
+      'lundi 1er mars',
+      '1er mars',
+    ]);
+    expect([l.weekdayDate('2027-03-11'), l.fullDate('2027-03-21'), localizer('fr-CH').longDate('2027-03-01')]).toEqual(['jeudi 11 mars', 'dimanche 21 mars 2027', '1er mars 2027']);
+    expect(localizer('de-DE').longDate('2027-03-01')).toBe('1. März 2027');
+  });
 });
 
 describe('how the bot addresses people', () => {

@@ -227,6 +227,14 @@ describe('recognizeYesNo', () => {
     ['bitte', null],
     ['almost ready', null],
     ['', null],
+    // Emoji answers, as in chat apps; one among words or a face is no answer.
+    ['👍', 'yes'],
+    [' 👍🏽 ', 'yes'],
+    ['✅', 'yes'],
+    ['👎', 'no'],
+    ['❌', 'no'],
+    ['👍👎', null],
+    ['😭🙏', null],
   ])('%j → %s', (text, answer) => {
     expect(recognizeYesNo(text)).toBe(answer);
   });

@@ -7,6 +7,7 @@
  * If the recognizer's rules themselves change (scores, typo rules),
  * change them here too or retire this reference together with the test.
  */
+import { emojiYesNo } from '../../../src/language/answers.js';
 import { removeAccessCodes } from '../../../src/language/accessCodes.js';
 import type { Role } from '../../../src/domain/roles.js';
 import type { Symptom } from '../../../src/domain/symptoms.js';
@@ -558,6 +559,9 @@ export function recognizeCommand(text: string): Command | null {
  * around it), or starts with one and contains nothing of the opposite ("no, it still says…").
  */
 export function recognizeYesNo(text: string): YesNo | null {
+  // Emoji answers are read before any phrase, the same way in both.
+  const emoji = emojiYesNo(text);
+  if (emoji !== null) return emoji;
   const words = messageWords(text);
   const whole = wholeMessage(words, YES_NO);
   if (whole) return whole;
