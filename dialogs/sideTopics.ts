@@ -30,11 +30,16 @@ export interface SideAnswer {
 
 const CHANNEL_NAMES = { msteams: 'Microsoft Teams', slack: 'Slack' } as const;
 
-/** Who acts next on this customer's case, as far as the diagnosis says; a code of a deleted job needs a new code, not an opened gallery. */
-function nextFor(turn: Turn): 'photographer' | 'newCode' | 'support' | 'other' {
+/**
+ * Who acts next on this customer's case, as far as the diagnosis says: a code of a deleted
+ * job needs a new code, and photos missing from an open gallery need the photographer to
+ * show them, not an opened gallery.
+ */
+function nextFor(turn: Turn): 'photographer' | 'photos' | 'newCode' | 'support' | 'other' {
   const scenario = turn.case.scenario;
   if (scenario === null) return 'other';
   if (scenario === 'code-from-deleted-job') return 'newCode';
+  if (scenario === 'code-without-photos' || scenario === 'photos-hidden') return 'photos';
   const fixedBy = SCENARIO_INFO[scenario].fixedBy;
   return fixedBy === 'customer' ? 'other' : fixedBy;
 }
