@@ -23,6 +23,8 @@ type ChangeAnswer = { kind: 'yes' } | { kind: 'no' } | ({ kind: 'date' } & Chose
 interface ChangeConfirmOptions extends AskOptions {
   /** A date typed here corrects the archive date of the summary. */
   datesAccepted: boolean;
+  /** The archive date of the summary, when it has one. */
+  archiveDate?: string;
 }
 
 export interface ApplyChangeOptions {
@@ -135,13 +137,17 @@ export function applyChangeDialogs({ platform, logger, notices, now, recognizer 
     slot: 'confirm',
     question: (turn, options) => yesNo.question(turn, options),
     read: async (text, turn, options, attempt): Promise<Answer<ChangeAnswer>> => {
-      const button = await yesNo.read(text, turn, options, attempt);
-      if (button.ok) return { ok: true, value: { kind: button.value } };
-      if (!options.datesAccepted) return button;
+      const read = await yesNo.read(text, turn, options, attempt);
+      const button: Answer<ChangeAnswer> = read.ok ? { ok: true, value: { kind: read.value } } : read;
+      if (!options.datesAccepted || turn.input.choiceId !== null) return button;
+      // Another date outweighs the yes or no around it ("nee, doch lieber Ende Januar", "ja, aber bis zum 20.").
       const date = readArchiveDate(text, turn, { now, recognizer });
-      if (date.ok) return { ok: true, value: { kind: 'date', ...date.value } };
-      // A date that cannot be used ("31. November", a past day) gets its reason; other text the yes/no retry.
-      return text.match(/\d/) !== null ? date : button;
+      if (date.ok && date.value.date !== options.archiveDate) return { ok: true, value: { kind: 'date', ...date.value } };
+      // So does a date that cannot be used ("nein, lieber 31.11.", a past day): its reason, and nothing changes.
+      if (!date.ok && date.understood === true) return date;
+      if (button.ok) return button;
+      // Other text with a digit gets what is wrong with it as a date; the rest the yes/no retry.
+      return text.match(/\d/) !== null && !date.ok ? date : button;
     },
     strict: true,
     explainsRetries: true,
@@ -166,7 +172,9 @@ export function applyChangeDialogs({ platform, logger, notices, now, recognizer 
         text: [`**${job.name}**`, ...warnings].join('\n\n'),
         facts: summaryFacts(l, change, before, formatAccessCode(turn.case.accessCode ?? '')),
       });
-      return step.beginDialog(CHANGE_CONFIRM_DIALOG, { datesAccepted: change.kind === 'reopen-job' } satisfies ChangeConfirmOptions);
+      const confirmOptions: ChangeConfirmOptions =
+        change.kind === 'reopen-job' ? { datesAccepted: true, archiveDate: change.archiveDate } : { datesAccepted: false };
+      return step.beginDialog(CHANGE_CONFIRM_DIALOG, confirmOptions);
     },
     async (step: WaterfallStep) => {
       const turn = turnOf(step.context);

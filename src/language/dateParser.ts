@@ -80,6 +80,11 @@ export const DatesVocabularySchema = z.strictObject({
     previousBefore: words,
     previousAfter: words,
   }),
+  /**
+   * Before a month's name: its last day ("Ende Januar", "fin janvier", "end of January"), its
+   * 15th ("Mitte Januar", "mi-janvier"); and the last day of this month ("Monatsende").
+   */
+  monthParts: z.strictObject({ end: words, middle: words, endOfThisMonth: words }),
   units: z.strictObject({ day: someWords, week: someWords, month: someWords, year: someWords }),
   /** Phrases that look like dates and are not: "guten Morgen". */
   ignore: words,
@@ -173,6 +178,9 @@ interface Lexicon {
   dayMonthName: RegExp;
   monthNameDay: RegExp;
   dayOnly: RegExp;
+  monthEnd: RegExp;
+  monthMiddle: RegExp;
+  endOfThisMonth: RegExp;
   durationBefore: RegExp;
   durationAfter: RegExp;
   weekday: RegExp;
@@ -205,6 +213,9 @@ function buildLexicon(language: Language): Lexicon {
   const year = `(?:[ .,/-]{0,3}(\\d{4}|'\\d{2})(?![\\p{N}]))?`;
   const notBeforeUnit = `(?!\\.? ?${unit}${WORD_END})`;
   const phrase = (list: (v: DatesVocabulary) => readonly string[]) => rx(`${WORD_START}(?:${pick(list)})${WORD_END}`);
+  // "fin d'avril" runs on after the apostrophe; "mi-janvier" takes a dash.
+  const monthPart = (list: (v: DatesVocabulary) => readonly string[]) =>
+    rx(`${WORD_START}(?:${pick(list)})(?:(?<=')|[ -]{1,3})${month}${WORD_END}\\.?${year}`);
 
   return {
     months,
@@ -218,6 +229,9 @@ function buildLexicon(language: Language): Lexicon {
     dayMonthName: rx(`${NUMBER_START}(\\d{1,2})${allSuffixes}?[ ./-]{0,3}(?:(?:${pick((v) => v.dayMonthConnectors, all)}) )?${month}${WORD_END}\\.?${year}`),
     monthNameDay: rx(`${WORD_START}${month}${WORD_END}\\.?[ ,./-]{0,3}(?:(?:${pick((v) => v.monthDayConnectors, all)}) )?(\\d{1,2})${allSuffixes}?${WORD_END}(?![./:]\\p{N})${year}`),
     dayOnly: rx(`${NUMBER_START}(\\d{1,2})${ownSuffixes}${WORD_END}(?! ${unit}${WORD_END})`),
+    monthEnd: monthPart((v) => v.monthParts.end),
+    monthMiddle: monthPart((v) => v.monthParts.middle),
+    endOfThisMonth: phrase((v) => v.monthParts.endOfThisMonth),
     durationBefore: rx(`${WORD_START}(?:${pick((v) => v.relative.durationBefore)}) ${amount} ?${unit}${WORD_END}`),
     durationAfter: rx(`${WORD_START}${amount} ?${unit} (?:${pick((v) => v.relative.durationAfter)})${WORD_END}`),
     weekday: rx(
@@ -307,6 +321,13 @@ function reading(day: number, month: number, year: number | null, today: Today):
   return { kind: 'impossible', day, month, year: y, suggestions };
 }
 
+/** The last day of a month, in the year written or else the next one whose last day has not passed. */
+function endOfMonth(month: number, year: number | null, today: Today): Found | null {
+  if (month < 1 || month > 12) return null;
+  const y = year ?? inferYear(month, daysInMonth(today.year, month), today);
+  return y < 1 || y > 9999 ? null : reading(daysInMonth(y, month), month, y, today);
+}
+
 /**
  * `a sep b` as day/month or month/day. Slashes and dashes follow the locale; dots are
  * day-month everywhere. Either swaps when only the other order makes sense (`12/20` in
@@ -391,6 +412,9 @@ export function parseArchiveDate(text: string, locale: string, today: IsoDate): 
   // 1. Dates written out, in any of the usual shapes.
   const written: Found[] = [];
   work = scan(work, lexicon.iso, (m) => reading(Number(m[4]), Number(m[3]), Number(m[1]), now), written);
+  work = scan(work, lexicon.endOfThisMonth, () => reading(daysInMonth(year, month), month, year, now), written);
+  work = scan(work, lexicon.monthEnd, (m) => endOfMonth(lexicon.months.get(m[1]!) ?? 0, m[2] ? fullYear(m[2]) : null, now), written);
+  work = scan(work, lexicon.monthMiddle, (m) => reading(15, lexicon.months.get(m[1]!) ?? 0, m[2] ? fullYear(m[2]) : null, now), written);
   work = scan(work, lexicon.numericWithYear, (m) => numericReading(Number(m[1]), Number(m[3]), m[2]!, fullYear(m[4]!), order, now), written);
   work = scan(work, lexicon.dayMonthName, (m) => reading(Number(m[1]), lexicon.months.get(m[2]!) ?? 0, m[3] ? fullYear(m[3]) : null, now), written);
   work = scan(work, lexicon.monthNameDay, (m) => reading(Number(m[2]), lexicon.months.get(m[1]!) ?? 0, m[3] ? fullYear(m[3]) : null, now), written);

@@ -323,6 +323,31 @@ describe('a correction: another archive date at the reopen confirmation', () => 
     expect(data.jobs.find((job) => job.id === 'job-4102')).toMatchObject({ status: 'selling', archiving: { date: '2026-12-20' } });
   });
 
+  it('"hmm nee, doch lieber bis Ende Januar" at "Einverstanden?" is another date, not a no: the change with 31 January', async () => {
+    const h = await harness({ channelId: 'msteams' });
+    await lena(h, { text: 'Eine Mutter sieht „Verkauf verpasst“ – Code MXR2 9PLT' });
+    await lena(h, { text: 'Mach das für mich' });
+    await lena(h, { text: '13.12.' });
+    const corrected = await lena(h, { text: 'hmm nee, doch lieber bis Ende Januar' });
+    expect(textsOf(corrected)[0]).toBe(toPhotographer('de-DE', 'change.dateChanged', { date: de.fullDate('2027-01-31') }));
+    expect(lastDiagnosis(corrected)).toMatchObject({ scenario: 'job-archived', awaiting: 'confirm' });
+  });
+
+  it('"ja, der 13.12. passt" (the date of the summary) is a yes; "nein, lieber 31.11." gets the reason, not a cancel', async () => {
+    const h = await harness({ channelId: 'msteams' });
+    await lena(h, { text: 'Eine Mutter sieht „Verkauf verpasst“ – Code MXR2 9PLT' });
+    await lena(h, { text: 'Mach das für mich' });
+    await lena(h, { text: '13.12.' });
+    const impossible = await lena(h, { text: 'nein, lieber 31.11.' });
+    expect(allText(impossible)).toContain('31. November');
+    expect(allText(impossible)).not.toContain(toPhotographer('de-DE', 'change.cancelled', { earlier: 'no' }));
+    expect(lastDiagnosis(impossible).awaiting).toBe('confirm');
+    const done = await lena(h, { text: 'ja, der 13.12. passt' });
+    expect(allText(done)).not.toContain(toPhotographer('de-DE', 'change.dateChanged', { date: de.fullDate('2026-12-13') }));
+    const data = JSON.parse(await readFile(h.dataFile!, 'utf8')) as { jobs: { id: string; archiving: { date: string | null }; status: string }[] };
+    expect(data.jobs.find((job) => job.id === 'job-4102')).toMatchObject({ status: 'selling', archiving: { date: '2026-12-13' } });
+  });
+
   it('a day that does not exist at "Einverstanden?" gets its reason, and nothing changes', async () => {
     const h = await harness({ channelId: 'msteams' });
     await lena(h, { text: 'Eine Mutter sieht „Verkauf verpasst“ – Code MXR2 9PLT' });

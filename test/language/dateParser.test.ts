@@ -200,6 +200,35 @@ describe.each([
   });
 });
 
+describe('parseArchiveDate: the end or middle of a month', () => {
+  it.each<Row>([
+    ['Ende Januar', 'de-DE', date('2027-01-31')],
+    ['hmm nee, doch lieber bis Ende Januar', 'de-DE', date('2027-01-31')],
+    ['Mitte Jänner', 'de-AT', date('2027-01-15')],
+    ['Ende Februar 2028', 'de-DE', date('2028-02-29')],
+    ['Ende des Monats', 'de-DE', date('2026-11-30')],
+    ['fin janvier', 'fr-FR', date('2027-01-31')],
+    ["fin d'avril", 'fr-FR', date('2027-04-30')],
+    ['mi-janvier', 'fr-FR', date('2027-01-15')],
+    ['fin du mois', 'fr-FR', date('2026-11-30')],
+    ['end of January', 'en-US', date('2027-01-31')],
+    ['mid december', 'en-GB', date('2026-12-15')],
+    ['end of the month', 'en-US', date('2026-11-30')],
+    ['eind januari', 'nl-NL', date('2027-01-31')],
+    ['half januari', 'nl-NL', date('2027-01-15')],
+    ['eind van de maand', 'nl-NL', date('2026-11-30')],
+    // This month's end is still ahead; this month's middle has passed, so next year's.
+    ['Ende November', 'de-DE', date('2026-11-30')],
+    ['Mitte November', 'de-DE', date('2027-11-15')],
+    ['Ende Januar oder Mitte Februar', 'de-DE', ambiguous('2027-01-31', '2027-02-15')],
+    ['the end', 'en-US', none],
+    ['fin', 'fr-FR', none],
+    ['tmrw', 'en-US', date('2026-11-28')],
+  ])('%j (%s)', (text, locale, expected) => {
+    expect(parseArchiveDate(text, locale, TODAY)).toEqual(expected);
+  });
+});
+
 describe('parseArchiveDate across languages', () => {
   it('knows month names of every language, whatever the locale', () => {
     expect(parseArchiveDate('20 Dezember', 'en-US', TODAY)).toEqual(DEC_20);
