@@ -15,7 +15,7 @@ import { FIX_WALKTHROUGH_DIALOG, type WalkthroughOptions, type WalkthroughOutcom
 import { GUIDED_DIAGNOSIS_DIALOG } from './guidedDiagnosisDialog.js';
 import { adoptInspection, inspect, type Inspection } from './inspection.js';
 import { JOB_REFERENCE_DIALOG, type JobReference, type JobReferenceOptions, jobsNamedIn } from './jobReferenceDialog.js';
-import { photographerPlan } from './photographerPlan.js';
+import { checkCodeFirst, photographerPlan } from './photographerPlan.js';
 import { askSymptomUnlessKnown, SYMPTOM_DIALOG } from './symptomDialog.js';
 import { FEEDBACK_DIALOG } from './feedbackDialog.js';
 import { CONFIRM_DIALOG, type YesNoOptions, type YesNo } from './yesNoDialogs.js';
@@ -130,7 +130,7 @@ export function photographerDialogs(deps: DialogDependencies): Dialog[] {
       if (diagnosis.symptomMismatch) {
         // The customer's message belongs to another situation, yet the fault the data shows is real:
         // fixing it is offered, never started unasked.
-        if (c.plan.some((planned) => planned.id !== 'escalate-to-support' && planned.id !== 'tell-customer')) {
+        if (!checkCodeFirst(diagnosis, c.plan)) {
           values.stage = 'offer-fix';
           return step.beginDialog(CONFIRM_DIALOG, {
             question: 'photographer.mismatch.offerFix',

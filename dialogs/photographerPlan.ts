@@ -9,6 +9,15 @@ function symptomName(l: Localizer, symptom: string | null): string {
   return symptom === null || symptom === 'other' ? l.t('scenario.mismatch.none') : l.t(`symptom.choice.${symptom as 'almost-ready'}`);
 }
 
+/**
+ * The customer's message belongs to another situation and the data shows nothing to fix
+ * (the plan only hands over or tells the customer): checking the code comes first, and
+ * support only when that does not help, so no plan is shown.
+ */
+export function checkCodeFirst(diagnosis: Diagnosis, plan: readonly FixStep[] = fixPlan(diagnosis)): boolean {
+  return diagnosis.symptomMismatch && plan.every((step) => step.id === 'escalate-to-support' || step.id === 'tell-customer');
+}
+
 /** What the data shows, when the bot has it: the job and the customer's code. */
 export interface PlanContext {
   job?: Job | null;
@@ -37,12 +46,15 @@ export function photographerPlan(l: Localizer, diagnosis: Diagnosis, context: Pl
       }),
     );
   }
-  const steps = fixPlan(diagnosis).map((step) => l.t(`step.${step.id}`));
-  sentences.push(l.t('plan.title', { plan: diagnosis.scenario === 'job-archived' ? 'reopen' : 'fix', count: steps.length }));
   const title = [context.job?.name, context.code ? l.t('photographer.codeLabel', { code: formatAccessCode(context.code) }) : undefined]
     .filter((part): part is string => part !== undefined && part !== '')
     .join(' · ');
-  return { ...(title === '' ? {} : { title }), text: sentences.join('\n\n'), steps };
+  const titled = title === '' ? {} : { title };
+  const plan = fixPlan(diagnosis);
+  if (checkCodeFirst(diagnosis, plan)) return { ...titled, text: sentences.join('\n\n') };
+  const steps = plan.map((step) => l.t(`step.${step.id}`));
+  sentences.push(l.t('plan.title', { plan: diagnosis.scenario === 'job-archived' ? 'reopen' : 'fix', count: steps.length }));
+  return { ...titled, text: sentences.join('\n\n'), steps };
 }
 
 /** The fix of a shop message whose cause no data tells (an unlinked account, the platform down): what it means, then its steps. */

@@ -366,6 +366,11 @@ describe('the reported message does not fit the data', () => {
     expect(text).toContain(chat.t('scenario.mismatch', { reported: chat.t('symptom.choice.missed-sale'), expected: chat.t('scenario.mismatch.none') }));
     expect(text).toContain(chat.t('photographer.checkFirst'));
     expect(text).not.toContain(chat.t('photographer.mismatch.offerFix'));
+    // No plan of one step "pass the case to support" beside it: the "No" it names does that.
+    expect(text).not.toContain(chat.t('step.escalate-to-support'));
+    expect(chat.t('photographer.checkFirst')).toContain(chat.t('feedback.no'));
     expect(lastEntity(replies)).toMatchObject({ scenario: 'no-known-cause', step: null, awaiting: 'feedback' });
+    const no = await chat.say(chat.t('feedback.no'));
+    expect(allText(no)).toContain(chat.t('escalation.recorded'));
   });
 });
