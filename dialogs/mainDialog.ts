@@ -200,8 +200,8 @@ function answerBeforeTheCase(turn: Turn, recognizer: Recognizer): boolean {
     turn.say({ text: l.t(intent === 'thanks' ? 'end.thanks' : 'end.goodbye') });
     return true;
   }
-  // "Why does it say almost ready?" describes the problem: the case answers it.
-  if (intent === 'question' && (c.symptom !== null || c.accessCode !== null)) return false;
+  // "Why does it say almost ready?" and "missed the sale, can I still order?" describe the problem: the case answers them.
+  if ((intent === 'question' || intent === 'what-next') && (c.symptom !== null || c.accessCode !== null)) return false;
   const aside = sideAnswer(turn, intent);
   if (aside.offerPerson) offerPersonThisTurn(turn);
   turn.say({ text: [greetingLead(turn), aside.text, aside.offerPerson ? l.t('ask.offerPerson') : ''].filter(Boolean).join(' ') });

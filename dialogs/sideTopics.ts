@@ -63,6 +63,9 @@ export function topicAnswer(turn: Turn, topic: Topic): SideAnswer {
       return linkAccount(turn);
     case 'what-next':
       return { text: l.t('side.what-next', { next: nextFor(turn) }), offerPerson: false };
+    case 'campaign':
+      // A customer asking about e-mails wants to know when the gallery opens; the campaign is the photographer's.
+      return turn.identity.role === 'photographer' ? { text: l.t('side.campaign'), offerPerson: false } : topicAnswer(turn, 'what-next');
     case 'where-code':
       // A customer without the card has no code to give: people can find the gallery by the school and the child.
       return { text: l.t('side.where-code'), offerPerson: turn.identity.role === 'customer' };

@@ -1,7 +1,7 @@
 /**
  * What a message is about when it is not the answer a question waits for: thanks, a
  * goodbye, one of the common questions around a gallery that won't open (where the code is,
- * how long the shop stays open, what happens next), things this bot cannot handle (orders,
+ * how long the shop stays open, what happens next, why the campaign goes off), things this bot cannot handle (orders,
  * deliveries, refunds), linking a photographer's account, or some other real question.
  *
  * The words come from `locales/<lang>.intents.json`, in the phrase syntax of the phrase
@@ -18,7 +18,7 @@ import { compilePhrases, matchPhrases } from './phraseMatching.js';
 import { foldText, letterWords } from './textFolding.js';
 
 /** Topics, most specific first: the first one found names the message. */
-export const TOPICS = ['refund', 'where-code', 'delivery', 'order', 'link-account', 'shop-open', 'what-next'] as const;
+export const TOPICS = ['refund', 'where-code', 'delivery', 'order', 'link-account', 'campaign', 'shop-open', 'what-next'] as const;
 export type Topic = (typeof TOPICS)[number];
 
 /** Things this bot can only pass to a person. */

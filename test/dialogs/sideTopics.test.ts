@@ -68,6 +68,17 @@ describe('a real question at a yes/no question: answered, then the question agai
   });
 
   it.each([
+    ['de-DE', 'Kann ich trotzdem noch bestellen oder sind die Fotos weg?'],
+    ['en-US', 'can I still order or are the photos gone?'],
+    ['fr-FR', 'est-ce que je peux encore commander ?'],
+    ['nl-NL', 'kan ik nog bestellen?'],
+  ])('%s: "%s" at the offer: what happens next, never "I can\'t answer that"', async (locale, text) => {
+    const h = await atNotifyOffer(locale);
+    const replies = await h.send(text, { locale });
+    expect(textsOf(replies)).toEqual([`${msg(locale, 'side.what-next', { next: 'photographer' })} ${msg(locale, 'notify.offerPhotographer')}`]);
+  });
+
+  it.each([
     ['de-DE', 'ich will mein Geld zurück'],
     ['fr-FR', 'je veux être remboursé'],
     ['nl-NL', 'ik wil mijn geld terug'],
@@ -346,6 +357,21 @@ describe('a correction: another archive date at the reopen confirmation', () => 
     expect(allText(done)).not.toContain(toPhotographer('de-DE', 'change.dateChanged', { date: de.fullDate('2026-12-13') }));
     const data = JSON.parse(await readFile(h.dataFile!, 'utf8')) as { jobs: { id: string; archiving: { date: string | null }; status: string }[] };
     expect(data.jobs.find((job) => job.id === 'job-4102')).toMatchObject({ status: 'selling', archiving: { date: '2026-12-13' } });
+  });
+
+  it.each([
+    ['de-DE', 'warum muss die Kampagne aus?'],
+    ['en-US', 'wait, will the parents get an email?'],
+    ['fr-FR', 'pourquoi désactiver la campagne ?'],
+  ])('%s: "%s" at the confirmation: why the campaign goes off, then the question again', async (locale, text) => {
+    const h = await harness({ channelId: 'msteams' });
+    await lena(h, { text: 'Eine Mutter sieht „Verkauf verpasst“ – Code MXR2 9PLT' });
+    await lena(h, { text: 'Mach das für mich' });
+    await lena(h, { text: '13.12.' });
+    const replies = await lena(h, { text, locale });
+    expect(allText(replies)).toContain(toPhotographer(locale, 'side.campaign'));
+    expect(allText(replies)).not.toContain(toPhotographer(locale, 'side.question'));
+    expect(lastDiagnosis(replies).awaiting).toBe('confirm');
   });
 
   it('a day that does not exist at "Einverstanden?" gets its reason, and nothing changes', async () => {

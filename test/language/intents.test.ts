@@ -23,6 +23,9 @@ const SENTENCES: Readonly<Record<Language, readonly [string, Intent][]>> = {
     ['until when can we order', 'shop-open'],
     ['how do I link my account?', 'link-account'],
     ['is this safe to use?', 'question'],
+    ['why do I have to turn off the campaign?', 'campaign'],
+    ['wait, will the parents get an email?', 'campaign'],
+    ['can I still order or are the photos gone?', 'what-next'],
   ],
   de: [
     ['danke', 'thanks'],
@@ -41,6 +44,9 @@ const SENTENCES: Readonly<Record<Language, readonly [string, Intent][]>> = {
     ['Wie geht es jetzt weiter?', 'what-next'],
     ['Wie kann ich mein Konto verknüpfen?', 'link-account'],
     ['Warum ist das so kompliziert?', 'question'],
+    ['warum muss die Kampagne aus?', 'campaign'],
+    ['Bekommen die Eltern eine Mail?', 'campaign'],
+    ['Kann ich trotzdem noch bestellen oder sind die Fotos weg?', 'what-next'],
   ],
   fr: [
     ['merci', 'thanks'],
@@ -60,6 +66,9 @@ const SENTENCES: Readonly<Record<Language, readonly [string, Intent][]>> = {
     ["Qu'est-ce qui se passe ensuite ?", 'what-next'],
     ['Comment lier mon compte ?', 'link-account'],
     ['Pourquoi est-ce si cher ?', 'question'],
+    ['pourquoi désactiver la campagne ?', 'campaign'],
+    ['les parents vont recevoir un mail ?', 'campaign'],
+    ['est-ce que je peux encore commander ?', 'what-next'],
   ],
   nl: [
     ['bedankt', 'thanks'],
@@ -76,6 +85,9 @@ const SENTENCES: Readonly<Record<Language, readonly [string, Intent][]>> = {
     ['Wat gebeurt er nu?', 'what-next'],
     ['Hoe kan ik mijn account koppelen?', 'link-account'],
     ['Waarom duurt dit zo lang bij jullie?', 'question'],
+    ['waarom moet de campagne uit?', 'campaign'],
+    ['krijgen de ouders een mail?', 'campaign'],
+    ['kan ik nog bestellen?', 'what-next'],
   ],
 };
 
@@ -97,6 +109,11 @@ describe('intents: what a message is about besides an answer', () => {
     ['No, pass it to support'],
     ['pass it on to the photographer'],
     ['KDG4 77QP'],
+    // Saying the campaign is off answers a step; only asking about it is the topic.
+    ['done, campaign is off'],
+    ['Kampagne ist aus, erledigt'],
+    ['campagne désactivée, c est fait'],
+    ['campagne staat uit, klaar'],
     ['hello?'],
     ['??'],
     [''],
