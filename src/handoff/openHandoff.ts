@@ -142,7 +142,7 @@ export function openHandoffHooks({
 }: {
   outbox: CaseOutbox;
   logger: Logger;
-  /** The dialogs' recognizer: "restart" means here what it means there. */
+  /** The dialogs' recognizer: "restart", thanks and goodbyes mean here what they mean there. */
   recognizer: Recognizer;
   channelAuthentication?: boolean;
   now?: () => Date;
@@ -182,6 +182,12 @@ export function openHandoffHooks({
       const line = turn.case.transcript.at(-1);
       try {
         if (line !== undefined && line.from === 'user') await outbox.append(caseId, line);
+        const { intent } = recognizer.intent(turn.input.text);
+        if (intent === 'thanks' || intent === 'goodbye') {
+          // "Danke, tschüss" is no addition to the request, though it is kept with it.
+          turn.say({ text: turn.l.t('handoff.thanks') });
+          return true;
+        }
         const ticket = await outbox.ticketReference(caseId);
         turn.say({ text: ticket === null ? turn.l.t('handoff.added') : turn.l.t('handoff.addedTicket', { ticket }) });
       } catch (error) {

@@ -102,6 +102,17 @@ describe('handoff: while a person has the case', () => {
     expect(h.events).toHaveLength(1);
   });
 
+  it.each([
+    ['de-DE', 'danke, tschüss'],
+    ['en-US', 'thanks!'],
+  ])('%s: "%s" while a person has the case: kept with it, and answered as thanks, not as an addition', async (locale, text) => {
+    const h = await atEmailQuestion(locale);
+    await h.send(msg(locale, 'handoff.email.skip'), { locale });
+    const replies = await h.send(text, { locale });
+    expect(textsOf(replies)).toEqual([msg(locale, 'handoff.thanks')]);
+    expect((await h.outbox.pending())[0]!.transcript.at(-1)).toMatchObject({ from: 'user', text });
+  });
+
   it('"accepted" is told and keeps it open; "completed" is told and closes it: the next message starts anew', async () => {
     const h = await atEmailQuestion('de-DE');
     await h.send('nein', { locale: 'de-DE' });
