@@ -313,6 +313,16 @@ describe('a correction: another archive date at the reopen confirmation', () => 
     return h.sendActivity({ type: ActivityTypes.Message, locale: 'de-DE', from: { id: 'lena-teams', name: LENA.name, aadObjectId: LENA.msteams[1] }, ...fields }, false);
   }
 
+  /** Lena at "Einverstanden?" for reopening job-4102 until 13 December. */
+  async function atReopenConfirmation(): Promise<DialogHarness> {
+    const h = await harness({ channelId: 'msteams' });
+    await lena(h, { text: 'Eine Mutter sieht „Verkauf verpasst“ – Code MXR2 9PLT' });
+    await lena(h, { text: 'Mach das für mich' });
+    const summary = await lena(h, { text: '13.12.' });
+    expect(lastDiagnosis(summary)).toMatchObject({ scenario: 'job-archived', awaiting: 'confirm' });
+    return h;
+  }
+
   it('"20. Dezember" at "Einverstanden?": the same change with the new date, summarised and confirmed again', async () => {
     const h = await harness({ channelId: 'msteams' });
     const diagnosis = await lena(h, { text: 'Eine Mutter sieht „Verkauf verpasst“ – Code MXR2 9PLT' });
@@ -335,20 +345,14 @@ describe('a correction: another archive date at the reopen confirmation', () => 
   });
 
   it('"hmm nee, doch lieber bis Ende Januar" at "Einverstanden?" is another date, not a no: the change with 31 January', async () => {
-    const h = await harness({ channelId: 'msteams' });
-    await lena(h, { text: 'Eine Mutter sieht „Verkauf verpasst“ – Code MXR2 9PLT' });
-    await lena(h, { text: 'Mach das für mich' });
-    await lena(h, { text: '13.12.' });
+    const h = await atReopenConfirmation();
     const corrected = await lena(h, { text: 'hmm nee, doch lieber bis Ende Januar' });
     expect(textsOf(corrected)[0]).toBe(toPhotographer('de-DE', 'change.dateChanged', { date: de.fullDate('2027-01-31') }));
     expect(lastDiagnosis(corrected)).toMatchObject({ scenario: 'job-archived', awaiting: 'confirm' });
   });
 
   it('"ja, der 13.12. passt" (the date of the summary) is a yes; "nein, lieber 31.11." gets the reason, not a cancel', async () => {
-    const h = await harness({ channelId: 'msteams' });
-    await lena(h, { text: 'Eine Mutter sieht „Verkauf verpasst“ – Code MXR2 9PLT' });
-    await lena(h, { text: 'Mach das für mich' });
-    await lena(h, { text: '13.12.' });
+    const h = await atReopenConfirmation();
     const impossible = await lena(h, { text: 'nein, lieber 31.11.' });
     expect(allText(impossible)).toContain('31. November');
     expect(allText(impossible)).not.toContain(toPhotographer('de-DE', 'change.cancelled', { earlier: 'no' }));
@@ -364,10 +368,7 @@ describe('a correction: another archive date at the reopen confirmation', () => 
     ['en-US', 'wait, will the parents get an email?'],
     ['fr-FR', 'pourquoi désactiver la campagne ?'],
   ])('%s: "%s" at the confirmation: why the campaign goes off, then the question again', async (locale, text) => {
-    const h = await harness({ channelId: 'msteams' });
-    await lena(h, { text: 'Eine Mutter sieht „Verkauf verpasst“ – Code MXR2 9PLT' });
-    await lena(h, { text: 'Mach das für mich' });
-    await lena(h, { text: '13.12.' });
+    const h = await atReopenConfirmation();
     const replies = await lena(h, { text, locale });
     expect(allText(replies)).toContain(toPhotographer(locale, 'side.campaign'));
     expect(allText(replies)).not.toContain(toPhotographer(locale, 'side.question'));
@@ -375,10 +376,7 @@ describe('a correction: another archive date at the reopen confirmation', () => 
   });
 
   it('a day that does not exist at "Einverstanden?" gets its reason, and nothing changes', async () => {
-    const h = await harness({ channelId: 'msteams' });
-    await lena(h, { text: 'Eine Mutter sieht „Verkauf verpasst“ – Code MXR2 9PLT' });
-    await lena(h, { text: 'Mach das für mich' });
-    await lena(h, { text: '13.12.' });
+    const h = await atReopenConfirmation();
     const impossible = await lena(h, { text: '31.11.' });
     expect(allText(impossible)).toContain('31. November');
     expect(lastDiagnosis(impossible).awaiting).toBe('confirm');
