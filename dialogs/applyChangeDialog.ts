@@ -139,7 +139,8 @@ export function applyChangeDialogs({ platform, logger, notices, now, recognizer 
     read: async (text, turn, options, attempt): Promise<Answer<ChangeAnswer>> => {
       const read = await yesNo.read(text, turn, options, attempt);
       const button: Answer<ChangeAnswer> = read.ok ? { ok: true, value: { kind: read.value } } : read;
-      if (!options.datesAccepted || turn.input.choiceId !== null) return button;
+      // A pressed yes or no is that; a pressed date (a suggestion for an impossible day) is read as a date.
+      if (!options.datesAccepted || (turn.input.choiceId !== null && button.ok)) return button;
       // Another date outweighs the yes or no around it ("nee, doch lieber Ende Januar", "ja, aber bis zum 20.").
       const date = readArchiveDate(text, turn, { now, recognizer });
       if (date.ok && date.value.date !== options.archiveDate) return { ok: true, value: { kind: 'date', ...date.value } };

@@ -375,6 +375,19 @@ describe('a correction: another archive date at the reopen confirmation', () => 
     expect(lastDiagnosis(replies).awaiting).toBe('confirm');
   });
 
+  it('a day suggested for one that does not exist, pressed at "Einverstanden?": the change with that day', async () => {
+    const h = await atReopenConfirmation();
+    const impossible = await lena(h, { text: 'nee, lieber am 31.02.' });
+    expect(allText(impossible)).toContain('31. Februar');
+    // The suggestions are the buttons of the question card, sent back with its number as Teams does.
+    const card = impossible.at(-1)?.attachments?.[0]?.content as { actions: { title: string; data: { choice: string; question: number } }[] };
+    expect(card.actions.map((action) => action.data.choice)).toContain('2027-03-01');
+    const questionId = card.actions[0]!.data.question;
+    const picked = await lena(h, { text: '', value: { choice: '2027-03-01', question: questionId } });
+    expect(textsOf(picked)[0]).toBe(toPhotographer('de-DE', 'change.dateChanged', { date: de.fullDate('2027-03-01') }));
+    expect(lastDiagnosis(picked)).toMatchObject({ scenario: 'job-archived', awaiting: 'confirm' });
+  });
+
   it('a day that does not exist at "Einverstanden?" gets its reason, and nothing changes', async () => {
     const h = await atReopenConfirmation();
     const impossible = await lena(h, { text: '31.11.' });
