@@ -1,8 +1,10 @@
 import { type Dialog } from '../src/bot/dialogKit.js';
 import { Waterfall, type WaterfallStep } from '../src/bot/waterfall.js';
-import { turnOf } from '../src/bot/turn.js';
+import { type Turn, turnOf } from '../src/bot/turn.js';
+import { SCENARIO_INFO } from '../src/domain/scenarios.js';
 import type { Recognizer } from '../src/language/recognizer.js';
 import { HANDOFF_DIALOG, type HandoffOptions } from './escalation.js';
+import { topicAnswer } from './sideTopics.js';
 import { yesNoDialog, type YesNoOptions, type YesNo } from './yesNoDialogs.js';
 
 export const FEEDBACK_DIALOG = 'feedback';
@@ -10,7 +12,8 @@ const FEEDBACK_QUESTION_DIALOG = 'feedback-question';
 
 /**
  * "Thanks!" to "did this help?" says yes; "it still says Missed the Sale" (a shop message
- * still seen, asked about or not) says no: the case goes to a person with what was collected.
+ * still seen, asked about or not) says no, and the case goes to a person with what was
+ * collected, unless the photographer has yet to act (see stillWaiting).
  */
 function helped(text: string, recognizer: Recognizer): YesNo | null {
   const answer = recognizer.yesNo(text);
@@ -32,5 +35,15 @@ export function feedbackDialogs(recognizer: Recognizer): Dialog[] {
       return step.endDialog();
     },
   ]);
-  return [flow, yesNoDialog(FEEDBACK_QUESTION_DIALOG, 'feedback', 'feedback.retry', recognizer, (text) => helped(text, recognizer))];
+  /**
+   * "It still says Missed the Sale" while the photographer has yet to open the gallery is how
+   * it stays until then, not a "no": what happens next, and the question again.
+   */
+  const stillWaiting = (answer: YesNo, turn: Turn): string | null => {
+    const { input, case: c } = turn;
+    if (answer !== 'no' || input.choiceId !== null || turn.identity.role !== 'customer' || c.scenario === null) return null;
+    if (SCENARIO_INFO[c.scenario].fixedBy !== 'photographer' || recognizer.yesNo(input.text) !== null) return null;
+    return `${topicAnswer(turn, 'what-next').text} ${turn.l.t('feedback.question')}`;
+  };
+  return [flow, yesNoDialog(FEEDBACK_QUESTION_DIALOG, 'feedback', 'feedback.retry', recognizer, (text) => helped(text, recognizer), stillWaiting)];
 }

@@ -2,6 +2,7 @@ import type { MessageKey } from '../src/language/messages.js';
 import type { YesNo } from '../src/language/answers.js';
 import type { Recognizer } from '../src/language/recognizer.js';
 import type { Slot } from '../src/channels/replyModel.js';
+import type { Turn } from '../src/bot/turn.js';
 import type { AskOptions } from './ask.js';
 import { choiceDialog } from './choiceDialog.js';
 
@@ -22,6 +23,8 @@ export function yesNoDialog(
   retry: MessageKey,
   recognizer: Recognizer,
   understand: (text: string) => YesNo | null = (text) => recognizer.yesNo(text),
+  /** A reason not to take an answer read from free text, said instead (see ChoiceSpec.refuse). */
+  refuse?: (answer: YesNo, turn: Turn) => string | null,
 ) {
   return choiceDialog<YesNo, YesNoOptions>(dialogId, {
     slot,
@@ -31,6 +34,7 @@ export function yesNoDialog(
       { id: 'no', label: l.t(options.no) },
     ],
     understand,
+    ...(refuse === undefined ? {} : { refuse: (answer: YesNo, turn: Turn) => refuse(answer, turn) }),
     retry: ({ l }) => l.t(retry),
   }, recognizer);
 }

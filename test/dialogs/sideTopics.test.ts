@@ -205,12 +205,31 @@ describe('a real question at a yes/no question: answered, then the question agai
     ['de-DE', 'da steht immer noch'],
     ['fr-FR', 'ça affiche toujours'],
     ['nl-NL', 'er staat nog steeds'],
-  ])('%s: "%s <the shop message>" at "did this help?" says no: the case goes to a person', async (locale, words) => {
-    const h = await atNotifyOffer(locale);
-    await h.send(msg(locale, 'notify.no'), { locale });
+  ])('%s: "%s <the shop message>" at "did this help?" after a reload did not help: a no, and the case goes to a person', async (locale, words) => {
+    const h = await harness({ channelId: 'webchat' });
+    // The data shows an open gallery: the customer is asked to reload, then whether that helped.
+    const told = await h.send(`${msg(locale, 'symptom.choice.missed-sale')} ${DEMO_CODES['no-known-cause']}`, { locale });
+    expect(lastDiagnosis(told)).toMatchObject({ scenario: 'no-known-cause', awaiting: 'feedback' });
     const replies = await h.send(`${words} ${msg(locale, 'symptom.choice.missed-sale')}`, { locale });
-    expect(lastDiagnosis(replies)).toMatchObject({ scenario: 'job-archived', awaiting: 'email' });
+    expect(lastDiagnosis(replies)).toMatchObject({ awaiting: 'email' });
     expect(allText(replies)).not.toContain(msg(locale, 'side.question'));
+  });
+
+  it.each([
+    ['en-US', 'it still says'],
+    ['de-DE', 'da steht immer noch'],
+    ['fr-FR', 'ça affiche toujours'],
+    ['nl-NL', 'er staat nog steeds'],
+  ])('%s: "%s <the shop message>" at "did this help?" while the photographer has yet to open the gallery: how it stays until then, no escalation', async (locale, words) => {
+    const h = await atNotifyOffer(locale);
+    await h.send(msg(locale, 'notify.yes'), { locale });
+    const replies = await h.send(`${words} ${msg(locale, 'symptom.choice.missed-sale')}`, { locale });
+    expect(textsOf(replies)).toEqual([`${msg(locale, 'side.what-next', { next: 'photographer' })} ${msg(locale, 'feedback.question')}`]);
+    expect(buttonsOf(replies[0])).toEqual([msg(locale, 'feedback.yes'), msg(locale, 'feedback.no')]);
+    expect(lastDiagnosis(replies)).toMatchObject({ scenario: 'job-archived', awaiting: 'feedback' });
+    // A plain "no" is still a no.
+    const no = await h.send(msg(locale, 'feedback.no'), { locale });
+    expect(lastDiagnosis(no).awaiting).toBe('email');
   });
 
   it('"thanks!" at "did this help?" says yes', async () => {

@@ -155,8 +155,13 @@ const BAD_INPUTS: BadInput[] = [
   // free text), never as an answer to a yes/no question.
   { name: 'a 10,000-character random paste', activity: { text: randomPaste(10_000) }, acceptedAt: { symptom: ['symptom', 'access-code'] } },
   // The shop's message in it is read through the markup: the symptom at "what do you see?",
-  // and still seen at "did this help?", a no (the case goes to a person).
-  { name: 'HTML with a script', activity: { text: HTML }, acceptedAt: { symptom: 'access-code', feedback: 'email' }, reply: retry },
+  // and still seen at "did this help?" while the photographer has yet to reopen the job, how it stays until then.
+  {
+    name: 'HTML with a script',
+    activity: { text: HTML },
+    acceptedAt: { symptom: 'access-code' },
+    reply: (slot, locale) => (slot === 'feedback' ? `${t(locale, 'side.what-next', { next: 'photographer' })} ${t(locale, 'feedback.question')}` : retry(slot, locale)),
+  },
   {
     name: 'an image attachment without text',
     activity: { text: undefined, attachments: [{ contentType: 'image/png', contentUrl: 'http://127.0.0.1:1/screenshot.png', name: 'screenshot.png' }] },
