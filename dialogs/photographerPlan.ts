@@ -38,7 +38,10 @@ export function photographerPlan(l: Localizer, diagnosis: Diagnosis, context: Pl
     const faults = diagnosis.secondary.map((fault) => l.t(`fault.${fault as 'code-not-activated'}`));
     sentences.push(l.t('scenario.secondary', { count: faults.length, faults: l.list(faults) }));
   }
-  if (diagnosis.symptomMismatch) {
+  if (diagnosis.symptomMismatch && diagnosis.scenario === 'unknown-code') {
+    // Not in this photographer's jobs is all the bot may say: the code may be another photographer's, whose shop shows something else.
+    sentences.push(l.t('scenario.mismatch.notInJobs', { reported: symptomName(l, diagnosis.reportedSymptom) }));
+  } else if (diagnosis.symptomMismatch) {
     sentences.push(
       l.t('scenario.mismatch', {
         reported: symptomName(l, diagnosis.reportedSymptom),

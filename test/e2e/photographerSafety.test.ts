@@ -131,6 +131,11 @@ describe('authorization and roles', () => {
     expect(shape(replies, lenas)).toEqual(shape(controlReplies, nowhere));
     expect(entityOf(replies.at(-1))).toMatchObject({ role: 'photographer', secondary: [] });
     expect([null, 'unknown-code']).toContain(lastEntity(replies).scenario);
+    if (lenas === ARCHIVED.code) {
+      // Not in her jobs is all she hears, and nothing about what the shop shows for a code she cannot see.
+      expect(allText(asked.transcript)).toContain(asked.t('scenario.mismatch.notInJobs', { reported: asked.t('symptom.choice.missed-sale') }));
+      expect(allText(asked.transcript)).not.toContain(asked.t('symptom.choice.incorrect-code'));
+    }
     expectNoDetail(asked.transcript);
     expect(allText(asked.transcript)).not.toContain(asked.t('status.archived'));
     expect(await readFile(bot.dataFile, 'utf8')).toBe(original);
