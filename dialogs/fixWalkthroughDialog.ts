@@ -58,7 +58,8 @@ function stepResultDialog(recognizer: Recognizer) {
       progress: { step: index + 1, steps: c.plan.length },
     }),
     choices: ({ l }, { step }) => [
-      { id: 'done', label: l.t('walk.done') },
+      // "Fertig", "c'est fait", "klaar": how people say done besides the button's word, listed in the locale.
+      { id: 'done', label: l.t('walk.done'), also: l.t('walk.doneWords').split(', ') },
       { id: 'failed', label: l.t('walk.failed') },
       { id: 'auto', label: l.t('walk.auto'), also: [l.t('photographer.auto')], hidden: step.action === null },
     ],

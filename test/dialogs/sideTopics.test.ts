@@ -332,6 +332,15 @@ describe('a correction: another archive date at the reopen confirmation', () => 
     return h.sendActivity({ type: ActivityTypes.Message, locale: 'de-DE', from: { id: 'lena-teams', name: LENA.name, aadObjectId: LENA.msteams[1] }, ...fields }, false);
   }
 
+  it.each(['fertig', 'gemacht', 'hab ich gemacht'])('"%s" at a step walked by hand is done: the next step', async (text) => {
+    const h = await harness({ channelId: 'msteams' });
+    await lena(h, { text: 'Eine Mutter sieht „Verkauf verpasst“ – Code MXR2 9PLT' });
+    const first = await lena(h, { value: { choice: 'walk' } });
+    expect(lastDiagnosis(first)).toMatchObject({ step: 1, awaiting: 'step-result' });
+    const next = await lena(h, { text });
+    expect(lastDiagnosis(next)).toMatchObject({ step: 2, awaiting: 'step-result' });
+  });
+
   /** Lena at "Einverstanden?" for reopening job-4102 until 13 December. */
   async function atReopenConfirmation(): Promise<DialogHarness> {
     const h = await harness({ channelId: 'msteams' });
