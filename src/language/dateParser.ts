@@ -10,6 +10,7 @@ import {
   isValidCalendarDate,
   nextWeekdayAfter,
   previousWeekdayBefore,
+  SUNDAY,
   toIsoDate,
   type Weekday,
   weekdayOnOrAfter,
@@ -81,8 +82,9 @@ export const DatesVocabularySchema = z.strictObject({
     previousAfter: words,
   }),
   /**
-   * Before a month's name: its last day ("Ende Januar", "fin janvier", "end of January"), its
-   * 15th ("Mitte Januar", "mi-janvier"); and the last day of this month ("Monatsende").
+   * Before a month's name: its end ("Ende Januar", "fin janvier", "end of January") or its
+   * middle ("Mitte Januar", "mi-janvier"); and the end of this month ("Monatsende"). Each
+   * is read as the Sunday there (see partOfMonth).
    */
   monthParts: z.strictObject({ end: words, middle: words, endOfThisMonth: words }),
   units: z.strictObject({ day: someWords, week: someWords, month: someWords, year: someWords }),
@@ -321,11 +323,22 @@ function reading(day: number, month: number, year: number | null, today: Today):
   return { kind: 'impossible', day, month, year: y, suggestions };
 }
 
-/** The last day of a month, in the year written or else the next one whose last day has not passed. */
-function endOfMonth(month: number, year: number | null, today: Today): Found | null {
+/**
+ * A month's end or middle names no day: the day read is the platform's recommended Sunday,
+ * the last one of the month or the one nearest its 15th, in the year written or else the next
+ * one whose day has not passed. A Sunday that is not after today gives way to the month's
+ * last day (this month's end, asked on its last Sunday or later).
+ */
+function partOfMonth(part: 'end' | 'middle', month: number, year: number | null, today: Today): Found | null {
   if (month < 1 || month > 12) return null;
-  const y = year ?? inferYear(month, daysInMonth(today.year, month), today);
-  return y < 1 || y > 9999 ? null : reading(daysInMonth(y, month), month, y, today);
+  const y = year ?? inferYear(month, part === 'end' ? daysInMonth(today.year, month) : 15, today);
+  if (y < 1 || y > 9999) return null;
+  const lastDay = toIsoDate(y, month, daysInMonth(y, month));
+  const sunday = within(() =>
+    part === 'end' ? previousWeekdayBefore(addDays(lastDay, 1), SUNDAY) : weekdayOnOrAfter(toIsoDate(y, month, 12), SUNDAY),
+  );
+  if (sunday === null) return null;
+  return { kind: 'date', date: sunday > today.iso ? sunday : lastDay };
 }
 
 /**
@@ -412,9 +425,9 @@ export function parseArchiveDate(text: string, locale: string, today: IsoDate): 
   // 1. Dates written out, in any of the usual shapes.
   const written: Found[] = [];
   work = scan(work, lexicon.iso, (m) => reading(Number(m[4]), Number(m[3]), Number(m[1]), now), written);
-  work = scan(work, lexicon.endOfThisMonth, () => reading(daysInMonth(year, month), month, year, now), written);
-  work = scan(work, lexicon.monthEnd, (m) => endOfMonth(lexicon.months.get(m[1]!) ?? 0, m[2] ? fullYear(m[2]) : null, now), written);
-  work = scan(work, lexicon.monthMiddle, (m) => reading(15, lexicon.months.get(m[1]!) ?? 0, m[2] ? fullYear(m[2]) : null, now), written);
+  work = scan(work, lexicon.endOfThisMonth, () => partOfMonth('end', month, year, now), written);
+  work = scan(work, lexicon.monthEnd, (m) => partOfMonth('end', lexicon.months.get(m[1]!) ?? 0, m[2] ? fullYear(m[2]) : null, now), written);
+  work = scan(work, lexicon.monthMiddle, (m) => partOfMonth('middle', lexicon.months.get(m[1]!) ?? 0, m[2] ? fullYear(m[2]) : null, now), written);
   work = scan(work, lexicon.numericWithYear, (m) => numericReading(Number(m[1]), Number(m[3]), m[2]!, fullYear(m[4]!), order, now), written);
   work = scan(work, lexicon.dayMonthName, (m) => reading(Number(m[1]), lexicon.months.get(m[2]!) ?? 0, m[3] ? fullYear(m[3]) : null, now), written);
   work = scan(work, lexicon.monthNameDay, (m) => reading(Number(m[2]), lexicon.months.get(m[1]!) ?? 0, m[3] ? fullYear(m[3]) : null, now), written);

@@ -200,32 +200,37 @@ describe.each([
   });
 });
 
-describe('parseArchiveDate: the end or middle of a month', () => {
+describe('parseArchiveDate: the end or middle of a month is its Sunday there', () => {
   it.each<Row>([
-    ['Ende Januar', 'de-DE', date('2027-01-31')],
+    ['Ende Januar', 'de-DE', date('2027-01-31')], // a Sunday itself
     ['hmm nee, doch lieber bis Ende Januar', 'de-DE', date('2027-01-31')],
-    ['Mitte Jänner', 'de-AT', date('2027-01-15')],
-    ['Ende Februar 2028', 'de-DE', date('2028-02-29')],
-    ['Ende des Monats', 'de-DE', date('2026-11-30')],
+    ['Mitte Jänner', 'de-AT', date('2027-01-17')], // the Sunday nearest the 15th
+    ['Ende Februar 2028', 'de-DE', date('2028-02-27')], // the last Sunday, not Tuesday the 29th
+    ['Ende des Monats', 'de-DE', date('2026-11-29')],
     ['fin janvier', 'fr-FR', date('2027-01-31')],
-    ["fin d'avril", 'fr-FR', date('2027-04-30')],
-    ['mi-janvier', 'fr-FR', date('2027-01-15')],
-    ['fin du mois', 'fr-FR', date('2026-11-30')],
+    ["fin d'avril", 'fr-FR', date('2027-04-25')],
+    ['mi-janvier', 'fr-FR', date('2027-01-17')],
+    ['fin du mois', 'fr-FR', date('2026-11-29')],
     ['end of January', 'en-US', date('2027-01-31')],
-    ['mid december', 'en-GB', date('2026-12-15')],
-    ['end of the month', 'en-US', date('2026-11-30')],
+    ['mid december', 'en-GB', date('2026-12-13')],
+    ['end of the month', 'en-US', date('2026-11-29')],
     ['eind januari', 'nl-NL', date('2027-01-31')],
-    ['half januari', 'nl-NL', date('2027-01-15')],
-    ['eind van de maand', 'nl-NL', date('2026-11-30')],
+    ['half januari', 'nl-NL', date('2027-01-17')],
+    ['eind van de maand', 'nl-NL', date('2026-11-29')],
     // This month's end is still ahead; this month's middle has passed, so next year's.
-    ['Ende November', 'de-DE', date('2026-11-30')],
-    ['Mitte November', 'de-DE', date('2027-11-15')],
-    ['Ende Januar oder Mitte Februar', 'de-DE', ambiguous('2027-01-31', '2027-02-15')],
+    ['Ende November', 'de-DE', date('2026-11-29')],
+    ['Mitte November', 'de-DE', date('2027-11-14')],
+    ['Ende Januar oder Mitte Februar', 'de-DE', ambiguous('2027-01-31', '2027-02-14')],
     ['the end', 'en-US', none],
     ['fin', 'fr-FR', none],
     ['tmrw', 'en-US', date('2026-11-28')],
   ])('%j (%s)', (text, locale, expected) => {
     expect(parseArchiveDate(text, locale, TODAY)).toEqual(expected);
+  });
+
+  it("the end of this month asked on its last Sunday or later is the month's last day", () => {
+    expect(parseArchiveDate('Ende des Monats', 'de-DE', '2026-11-29')).toEqual(date('2026-11-30'));
+    expect(parseArchiveDate('end of the month', 'en-US', '2026-11-30')).toEqual(date('2026-11-30'));
   });
 });
 
