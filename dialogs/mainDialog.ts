@@ -202,6 +202,14 @@ function answerBeforeTheCase(turn: Turn, recognizer: Recognizer): boolean {
   }
   // "Why does it say almost ready?" and "missed the sale, can I still order?" describe the problem: the case answers them.
   if ((intent === 'question' || intent === 'what-next') && (c.symptom !== null || c.accessCode !== null)) return false;
+  // "Any news?" after a case ended: that code looked at again says how the gallery is now.
+  if (intent === 'what-next' && c.role === 'customer' && c.lastCode !== null) {
+    c.accessCode = c.lastCode;
+    // What they saw then may be gone now: the diagnosis tells how the gallery is, without holding it against the old message.
+    c.symptom = 'other';
+    turn.say({ text: [greetingLead(turn), l.t('code.again', { code: formatAccessCode(c.lastCode) })].filter(Boolean).join(' ') });
+    return false;
+  }
   const aside = sideAnswer(turn, intent);
   if (aside.offerPerson) offerPersonThisTurn(turn);
   turn.say({ text: [greetingLead(turn), aside.text, aside.offerPerson ? l.t('ask.offerPerson') : ''].filter(Boolean).join(' ') });

@@ -68,6 +68,11 @@ export interface CaseState {
    * clearly wrote in, which then stays until they clearly write in another.
    */
   localeFrom: 'channel' | 'text';
+  /**
+   * The code of a customer's case before this one, so "any news?" after it ended looks at
+   * that code again and says how the gallery is now.
+   */
+  lastCode: string | null;
 }
 
 /** One change the bot made in a case: the job's name, and the archive date or the code it was about. */
@@ -78,10 +83,14 @@ export interface ChangeMade {
   code: string | null;
 }
 
-/** `previous`: the case before, whose person, greeting, question count, open handoff and contact carry over. */
+/**
+ * `previous`: the case before, whose person, greeting, question count, open handoff and contact
+ * carry over, and a customer's code as `lastCode`.
+ */
 export function newCase(
   locale: string,
-  previous?: Pick<CaseState, 'role' | 'greeted' | 'questionId'> & Partial<Pick<CaseState, 'handoffCaseId' | 'handoffOpenedAt' | 'localeFrom' | 'contact'>>,
+  previous?: Pick<CaseState, 'role' | 'greeted' | 'questionId'> &
+    Partial<Pick<CaseState, 'handoffCaseId' | 'handoffOpenedAt' | 'localeFrom' | 'contact' | 'accessCode' | 'lastCode'>>,
 ): CaseState {
   return {
     id: randomUUID(),
@@ -112,6 +121,7 @@ export function newCase(
     handoffOpenedAt: previous?.handoffOpenedAt ?? null,
     contact: previous?.contact ?? null,
     localeFrom: previous?.localeFrom ?? 'channel',
+    lastCode: previous?.role === 'customer' ? (previous.accessCode ?? previous.lastCode ?? null) : null,
   };
 }
 

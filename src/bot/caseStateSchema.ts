@@ -15,6 +15,8 @@ import { TRANSCRIPT_LINE_LENGTH, TRANSCRIPT_LINES } from './caseState.js';
 
 const scenario = z.enum(SCENARIOS);
 const count = z.number().int().nonnegative();
+/** An access code as the case keeps it: normalised, uppercase letters and digits. */
+const accessCode = z.string().regex(/^[0-9A-Z]{4,16}$/);
 
 export const caseStateSchema = z
   .object({
@@ -22,11 +24,8 @@ export const caseStateSchema = z
     role: z.enum(['customer', 'photographer']).nullable(),
     locale: z.string().regex(LOCALE_PATTERN),
     symptom: z.enum(SYMPTOMS).nullable(),
-    accessCode: z
-      .string()
-      .regex(/^[0-9A-Z]{4,16}$/)
-      .nullable(),
-    moreCodes: z.array(z.string().regex(/^[0-9A-Z]{4,16}$/)).max(10),
+    accessCode: accessCode.nullable(),
+    moreCodes: z.array(accessCode).max(10),
     wrongCodes: count,
     jobId: z.string().min(1).nullable(),
     galleryId: z.string().min(1).nullable(),
@@ -61,6 +60,7 @@ export const caseStateSchema = z
     handoffOpenedAt: z.iso.datetime().nullable(),
     contact: z.strictObject({ email: z.email().nullable() }).nullable(),
     localeFrom: z.enum(['channel', 'text']),
+    lastCode: accessCode.nullable(),
   })
   .superRefine((state, ctx) => {
     if (state.step !== null && state.plan.length > 0 && state.step > state.plan.length) {

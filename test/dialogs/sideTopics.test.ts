@@ -280,6 +280,26 @@ describe('before the first question and after the end', () => {
     return h;
   }
 
+  it.each([
+    ['en-US', 'any news?'],
+    ['de-DE', 'Hallo, ich bin es wieder. Gibt es was Neues?'],
+    ['fr-FR', 'Bonjour, des nouvelles ?'],
+    ['nl-NL', 'is er al nieuws?'],
+  ])('%s: "%s" after the case ended: the same code looked at again, as the gallery is now', async (locale, text) => {
+    const h = await afterTheEnd(locale);
+    const replies = await h.send(text, { locale });
+    expect(textsOf(replies)[0]).toBe(msg(locale, 'code.again', { code: 'MXR2 9PLT' }));
+    expect(allText(replies)).not.toContain(msg(locale, 'side.question'));
+    expect(lastDiagnosis(replies)).toMatchObject({ scenario: 'job-archived', awaiting: 'confirm' });
+  });
+
+  it('"any news?" from someone who never gave a code: what happens next depends on the questions, then the first one', async () => {
+    const h = await harness({ channelId: 'webchat' });
+    const replies = await h.send('any news?');
+    expect(allText(replies)).toContain(msg('en-US', 'side.what-next', { next: 'other' }));
+    expect(lastDiagnosis(replies)).toMatchObject({ awaiting: 'symptom', scenario: null });
+  });
+
   it('"thanks!" and "bye" get a short answer and start nothing', async () => {
     const h = await afterTheEnd('en-US');
     const thanks = await h.send('thanks!');
