@@ -142,7 +142,7 @@ export function openHandoffHooks({
 }: {
   outbox: CaseOutbox;
   logger: Logger;
-  /** The dialogs' recognizer: "restart", thanks and goodbyes mean here what they mean there. */
+  /** The dialogs' recognizer: "restart", thanks, goodbyes and "any news?" mean here what they mean there. */
   recognizer: Recognizer;
   channelAuthentication?: boolean;
   now?: () => Date;
@@ -186,6 +186,11 @@ export function openHandoffHooks({
         if (intent === 'thanks' || intent === 'goodbye') {
           // "Danke, tschüss" is no addition to the request, though it is kept with it.
           turn.say({ text: turn.l.t('handoff.thanks') });
+          return true;
+        }
+        if (intent === 'what-next') {
+          // "Any news?", "when will someone answer?": nobody has yet, or the status would have said so.
+          turn.say({ text: turn.l.t('handoff.waiting') });
           return true;
         }
         const ticket = await outbox.ticketReference(caseId);

@@ -113,6 +113,18 @@ describe('handoff: while a person has the case', () => {
     expect((await h.outbox.pending())[0]!.transcript.at(-1)).toMatchObject({ from: 'user', text });
   });
 
+  it.each([
+    ['en-US', 'any news?'],
+    ['de-DE', 'Gibt es schon Neuigkeiten?'],
+    ['fr-FR', 'des nouvelles ?'],
+  ])('%s: "%s" while a person has the case: nothing new yet, a person answers here; kept with the case', async (locale, text) => {
+    const h = await atEmailQuestion(locale);
+    await h.send(msg(locale, 'handoff.email.skip'), { locale });
+    const replies = await h.send(text, { locale });
+    expect(textsOf(replies)).toEqual([msg(locale, 'handoff.waiting')]);
+    expect((await h.outbox.pending())[0]!.transcript.at(-1)).toMatchObject({ from: 'user', text });
+  });
+
   it('"accepted" is told and keeps it open; "completed" is told and closes it: the next message starts anew', async () => {
     const h = await atEmailQuestion('de-DE');
     await h.send('nein', { locale: 'de-DE' });
