@@ -91,6 +91,10 @@ export function shopMessageAnswer(turn: Turn, symptom: Symptom): SideAnswer {
  * goodbyes are answered by each caller in its own way (acknowledged, or the case ends).
  */
 export function sideAnswer(turn: Turn, intent: Exclude<Intent, 'thanks' | 'goodbye'>): SideAnswer {
-  if (intent === 'question') return { text: turn.l.t('side.question'), offerPerson: true };
+  if (intent === 'question') {
+    // In the middle of a case, "I only know about galleries that won't open" would contradict it.
+    const inCase = turn.case.symptom !== null || turn.case.accessCode !== null || turn.case.jobId !== null;
+    return { text: turn.l.t(inCase ? 'side.questionInCase' : 'side.question'), offerPerson: true };
+  }
   return topicAnswer(turn, intent);
 }

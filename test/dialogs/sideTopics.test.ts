@@ -109,7 +109,9 @@ describe('a real question at a yes/no question: answered, then the question agai
     const order = await h.send('what is my order number?');
     expect(textsOf(order)[0]).toContain(msg('en-US', 'side.order'));
     const question = await h.send('is it safe to pay by card?');
-    expect(textsOf(question)[0]).toContain(msg('en-US', 'side.question'));
+    // Within a case, without "I only know about galleries that won't open", which would contradict it.
+    expect(textsOf(question)[0]).toContain(msg('en-US', 'side.questionInCase'));
+    expect(textsOf(question)[0]).not.toContain(msg('en-US', 'side.question'));
     expect(lastDiagnosis(question).awaiting).toBe('confirm');
   });
 
@@ -291,6 +293,13 @@ describe('before the first question and after the end', () => {
     expect(textsOf(replies)[0]).toBe(msg(locale, 'code.again', { code: 'MXR2 9PLT' }));
     expect(allText(replies)).not.toContain(msg(locale, 'side.question'));
     expect(lastDiagnosis(replies)).toMatchObject({ scenario: 'job-archived', awaiting: 'confirm' });
+  });
+
+  it('a question the bot cannot answer as the first message: what the bot knows about, a person offered, then the first question', async () => {
+    const h = await harness({ channelId: 'webchat' });
+    const replies = await h.send('is it safe to pay by card?');
+    expect(textsOf(replies)[0]).toContain(msg('en-US', 'side.question'));
+    expect(lastDiagnosis(replies)).toMatchObject({ awaiting: 'symptom' });
   });
 
   it('"any news?" from someone who never gave a code: what happens next depends on the questions, then the first one', async () => {
