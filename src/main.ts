@@ -474,7 +474,12 @@ export async function startBot(
       const stopped = new Promise<void>((done) => server.close(() => done()));
       streams.closeStreams();
       server.server.closeIdleConnections();
-      for (let waited = 0; inFlight() + directLine.inFlight() > 0 && waited < 10_000; waited += 50) await new Promise((tick) => setTimeout(tick, 50));
+      for (let waited = 0; inFlight() + directLine.inFlight() > 0 && waited < 10_000; waited += 50) {
+        await new Promise((tick) => setTimeout(tick, 50));
+        // A keep-alive connection busy at the close is idle once its request is answered: closed
+        // then, so its client cannot go on sending requests while the turns in flight finish.
+        server.server.closeIdleConnections();
+      }
       server.server.closeAllConnections();
       await stopped;
       // Then what works beside the turns (a ticket being sent is written down), before the database goes.
