@@ -148,8 +148,9 @@ export class AskDialog<T, O extends AskOptions = AskOptions> extends Dialog<O> {
    */
   private unclear(dc: DialogContext, turn: Turn, state: AskState<O>, retry: string, choices?: ReplyChoice[]): DialogTurnResult {
     state.unclear = (state.unclear ?? 0) + 1;
-    // A question that ends by itself after a few tries (no code, no address) says so then.
-    if (state.unclear === 1 || this.spec.sideTopics === false || this.spec.maxAttempts !== undefined) {
+    // A question that ends by itself after a few tries (no code) offers a person on the way there
+    // too; one on the way to a person already (the e-mail address) has nobody else to offer.
+    if (state.unclear === 1 || this.spec.sideTopics === false) {
       this.show(turn, state, { text: retry, ...(choices ? { choices } : {}) });
       return Dialog.EndOfTurn;
     }

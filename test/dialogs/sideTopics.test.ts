@@ -244,6 +244,19 @@ describe('a real question at a yes/no question: answered, then the question agai
 });
 
 describe('never a guess after unclear answers', () => {
+  it('"ja" at the access-code question again and again: the reason each time, and a person offered from the second on', async () => {
+    const h = await harness({ channelId: 'webchat' });
+    await h.send(msg('de-DE', 'symptom.choice.missed-sale'), { locale: 'de-DE' });
+    const first = await h.send('ja', { locale: 'de-DE' });
+    expect(textsOf(first)).toEqual([msg('de-DE', 'code.retryNoCode')]);
+    expect(buttonsOf(first[0])).toEqual([]);
+    const second = await h.send('ja', { locale: 'de-DE' });
+    expect(textsOf(second)).toEqual([`${msg('de-DE', 'code.retryNoCode')} ${msg('de-DE', 'ask.offerPerson')}`]);
+    expect(buttonsOf(second[0])).toEqual([msg('de-DE', 'ask.person')]);
+    expect(lastDiagnosis(second)).toMatchObject({ awaiting: 'access-code', scenario: null });
+  });
+
+
   it('an unlinked photographer typing "done" three times at "did this help?": asked differently, then a person offered; nothing escalated', async () => {
     const h = await harness({ channelId: 'msteams' });
     await h.send('hi');
