@@ -34,7 +34,7 @@ export function yesNoDialog(
       { id: 'no', label: l.t(options.no) },
     ],
     understand,
-    ...(refuse === undefined ? {} : { refuse: (answer: YesNo, turn: Turn) => refuse(answer, turn) }),
+    ...(refuse === undefined ? {} : { refuse }),
     retry: ({ l }) => l.t(retry),
   }, recognizer);
 }
