@@ -14,7 +14,7 @@ function symptomName(l: Localizer, symptom: string | null): string {
  * (the plan only hands over or tells the customer): checking the code comes first, and
  * support only when that does not help, so no plan is shown.
  */
-export function checkCodeFirst(diagnosis: Diagnosis, plan: readonly FixStep[] = fixPlan(diagnosis)): boolean {
+export function checkCodeFirst(diagnosis: Diagnosis, plan: readonly FixStep[]): boolean {
   return diagnosis.symptomMismatch && plan.every((step) => step.id === 'escalate-to-support' || step.id === 'tell-customer');
 }
 

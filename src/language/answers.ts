@@ -24,10 +24,6 @@ const JOB_STATUS_PATTERNS = compilePhrases(
   PHRASE_FILES.flatMap((file) => JOB_STATUSES.map((status) => ({ label: status, phrases: file.jobStatus[status] }))),
 );
 
-/**
- * An answer to a yes/no question: the message is a yes or a no phrase (with politeness
- * around it), or starts with one and contains nothing of the opposite ("no, it still says…").
- */
 /** A thumbs up or down alone (any skin tone), or a tick or cross: how people answer in chat apps. */
 const YES_EMOJI = /^\s*(?:👍[\u{1F3FB}-\u{1F3FF}]?|✅)+\s*$/u;
 const NO_EMOJI = /^\s*(?:👎[\u{1F3FB}-\u{1F3FF}]?|❌)+\s*$/u;
@@ -38,6 +34,11 @@ export function emojiYesNo(text: string): YesNo | null {
   return NO_EMOJI.test(text) ? 'no' : null;
 }
 
+/**
+ * An answer to a yes/no question: such emoji alone, or the message is a yes or a no phrase
+ * (with politeness around it), or starts with one and contains nothing of the opposite
+ * ("no, it still says…").
+ */
 export function recognizeYesNo(text: string): YesNo | null {
   const emoji = emojiYesNo(text);
   if (emoji !== null) return emoji;

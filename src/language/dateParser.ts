@@ -334,8 +334,9 @@ function partOfMonth(part: 'end' | 'middle', month: number, year: number | null,
   const y = year ?? inferYear(month, part === 'end' ? daysInMonth(today.year, month) : 15, today);
   if (y < 1 || y > 9999) return null;
   const lastDay = toIsoDate(y, month, daysInMonth(y, month));
+  // The first Sunday from the 12th on is the one nearest the 15th: at most three days either side.
   const sunday = within(() =>
-    part === 'end' ? previousWeekdayBefore(addDays(lastDay, 1), SUNDAY) : weekdayOnOrAfter(toIsoDate(y, month, 12), SUNDAY),
+    part === 'end' ? previousWeekdayBefore(addDays(lastDay, 1), SUNDAY) : weekdayOnOrAfter(toIsoDate(y, month, 15 - 3), SUNDAY),
   );
   if (sunday === null) return null;
   return { kind: 'date', date: sunday > today.iso ? sunday : lastDay };

@@ -220,15 +220,19 @@ function listFormat(locale: string, type: keyof typeof LIST_TYPES): Intl.ListFor
 const WRITTEN_DATES = new Map<string, string>();
 const MAX_WRITTEN_DATES = 2048;
 
-/** The day 1 before the month's name: French writes it as an ordinal ("lundi 1er mars"), in dayMonth too. */
+/** The day 1 before the month's name. */
 const FIRST_OF_MONTH = /(^|\s)1(?= \p{L})/u;
+
+/** A date as French writes it: the first of a month as an ordinal ("lundi 1er mars"); other locales as they are. */
+function withFirstOfMonth(text: string, dates: Locale): string {
+  return dates.code?.startsWith('fr') === true ? text.replace(FIRST_OF_MONTH, (_, before: string) => `${before}1er`) : text;
+}
 
 function writeDate(isoDate: string, pattern: string, dates: Locale): string {
   const key = `${dates.code ?? ''} ${pattern} ${isoDate}`;
   let text = WRITTEN_DATES.get(key);
   if (text === undefined) {
-    text = format(parseISO(isoDate), pattern, { locale: dates });
-    if (dates.code?.startsWith('fr') === true) text = text.replace(FIRST_OF_MONTH, (_, before: string) => `${before}1er`);
+    text = withFirstOfMonth(format(parseISO(isoDate), pattern, { locale: dates }), dates);
     if (WRITTEN_DATES.size >= MAX_WRITTEN_DATES) WRITTEN_DATES.clear();
     WRITTEN_DATES.set(key, text);
   }
@@ -255,9 +259,6 @@ export function localizer(locale: string, audience: Audience | (() => Role | nul
     weekdayDate: (isoDate) => writeDate(isoDate, dates === enUS ? 'EEEE, MMM d' : WEEKDAY_DATE[language], dates),
     momentIn: (instant, timeZone, now) => momentIn(listLocale, instant, timeZone, now),
     dayMonth: (day, month) =>
-      translate(language, 'date.dayMonth', {
-        day: language === 'fr' && day === 1 ? '1er' : day,
-        month: format(new Date(2001, month - 1, 1), 'LLLL', { locale: dates }),
-      }),
+      withFirstOfMonth(translate(language, 'date.dayMonth', { day, month: format(new Date(2001, month - 1, 1), 'LLLL', { locale: dates }) }), dates),
   };
 }
