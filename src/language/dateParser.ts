@@ -326,20 +326,26 @@ function reading(day: number, month: number, year: number | null, today: Today):
 /**
  * A month's end or middle names no day: the day read is the platform's recommended Sunday,
  * the last one of the month or the one nearest its 15th, in the year written or else the next
- * one whose day has not passed. A Sunday that is not after today gives way to the month's
- * last day (this month's end, asked on its last Sunday or later).
+ * one that has not passed, as for a day written without a year. This month's end asked on its
+ * last Sunday or later is still this month: its last day.
  */
 function partOfMonth(part: 'end' | 'middle', month: number, year: number | null, today: Today): Found | null {
   if (month < 1 || month > 12) return null;
-  const y = year ?? inferYear(month, part === 'end' ? daysInMonth(today.year, month) : 15, today);
-  if (y < 1 || y > 9999) return null;
-  const lastDay = toIsoDate(y, month, daysInMonth(y, month));
-  // The first Sunday from the 12th on is the one nearest the 15th: at most three days either side.
-  const sunday = within(() =>
-    part === 'end' ? previousWeekdayBefore(addDays(lastDay, 1), SUNDAY) : weekdayOnOrAfter(toIsoDate(y, month, 15 - 3), SUNDAY),
-  );
-  if (sunday === null) return null;
-  return { kind: 'date', date: sunday > today.iso ? sunday : lastDay };
+  const sundayIn = (y: number): IsoDate | null => {
+    if (y < 1 || y > 9999) return null;
+    const lastDay = toIsoDate(y, month, daysInMonth(y, month));
+    // The first Sunday from the 12th on is the one nearest the 15th: at most three days either side.
+    return within(() => (part === 'end' ? previousWeekdayBefore(addDays(lastDay, 1), SUNDAY) : weekdayOnOrAfter(toIsoDate(y, month, 15 - 3), SUNDAY)));
+  };
+  const found = (date: IsoDate | null): Found | null => (date === null ? null : { kind: 'date', date });
+  const thisMonth = month === today.month && (year ?? today.year) === today.year;
+  if (part === 'end' && thisMonth) {
+    const lastSunday = sundayIn(today.year);
+    return found(lastSunday !== null && lastSunday > today.iso ? lastSunday : toIsoDate(today.year, month, daysInMonth(today.year, month)));
+  }
+  if (year !== null) return found(sundayIn(year));
+  const thisYear = sundayIn(today.year);
+  return found(thisYear !== null && thisYear >= today.iso ? thisYear : sundayIn(today.year + 1));
 }
 
 /**

@@ -231,6 +231,16 @@ describe('parseArchiveDate: the end or middle of a month', () => {
   it("the end of this month asked on its last Sunday or later is the month's last day", () => {
     expect(parseArchiveDate('Ende des Monats', 'de-DE', '2026-11-29')).toEqual(date('2026-11-30'));
     expect(parseArchiveDate('end of the month', 'en-US', '2026-11-30')).toEqual(date('2026-11-30'));
+    expect(parseArchiveDate('Ende November 2026', 'de-DE', '2026-11-30')).toEqual(date('2026-11-30'));
+  });
+  it("a month's middle whose Sunday has passed is next year's, even while the 15th is still ahead", () => {
+    // 12 December 2027 is the Sunday nearest the 15th.
+    expect(parseArchiveDate('Mitte Dezember', 'de-DE', '2027-12-13')).toEqual(date('2028-12-17'));
+    expect(parseArchiveDate('mid december', 'en-US', '2027-12-12')).toEqual(date('2027-12-12'));
+  });
+  it('a written year is kept, so a passed Sunday is read as it is and refused later for being past', () => {
+    expect(parseArchiveDate('Mitte Dezember 2027', 'de-DE', '2027-12-13')).toEqual(date('2027-12-12'));
+    expect(parseArchiveDate('fin octobre 2027', 'fr-FR', '2027-12-13')).toEqual(date('2027-10-31'));
   });
 });
 
