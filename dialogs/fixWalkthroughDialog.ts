@@ -9,7 +9,7 @@ import { choiceDialog } from './choiceDialog.js';
 import { APPLY_CHANGE_DIALOG, type ApplyChangeOptions, type ApplyChangeResult } from './applyChangeDialog.js';
 import type { DialogDependencies } from './dependencies.js';
 import { HANDED_OVER, HANDOFF_DIALOG, type HandoffOptions } from './escalation.js';
-import { adoptInspection, inspect } from './inspection.js';
+import { adoptInspection, inspect, type Inspection } from './inspection.js';
 import { photographerPlan } from './photographerPlan.js';
 import { REOPEN_JOB_DIALOG } from './reopenJobDialog.js';
 
@@ -37,6 +37,11 @@ interface StepResultOptions extends AskOptions {
 
 /** The answer to "shall I do this step for you?" after it did not work by hand. */
 type OfferAnswer = 'auto' | 'support' | 'done';
+
+/** Nothing in the data blocks the gallery any more. */
+function opensNow({ diagnosis }: Inspection): boolean {
+  return diagnosis.scenario === 'no-known-cause' && diagnosis.secondary.length === 0;
+}
 
 function nextOpenStep(turn: Turn): { step: FixStep; index: number } | null {
   const index = turn.case.plan.findIndex((step) => !turn.case.done.includes(step.id));
@@ -111,12 +116,13 @@ export function fixWalkthroughDialogs(deps: DialogDependencies): Dialog[] {
     turn: Turn,
     reason: 'step-failed' | 'still-blocked',
     failed?: { step: FixStep; index: number },
+    known?: Inspection,
   ): Promise<DialogTurnResult> {
     const { l, case: c } = turn;
     // A platform that can't answer now can't confirm anything: support takes over.
-    const inspection = await inspect(deps.platform, turn).catch(() => null);
+    const inspection = known ?? (await inspect(deps.platform, turn).catch(() => null));
     // Nothing blocks the gallery any more, whatever the last step felt like: it is fixed.
-    const fixed = inspection !== null && inspection.diagnosis.scenario === 'no-known-cause' && inspection.diagnosis.secondary.length === 0;
+    const fixed = inspection !== null && opensNow(inspection);
     if (fixed && c.scenario !== 'no-known-cause') {
       turn.say({ text: l.t('walk.fixed') });
       await tellWaitingCustomers(turn);
@@ -176,6 +182,11 @@ export function fixWalkthroughDialogs(deps: DialogDependencies): Dialog[] {
         return lookAgain(step, turn, 'still-blocked');
       }
       if (open.step.id === 'tell-customer') {
+        // Only a gallery the data shows open is announced: after steps "done" that changed nothing, the bot looks again instead.
+        const inspection = await inspect(deps.platform, turn).catch(() => null);
+        if (inspection !== null && !opensNow(inspection)) {
+          return lookAgain(step, turn, 'still-blocked', undefined, inspection);
+        }
         await tellWaitingCustomers(turn);
         // The customers who asked here know already: nobody to ask the photographer to tell.
         if (turn.case.customersTold > 0) {

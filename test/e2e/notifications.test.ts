@@ -336,12 +336,13 @@ describe('the photographer fixes it by hand and says "done"', () => {
     const first = await lena.send({ value: { choice: 'walk' } });
     expect(entityOf(first.at(-1))).toMatchObject({ step: 1, steps: 2, awaiting: 'step-result' });
 
-    // "Done" while the data still shows the photos hidden: nobody is told, Lena is asked to tell the customer.
+    // "Done" while the data still shows the photos hidden: nobody is told, and Lena is not asked
+    // to tell the customer it's open; the bot says something still blocks it and walks the plan again.
     const toldBefore = customer.received().length;
     const claimed = await lena.say('erledigt');
     expect(customer.received()).toHaveLength(toldBefore);
-    expect(claimed.flatMap(replyLines)).toContain(de.t('step.tell-customer'));
-    expect(entityOf(claimed.at(-1))).toMatchObject({ step: 2, steps: 2, awaiting: 'step-result' });
+    expect(claimed.flatMap(replyLines)).toContain(de.t('walk.stillBlocked'));
+    expect(entityOf(claimed.at(-1))).toMatchObject({ step: 1, steps: 2, awaiting: 'step-result' });
 
     // Lena unhides the photos on the platform's own page, not through the bot, and says "done".
     await bot.platform.applyChange(

@@ -98,10 +98,15 @@ function expectStep(chat: ContractChat, replies: readonly Partial<Activity>[], p
   expect(entity).toMatchObject({ role: 'photographer', step: index, steps: plan.length, awaiting: 'step-result' });
 }
 
-/** Walks the plan from step 1 to the end with "done" (typed on Slack, clicked on Teams, both ways mixed). */
+/**
+ * Walks the plan from step 1 with "done" (typed on Slack, clicked on Teams, both ways mixed).
+ * Steps done by hand change nothing in the data here, so the walk ends before "tell the
+ * customer it's open": the bot looks at the data first and does not announce a closed gallery.
+ */
 async function walkWithDone(chat: ContractChat, first: readonly Partial<Activity>[], plan: readonly FixStep[]): Promise<Partial<Activity>[]> {
   let replies = first;
-  for (let index = 1; index <= plan.length; index += 1) {
+  const repairs = plan.filter((step) => step.id !== 'tell-customer');
+  for (let index = 1; index <= repairs.length; index += 1) {
     expectStep(chat, replies, plan, index);
     replies = index % 2 === 0 ? await chat.say(chat.t('walk.done')) : await chat.choose('done', chat.t('walk.done'));
   }
@@ -181,9 +186,13 @@ describe('every demo code, for the photographer who owns it', () => {
       return;
     }
 
-    // Done by hand, but the data did not change: the bot looks again, says so once, with a new plan…
+    // Done by hand, but the data did not change: the bot looks again before anyone tells the
+    // customer, says so once, with a new plan…
+    expect(plan.at(-1)?.id).toBe('tell-customer');
+    const tellCustomerTitle = chat.t('walk.title', { step: plan.length, steps: plan.length });
+    const tellCustomerCards = () => chat.transcript.filter((reply) => replyLines(reply).some((line) => line.includes(tellCustomerTitle)));
+    expect(tellCustomerCards()).toEqual([]);
     const again = allText(end);
-    expect(again).toContain(chat.t('walk.allDone'));
     expect(again).toContain(chat.t('walk.stillBlocked'));
     expectPlan(chat, end, plan);
     expect(lastEntity(end)).toMatchObject({ scenario: demo.scenario, secondary: demo.secondary, steps: plan.length, step: 1 });
@@ -191,7 +200,7 @@ describe('every demo code, for the photographer who owns it', () => {
 
     // …and the second time hands the case to support instead of looping.
     const escalated = allText(end);
-    expect(escalated).toContain(chat.t('walk.allDone'));
+    expect(tellCustomerCards()).toEqual([]);
     expect(escalated).toContain(chat.t('walk.escalated'));
     expect(escalated).not.toContain(chat.t('walk.stillBlocked'));
     expect(lastEntity(end)).toMatchObject({ awaiting: null, step: null, scenario: demo.scenario });
