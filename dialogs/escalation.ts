@@ -51,6 +51,8 @@ export interface HandoffOptions {
 
 /** What the handoff dialog ends with, so a flow that handed over ends too (no "did this help?"). */
 export const HANDED_OVER = 'escalated';
+/** How the handoff ends when the customer takes the request for a person back at the e-mail question. */
+const WITHDRAWN = 'withdrawn';
 
 /** What the person hears once the case is recorded, by why it went to a person. */
 const RECORDED_KEY: Record<HandoffReason, MessageKey> = {
@@ -185,13 +187,29 @@ const SKIP_WORDS = new Set([
   ...['overslaan', 'geen', 'geen email', 'geen e mail'],
 ]);
 
-/** Reads an answer to "which e-mail address?": an address, or null for "skip"/"no". */
-export function readEmailAnswer(text: string, choiceId: string | null, recognizer: Recognizer): Answer<string | null> | null {
-  if (choiceId === 'skip') return { ok: true, value: null };
-  const folded = foldText(text).replace(/[-_.!]/g, ' ').replace(/\s+/g, ' ').trim();
-  if (SKIP_WORDS.has(folded) || recognizer.yesNo(text) === 'no') return { ok: true, value: null };
+/**
+ * Words that take the request for a person back ("never mind", "vergiss es"), anywhere in the
+ * answer: without them, "never mind" would read as "no" and pass the case on without an address.
+ */
+const WITHDRAW_PHRASES = [
+  ...['never mind', 'nevermind', 'forget it', 'cancel', 'changed my mind', 'dont bother', 'not needed any more', 'not needed anymore'],
+  ...['vergiss es', 'vergessen sie es', 'schon gut', 'abbrechen', 'doch nicht', 'lass mal', 'lassen sie es', 'nicht mehr notig', 'hat sich erledigt'],
+  ...['laisse tomber', 'laissez tomber', 'annuler', 'oublie', 'oubliez', 'pas la peine', 'finalement non', 'plus besoin'],
+  ...['laat maar', 'vergeet het', 'annuleren', 'toch niet', 'niet meer nodig', 'hoeft niet'],
+];
+
+/** What the e-mail question got: an address, none ("skip", "no"), or the request for a person taken back. */
+export type EmailAnswer = { kind: 'address'; email: string } | { kind: 'none' } | { kind: 'withdrawn' };
+
+/** Reads an answer to "which e-mail address?", or null when it is none of the three. */
+export function readEmailAnswer(text: string, choiceId: string | null, recognizer: Recognizer): Answer<EmailAnswer> | null {
+  if (choiceId === 'skip') return { ok: true, value: { kind: 'none' } };
   const candidate = text.trim().replace(/^<|>$/g, '').replace(/^mailto:/i, '');
-  return z.email().safeParse(candidate).success ? { ok: true, value: candidate } : null;
+  if (z.email().safeParse(candidate).success) return { ok: true, value: { kind: 'address', email: candidate } };
+  const folded = foldText(text).replace(/[^a-z0-9]+/g, ' ').trim();
+  if (WITHDRAW_PHRASES.some((phrase) => ` ${folded} `.includes(` ${phrase} `))) return { ok: true, value: { kind: 'withdrawn' } };
+  if (SKIP_WORDS.has(folded) || recognizer.yesNo(text) === 'no') return { ok: true, value: { kind: 'none' } };
+  return null;
 }
 
 /**
@@ -216,7 +234,13 @@ export function handoffDialogs(deps: DialogDependencies): Dialog[] {
       let email: string | null | undefined;
       if (turn.case.role === 'customer') {
         const known = turn.case.contact;
-        email = known !== null ? known.email : ((step.result as string | null | undefined) ?? null);
+        const answer = step.result as EmailAnswer | null | undefined;
+        if (known === null && answer?.kind === 'withdrawn') {
+          // Nothing is recorded and nobody is asked to answer; the flow that asked for a person ends with it.
+          turn.say({ text: turn.l.t('handoff.email.withdrawn') });
+          return step.endDialog(WITHDRAWN);
+        }
+        email = known !== null ? known.email : answer?.kind === 'address' ? answer.email : null;
         if (known === null && email === null) turn.say({ text: turn.l.t('handoff.email.skipped') });
         turn.case.contact = { email };
       }
@@ -234,7 +258,7 @@ export function handoffDialogs(deps: DialogDependencies): Dialog[] {
       return step.endDialog(HANDED_OVER);
     },
   ]);
-  const emailQuestion = new AskDialog<string | null>(EMAIL_DIALOG, {
+  const emailQuestion = new AskDialog<EmailAnswer | null>(EMAIL_DIALOG, {
     slot: 'email',
     question: ({ l }) => ({ text: l.t('handoff.email.question'), choices: [{ id: 'skip', label: l.t('handoff.email.skip') }] }),
     read: (text, turn) => readEmailAnswer(text, turn.input.choiceId, deps.recognizer) ?? { ok: false, retry: turn.l.t('handoff.email.retry') },

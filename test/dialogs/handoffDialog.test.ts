@@ -65,6 +65,26 @@ describe('handoff: the e-mail address before a person takes over', () => {
     expect((h.events[0]!.value as { email: unknown }).email).toBeNull();
   });
 
+  it.each([
+    ['en-US', 'never mind'],
+    ['en-US', 'Oh forget it, I found it'],
+    ['de-DE', 'ach egal, vergiss es'],
+    ['de-DE', 'Schon gut, hat sich erledigt'],
+    ['fr-FR', 'laissez tomber'],
+    ['fr-FR', 'Non finalement non, plus besoin'],
+    ['nl-NL', 'laat maar'],
+    ['nl-NL', 'hoeft niet meer, toch niet'],
+  ] as const)('%s: "%s" takes the request back: nothing recorded, no event, and the next message starts afresh', async (locale, typed) => {
+    const h = await atEmailQuestion(locale);
+    const replies = await h.send(typed, { locale });
+    expect(textsOf(replies)).toEqual([msg(locale, 'handoff.email.withdrawn')]);
+    expect(lastDiagnosis(replies).awaiting).toBeNull();
+    expect(await h.outbox.pending()).toEqual([]);
+    expect(h.events).toEqual([]);
+    const next = await h.send(msg(locale, 'symptom.choice.missed-sale'), { locale });
+    expect(lastDiagnosis(next).awaiting).toBe('access-code');
+  });
+
   it('the skip button skips it too', async () => {
     const h = await atEmailQuestion('en-US');
     const replies = await h.send('', { value: { choice: 'skip' } });
