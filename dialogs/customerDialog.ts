@@ -1,7 +1,7 @@
 import { type Dialog, type DialogTurnResult } from '../src/bot/dialogKit.js';
 import { Waterfall, type WaterfallStep } from '../src/bot/waterfall.js';
 import { formatAccessCode } from '../src/domain/accessCode.js';
-import { factsFromLookup } from '../src/domain/facts.js';
+import { factsFromLookup, hiddenPhotos } from '../src/domain/facts.js';
 import { diagnose, SCENARIO_INFO } from '../src/domain/scenarios.js';
 import type { Symptom } from '../src/domain/symptoms.js';
 import { newCase } from '../src/bot/caseState.js';
@@ -122,9 +122,16 @@ function explain(turn: Turn, result: CodeResult, predicted: Symptom | null = nul
       say(date ? l.t('customer.job-archived', { date: l.longDate(date) }) : l.t('customer.job-archived.noDate'), mismatch, true);
       return 'photographer';
     }
-    case 'no-known-cause':
-      say(l.t('customer.no-known-cause'), mismatch);
-      return null;
+    case 'no-known-cause': {
+      const { hidden, total } = lookup.kind === 'found' ? hiddenPhotos(lookup.gallery) : { hidden: 0, total: 0 };
+      if (hidden === 0) {
+        say(l.t('customer.no-known-cause'), mismatch);
+        return null;
+      }
+      // Not "your photos are there": some are hidden, which only the photographer can change.
+      say(l.t('customer.someHidden', { hidden, total }), mismatch);
+      return { support: 'no-known-cause' };
+    }
     default:
       // "Your photos are there" only when nothing else stands between the customer and them.
       say(l.t(`customer.${diagnosis.scenario}`, { photos: diagnosis.secondary.length === 0 ? 'ready' : 'other' }), mismatch);

@@ -136,7 +136,7 @@ export function fixWalkthroughDialogs(deps: DialogDependencies): Dialog[] {
       c.replans += 1;
       turn.say({ text: l.t(reason === 'still-blocked' ? 'walk.stillBlocked' : 'walk.nextExplanation') });
       adoptInspection(turn, inspection);
-      turn.say(photographerPlan(l, inspection.diagnosis, { job: inspection.job, code: c.accessCode }));
+      turn.say(photographerPlan(l, inspection.diagnosis, { job: inspection.job, gallery: inspection.gallery, code: c.accessCode }));
       return step.replaceDialog(FIX_WALKTHROUGH_DIALOG, { auto: false } satisfies WalkthroughOptions);
     }
     if (failed !== undefined && failed.step.action !== null) {

@@ -125,7 +125,7 @@ export function photographerDialogs(deps: DialogDependencies): Dialog[] {
         const readAs = readAsSentence(turn, reference);
         if (readAs !== '') turn.say({ text: readAs });
       }
-      turn.say(photographerPlan(l, diagnosis, { job: inspection.job, code: c.accessCode }));
+      turn.say(photographerPlan(l, diagnosis, { job: inspection.job, gallery: inspection.gallery, code: c.accessCode }));
       const values = step.values as StepValues;
       if (diagnosis.symptomMismatch) {
         // The customer's message belongs to another situation, yet the fault the data shows is real:

@@ -1,6 +1,7 @@
 import { formatAccessCode } from '../src/domain/accessCode.js';
 import { type FixStep, fixPlan } from '../src/domain/fixPlans.js';
-import type { Job } from '../src/domain/platformModel.js';
+import { hiddenPhotos } from '../src/domain/facts.js';
+import type { Gallery, Job } from '../src/domain/platformModel.js';
 import { type Diagnosis, SCENARIO_INFO } from '../src/domain/scenarios.js';
 import type { Reply } from '../src/channels/replyModel.js';
 import type { Localizer } from '../src/language/messages.js';
@@ -22,18 +23,24 @@ export function checkCodeFirst(diagnosis: Diagnosis, plan: readonly FixStep[]): 
 export interface PlanContext {
   job?: Job | null;
   code?: string | null;
+  gallery?: Gallery | null;
 }
 
-function primarySentence(l: Localizer, diagnosis: Diagnosis, job: Job | null | undefined): string {
+function primarySentence(l: Localizer, diagnosis: Diagnosis, { job, gallery }: PlanContext): string {
   if (diagnosis.unknownJobStatus !== null) return l.t('scenario.cannot-diagnose', { status: diagnosis.unknownJobStatus });
   if (diagnosis.scenario === 'no-known-cause' && diagnosis.undetermined.length > 0) return l.t('scenario.undetermined');
   if (diagnosis.scenario === 'job-archived' && job?.archiving.date) return l.t('photographer.archivedSince', { job: job.name, date: l.longDate(job.archiving.date) });
+  if (diagnosis.scenario === 'no-known-cause' && gallery) {
+    // Not "its photos are visible": some hidden ones may be the photos the customer misses.
+    const { hidden, total } = hiddenPhotos(gallery);
+    if (hidden > 0) return l.t('scenario.no-known-cause.someHidden', { hidden, total });
+  }
   return l.t(`scenario.${diagnosis.scenario}`);
 }
 
 /** The diagnosis for a photographer: the exact platform terms and the whole ordered plan. */
 export function photographerPlan(l: Localizer, diagnosis: Diagnosis, context: PlanContext = {}): Reply {
-  const sentences = [primarySentence(l, diagnosis, context.job)];
+  const sentences = [primarySentence(l, diagnosis, context)];
   if (diagnosis.secondary.length > 0) {
     const faults = diagnosis.secondary.map((fault) => l.t(`fault.${fault as 'code-not-activated'}`));
     sentences.push(l.t('scenario.secondary', { count: faults.length, faults: l.list(faults) }));

@@ -44,6 +44,14 @@ export function factsFromGallery(jobStatus: string, gallery: Gallery): Facts {
   };
 }
 
+/**
+ * How many of a gallery's photos are hidden. Some hidden is no fault that keeps a gallery
+ * shut (the photographer may hide a failed shot), but a customer who misses photos is told so.
+ */
+export function hiddenPhotos(gallery: Gallery): { hidden: number; total: number } {
+  return { hidden: gallery.photos.filter((photo) => photo.hidden).length, total: gallery.photos.length };
+}
+
 export function factsFromLookup(lookup: KeptCodeLookup): Facts {
   switch (lookup.kind) {
     case 'unknown':

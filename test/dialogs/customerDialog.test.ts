@@ -36,7 +36,8 @@ function reportedSymptom(name: DemoCodeName): Symptom {
 /** The design's offer: the photographer where they must act, support when the bot can't tell, none when nothing is wrong. */
 function expectedOffer(name: DemoCodeName): Offer {
   const demo = DEMO_CASES[name];
-  if (demo.unknownJobStatus !== null || demo.scenario === 'unknown-code') return 'support';
+  // Hidden photos only the photographer can show, with nothing wrong for the bot to name: a person.
+  if (demo.unknownJobStatus !== null || demo.scenario === 'unknown-code' || demo.someHidden !== null) return 'support';
   if (demo.scenario === 'no-known-cause') return null;
   return 'photographer';
 }
@@ -49,6 +50,7 @@ async function expectedSentence(h: DialogHarness, name: DemoCodeName, locale: st
     return `${msg(locale, 'code.readAs', { code: formatAccessCode(demo.stored) })} ${await expectedSentence(h, 'look-alike-o', locale)}`;
   }
   if (demo.unknownJobStatus !== null) return msg(locale, 'customer.cannot-diagnose');
+  if (demo.someHidden !== null) return msg(locale, 'customer.someHidden', demo.someHidden);
   if (demo.scenario === 'job-archived') {
     const job = await h.platform.getJob(demo.jobId!);
     return msg(locale, 'customer.job-archived', { date: localizer(locale).longDate(job!.archiving.date!) });
@@ -126,7 +128,7 @@ describe('customer flow: every scenario of the demo data', () => {
       if (offer === 'support') {
         expect(textsOf(yes)).toEqual([msg(locale, 'notify.recordedSupport')]);
         expect(lastDiagnosis(yes).awaiting).toBeNull();
-        expect(cases[0]).toMatchObject({ reason: 'unknown-status', email: 'parent@example.com' });
+        expect(cases[0]).toMatchObject({ reason: demo.someHidden === null ? 'unknown-status' : 'no-known-cause', email: 'parent@example.com' });
         expect(h.events.map((event) => [event.name, (event.value as { caseId: string }).caseId])).toEqual([['handoff.initiate', cases[0]!.id]]);
         return;
       }
@@ -347,9 +349,12 @@ describe('customer flow: look-alike characters (O and 0; I, L and 1) are the sam
     await h.send(locale === 'en-US' ? 'hello' : 'hallo', { locale });
     await h.send(msg(locale, 'symptom.choice.other'), { locale });
     const replies = await h.send(typed, { locale });
-    expect(replies[0]!.text).toBe(`${msg(locale, 'code.readAs', { code: formatAccessCode(stored) })} ${msg(locale, 'customer.no-known-cause')}`);
-    expect(lastDiagnosis(replies)).toMatchObject({ scenario: 'no-known-cause', awaiting: 'feedback' });
-    await h.send(msg(locale, 'feedback.no'), { locale });
+    // F0XB1K7T's gallery hides one of its two photos: said so, with a person offered.
+    const someHidden = Object.values(DEMO_CASES).find((demo) => demo.code === stored)!.someHidden;
+    const explained = someHidden === null ? msg(locale, 'customer.no-known-cause') : msg(locale, 'customer.someHidden', someHidden);
+    expect(replies[0]!.text).toBe(`${msg(locale, 'code.readAs', { code: formatAccessCode(stored) })} ${explained}`);
+    expect(lastDiagnosis(replies)).toMatchObject({ scenario: 'no-known-cause', awaiting: someHidden === null ? 'feedback' : 'confirm' });
+    await h.send(msg(locale, someHidden === null ? 'feedback.no' : 'notify.yes'), { locale });
     await h.send(msg(locale, 'handoff.email.skip'), { locale });
     // The case carries the code as the platform has it.
     expect((await h.outbox.pending()).map((c) => c.accessCode)).toEqual([stored]);

@@ -82,6 +82,11 @@ function expectationFor(name: DemoCodeName): Expectation {
   if (demo.unknownJobStatus !== null) {
     return { scenario: demo.scenario, secondary: demo.secondary, symptom, diagnosis: (locale) => t(locale, 'customer.cannot-diagnose'), offer: 'support' };
   }
+  if (demo.someHidden !== null) {
+    // Nothing keeps the gallery shut, but some photos are hidden: said so, and a person offered.
+    const someHidden = demo.someHidden;
+    return { scenario: demo.scenario, secondary: [], symptom, diagnosis: (locale) => t(locale, 'customer.someHidden', someHidden), offer: 'support' };
+  }
   if (demo.scenario === 'job-archived') {
     const date = archiveDateOf(demo.jobId ?? '');
     if (date === null) throw new Error(`no archive date for ${name}`);
@@ -196,7 +201,7 @@ async function converse(name: DemoCodeName, variant: Variant): Promise<CheckedCh
       // Support has the case: the conversation ends without "did this help?".
       expect(messages(handedOver).map((reply) => reply.text)).toEqual([t(locale, 'notify.recordedSupport')]);
       expectEntity(handedOver, { ...scenarioFields, awaiting: null });
-      expectedCases.push({ kind: 'escalation', reason: want.scenario === 'unknown-code' ? 'wrong-codes' : 'unknown-status' });
+      expectedCases.push({ kind: 'escalation', reason: want.scenario === 'unknown-code' ? 'wrong-codes' : demo.someHidden !== null ? 'no-known-cause' : 'unknown-status' });
       ended = true;
       lastTurn = messages(handedOver);
     } else {

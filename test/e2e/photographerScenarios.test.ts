@@ -73,6 +73,7 @@ function primarySentence(chat: ContractChat, demo: DemoCase): string {
     const date = demoData.jobs.find((job) => job.id === demo.jobId)?.archiving.date;
     return chat.t('photographer.archivedSince', { job: jobName(demo.jobId)!, date: localizer(chat.locale).longDate(date!) });
   }
+  if (demo.someHidden !== null) return chat.t('scenario.no-known-cause.someHidden', demo.someHidden);
   return chat.t(`scenario.${demo.scenario}`);
 }
 

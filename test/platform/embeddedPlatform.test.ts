@@ -2,7 +2,7 @@ import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { factsFromLookup } from '../../src/domain/facts.js';
+import { factsFromLookup, hiddenPhotos } from '../../src/domain/facts.js';
 import { diagnose } from '../../src/domain/scenarios.js';
 import { EmbeddedPlatform, jobVersion } from '../../src/platform/embeddedPlatform.js';
 import { PlatformRefusedError, PlatformUnavailableError, type JobChange } from '../../src/platform/port.js';
@@ -82,7 +82,11 @@ describe('diagnosing the demo codes', () => {
       expect(lookup.job.id).toBe(expected.jobId);
       expect(lookup.job.photographerId).toBe(expected.photographer === null ? null : DEMO_PHOTOGRAPHERS[expected.photographer].id);
     }
-    if (lookup.kind === 'found') expect(lookup.gallery.id).toBe(expected.galleryId);
+    if (lookup.kind === 'found') {
+      expect(lookup.gallery.id).toBe(expected.galleryId);
+      const { hidden, total } = hiddenPhotos(lookup.gallery);
+      expect(hidden > 0 && hidden < total ? { hidden, total } : null).toEqual(expected.someHidden);
+    }
   });
 
   it('covers every scenario id', async () => {

@@ -89,6 +89,8 @@ export interface DemoCase {
   secondary: ScenarioId[];
   /** The status the bot does not know, when that is why it cannot diagnose. */
   unknownJobStatus: string | null;
+  /** Some, not all, of the gallery's photos are hidden: no fault, but the customer may miss them. */
+  someHidden: { hidden: number; total: number } | null;
 }
 
 const demoCase = (
@@ -99,7 +101,23 @@ const demoCase = (
   scenario: ScenarioId,
   secondary: ScenarioId[] = [],
   unknownJobStatus: string | null = null,
-): DemoCase => ({ code, stored: STORED_SPELLING[code] ?? code.replace(/\s+/g, ''), jobId, galleryId, photographer, scenario, secondary, unknownJobStatus });
+): DemoCase => ({
+  code,
+  stored: STORED_SPELLING[code] ?? code.replace(/\s+/g, ''),
+  jobId,
+  galleryId,
+  photographer,
+  scenario,
+  secondary,
+  unknownJobStatus,
+  someHidden: SOME_HIDDEN[code] ?? null,
+});
+
+/** Galleries of DEMO_CODES with some of their photos hidden. */
+const SOME_HIDDEN: Readonly<Record<string, { hidden: number; total: number }>> = {
+  [DEMO_CODES['partially-hidden']]: { hidden: 2, total: 4 },
+  [DEMO_CODES['look-alike-0-1']]: { hidden: 1, total: 2 },
+};
 
 /** Codes of DEMO_CODES spelled with other look-alikes than in the data. */
 const STORED_SPELLING: Readonly<Record<string, string>> = { [DEMO_CODES['look-alike-typo']]: DEMO_CODES['look-alike-o'] };
