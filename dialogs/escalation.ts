@@ -198,14 +198,28 @@ const WITHDRAW_PHRASES = [
   ...['laat maar', 'vergeet het', 'annuleren', 'toch niet', 'niet meer nodig', 'hoeft niet'],
 ];
 
+/**
+ * The one e-mail address in an answer, as people write it: alone, in a sentence ("it's
+ * mike_t@yahoo.co.uk and hurry up", "meine Mail: t.weber@gmx.de"), in <…> or as mailto:.
+ * Two different addresses are no answer: the bot does not pick one.
+ */
+function emailIn(text: string): string | null {
+  const candidates = text
+    .split(/[\s<>()"“”„«»,;]+/u)
+    .map((word) => word.replace(/^mailto:/i, '').replace(/[.:!?]+$/u, ''))
+    .filter((word) => word.includes('@') && z.email().safeParse(word).success);
+  const distinct = [...new Set(candidates)];
+  return distinct.length === 1 ? distinct[0]! : null;
+}
+
 /** What the e-mail question got: an address, none ("skip", "no"), or the request for a person taken back. */
 export type EmailAnswer = { kind: 'address'; email: string } | { kind: 'none' } | { kind: 'withdrawn' };
 
 /** Reads an answer to "which e-mail address?", or null when it is none of the three. */
 export function readEmailAnswer(text: string, choiceId: string | null, recognizer: Recognizer): Answer<EmailAnswer> | null {
   if (choiceId === 'skip') return { ok: true, value: { kind: 'none' } };
-  const candidate = text.trim().replace(/^<|>$/g, '').replace(/^mailto:/i, '');
-  if (z.email().safeParse(candidate).success) return { ok: true, value: { kind: 'address', email: candidate } };
+  const address = emailIn(text);
+  if (address !== null) return { ok: true, value: { kind: 'address', email: address } };
   const folded = foldText(text).replace(/[^a-z0-9]+/g, ' ').trim();
   if (WITHDRAW_PHRASES.some((phrase) => ` ${folded} `.includes(` ${phrase} `))) return { ok: true, value: { kind: 'withdrawn' } };
   if (SKIP_WORDS.has(folded) || recognizer.yesNo(text) === 'no') return { ok: true, value: { kind: 'none' } };

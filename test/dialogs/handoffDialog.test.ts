@@ -32,6 +32,10 @@ describe('handoff: the e-mail address before a person takes over', () => {
     ['de-DE', ' Eltern.Schmidt@example.de ', 'Eltern.Schmidt@example.de'],
     ['fr-FR', 'mailto:parent@example.fr', 'parent@example.fr'],
     ['nl-NL', 'Ouder@Example.nl', 'Ouder@Example.nl'],
+    ['en-US', 'its mike_t@yahoo.co.uk and hurry up', 'mike_t@yahoo.co.uk'],
+    ['de-DE', 'meine Mail: t.weber@gmx.de.', 't.weber@gmx.de'],
+    ['fr-FR', "c'est marie.dupont@orange.fr", 'marie.dupont@orange.fr'],
+    ['nl-NL', 'stuur het naar jan@devries.nl aub', 'jan@devries.nl'],
   ] as const)('%s: "%s" is kept in the case as %s and sent with the handoff event', async (locale, typed, address) => {
     const h = await atEmailQuestion(locale);
     const replies = await h.send(typed, { locale });
@@ -93,7 +97,7 @@ describe('handoff: the e-mail address before a person takes over', () => {
 
   it('something that is no address: a clear retry, nothing recorded yet; the third goes on without one', async () => {
     const h = await atEmailQuestion('de-DE');
-    for (const typed of ['meine mail ist schmidt at web punkt de', 'schmidt@web']) {
+    for (const typed of ['meine mail ist schmidt at web punkt de', 'schmidt@web.de oder schmidt@example.de']) {
       const retry = await h.send(typed, { locale: 'de-DE' });
       expect(textsOf(retry)).toEqual([msg('de-DE', 'handoff.email.retry')]);
       expect(lastDiagnosis(retry).awaiting).toBe('email');
