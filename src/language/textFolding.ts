@@ -57,7 +57,19 @@ export function splitWords(folded: string): string[] {
  */
 export function stripMarkup(text: string): string {
   const blank = (match: string): string => ' '.repeat(match.length);
-  return blankEmailAddresses(text.replace(/<[^<>]{0,500}>/g, blank).replace(/\b(?:https?:\/\/|www\.)\S+/gi, blank));
+  return blankEmailAddresses(text.replace(/<[^<>]{0,500}>/g, blank).replace(/\b(?:https?:\/\/|www\.)\S+/gi, blankLink));
+}
+
+/** A code in a link's query, as shop e-mails send it (`…/login?code=QF7MZ3KD`). */
+const LINK_CODE = /[?&](?:access_?code|code|zugangscode)=([A-Za-z0-9-]{4,16})(?=$|[&#])/i;
+
+/** A link blanked, but for the value of its `code` parameter, in the same place. */
+function blankLink(link: string): string {
+  const match = LINK_CODE.exec(link);
+  if (match === null) return ' '.repeat(link.length);
+  const value = match[1]!;
+  const start = match.index + match[0].length - value.length;
+  return ' '.repeat(start) + value + ' '.repeat(link.length - start - value.length);
 }
 
 /**

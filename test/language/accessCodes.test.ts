@@ -53,6 +53,10 @@ describe('extractAccessCode', () => {
     ['abcd efgh', null],
     ['anna.mueller2@gmail.com', null],
     ['https://shop.example.com/g/abc123def', null],
+    // A shop e-mail's link with the code as a parameter: the code, not the rest of the link.
+    ['hier der link aus der mail https://fotos.example/login?code=QF7MZ3KD', 'QF7MZ3KD'],
+    ['https://fotos.example/login?lang=de&accessCode=mxr2-9plt#top', 'MXR29PLT'],
+    ['https://fotos.example/login?session=ab12cd34ef', null],
     ['<div id="a1b2c3d4">almost ready</div>', null],
     ['', null],
   ])('%j → %s', (text, code) => {
