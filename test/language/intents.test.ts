@@ -126,6 +126,10 @@ describe('intents: what a message is about besides an answer', () => {
     ['done'],
     ["I can't order anymore, it says missed the sale"],
     ['Ich kann keine Bestellung aufgeben'],
+    // The e-mail with the code is no delivery.
+    ['Guten Tag, hier die Mail die ich bekommen habe'],
+    ['ja graag, mail me op piet@ziggo.nl als het werkt'],
+    ['the code was in the mail from school'],
   ])('"%s" is none of them (an answer, a greeting, or nothing)', (text) => {
     expect(recognizeIntent(text).intent).toBeNull();
   });
