@@ -59,7 +59,7 @@ const ABOUT_THE_PERSON_PATTERNS = compilePhrases(PHRASE_FILES.map((file) => ({ l
  * after a weak hint, 0.3 when two symptoms were too close to call.
  */
 export function recognizeSymptom(text: string): SymptomRecognition {
-  const message = readMessage(removeAccessCodes(text.slice(0, MAX_INPUT)));
+  const message = readMessage(markClauseEnds(removeAccessCodes(text.slice(0, MAX_INPUT))));
   if (wholeMessage(message, OTHER_LABEL_PATTERNS) === 'other') return { symptom: 'other', confidence: 0.95 };
 
   // "Not ready to order" is about the person: its words count for no shop message.
@@ -98,6 +98,18 @@ function symptomScore(
     if (!negatedAt(message, positions[0] ?? 0, negations)) score += pattern.weight;
   }
   return score;
+}
+
+/**
+ * A word no phrase has, where a clause ends (a comma, a semicolon, a full stop before more):
+ * a negation then reaches no shop message past it. "Geht nicht, falscher Zugangscode" says
+ * the code is refused; without it, "nicht" stood right before "falscher Zugangscode".
+ */
+const CLAUSE_END = /[,;]|\.(?=\s)/g;
+const CLAUSE_MARK = ' xxclausexx ';
+
+function markClauseEnds(text: string): string {
+  return text.replace(CLAUSE_END, CLAUSE_MARK);
 }
 
 /** Whether one of the negation phrases ends right before position `index`. */

@@ -122,6 +122,11 @@ describe('recognizeSymptom, specific cases', () => {
     ["ce n'est pas vente manquée, c'est presque prêtes", 'almost-ready'],
     ['er staat niet bijna klaar maar verkoop gemist', 'missed-sale'],
     ["I didn't miss the sale", 'other'],
+    // A negation ends with its clause: "doesn't work, incorrect code" names the refused code.
+    ['zkn8sj3e geht nicht, falscher zugangscode sagt der kunde', 'incorrect-code'],
+    ['Geht nicht. Falscher Zugangscode', 'incorrect-code'],
+    ['werkt niet, onjuiste toegangscode', 'incorrect-code'],
+    ['ça marche pas ; code incorrect', 'incorrect-code'],
     // …but a negation inside the message itself is part of it.
     ['photos not ready yet', 'almost-ready'],
     ['Verkauf verpasst? Keine Sorge, deine Erinnerungen sind sicher', 'missed-sale'],
