@@ -29,6 +29,12 @@ export interface AskSpec<T, O> {
    */
   strict?: boolean;
   /**
+   * The reader has no side effects and its answers are short (buttons, yes or no): an answer
+   * beside a topic ("yes please, how long will it take?") is taken, and the topic answered
+   * on the way, instead of asking the question again.
+   */
+  answersBesideTopic?: boolean;
+  /**
    * The reader's retries say what was wrong with the answer (a code not found, a date that
    * does not exist): asked again, they are kept, with a person offered from the second on.
    */
@@ -118,7 +124,13 @@ export class AskDialog<T, O extends AskOptions = AskOptions> extends Dialog<O> {
     // label typed as it is shown ("No, pass it to support" holds words of a question too).
     const asked = turn.input.choiceId === null && this.spec.sideTopics !== false && !this.namesAChoice(turn, state, text);
     const intent: Intent | null = asked ? this.recognizer.intent(text).intent : null;
-    if (!this.spec.strict && isTopic(intent)) return this.answerAside(dc, turn, state, intent, text);
+    if (!this.spec.strict && isTopic(intent)) {
+      const besideTopic = this.spec.answersBesideTopic === true ? await this.spec.read(text, turn, state.options, state.attempts) : null;
+      if (besideTopic?.ok !== true) return this.answerAside(dc, turn, state, intent, text);
+      turn.say({ text: this.asideFor(turn, intent, text).text });
+      turn.case.awaiting = null;
+      return dc.endDialog(besideTopic.value);
+    }
     const answer: Answer<T> = await this.spec.read(text, turn, state.options, state.attempts);
     if (answer.ok) {
       turn.case.awaiting = null;
@@ -174,11 +186,16 @@ export class AskDialog<T, O extends AskOptions = AskOptions> extends Dialog<O> {
       this.show(turn, state, { lead: l.t('side.thanks') });
       return Dialog.EndOfTurn;
     }
-    const shopMessage = intent === 'question' ? this.recognizer.symptom(text).symptom : 'other';
-    const aside = shopMessage === 'other' ? sideAnswer(turn, intent) : shopMessageAnswer(turn, shopMessage);
+    const aside = this.asideFor(turn, intent, text);
     if (aside.offerPerson) state.offerPerson = true;
     this.show(turn, state, { lead: aside.offerPerson ? `${aside.text} ${l.t('ask.offerPerson')}` : aside.text });
     return Dialog.EndOfTurn;
+  }
+
+  /** The answer to a question or topic beside the question: what a quoted shop message means, or the topic's answer. */
+  private asideFor(turn: Turn, intent: Exclude<Intent, 'goodbye' | 'thanks'>, text: string) {
+    const shopMessage = intent === 'question' ? this.recognizer.symptom(text).symptom : 'other';
+    return shopMessage === 'other' ? sideAnswer(turn, intent) : shopMessageAnswer(turn, shopMessage);
   }
 
   /**

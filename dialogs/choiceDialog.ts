@@ -37,6 +37,7 @@ export function choiceDialog<T extends string, O extends AskOptions = AskOptions
 export function choiceQuestion<T extends string, O extends AskOptions = AskOptions>(spec: ChoiceSpec<T, O>, recognizer: Recognizer): AskSpec<T, O> {
   return {
     slot: spec.slot,
+    answersBesideTopic: true,
     question: (turn, options) => {
       const question = spec.question(turn, options);
       return {

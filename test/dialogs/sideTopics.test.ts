@@ -40,6 +40,18 @@ describe('a real question at a yes/no question: answered, then the question agai
   });
 
   it.each([
+    ['en-US', 'yes pls. how long will that take??'],
+    ['de-DE', 'ja bitte. wie lange dauert das denn?'],
+    ['fr-FR', 'oui svp, et maintenant que dois-je faire ?'],
+    ['nl-NL', 'ja graag, wat gebeurt er nu?'],
+  ])('%s: "%s": the yes is taken and the question answered on the way, not the offer again', async (locale, text) => {
+    const h = await atNotifyOffer(locale);
+    const replies = await h.send(text, { locale });
+    expect(textsOf(replies)).toEqual([msg(locale, 'side.what-next', { next: 'photographer' }), msg(locale, 'notify.recorded'), msg(locale, 'feedback.question')]);
+    expect((await h.outbox.pending()).map((record) => record.kind)).toEqual(['notify-photographer']);
+  });
+
+  it.each([
     ['en-US', 'what happens now?'],
     ['de-DE', 'Wie geht es jetzt weiter?'],
     ['fr-FR', 'Et maintenant, que dois-je faire ?'],
