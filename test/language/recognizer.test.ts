@@ -217,6 +217,12 @@ describe('recognizeYesNo', () => {
     ["d'accord", 'yes'],
     ['ja graag', 'yes'],
     ['that helped, thanks', 'yes'],
+    // "Why not" to an offer agrees; its "not" negates nothing.
+    ['ok sure why not', 'yes'],
+    ['warum nicht', 'yes'],
+    ['pourquoi pas', 'yes'],
+    ['waarom niet?', 'yes'],
+    ['yes tell the photographer', 'yes'],
     ['no', 'no'],
     ['no thanks', 'no'],
     ['nein danke', 'no'],
