@@ -188,6 +188,11 @@ export function openHandoffHooks({
           turn.say({ text: turn.l.t('handoff.thanks') });
           return true;
         }
+        if (recognizer.solved(turn.input.text)) {
+          // "C'est bon, ça marche maintenant": kept with the case above, so the person who takes it knows.
+          turn.say({ text: turn.l.t('handoff.solved') });
+          return true;
+        }
         if (intent === 'what-next') {
           // "Any news?", "when will someone answer?": nobody has yet, or the status would have said so.
           turn.say({ text: turn.l.t('handoff.waiting') });

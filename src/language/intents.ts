@@ -16,6 +16,7 @@ import { projectRoot } from '../projectRoot.js';
 import { LANGUAGES, type Language } from './languages.js';
 import { compilePhrases, matchPhrases } from './phraseMatching.js';
 import { foldText, letterWords } from './textFolding.js';
+import { PHRASE_FILES } from './vocabulary.js';
 
 /** Topics, most specific first: the first one found names the message. */
 export const TOPICS = ['refund', 'where-code', 'delivery', 'order', 'link-account', 'campaign', 'shop-open', 'what-next'] as const;
@@ -32,6 +33,8 @@ const intentFileSchema = z.strictObject({
   language: z.enum(LANGUAGES),
   /** Words only a question starts with ("how", "wann", "pourquoi", not "do" as in "do it for me"); one or two words each. */
   questionWords: phraseList,
+  /** "It works now", "geht jetzt": the problem went away by itself, said while a person has the case. */
+  solved: phraseList,
   intents: z.strictObject({
     thanks: phraseList,
     goodbye: phraseList,
@@ -128,6 +131,20 @@ export function recognizeIntent(text: string): IntentRecognition {
   const question = questionLanguages(sample);
   if (question !== null) return { intent: 'question', languages: question };
   return { intent: null, languages: [] };
+}
+
+const SOLVED = compilePhrases(FILES.map((file) => ({ label: 'solved' as const, phrases: file.solved })));
+const NEGATIONS = compilePhrases(PHRASE_FILES.map((file) => ({ label: 'negation' as const, phrases: file.negations })));
+/** "Never mind" dismisses; it negates nothing ("never mind, it works now"). */
+const NEVER_MIND = /\bnever\s*mind\b/giu;
+
+/**
+ * Whether the message says the gallery works now ("c'est bon ça marche maintenant"). Any
+ * negation makes it no such news: "ça ne marche toujours pas" is close to "ça marche".
+ */
+export function recognizeSolved(text: string): boolean {
+  const sample = text.slice(0, 1000);
+  return matchPhrases(sample, SOLVED).labels.size > 0 && matchPhrases(sample.replace(NEVER_MIND, ' '), NEGATIONS).labels.size === 0;
 }
 
 export function isTopic(intent: Intent | null): intent is Topic {

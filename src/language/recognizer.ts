@@ -11,7 +11,7 @@ import { type JobStatusAnswer, recognizeJobStatus, recognizeRole, recognizeYesNo
 import { type Choice, matchChoice } from './choices.js';
 import { type Command, recognizeCommand } from './commands.js';
 import { type DateReading, parseArchiveDate } from './dateParser.js';
-import { type IntentRecognition, isTopic, recognizeIntent } from './intents.js';
+import { type IntentRecognition, isTopic, recognizeIntent, recognizeSolved } from './intents.js';
 import { type JobQuery, jobQueries } from './jobMentions.js';
 import type { Language } from './languages.js';
 import { guessLanguage } from './phraseLanguage.js';
@@ -31,6 +31,8 @@ export interface Recognizer {
   choice<T extends string>(text: string, choices: readonly Choice<T>[]): T | null;
   /** Thanks, a goodbye, a common question or a topic the bot cannot handle. */
   intent(text: string): IntentRecognition;
+  /** Whether the text says the problem went away ("it works now", "geht jetzt"). */
+  solved(text: string): boolean;
   /** Every access code written in the text, normalised, in text order. */
   accessCodes(text: string): string[];
   /** The first code-shaped token of the text ("MXR2 9PLT"), or null. */
@@ -83,6 +85,10 @@ export class PhraseFileRecognizer implements Recognizer {
 
   intent(text: string): IntentRecognition {
     return recognizeIntent(text);
+  }
+
+  solved(text: string): boolean {
+    return recognizeSolved(text);
   }
 
   accessCodes(text: string): string[] {

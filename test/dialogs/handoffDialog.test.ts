@@ -132,6 +132,13 @@ describe('handoff: while a person has the case', () => {
     ['en-US', 'any news?', 'handoff.waiting'],
     ['de-DE', 'Gibt es schon Neuigkeiten?', 'handoff.waiting'],
     ['fr-FR', 'des nouvelles ?', 'handoff.waiting'],
+    // The problem went away by itself: said so, not "nothing new yet".
+    ['fr-FR', "c'est bon ça marche maintenant, merci !", 'handoff.solved'],
+    ['de-DE', 'hat sich erledigt, geht jetzt', 'handoff.solved'],
+    ['en-US', 'never mind, it works now', 'handoff.solved'],
+    ['nl-NL', 'gelukt, ik ben binnen!', 'handoff.solved'],
+    ['nl-NL', 'het werkt nu nog steeds niet', 'handoff.added'],
+    ['fr-FR', 'Mon code est MXR2-9PLT, ça ne marche toujours pas', 'handoff.added'],
   ] as const)('%s: "%s" while a person has the case: kept with it, and answered with %s rather than as an addition', async (locale, text, key) => {
     const h = await atEmailQuestion(locale);
     await h.send(msg(locale, 'handoff.email.skip'), { locale });

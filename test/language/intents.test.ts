@@ -147,8 +147,8 @@ describe('intents: what a message is about besides an answer', () => {
   });
 
   it('a phrase file that is not valid stops with one line naming the file and the field', () => {
-    expect(() => parseIntentFile({ language: 'de', questionWords: [], intents: {} }, 'de')).toThrow(/^intents: de\.intents\.json: intents\.thanks: /);
-    expect(() => parseIntentFile({ language: 'en', questionWords: [], intents: {} }, 'de')).toThrow(/intents/);
+    expect(() => parseIntentFile({ language: 'de', questionWords: [], solved: [], intents: {} }, 'de')).toThrow(/^intents: de\.intents\.json: intents\.thanks: /);
+    expect(() => parseIntentFile({ language: 'en', questionWords: [], solved: [], intents: {} }, 'de')).toThrow(/intents/);
   });
 
   it('reads only the start of a pasted page, fast', () => {
