@@ -119,6 +119,12 @@ function explain(turn: Turn, result: CodeResult, predicted: Symptom | null = nul
   switch (diagnosis.scenario) {
     case 'job-archived': {
       const date = lookup.job.archiving.date;
+      if (diagnosis.secondary.length > 0) {
+        // Not "that is what Missed the Sale? means": with the code off or the photos hidden, the shop may show another message.
+        const faults = l.list(diagnosis.secondary.map((fault) => l.t(`customer.fault.${fault as 'code-not-activated'}`)));
+        say(l.t('customer.job-archived.withMore', { date: date ? l.longDate(date) : 'none', faults }), mismatch);
+        return 'photographer';
+      }
       say(date ? l.t('customer.job-archived', { date: l.longDate(date) }) : l.t('customer.job-archived.noDate'), mismatch, true);
       return 'photographer';
     }

@@ -3,6 +3,7 @@ import { formatAccessCode, normalizeAccessCode } from '../../src/domain/accessCo
 import { SCENARIO_INFO } from '../../src/domain/scenarios.js';
 import type { Symptom } from '../../src/domain/symptoms.js';
 import { localizer } from '../../src/language/messages.js';
+import { archivedSentence } from '../support/customerSentences.js';
 import { DEMO_CASES, DEMO_CODES, DEMO_PHOTOGRAPHERS, type DemoCodeName } from '../support/demoCodes.js';
 import {
   allDemoAccessCodes,
@@ -53,7 +54,7 @@ async function expectedSentence(h: DialogHarness, name: DemoCodeName, locale: st
   if (demo.someHidden !== null) return msg(locale, 'customer.someHidden', demo.someHidden);
   if (demo.scenario === 'job-archived') {
     const job = await h.platform.getJob(demo.jobId!);
-    return msg(locale, 'customer.job-archived', { date: localizer(locale).longDate(job!.archiving.date!) });
+    return archivedSentence(locale, job!.archiving.date!, demo.secondary);
   }
   return msg(locale, `customer.${demo.scenario}`, { photos: demo.secondary.length === 0 ? 'ready' : 'other' });
 }

@@ -6,6 +6,7 @@ import type { Symptom } from '../../src/domain/symptoms.js';
 import type { CaseKind } from '../../src/handoff/caseRecord.js';
 import { localizer } from '../../src/language/messages.js';
 import { buttonsOf, lastDiagnosis, type TestBot, startTestBot } from '../support/botServer.js';
+import { archivedSentence } from '../support/customerSentences.js';
 import { DEMO_CASES, DEMO_CODES, type DemoCodeName, DEMO_PHOTOGRAPHERS } from '../support/demoCodes.js';
 import { archiveDateOf, CheckedChat, contractStats, entitiesOf, healthz, LOCALES, messages, normalizeCode, t, type TestLocale } from './e2eSupport.js';
 
@@ -94,7 +95,7 @@ function expectationFor(name: DemoCodeName): Expectation {
       scenario: demo.scenario,
       secondary: demo.secondary,
       symptom,
-      diagnosis: (locale) => t(locale, 'customer.job-archived', { date: localizer(locale).longDate(date) }),
+      diagnosis: (locale) => archivedSentence(locale, date, demo.secondary),
       offer: 'photographer',
     };
   }
