@@ -12,6 +12,8 @@ const SENTENCES: Readonly<Record<Language, readonly [string, Intent][]>> = {
     ['thanks, bye!', 'goodbye'],
     ['when will i get my photos??', 'what-next'],
     ['what happens now?', 'what-next'],
+    ['how will i know when its open', 'what-next'],
+    ['when will the photographer open it?', 'what-next'],
     ['I want a refund', 'refund'],
     ['can I get my money back', 'refund'],
     ['I ordered prints 3 weeks ago and they never arrived', 'delivery'],
@@ -44,6 +46,7 @@ const SENTENCES: Readonly<Record<Language, readonly [string, Intent][]>> = {
     ['Bis wann kann ich bestellen?', 'shop-open'],
     ['Wann bekomme ich meine Fotos?', 'what-next'],
     ['Wie geht es jetzt weiter?', 'what-next'],
+    ['wie erfahre ich, wann es offen ist?', 'what-next'],
     ['Wie kann ich mein Konto verknüpfen?', 'link-account'],
     ['Warum ist das so kompliziert?', 'question'],
     ['die Karte ist weg, hab sie verloren', 'where-code'],
@@ -65,6 +68,7 @@ const SENTENCES: Readonly<Record<Language, readonly [string, Intent][]>> = {
     ['Jusqu’à quand la boutique est ouverte ?', 'shop-open'],
     ['Quand est-ce que je vais recevoir mes photos ?', 'what-next'],
     ['Et maintenant, que dois-je faire ?', 'what-next'],
+    ["comment je saurai que c'est ouvert ?", 'what-next'],
     ['Que va-t-il se passer ?', 'what-next'],
     ["Qu'est-ce qui se passe ensuite ?", 'what-next'],
     ['Comment lier mon compte ?', 'link-account'],
@@ -93,6 +97,7 @@ const SENTENCES: Readonly<Record<Language, readonly [string, Intent][]>> = {
     ['waarom moet de campagne uit?', 'campaign'],
     ['krijgen de ouders een mail?', 'campaign'],
     ['kan ik nog bestellen?', 'what-next'],
+    ['hoe hoor ik dan wanneer het klaar is?', 'what-next'],
   ],
 };
 
