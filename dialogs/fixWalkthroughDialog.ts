@@ -1,6 +1,7 @@
 import { type Dialog, type DialogTurnResult } from '../src/bot/dialogKit.js';
 import { Waterfall, type WaterfallStep } from '../src/bot/waterfall.js';
 import type { FixStep, PlatformAction } from '../src/domain/fixPlans.js';
+import type { Localizer } from '../src/language/messages.js';
 import type { Recognizer } from '../src/language/recognizer.js';
 import { type Turn, turnOf } from '../src/bot/turn.js';
 import type { AskOptions } from './ask.js';
@@ -43,6 +44,11 @@ function opensNow({ diagnosis }: Inspection): boolean {
   return diagnosis.scenario === 'no-known-cause' && diagnosis.secondary.length === 0;
 }
 
+/** "Mach du", "faites-le": how people ask the bot to do it, besides the buttons' own words. */
+export function doItForMeWords(l: Localizer): string[] {
+  return [l.t('walk.auto'), l.t('photographer.auto'), ...l.t('walk.autoWords').split(', ')];
+}
+
 function nextOpenStep(turn: Turn): { step: FixStep; index: number } | null {
   const index = turn.case.plan.findIndex((step) => !turn.case.done.includes(step.id));
   const step = turn.case.plan[index];
@@ -66,7 +72,7 @@ function stepResultDialog(recognizer: Recognizer) {
       // "Fertig", "c'est fait", "klaar": how people say done besides the button's word, listed in the locale.
       { id: 'done', label: l.t('walk.done'), also: l.t('walk.doneWords').split(', ') },
       { id: 'failed', label: l.t('walk.failed') },
-      { id: 'auto', label: l.t('walk.auto'), also: [l.t('photographer.auto')], hidden: step.action === null },
+      { id: 'auto', label: l.t('walk.auto'), also: doItForMeWords(l), hidden: step.action === null },
     ],
     understand: (text) => {
       const yesNo = recognizer.yesNo(text);
@@ -90,7 +96,7 @@ function stepOfferDialog(recognizer: Recognizer) {
       progress: { step: index + 1, steps: c.plan.length },
     }),
     choices: ({ l }) => [
-      { id: 'auto', label: l.t('walk.auto'), also: [l.t('photographer.auto')] },
+      { id: 'auto', label: l.t('walk.auto'), also: doItForMeWords(l) },
       { id: 'support', label: l.t('walk.toSupport'), also: [l.t('walk.failed')] },
       // "Done" on the step card, pressed after all: the step is done.
       { id: 'done', label: l.t('walk.done'), hidden: true },

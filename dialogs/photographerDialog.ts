@@ -11,7 +11,7 @@ import type { Recognizer } from '../src/language/recognizer.js';
 import { choiceDialog } from './choiceDialog.js';
 import type { DialogDependencies } from './dependencies.js';
 import { HANDED_OVER, HANDOFF_DIALOG, type HandoffOptions, type HandoffReason } from './escalation.js';
-import { FIX_WALKTHROUGH_DIALOG, type WalkthroughOptions, type WalkthroughOutcome } from './fixWalkthroughDialog.js';
+import { doItForMeWords, FIX_WALKTHROUGH_DIALOG, type WalkthroughOptions, type WalkthroughOutcome } from './fixWalkthroughDialog.js';
 import { GUIDED_DIAGNOSIS_DIALOG } from './guidedDiagnosisDialog.js';
 import { adoptInspection, inspect, type Inspection } from './inspection.js';
 import { JOB_REFERENCE_DIALOG, type JobReference, type JobReferenceOptions, jobsNamedIn } from './jobReferenceDialog.js';
@@ -56,9 +56,9 @@ function fixModeDialog(recognizer: Recognizer) {
     question: ({ l }) => l.t('photographer.howToFix'),
     choices: ({ l }) => [
       { id: 'walk', label: l.t('photographer.walk') },
-      { id: 'auto', label: l.t('photographer.auto'), also: [l.t('walk.auto')] },
+      { id: 'auto', label: l.t('photographer.auto'), also: doItForMeWords(l) },
     ],
-    retry: ({ l }) => l.t('walk.retry'),
+    retry: ({ l }) => l.t('photographer.howToFix.retry'),
   }, recognizer);
 }
 

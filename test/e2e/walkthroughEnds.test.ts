@@ -119,6 +119,28 @@ describe('"do it for me" at a step done by hand', () => {
   });
 });
 
+describe('"how would you like to fix it?" in the photographer\'s own words', () => {
+  it.each([
+    ['lena', 'mach du bitte', 'job-archived', 'missed-sale', 'archive-date'],
+    ['lena', 'ach ne, mach du doch', 'job-archived', 'missed-sale', 'archive-date'],
+    ['camille', 'faites-le svp', 'code-not-activated', 'almost-ready', 'confirm'],
+  ] as const)('%s: "%s" asks the bot to do it (%s): the change is prepared, not the question again', async (who, typed, name, seen, next) => {
+    const chat = teamsPhotographer(bot.url, who);
+    const diagnosis = await chat.say(`${chat.t(`symptom.choice.${seen}`)} ${DEMO_CODES[name]}`);
+    expect(choicesOf(diagnosis.at(-1))).toContain('auto');
+    const replies = await chat.say(typed);
+    expect(lastEntity(replies)).toMatchObject({ awaiting: next });
+  });
+
+  it('an answer it cannot read gets this question again, not the question of a step', async () => {
+    const lena = teamsPhotographer(bot.url, 'lena');
+    await lena.say(`Verkauf verpasst, Code ${DEMO_CODES['job-archived']}`);
+    const retry = await lena.say('hmm');
+    expect(says(lena, retry, 'photographer.howToFix.retry')).toBe(true);
+    expect(says(lena, retry, 'walk.retry')).toBe(false);
+  });
+});
+
 describe('every question of the walk-through ends', () => {
   it('unreadable answers at a step are never taken for "didn\'t work": asked differently, then a person offered', async () => {
     const lena = teamsPhotographer(bot.url, 'lena');
