@@ -1,6 +1,8 @@
 import { type Dialog, type DialogTurnResult } from '../src/bot/dialogKit.js';
 import { Waterfall, type WaterfallStep } from '../src/bot/waterfall.js';
+import { formatAccessCode } from '../src/domain/accessCode.js';
 import type { FixStep, PlatformAction } from '../src/domain/fixPlans.js';
+import type { Job } from '../src/domain/platformModel.js';
 import type { Localizer } from '../src/language/messages.js';
 import type { Recognizer } from '../src/language/recognizer.js';
 import { type Turn, turnOf } from '../src/bot/turn.js';
@@ -38,6 +40,20 @@ interface StepResultOptions extends AskOptions {
 
 /** The answer to "shall I do this step for you?" after it did not work by hand. */
 type OfferAnswer = 'auto' | 'support' | 'done';
+
+/** How many codes of the job's list are named at most; the rest is "…". */
+const CODES_NAMED = 3;
+
+/**
+ * A case about a job without a customer's code: only the job is known to be fine, so no
+ * "nothing blocks the gallery". Codes of the job still switched off are counted and named.
+ */
+function jobLevelVerdict(l: Localizer, job: Job): string {
+  const inactive = job.galleries.filter((gallery) => !gallery.activated).map((gallery) => formatAccessCode(gallery.accessCode));
+  const named = inactive.slice(0, CODES_NAMED);
+  const codes = inactive.length > CODES_NAMED ? `${named.join(', ')}, …` : l.list(named);
+  return l.t('walk.fixedJob', { inactive: inactive.length, codes });
+}
 
 /** Nothing in the data blocks the gallery any more. */
 function opensNow({ diagnosis }: Inspection): boolean {
@@ -130,7 +146,7 @@ export function fixWalkthroughDialogs(deps: DialogDependencies): Dialog[] {
     // Nothing blocks the gallery any more, whatever the last step felt like: it is fixed.
     const fixed = inspection !== null && opensNow(inspection);
     if (fixed && c.scenario !== 'no-known-cause') {
-      turn.say({ text: l.t('walk.fixed') });
+      turn.say({ text: inspection.gallery === null && inspection.job !== null ? jobLevelVerdict(l, inspection.job) : l.t('walk.fixed') });
       await tellWaitingCustomers(turn);
       return step.endDialog('fixed' satisfies WalkthroughOutcome);
     }

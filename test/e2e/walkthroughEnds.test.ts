@@ -183,6 +183,23 @@ describe('every question of the walk-through ends', () => {
   });
 });
 
+describe('a fix of a job without a customer\'s code', () => {
+  it('says only the job is fine now, and names the codes of the job still not activated', async () => {
+    const camille = teamsPhotographer(bot.url, 'camille');
+    const job = DEMO_CASES['job-in-planning+code-not-activated'];
+    await camille.say('les parents du collège victor hugo voient tous « vos photos sont presque prêtes »');
+    await camille.submit({ choice: 'auto' });
+    await camille.submit({ choice: 'done' });
+    await camille.submit({ choice: 'yes' });
+    const finished = await camille.submit({ choice: 'done' });
+    const verdict = camille.t('walk.fixedJob', { inactive: 1, codes: 'VHC4 LZ9T' });
+    expect(job.code).toBe('VHC4LZ9T');
+    expect(finished.flatMap(replyLines)).toContain(verdict);
+    expect(says(camille, finished, 'walk.fixed')).toBe(false);
+    expect(lastEntity(finished)).toMatchObject({ awaiting: 'feedback' });
+  });
+});
+
 describe('a fix verified right after any step counts as fixed', () => {
   it('job in planning: set-selling applied, then "didn\'t work" on the next step → walk.fixed, no escalation', async () => {
     const megan = await meganAtPlanningStep1();
