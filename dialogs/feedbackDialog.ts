@@ -18,9 +18,16 @@ const FEEDBACK_QUESTION_DIALOG = 'feedback-question';
 function helped(text: string, recognizer: Recognizer): YesNo | null {
   const answer = recognizer.yesNo(text);
   if (answer !== null) return answer;
-  if (recognizer.intent(text).intent === 'thanks') return 'yes';
-  return recognizer.symptom(text).symptom === 'other' ? null : 'no';
+  const { intent } = recognizer.intent(text);
+  if (intent === 'thanks') return 'yes';
+  const { symptom, confidence } = recognizer.symptom(text);
+  if (symptom === 'other') return null;
+  // A question near a message's subject ("can you move the archive date?") is a question to answer, not "it still says".
+  return intent === 'question' && confidence < NAMES_THE_MESSAGE ? null : 'no';
 }
+
+/** A symptom read from a whole phrase of the shop's message (see recognizeSymptom's confidence), not a word near it. */
+const NAMES_THE_MESSAGE = 0.75;
 
 const QUESTION: YesNoOptions = { question: 'feedback.question', yes: 'feedback.yes', no: 'feedback.no' };
 

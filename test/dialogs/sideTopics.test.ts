@@ -246,6 +246,18 @@ describe('a real question at a yes/no question: answered, then the question agai
     expect(lastDiagnosis(no).awaiting).toBe('email');
   });
 
+  it.each([
+    ['fr-FR', "Pouvez-vous repousser la date d'archivage au 15 janvier ?"],
+    ['de-DE', 'Warum ist das eigentlich archiviert?'],
+  ])('%s: "%s" at "did this help?" is a question, not a no: answered, and the question again', async (locale, text) => {
+    const h = await harness({ channelId: 'webchat' });
+    const told = await h.send(`${msg(locale, 'symptom.choice.missed-sale')} ${DEMO_CODES['no-known-cause']}`, { locale });
+    expect(lastDiagnosis(told)).toMatchObject({ scenario: 'no-known-cause', awaiting: 'feedback' });
+    const replies = await h.send(text, { locale });
+    expect(lastDiagnosis(replies)).toMatchObject({ awaiting: 'feedback' });
+    expect(await h.outbox.pending()).toEqual([]);
+  });
+
   it('"thanks!" at "did this help?" says yes', async () => {
     const h = await atNotifyOffer('en-US');
     await h.send(msg('en-US', 'notify.no'));
