@@ -184,7 +184,7 @@ describe('what a case changed is said exactly', () => {
     expect(allText(cancelled)).not.toContain(lena.t('change.earlier', { changes: '' }).split(':')[0]!);
   });
 
-  it('the summary and the report speak the reopen step\'s words: the Archiving tick removed and a new archiving date', async () => {
+  it('the summary and the report say what the platform will hold: Archiving on, with the new archiving date', async () => {
     const lena = teamsPhotographer(bot.url, 'lena', 'en-US');
     expect(lena.t('step.untick-archiving-set-date')).toBe(
       'On the Photo Job Main Settings page, remove the tick from Archiving and set a new future archiving date.',
@@ -195,7 +195,7 @@ describe('what a case changed is said exactly', () => {
     const card = summary.find((reply) => replyLines(reply)[0] === lena.t('change.summaryTitle'));
     const facts = factsOf(card);
     expect(Object.keys(facts)).toEqual(['Archiving', 'Automated campaign', 'Status']);
-    expect(facts.Archiving).toMatch(/^tick removed, new archiving date \w+day, .+ \d{4}$/u);
+    expect(facts.Archiving).toMatch(/^on, new archiving date \w+day, .+ \d{4}$/u);
     expect(facts['Automated campaign']).toBe('deactivated');
     expect(facts.Status).toBe('Archived → Selling');
     const done = await lena.say('yes');

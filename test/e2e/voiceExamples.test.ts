@@ -92,14 +92,14 @@ describe('the voice of the design, word for word', () => {
     expect(buttonTitles(impossible.at(-1))).toEqual(['Mo 30.11.', 'Di 1.12.', 'Dieses Datum setzen']);
 
     // The design writes the summary as one sentence ("Ich ändere: Archivierung an mit Datum So 20.12.2026; …");
-    // the bot shows the same changes as the facts of a card, in the words of the reopen step
-    // (the help article's "remove the tick from Archiving, and set a new future archiving date").
+    // the bot shows the same changes as the facts of a card: archiving stays on, with the new date,
+    // as the platform will hold it (the tick of the manual step is the settings page's way there).
     const summary = await lena.say('20.12.');
     expect(lines(summary)).toEqual([
       [
         'Ich ändere',
         '**Grundschule Am Park – Herbst 2026**',
-        'Archivierung: Haken entfernt, neues Archivierungsdatum Sonntag, 20. Dezember 2026',
+        'Archivierung: an, neues Archivierungsdatum Sonntag, 20. Dezember 2026',
         'Automatische Kampagne: deaktiviert',
         'Status: Archiviert → Verkauf',
       ],
@@ -112,7 +112,7 @@ describe('the voice of the design, word for word', () => {
       [
         'Erledigt',
         '„Grundschule Am Park – Herbst 2026“ ist wieder im Verkauf bis zum neuen Archivierungsdatum Sonntag, 20. Dezember 2026, und die automatische Kampagne ist deaktiviert.',
-        'Archivierung: Haken entfernt, neues Archivierungsdatum Sonntag, 20. Dezember 2026',
+        'Archivierung: an, neues Archivierungsdatum Sonntag, 20. Dezember 2026',
         'Automatische Kampagne: deaktiviert',
         'Status: Archiviert → Verkauf',
       ],
