@@ -59,7 +59,10 @@ const ABOUT_THE_PERSON_PATTERNS = compilePhrases(PHRASE_FILES.map((file) => ({ l
  * after a weak hint, 0.3 when two symptoms were too close to call.
  */
 export function recognizeSymptom(text: string): SymptomRecognition {
-  const message = readMessage(markClauseEnds(removeAccessCodes(text.slice(0, MAX_INPUT))));
+  const cleaned = removeAccessCodes(text.slice(0, MAX_INPUT));
+  const plain = readMessage(cleaned);
+  // Clause ends matter only beside a negation: other messages keep the words the other readers of the turn share.
+  const message = HAS_CLAUSE_END.test(cleaned) && candidates(plain, NEGATION_PATTERNS).length > 0 ? readMessage(markClauseEnds(cleaned)) : plain;
   if (wholeMessage(message, OTHER_LABEL_PATTERNS) === 'other') return { symptom: 'other', confidence: 0.95 };
 
   // "Not ready to order" is about the person: its words count for no shop message.
@@ -106,6 +109,7 @@ function symptomScore(
  * the code is refused; without it, "nicht" stood right before "falscher Zugangscode".
  */
 const CLAUSE_END = /[,;]|\.(?=\s)/g;
+const HAS_CLAUSE_END = /[,;]|\.(?=\s)/;
 const CLAUSE_MARK = ' xxclausexx ';
 
 function markClauseEnds(text: string): string {
