@@ -185,7 +185,13 @@ async function tellPhotographer(turn: Turn, deps: DialogDependencies, report: Cu
 }
 
 /** The offer that follows an explanation, or the next code, or "did this help?". */
-function offerOrNext(step: WaterfallStep, offer: Offer): Promise<DialogTurnResult> {
+async function offerOrNext(step: WaterfallStep, explained: Offer, deps: DialogDependencies): Promise<DialogTurnResult> {
+  const turn = turnOf(step.context);
+  const jobId = turn.case.jobId;
+  // A parent back with "any news?" who asked before is not asked again: the photographer's notice counts them already.
+  const askedBefore = explained === 'photographer' && jobId !== null && (await deps.notices.askedBefore(jobId, turn.conversationId).catch(() => false));
+  if (askedBefore) turn.say({ text: turn.l.t('customer.notify.askedBefore') });
+  const offer = askedBefore ? null : explained;
   (step.values as StepValues).offer = offer;
   if (offer === null) return step.next();
   const options: YesNoOptions = {
@@ -269,15 +275,15 @@ export function customerDialogs(deps: DialogDependencies): Dialog[] {
         case 'predicted':
           if ((step.result as YesNo) === 'yes') {
             turn.case.symptom = predictedSymptom(values.code);
-            return offerOrNext(step, values.offer);
+            return offerOrNext(step, values.offer, deps);
           }
           values.stage = 'recheck';
           return step.beginDialog(SYMPTOM_DIALOG, { lead: turn.l.t('customer.seen.instead') });
         case 'ask':
           turn.case.symptom = step.result as Symptom;
-          return offerOrNext(step, explain(turn, values.code));
+          return offerOrNext(step, explain(turn, values.code), deps);
         default:
-          return offerOrNext(step, explain(turn, values.code));
+          return offerOrNext(step, explain(turn, values.code), deps);
       }
     },
     async (step: WaterfallStep) => {
@@ -286,7 +292,7 @@ export function customerDialogs(deps: DialogDependencies): Dialog[] {
       if (values.stage !== 'recheck') return step.next(step.result);
       turn.case.symptom = step.result as Symptom;
       // What the data shows was said with the prediction: only what their message means is new.
-      return offerOrNext(step, explain(turn, { ...values.code, readAs: false }, null, true));
+      return offerOrNext(step, explain(turn, { ...values.code, readAs: false }, null, true), deps);
     },
     async (step: WaterfallStep) => {
       const turn = turnOf(step.context);

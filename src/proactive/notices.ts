@@ -44,6 +44,8 @@ export interface Notices {
   /** Keeps the customer's conversation as asking, and tells the job's photographer. */
   notifyPhotographer(report: CustomerReport): Promise<PhotographerNoticeResult>;
   latestReport(jobId: string): Promise<WaitingReport | null>;
+  /** Whether this conversation asked for the job's photographer to be told, and has not yet heard that the gallery opened. */
+  askedBefore(jobId: string, conversationId: string): Promise<boolean>;
   /**
    * Tells every waiting customer of the job whose own code opens the gallery now (the
    * platform's data decides, not the photographer's word); returns how many were told.

@@ -136,6 +136,10 @@ export class ProactiveNotices implements Notices {
     return latest === undefined ? null : { accessCode: latest.accessCode, symptom: latest.symptom };
   }
 
+  async askedBefore(jobId: string, conversationId: string): Promise<boolean> {
+    return (await this.options.store.waiting(jobId)).some((customer) => customer.conversationId === conversationId && customer.asked);
+  }
+
   async tellCustomersIfOpen(jobId: string): Promise<number> {
     const { store, platform, logger } = this.options;
     let told = 0;

@@ -332,6 +332,24 @@ describe('before the first question and after the end', () => {
     expect(lastDiagnosis(replies)).toMatchObject({ scenario: 'job-archived', awaiting: 'confirm' });
   });
 
+  it.each([
+    ['en-US', 'any news?'],
+    ['de-DE', 'Gibt es was Neues?'],
+    ['fr-FR', 'des nouvelles ?'],
+    ['nl-NL', 'hallo, al nieuws? het is nu 2 dagen later'],
+  ])('%s: "%s" from a parent who asked for the photographer: still closed, they know, and no second request', async (locale, text) => {
+    const h = await atNotifyOffer(locale);
+    await h.send(msg(locale, 'notify.yes'), { locale });
+    await h.send(msg(locale, 'feedback.yes'), { locale });
+    const requests = (await h.outbox.pending()).length;
+    const replies = await h.send(text, { locale });
+    expect(textsOf(replies)[0]).toBe(msg(locale, 'code.again', { code: 'MXR2 9PLT' }));
+    expect(textsOf(replies)).toContain(msg(locale, 'customer.notify.askedBefore'));
+    expect(textsOf(replies)).not.toContain(msg(locale, 'notify.offerPhotographer'));
+    expect(lastDiagnosis(replies)).toMatchObject({ scenario: 'job-archived', awaiting: 'feedback' });
+    expect((await h.outbox.pending()).length).toBe(requests);
+  });
+
   it('a question the bot cannot answer as the first message: what the bot knows about, a person offered, then the first question', async () => {
     const h = await harness({ channelId: 'webchat' });
     const replies = await h.send('is it safe to pay by card?');

@@ -300,7 +300,10 @@ describe('a whole customer conversation for every demo code, in two languages ea
         expect(messages(next).map((reply) => reply.text)).toEqual([`${t(variant.locale, 'symptom.ack.missed-sale')} ${t(variant.locale, 'code.question')}`]);
         expectEntity(next, { locale: variant.locale, symptom: 'missed-sale', scenario: null, awaiting: 'access-code' });
         const diagnosed = await chat.say(formatAccessCode(DEMO_CODES['job-archived']));
-        expectEntity(diagnosed, { locale: variant.locale, symptom: 'missed-sale', scenario: 'job-archived', awaiting: 'confirm' });
+        // A parent who already asked for this job's photographer is not asked again.
+        const askedBefore = variant.answers === 'yes' && expectationFor(name).offer === 'photographer' && DEMO_CASES[name].jobId === DEMO_CASES['job-archived'].jobId;
+        expectEntity(diagnosed, { locale: variant.locale, symptom: 'missed-sale', scenario: 'job-archived', awaiting: askedBefore ? 'feedback' : 'confirm' });
+        expect(messages(diagnosed).some((reply) => reply.text === t(variant.locale, 'customer.notify.askedBefore'))).toBe(askedBefore);
         expect((await casesOf(chat)).length).toBe(previousCases);
       });
     }
