@@ -77,6 +77,11 @@ export class BlobConversationStore implements ReachableConversations {
     return (await this.entries(jobId)).filter((entry) => entry.toldAt === null && entry.asked).length;
   }
 
+  async askedBefore(jobId: string, conversationId: string): Promise<boolean> {
+    const entry = (await readJson<WaitingEntry>(this.waitingBlob(jobId, conversationId)))?.value ?? null;
+    return entry !== null && entry.toldAt === null && entry.asked;
+  }
+
   async markTold(jobId: string, conversationId: string, at: Date): Promise<boolean> {
     return this.update<WaitingEntry>(this.waitingBlob(jobId, conversationId), (current) =>
       current === null || current.toldAt !== null ? null : { ...current, toldAt: at.toISOString() },

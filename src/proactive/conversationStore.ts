@@ -55,6 +55,8 @@ export interface ReachableConversations {
   /** Customers of the job not told yet, the latest report first. */
   waiting(jobId: string): MaybePromise<WaitingCustomer[]>;
   countAsked(jobId: string): MaybePromise<number>;
+  /** Whether this conversation asked for the job's photographer to be told and has not been told yet: one record, not the job's list. */
+  askedBefore(jobId: string, conversationId: string): MaybePromise<boolean>;
   markTold(jobId: string, conversationId: string, at: Date): MaybePromise<boolean>;
   unmarkTold(jobId: string, conversationId: string): MaybePromise<void>;
   notice(jobId: string): MaybePromise<SentNotice | null>;
@@ -125,6 +127,9 @@ export class ConversationStore implements ReachableConversations {
       countAsked: db.prepare<[string], { count: number }>(
         'SELECT count(*) AS count FROM waiting_customers WHERE job_id = ? AND told_at IS NULL AND asked = 1',
       ),
+      askedBefore: db.prepare<[string, string], { asked: number }>(
+        'SELECT asked FROM waiting_customers WHERE job_id = ? AND conversation_id = ? AND told_at IS NULL AND asked = 1',
+      ),
       unmarkTold: db.prepare<[string, string]>('UPDATE waiting_customers SET told_at = NULL WHERE job_id = ? AND conversation_id = ?'),
       markTold: db.prepare<[string, string, string]>('UPDATE waiting_customers SET told_at = ? WHERE job_id = ? AND conversation_id = ? AND told_at IS NULL'),
       notice: db.prepare<[string], { job_id: string; photographer_id: string; conversation_id: string; activity_id: string; sent_at: string }>(
@@ -173,6 +178,11 @@ export class ConversationStore implements ReachableConversations {
   countAsked(jobId: string): number {
     return this.statements.countAsked.get(jobId)?.count ?? 0;
   }
+
+  askedBefore(jobId: string, conversationId: string): boolean {
+    return this.statements.askedBefore.get(jobId, conversationId) !== undefined;
+  }
+
 
   /** True only for the call that marked it: two fixes at once tell a customer once. */
   markTold(jobId: string, conversationId: string, at: Date): boolean {

@@ -137,7 +137,7 @@ export class ProactiveNotices implements Notices {
   }
 
   async askedBefore(jobId: string, conversationId: string): Promise<boolean> {
-    return (await this.options.store.waiting(jobId)).some((customer) => customer.conversationId === conversationId && customer.asked);
+    return this.options.store.askedBefore(jobId, conversationId);
   }
 
   async tellCustomersIfOpen(jobId: string): Promise<number> {
