@@ -16,7 +16,7 @@ import { projectRoot } from '../projectRoot.js';
 import { LANGUAGES, type Language } from './languages.js';
 import { compilePhrases, matchPhrases } from './phraseMatching.js';
 import { foldText, letterWords } from './textFolding.js';
-import { PHRASE_FILES } from './vocabulary.js';
+import { NEGATION_PATTERNS } from './symptomRecognition.js';
 
 /** Topics, most specific first: the first one found names the message. */
 export const TOPICS = ['refund', 'where-code', 'delivery', 'order', 'link-account', 'campaign', 'shop-open', 'what-next'] as const;
@@ -134,7 +134,6 @@ export function recognizeIntent(text: string): IntentRecognition {
 }
 
 const SOLVED = compilePhrases(FILES.map((file) => ({ label: 'solved' as const, phrases: file.solved })));
-const NEGATIONS = compilePhrases(PHRASE_FILES.map((file) => ({ label: 'negation' as const, phrases: file.negations })));
 /** "Never mind" dismisses; it negates nothing ("never mind, it works now"). */
 const NEVER_MIND = /\bnever\s*mind\b/giu;
 
@@ -144,7 +143,7 @@ const NEVER_MIND = /\bnever\s*mind\b/giu;
  */
 export function recognizeSolved(text: string): boolean {
   const sample = text.slice(0, 1000);
-  return matchPhrases(sample, SOLVED).labels.size > 0 && matchPhrases(sample.replace(NEVER_MIND, ' '), NEGATIONS).labels.size === 0;
+  return matchPhrases(sample, SOLVED).labels.size > 0 && matchPhrases(sample.replace(NEVER_MIND, ' '), NEGATION_PATTERNS).labels.size === 0;
 }
 
 export function isTopic(intent: Intent | null): intent is Topic {

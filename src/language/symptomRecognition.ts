@@ -44,7 +44,8 @@ function symptomPatterns(symptom: ShopSymptom): PhraseSet<ShopSymptom> {
   );
 }
 
-const NEGATION_PATTERNS = compilePhrases(PHRASE_FILES.map((file) => ({ label: 'negation' as const, phrases: file.negations })));
+/** "not", "nicht", "pas", "niet" and the rest of the phrase files' negations; also what keeps "ça ne marche pas" from being news that it works. */
+export const NEGATION_PATTERNS = compilePhrases(PHRASE_FILES.map((file) => ({ label: 'negation' as const, phrases: file.negations })));
 
 const OTHER_LABEL_PATTERNS = compilePhrases(PHRASE_FILES.map((file) => ({ label: 'other' as const, phrases: file.symptoms.otherLabels })));
 
@@ -108,8 +109,8 @@ function symptomScore(
  * a negation then reaches no shop message past it. "Geht nicht, falscher Zugangscode" says
  * the code is refused; without it, "nicht" stood right before "falscher Zugangscode".
  */
-const CLAUSE_END = /[,;]|\.(?=\s)/g;
 const HAS_CLAUSE_END = /[,;]|\.(?=\s)/;
+const CLAUSE_END = new RegExp(HAS_CLAUSE_END.source, 'g');
 const CLAUSE_MARK = ' xxclausexx ';
 
 function markClauseEnds(text: string): string {
