@@ -30,7 +30,8 @@ function describesSomething(text: string): boolean {
 export function noteVolunteered(turn: Turn, text: string, recognizer: Recognizer): void {
   if (turn.case.symptom === null) {
     const { symptom } = recognizer.symptom(text);
-    if (symptom !== 'other') turn.case.symptom = symptom;
+    // "The gallery opens but it's empty" has told what they see: none of the three messages.
+    if (symptom !== 'other' || recognizer.otherScreen(text)) turn.case.symptom = symptom;
   }
   noteCodes(turn, recognizer.accessCodes(text));
 }
@@ -67,7 +68,7 @@ export function symptomDialog(recognizer: Recognizer): AskDialog<Symptom | null>
       noteCodes(turn, recognizer.accessCodes(text));
       if (chosen !== null) return { ok: true, value: chosen as Symptom };
       const { symptom } = recognizer.symptom(text);
-      if (symptom !== 'other') return { ok: true, value: symptom };
+      if (symptom !== 'other' || recognizer.otherScreen(text)) return { ok: true, value: symptom };
       // "I want a refund" describes no screen: it is answered as what it is, not taken for "something else".
       if (describesSomething(text) && recognizer.intent(text).intent === null) return { ok: true, value: symptom };
       if (firstCode && turn.case.accessCode !== null && turn.case.role === 'customer') return { ok: true, value: null };

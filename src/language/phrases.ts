@@ -69,6 +69,11 @@ export const phraseFileSchema = z.strictObject({
      * ready to order yet" is not "almost ready"): those words count for no message.
      */
     aboutThePerson: phraseList,
+    /**
+     * Screens that are none of the three messages ("the gallery is empty", "a blank page"):
+     * a first message saying one has told what the person sees.
+     */
+    otherScreens: phraseList,
   }),
   commands: z.strictObject({
     help: commandPhrases,

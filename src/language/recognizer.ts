@@ -15,12 +15,14 @@ import { type IntentRecognition, isTopic, recognizeIntent, recognizeSolved } fro
 import { type JobQuery, jobQueries } from './jobMentions.js';
 import type { Language } from './languages.js';
 import { guessLanguage } from './phraseLanguage.js';
-import { recognizeSymptom, type SymptomRecognition } from './symptomRecognition.js';
+import { describesOtherScreen, recognizeSymptom, type SymptomRecognition } from './symptomRecognition.js';
 import { writtenLanguage } from './writtenLanguage.js';
 
 export interface Recognizer {
   /** Which of the three shop messages the text describes (`other` when none or unclear). */
   symptom(text: string): SymptomRecognition;
+  /** Whether the text describes a screen that is none of the three messages (an empty gallery, a blank page). */
+  otherScreen(text: string): boolean;
   /** "help", "restart" or asking for a person, at any point of the conversation. */
   command(text: string): Command | null;
   yesNo(text: string): YesNo | null;
@@ -61,6 +63,10 @@ export interface Recognizer {
 export class PhraseFileRecognizer implements Recognizer {
   symptom(text: string): SymptomRecognition {
     return recognizeSymptom(text);
+  }
+
+  otherScreen(text: string): boolean {
+    return describesOtherScreen(text);
   }
 
   command(text: string): Command | null {

@@ -8,7 +8,7 @@
 import type { Symptom } from '../domain/symptoms.js';
 import { removeAccessCodes } from './accessCodes.js';
 import { EXACT, type MessageMatcher } from './phraseIndex.js';
-import { candidates, compilePhrases, cover, findPattern, MAX_INPUT, type Pattern, type PhraseSet, readMessage, wholeMessage } from './phraseMatching.js';
+import { candidates, compilePhrases, cover, findPattern, matchPhrases, MAX_INPUT, type Pattern, type PhraseSet, readMessage, wholeMessage } from './phraseMatching.js';
 import { PHRASE_FILES } from './vocabulary.js';
 
 export interface SymptomRecognition {
@@ -50,6 +50,17 @@ export const NEGATION_PATTERNS = compilePhrases(PHRASE_FILES.map((file) => ({ la
 const OTHER_LABEL_PATTERNS = compilePhrases(PHRASE_FILES.map((file) => ({ label: 'other' as const, phrases: file.symptoms.otherLabels })));
 
 const ABOUT_THE_PERSON_PATTERNS = compilePhrases(PHRASE_FILES.map((file) => ({ label: 'person' as const, phrases: file.symptoms.aboutThePerson })));
+
+const OTHER_SCREEN_PATTERNS = compilePhrases(PHRASE_FILES.map((file) => ({ label: 'other-screen' as const, phrases: file.symptoms.otherScreens })));
+
+/**
+ * Whether the text describes a screen that is none of the three shop messages: an empty
+ * gallery, missing photos, a blank page. Such a message says what the person sees (`other`),
+ * so asking "which of these three do you see?" would ignore it.
+ */
+export function describesOtherScreen(text: string): boolean {
+  return matchPhrases(removeAccessCodes(text.slice(0, MAX_INPUT)), OTHER_SCREEN_PATTERNS).labels.size > 0;
+}
 
 /**
  * Which of the three shop messages the text describes, in any of the four languages;

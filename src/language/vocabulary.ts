@@ -31,6 +31,7 @@ function vocabularyOf(file: PhraseFile): Set<string> {
     ...symptoms.flatMap((symptom) => [...file.symptoms[symptom].strong, ...file.symptoms[symptom].medium, ...file.symptoms[symptom].weak]),
     ...file.symptoms.otherLabels,
     ...file.symptoms.aboutThePerson,
+    ...file.symptoms.otherScreens,
     ...commands.flatMap((command) => [...file.commands[command].whole, ...file.commands[command].inSentence]),
     ...file.yesNo.yes,
     ...file.yesNo.no,

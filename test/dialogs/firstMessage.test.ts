@@ -241,3 +241,29 @@ describe('the person\'s own readiness is no shop message', () => {
     expect(textsOf(replies).join(' ')).not.toContain(msg(locale, 'symptom.ack.almost-ready'));
   });
 });
+
+describe('a first message that describes another screen', () => {
+  it.each([
+    ['en-US', "the gallery opens but it's empty"],
+    ['de-DE', 'die Galerie geht auf, aber es sind keine Bilder drin'],
+    ['fr-FR', 'la galerie est vide'],
+    ['nl-NL', "ik zie geen foto's"],
+  ] as const)('%s: "%s" has said what they see: the code is asked, then the data explains it without "is that the message you see?"', async (locale, text) => {
+    const h = await harness();
+    const asked = await h.send(text, { locale });
+    expect(textsOf(asked)).toEqual([`${msg(locale, 'greeting')} ${msg(locale, 'symptom.ack.other')} ${msg(locale, 'code.question')}`]);
+    expect(lastDiagnosis(asked)).toMatchObject({ symptom: 'other', awaiting: 'access-code' });
+
+    const replies = await h.send(DEMO_CODES['code-without-photos'], { locale });
+    expect(textsOf(replies)).toEqual([await sentenceOf(h, 'code-without-photos', locale), msg(locale, 'notify.offerPhotographer')]);
+    expect(lastDiagnosis(replies)).toMatchObject({ symptom: 'other', scenario: 'code-without-photos', awaiting: 'confirm' });
+  });
+
+  it.each([
+    ['en-US', 'hi, I have a question'],
+    ['de-DE', 'Hallo, ich brauche Hilfe mit meiner Galerie'],
+  ] as const)('%s: "%s" describes no screen: the bot asks what the page shows', async (locale, text) => {
+    const h = await harness();
+    expect(lastDiagnosis(await h.send(text, { locale }))).toMatchObject({ symptom: null, awaiting: 'symptom' });
+  });
+});

@@ -67,6 +67,16 @@ describe('symptom: other ways of answering', () => {
   });
 
   it.each([
+    ['en-US', 'no photos'],
+    ['de-DE', 'Galerie leer'],
+    ['fr-FR', 'page blanche'],
+    ['nl-NL', "geen foto's"],
+  ] as const)('%s: a short description of a screen that is none of the three ("%s") is "other", not a retry', async (locale, typed) => {
+    const h = await atSymptom(locale);
+    expectSymptomTaken(await h.send(typed, { locale }), locale, 'other');
+  });
+
+  it.each([
     ['1', 'almost-ready'],
     ['2', 'incorrect-code'],
     ['3', 'missed-sale'],

@@ -268,6 +268,7 @@ function vocabularyOf(file: PhraseFile): Set<string> {
       ...file.symptoms[symptom].weak,
     ]),
     ...file.symptoms.otherLabels,
+    ...file.symptoms.otherScreens,
     ...COMMANDS.flatMap((command) => [...file.commands[command].whole, ...file.commands[command].inSentence]),
     ...file.yesNo.yes,
     ...file.yesNo.no,
