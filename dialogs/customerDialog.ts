@@ -14,7 +14,8 @@ import { HANDED_OVER, HANDOFF_DIALOG, type HandoffOptions, type HandoffReason, r
 import { greetingLead } from './greeting.js';
 import { SYMPTOM_DIALOG } from './symptomDialog.js';
 import { FEEDBACK_DIALOG } from './feedbackDialog.js';
-import { CONFIRM_DIALOG, type YesNoOptions, type YesNo, yesNoDialog } from './yesNoDialogs.js';
+import { AskDialog } from './ask.js';
+import { CONFIRM_DIALOG, type YesNoOptions, type YesNo, yesNoQuestion } from './yesNoDialogs.js';
 
 export const CUSTOMER_DIALOG = 'customer';
 /** "Is that the message you see?" after a diagnosis the data alone gave. */
@@ -272,13 +273,22 @@ export function customerDialogs(deps: DialogDependencies): Dialog[] {
       const turn = turnOf(step.context);
       const values = step.values as StepValues;
       switch (values.stage) {
-        case 'predicted':
-          if ((step.result as YesNo) === 'yes') {
-            turn.case.symptom = predictedSymptom(values.code);
+        case 'predicted': {
+          const seen = step.result as Seen;
+          const predicted = predictedSymptom(values.code);
+          if (seen === 'yes' || seen === predicted) {
+            turn.case.symptom = predicted;
             return offerOrNext(step, values.offer, deps);
+          }
+          if (seen !== 'no') {
+            // They named another message: what it means for their code, as after "no" and the message.
+            values.stage = 'explain';
+            turn.case.symptom = seen;
+            return offerOrNext(step, explain(turn, { ...values.code, readAs: false }, null, true), deps);
           }
           values.stage = 'recheck';
           return step.beginDialog(SYMPTOM_DIALOG, { lead: turn.l.t('customer.seen.instead') });
+        }
         case 'ask':
           turn.case.symptom = step.result as Symptom;
           return offerOrNext(step, explain(turn, values.code), deps);
@@ -321,5 +331,27 @@ export function customerDialogs(deps: DialogDependencies): Dialog[] {
       return step.endDialog(step.result);
     },
   ]);
-  return [flow, yesNoDialog(SEEN_DIALOG, 'symptom', 'customer.seen.retry', deps.recognizer)];
+  return [flow, seenDialog(deps)];
+}
+
+/** The answer to "is that the message you see?": yes, no, or the shop message they name instead. */
+type Seen = YesNo | Exclude<Symptom, 'other'>;
+
+/**
+ * "Is that the message you see?" taking the shop message itself as an answer: "nein, da steht
+ * Verkauf verpasst" says what they see more surely than its "nein" does.
+ */
+function seenDialog(deps: DialogDependencies): AskDialog<Seen, YesNoOptions> {
+  const yesNo = yesNoQuestion('symptom', 'customer.seen.retry', deps.recognizer);
+  return new AskDialog<Seen, YesNoOptions>(
+    SEEN_DIALOG,
+    {
+      ...yesNo,
+      read: (text, turn, options, attempt) => {
+        const named = turn.input.choiceId === null ? deps.recognizer.symptom(text).symptom : 'other';
+        return named === 'other' ? yesNo.read(text, turn, options, attempt) : { ok: true, value: named };
+      },
+    },
+    deps.recognizer,
+  );
 }

@@ -76,6 +76,31 @@ describe('a code alone as the first message', () => {
     expect(lastDiagnosis(replies)).toMatchObject({ symptom: 'missed-sale', scenario: 'code-not-activated', awaiting: 'confirm' });
   });
 
+  it.each([
+    ['en-US', 'no it says incorrect access code'],
+    ['de-DE', 'nein, da steht falscher Zugangscode'],
+    ['fr-FR', "non, ça dit code d'accès incorrect"],
+    ['nl-NL', 'nee, er staat onjuiste toegangscode'],
+  ] as const)('%s: "%s" names the message instead: what it means for the code at once, without asking what they see', async (locale, typed) => {
+    const h = await harness();
+    await h.send(DEMO_CODES['code-not-activated'], { locale });
+    const replies = await h.send(typed, { locale });
+    const mismatch = msg(locale, 'customer.mismatch', { reported: 'incorrectCode', message: msg(locale, 'symptom.choice.incorrect-code'), code: formatAccessCode(DEMO_CODES['code-not-activated']) });
+    expect(textsOf(replies)).toEqual([mismatch, msg(locale, 'notify.offerPhotographer')]);
+    expect(lastDiagnosis(replies)).toMatchObject({ symptom: 'incorrect-code', scenario: 'code-not-activated', awaiting: 'confirm' });
+  });
+
+  it.each([
+    ['de-DE', 'nein, da steht Verkauf verpasst'],
+    ['en-US', 'no, missed the sale'],
+  ] as const)('%s: "%s" names the very message the data predicted: taken as yes, whatever the "no" before it', async (locale, typed) => {
+    const h = await harness();
+    await h.send(DEMO_CODES['job-archived'], { locale });
+    const replies = await h.send(typed, { locale });
+    expect(textsOf(replies)).toEqual([msg(locale, 'notify.offerPhotographer')]);
+    expect(lastDiagnosis(replies)).toMatchObject({ symptom: 'missed-sale', scenario: 'job-archived', awaiting: 'confirm' });
+  });
+
   it('"no" and then the very message the data predicted: the usual explanation and offer', async () => {
     const h = await harness();
     await h.send(DEMO_CODES['job-archived']);
