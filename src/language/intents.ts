@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { projectRoot } from '../projectRoot.js';
 import { LANGUAGES, type Language } from './languages.js';
-import { compilePhrases, matchPhrases } from './phraseMatching.js';
+import { clausesOf, compilePhrases, hasClauseEnd, matchPhrases } from './phraseMatching.js';
 import { foldText, letterWords } from './textFolding.js';
 import { NEGATION_PATTERNS } from './symptomRecognition.js';
 
@@ -113,14 +113,22 @@ function questionLanguages(text: string): Language[] | null {
   return /[?？¿]\s*[\p{Emoji_Presentation}\s]*$/u.test(text.trim()) ? [] : null;
 }
 
+function intentsOf(labels: ReadonlySet<Label>): { intent: Topic | 'thanks' | 'goodbye'; language: Language }[] {
+  return [...labels].map((found) => {
+    const [intent, language] = found.split(':') as [Topic | 'thanks' | 'goodbye', Language];
+    return { intent, language };
+  });
+}
+
 /** What the message is about besides an expected answer; `intent` null when it is none of these. */
 export function recognizeIntent(text: string): IntentRecognition {
   const sample = text.slice(0, 1000);
   const { labels, whole } = matchPhrases(sample, PHRASES);
-  const found = [...labels].map((found) => {
-    const [intent, language] = found.split(':') as [Topic | 'thanks' | 'goodbye', Language];
-    return { intent, language };
-  });
+  let found = intentsOf(labels);
+  // A topic's phrase never reaches across a clause: "ça marche pas, code incorrect" is no "pas (de) code".
+  if (hasClauseEnd(sample) && found.some((entry) => isTopic(entry.intent))) {
+    found = clausesOf(sample).flatMap((clause) => intentsOf(matchPhrases(clause, PHRASES).labels));
+  }
   const languagesOf = (intent: Intent): Language[] => [...new Set(found.filter((entry) => entry.intent === intent).map((entry) => entry.language))];
   for (const topic of TOPICS) if (found.some((entry) => entry.intent === topic)) return { intent: topic, languages: languagesOf(topic) };
   // Thanks and goodbye only as the whole message ("thanks, bye!"), never inside a description.

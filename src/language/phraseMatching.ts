@@ -19,6 +19,29 @@ export const MAX_INPUT = 4000;
 /** Words allowed between two words of a phrase ("missed *the* sale", "code *is really* wrong"). */
 export const MAX_GAP = 2;
 
+/** Where a clause ends: a comma, a semicolon, a full stop before more. */
+const HAS_CLAUSE_END = /[,;]|\.(?=\s)/;
+const CLAUSE_END = new RegExp(HAS_CLAUSE_END.source, 'g');
+/**
+ * A word no phrase has, put where a clause ends: a negation then reaches no phrase past it.
+ * "Geht nicht, falscher Zugangscode" says the code is refused: without the mark, "nicht"
+ * stood right before "falscher Zugangscode".
+ */
+const CLAUSE_MARK = ' xxclausexx ';
+
+export function hasClauseEnd(text: string): boolean {
+  return HAS_CLAUSE_END.test(text);
+}
+
+export function markClauseEnds(text: string): string {
+  return text.replace(CLAUSE_END, CLAUSE_MARK);
+}
+
+/** The text's clauses, for phrases that must not reach from one into the next. */
+export function clausesOf(text: string): string[] {
+  return text.split(CLAUSE_END);
+}
+
 export interface Pattern<L extends string> {
   label: L;
   weight: number;

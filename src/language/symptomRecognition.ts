@@ -8,7 +8,7 @@
 import type { Symptom } from '../domain/symptoms.js';
 import { removeAccessCodes } from './accessCodes.js';
 import { EXACT, type MessageMatcher } from './phraseIndex.js';
-import { candidates, compilePhrases, cover, findPattern, matchPhrases, MAX_INPUT, type Pattern, type PhraseSet, readMessage, wholeMessage } from './phraseMatching.js';
+import { candidates, compilePhrases, cover, findPattern, hasClauseEnd, markClauseEnds, matchPhrases, MAX_INPUT, type Pattern, type PhraseSet, readMessage, wholeMessage } from './phraseMatching.js';
 import { PHRASE_FILES } from './vocabulary.js';
 
 export interface SymptomRecognition {
@@ -74,7 +74,7 @@ export function recognizeSymptom(text: string): SymptomRecognition {
   const cleaned = removeAccessCodes(text.slice(0, MAX_INPUT));
   const plain = readMessage(cleaned);
   // Clause ends matter only beside a negation: other messages keep the words the other readers of the turn share.
-  const message = HAS_CLAUSE_END.test(cleaned) && candidates(plain, NEGATION_PATTERNS).length > 0 ? readMessage(markClauseEnds(cleaned)) : plain;
+  const message = hasClauseEnd(cleaned) && candidates(plain, NEGATION_PATTERNS).length > 0 ? readMessage(markClauseEnds(cleaned)) : plain;
   if (wholeMessage(message, OTHER_LABEL_PATTERNS) === 'other') return { symptom: 'other', confidence: 0.95 };
 
   // "Not ready to order" is about the person: its words count for no shop message.
@@ -113,19 +113,6 @@ function symptomScore(
     if (!negatedAt(message, positions[0] ?? 0, negations)) score += pattern.weight;
   }
   return score;
-}
-
-/**
- * A word no phrase has, where a clause ends (a comma, a semicolon, a full stop before more):
- * a negation then reaches no shop message past it. "Geht nicht, falscher Zugangscode" says
- * the code is refused; without it, "nicht" stood right before "falscher Zugangscode".
- */
-const HAS_CLAUSE_END = /[,;]|\.(?=\s)/;
-const CLAUSE_END = new RegExp(HAS_CLAUSE_END.source, 'g');
-const CLAUSE_MARK = ' xxclausexx ';
-
-function markClauseEnds(text: string): string {
-  return text.replace(CLAUSE_END, CLAUSE_MARK);
 }
 
 /** Whether one of the negation phrases ends right before position `index`. */

@@ -135,6 +135,9 @@ describe('intents: what a message is about besides an answer', () => {
     ['Guten Tag, hier die Mail die ich bekommen habe'],
     ['ja graag, mail me op piet@ziggo.nl als het werkt'],
     ['the code was in the mail from school'],
+    // A phrase never reaches across a clause: "pas, code" is no "pas (de) code".
+    ['ça marche pas, code incorrect'],
+    ['geht nicht, Code falsch'],
   ])('"%s" is none of them (an answer, a greeting, or nothing)', (text) => {
     expect(recognizeIntent(text).intent).toBeNull();
   });
