@@ -52,6 +52,29 @@ describe('a real question at a yes/no question: answered, then the question agai
   });
 
   it.each([
+    ['en-US', 'no thanks, can I call the photographer myself?'],
+    ['de-DE', 'nein danke. Kann ich das Fotostudio selbst anrufen?'],
+    ['fr-FR', "non merci, est-ce que je peux appeler le photographe moi-même ?"],
+    ['nl-NL', 'nee, kan ik de fotograaf zelf bellen?'],
+  ])('%s: "%s": the no is taken, and the question beside it is not passed over in silence (a person is offered)', async (locale, text) => {
+    const h = await atNotifyOffer(locale);
+    const replies = await h.send(text, { locale });
+    expect(textsOf(replies)).toEqual([msg(locale, 'side.questionInCase'), msg(locale, 'notify.declined'), msg(locale, 'feedback.question')]);
+    expect(buttonsOf(replies[2])).toContain(msg(locale, 'ask.person'));
+    expect(await h.outbox.pending()).toEqual([]);
+  });
+
+  it.each([
+    ['en-US', 'yes please?'],
+    ['de-DE', 'ok klar, warum nicht?'],
+    ['nl-NL', 'ja hoor, waarom niet?'],
+  ])('%s: "%s" is an answer only: no "I can\'t answer that"', async (locale, text) => {
+    const h = await atNotifyOffer(locale);
+    const replies = await h.send(text, { locale });
+    expect(textsOf(replies)).toEqual([msg(locale, 'notify.recorded'), msg(locale, 'feedback.question')]);
+  });
+
+  it.each([
     ['en-US', 'what happens now?'],
     ['de-DE', 'Wie geht es jetzt weiter?'],
     ['fr-FR', 'Et maintenant, que dois-je faire ?'],
