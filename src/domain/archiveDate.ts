@@ -22,8 +22,8 @@ export const SUNDAY: Weekday = 0;
 
 /** Suggested dates leave the customers at least this many days to order. */
 export const SUGGESTION_MIN_DAYS_AHEAD = 7;
-/** Under this many days away the shop shows a countdown: the date is worth a warning. */
-export const SOON_DAYS = 14;
+/** A date sooner than any the bot suggests leaves customers little time to order: worth a warning. */
+export const SOON_DAYS = SUGGESTION_MIN_DAYS_AHEAD;
 
 const MIN_YEAR = 1;
 const MAX_YEAR = 9999;
@@ -204,8 +204,8 @@ export type ArchiveDateVerdict =
 
 /**
  * Whether a job may archive itself on `candidate`: never in the past nor today (the job
- * would close again at once). An accepted date carries `soon` when it is under 14 days away
- * (the shop shows a countdown) and `far` when it is more than a calendar year away (after
+ * would close again at once). An accepted date carries `soon` when it is under a week away
+ * (sooner than every suggested date) and `far` when it is more than a calendar year away (after
  * the same day next year; 29 February counts to 28 February).
  */
 export function checkArchiveDate(candidate: IsoDate, today: IsoDate): ArchiveDateVerdict {
