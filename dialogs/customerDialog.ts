@@ -15,11 +15,14 @@ import { greetingLead } from './greeting.js';
 import { SYMPTOM_DIALOG } from './symptomDialog.js';
 import { FEEDBACK_DIALOG } from './feedbackDialog.js';
 import { AskDialog } from './ask.js';
-import { CONFIRM_DIALOG, type YesNoOptions, type YesNo, yesNoQuestion } from './yesNoDialogs.js';
+import { topicAnswer } from './sideTopics.js';
+import { type YesNoOptions, type YesNo, yesNoQuestion } from './yesNoDialogs.js';
 
 export const CUSTOMER_DIALOG = 'customer';
 /** "Is that the message you see?" after a diagnosis the data alone gave. */
 const SEEN_DIALOG = 'customer-seen';
+/** "Shall I let the photographer know?" (or support) after the explanation. */
+const OFFER_DIALOG = 'customer-offer';
 
 /** Who the bot offers to pass the case to after explaining it: the photographer, or a person of support (and why). */
 type Offer = 'photographer' | { support: HandoffReason } | null;
@@ -200,7 +203,7 @@ async function offerOrNext(step: WaterfallStep, explained: Offer, deps: DialogDe
     yes: 'notify.yes',
     no: 'notify.no',
   };
-  return step.beginDialog(CONFIRM_DIALOG, options);
+  return step.beginDialog(OFFER_DIALOG, options);
 }
 
 /**
@@ -331,7 +334,36 @@ export function customerDialogs(deps: DialogDependencies): Dialog[] {
       return step.endDialog(step.result);
     },
   ]);
-  return [flow, seenDialog(deps)];
+  return [flow, seenDialog(deps), offerDialog(deps)];
+}
+
+/**
+ * The offer after the explanation, a yes or no; another shop message named instead ("it
+ * actually says incorrect access code") is what they see now: what it means for their code
+ * is said, and the offer asked again.
+ */
+function offerDialog(deps: DialogDependencies): AskDialog<YesNo, YesNoOptions> {
+  const yesNo = yesNoQuestion('confirm', 'confirm.retry', deps.recognizer);
+  return new AskDialog<YesNo, YesNoOptions>(
+    OFFER_DIALOG,
+    {
+      ...yesNo,
+      read: async (text, turn, options, attempt) => {
+        const named = turn.input.choiceId === null ? deps.recognizer.symptom(text).symptom : 'other';
+        const { accessCode, symptom } = turn.case;
+        if (named === 'other' || named === symptom || accessCode === null) return yesNo.read(text, turn, options, attempt);
+        const lookup = await deps.platform.lookupCode(accessCode).catch(() => null);
+        if (lookup === null || lookup.kind === 'unknown') return yesNo.read(text, turn, options, attempt);
+        turn.case.symptom = named;
+        const { l } = turn;
+        const said = diagnose(factsFromLookup(lookup), named).symptomMismatch
+          ? l.t('customer.mismatch', { reported: MISMATCH_ARGUMENT[named], message: l.t(`symptom.choice.${named}`), code: formatAccessCode(accessCode) })
+          : topicAnswer(turn, 'what-next').text;
+        return { ok: false, retry: `${said} ${l.t(options.question)}`, understood: true };
+      },
+    },
+    deps.recognizer,
+  );
 }
 
 /** The answer to "is that the message you see?": yes, no, or the shop message they name instead. */

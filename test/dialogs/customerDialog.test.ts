@@ -278,6 +278,37 @@ describe('customer flow: the reported message does not fit the data', () => {
   });
 });
 
+describe('customer flow: another message named at the offer', () => {
+  it.each([
+    ['en-US', 'actually it says incorrect access code', 'incorrect-code', 'incorrectCode'],
+    ['de-DE', 'ach nein, eigentlich steht da Ihre Fotos sind fast fertig', 'almost-ready', 'almostReady'],
+    ['fr-FR', 'en fait ça dit vente manquée', 'missed-sale', 'missedSale'],
+    ['nl-NL', 'eigenlijk staat er onjuiste toegangscode', 'incorrect-code', 'incorrectCode'],
+  ] as const)('%s: "%s" is what they see now: what it means for the code, the offer again, and the notice carries it', async (locale, typed, named, argument) => {
+    const h = await harness();
+    await h.send('hi', { locale });
+    await h.send(msg(locale, 'symptom.choice.other'), { locale });
+    expect(lastDiagnosis(await h.send(DEMO_CODES['job-in-planning'], { locale }))).toMatchObject({ symptom: 'other', awaiting: 'confirm' });
+    const replies = await h.send(typed, { locale });
+    const mismatch = msg(locale, 'customer.mismatch', { reported: argument, message: msg(locale, `symptom.choice.${named}`), code: formatAccessCode(DEMO_CODES['job-in-planning']) });
+    // "Almost ready" is what a job in Planning shows: no mismatch then, what happens next instead.
+    const said = named === 'almost-ready' ? msg(locale, 'side.what-next', { next: 'photographer' }) : mismatch;
+    expect(textsOf(replies)).toEqual([`${said} ${msg(locale, 'notify.offerPhotographer')}`]);
+    expect(buttonsOf(replies[0])).toEqual([msg(locale, 'notify.yes'), msg(locale, 'notify.no')]);
+    expect(lastDiagnosis(replies)).toMatchObject({ symptom: named, scenario: 'job-in-planning', awaiting: 'confirm' });
+    await h.send(msg(locale, 'notify.yes'), { locale });
+    expect((await h.outbox.pending()).map((record) => [record.kind, record.symptom])).toEqual([['notify-photographer', named]]);
+  });
+
+  it('the same message again is no correction: "still says missed the sale" is no yes or no, asked again', async () => {
+    const h = await harness();
+    await h.send(msg('en-US', 'symptom.choice.missed-sale'));
+    await h.send(DEMO_CODES['job-archived']);
+    const replies = await h.send('it says missed the sale');
+    expect(textsOf(replies)).toEqual([msg('en-US', 'confirm.retry')]);
+  });
+});
+
 describe('customer flow: a status the bot does not know', () => {
   it.each([
     ['prepay', 'en-US'],
