@@ -23,11 +23,12 @@ export const MAX_GAP = 2;
 const HAS_CLAUSE_END = /[,;]|\.(?=\s)/;
 const CLAUSE_END = new RegExp(HAS_CLAUSE_END.source, 'g');
 /**
- * A word no phrase has, put where a clause ends: a negation then reaches no phrase past it.
- * "Geht nicht, falscher Zugangscode" says the code is refused: without the mark, "nicht"
- * stood right before "falscher Zugangscode".
+ * A word no phrase has, put where a clause ends: no phrase reaches across it, and no negation
+ * reaches a phrase past it. "Geht nicht, falscher Zugangscode" says the code is refused:
+ * without the mark, "nicht" stood right before "falscher Zugangscode".
  */
-const CLAUSE_MARK = ' xxclausexx ';
+const CLAUSE_WORD = 'xxclausexx';
+const CLAUSE_MARK = ` ${CLAUSE_WORD} `;
 
 export function hasClauseEnd(text: string): boolean {
   return HAS_CLAUSE_END.test(text);
@@ -159,6 +160,8 @@ export function findPattern(
     for (const forms of rest) {
       let found = -1;
       for (let j = previous + 1; j < length && j <= previous + 1 + gap; j++) {
+        // A phrase ends with its clause: "Galerie geht nicht auf, Code …" is no "geht nicht … Code".
+        if (message.words[j] === CLAUSE_WORD) break;
         if (used[j]) continue;
         const quality = message.quality(j, forms);
         if (quality >= minimum) {

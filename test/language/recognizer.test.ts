@@ -127,6 +127,10 @@ describe('recognizeSymptom, specific cases', () => {
     ['Geht nicht. Falscher Zugangscode', 'incorrect-code'],
     ['werkt niet, onjuiste toegangscode', 'incorrect-code'],
     ['ça marche pas ; code incorrect', 'incorrect-code'],
+    // …and so does a phrase: "the gallery won't open, code …" is no "won't … code".
+    ['Meine Galerie geht nicht auf, Code ZKN8SJ3E', 'other'],
+    ['de galerij werkt niet, code ZKN8SJ3E', 'other'],
+    ['der Code sei nicht korrekt', 'incorrect-code'],
     // …but a negation inside the message itself is part of it.
     ['photos not ready yet', 'almost-ready'],
     ['Verkauf verpasst? Keine Sorge, deine Erinnerungen sind sicher', 'missed-sale'],
