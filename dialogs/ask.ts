@@ -5,7 +5,6 @@ import { type Turn, turnOf } from '../src/bot/turn.js';
 import { isUserInput } from '../src/bot/turnInput.js';
 import { type Intent, isTopic } from '../src/language/intents.js';
 import type { Recognizer } from '../src/language/recognizer.js';
-import { clausesOf } from '../src/language/phraseMatching.js';
 import { foldText } from '../src/language/textFolding.js';
 import { offerPersonThisTurn, personChoice, personOfferedThisTurn, shopMessageAnswer, sideAnswer } from './sideTopics.js';
 
@@ -135,7 +134,7 @@ export class AskDialog<T, O extends AskOptions = AskOptions> extends Dialog<O> {
     const answer: Answer<T> = await this.spec.read(text, turn, state.options, state.attempts);
     if (answer.ok) {
       turn.case.awaiting = null;
-      if (intent === 'question' && this.spec.answersBesideTopic === true && this.asksBesideAnswer(text)) {
+      if (intent === 'question' && this.spec.answersBesideTopic === true && this.recognizer.questionBesideAnswer(text)) {
         // "Nee, kan ik de fotograaf zelf bellen?": the answer is taken, and the question is not passed over in silence.
         const aside = sideAnswer(turn, 'question');
         turn.say({ text: aside.text });
@@ -154,12 +153,6 @@ export class AskDialog<T, O extends AskOptions = AskOptions> extends Dialog<O> {
       return dc.endDialog(this.spec.giveUp(turn, state.options));
     }
     return this.unclear(dc, turn, state, answer.retry, answer.choices);
-  }
-
-  /** Whether a clause of its own asks something, beside the clause that answers ("no, can I call them myself?", not "yes please?"). */
-  private asksBesideAnswer(text: string): boolean {
-    const clauses = clausesOf(text);
-    return clauses.length > 1 && clauses.some((clause) => this.recognizer.intent(clause).intent === 'question' && this.recognizer.yesNo(clause) === null);
   }
 
   private namesAChoice(turn: Turn, state: AskState<O>, text: string): boolean {

@@ -15,6 +15,7 @@ import { type IntentRecognition, isTopic, recognizeIntent, recognizeSolved } fro
 import { type JobQuery, jobQueries } from './jobMentions.js';
 import type { Language } from './languages.js';
 import { guessLanguage } from './phraseLanguage.js';
+import { clausesOf } from './phraseMatching.js';
 import { describesOtherScreen, recognizeSymptom, type SymptomRecognition } from './symptomRecognition.js';
 import { writtenLanguage } from './writtenLanguage.js';
 
@@ -35,6 +36,8 @@ export interface Recognizer {
   intent(text: string): IntentRecognition;
   /** Whether the text says the problem went away ("it works now", "geht jetzt"). */
   solved(text: string): boolean;
+  /** Whether a clause of its own asks something beside the one that answers ("no, can I call them myself?"; not "yes please?"). */
+  questionBesideAnswer(text: string): boolean;
   /** Every access code written in the text, normalised, in text order. */
   accessCodes(text: string): string[];
   /** The first code-shaped token of the text ("MXR2 9PLT"), or null. */
@@ -95,6 +98,11 @@ export class PhraseFileRecognizer implements Recognizer {
 
   solved(text: string): boolean {
     return recognizeSolved(text);
+  }
+
+  questionBesideAnswer(text: string): boolean {
+    const clauses = clausesOf(text);
+    return clauses.length > 1 && clauses.some((clause) => recognizeIntent(clause).intent === 'question' && recognizeYesNo(clause) === null);
   }
 
   accessCodes(text: string): string[] {
