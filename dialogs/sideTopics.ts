@@ -32,14 +32,15 @@ const CHANNEL_NAMES = { msteams: 'Microsoft Teams', slack: 'Slack' } as const;
 
 /**
  * Who acts next on this customer's case, as far as the diagnosis says: a code of a deleted
- * job needs a new code, and photos missing from an open gallery need the photographer to
- * show them, not an opened gallery.
+ * job needs a new code, photos hidden in an open gallery need the photographer to show them,
+ * and a gallery without photos needs them added, not an opened gallery.
  */
-function nextFor(turn: Turn): 'photographer' | 'photos' | 'newCode' | 'support' | 'other' {
+function nextFor(turn: Turn): 'photographer' | 'photos' | 'addPhotos' | 'newCode' | 'support' | 'other' {
   const scenario = turn.case.scenario;
   if (scenario === null) return 'other';
   if (scenario === 'code-from-deleted-job') return 'newCode';
-  if (scenario === 'code-without-photos' || scenario === 'photos-hidden') return 'photos';
+  if (scenario === 'code-without-photos') return 'addPhotos';
+  if (scenario === 'photos-hidden') return 'photos';
   const fixedBy = SCENARIO_INFO[scenario].fixedBy;
   return fixedBy === 'customer' ? 'other' : fixedBy;
 }

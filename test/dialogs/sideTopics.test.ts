@@ -89,17 +89,20 @@ describe('a real question at a yes/no question: answered, then the question agai
   });
 
   it.each([
-    ['de-DE', 'Wie lange dauert das denn noch?', 'code-without-photos'],
-    ['en-US', 'how long will that take?', 'photos-hidden'],
-    ['fr-FR', 'Et maintenant, que dois-je faire ?', 'code-without-photos'],
-    ['nl-NL', 'Wat gebeurt er nu?', 'photos-hidden'],
-  ] as const)('%s: "%s" when the gallery is open but the photos are not shown (%s): the photographer shows them, no gallery to open', async (locale, text, scenario) => {
+    ['de-DE', 'Wie lange dauert das denn noch?', 'code-without-photos', 'addPhotos'],
+    ['en-US', 'how long will that take?', 'photos-hidden', 'photos'],
+    ['fr-FR', 'Et maintenant, que dois-je faire ?', 'code-without-photos', 'addPhotos'],
+    ['nl-NL', 'Wat gebeurt er nu?', 'photos-hidden', 'photos'],
+    ['en-US', 'any updates?', 'code-without-photos', 'addPhotos'],
+    ['nl-NL', 'hoe lang duurt het nog?', 'code-without-photos', 'addPhotos'],
+  ] as const)('%s: "%s" when the gallery is open but the photos are not shown (%s): the photographer adds or shows them, no gallery to open', async (locale, text, scenario, next) => {
     const h = await harness({ channelId: 'webchat' });
     const opened = await h.send(`${msg(locale, 'symptom.choice.almost-ready')} ${DEMO_CODES[scenario]}`, { locale });
     expect(lastDiagnosis(opened)).toMatchObject({ scenario, awaiting: 'confirm' });
     const replies = await h.send(text, { locale });
-    expect(textsOf(replies)).toEqual([`${msg(locale, 'side.what-next', { next: 'photos' })} ${msg(locale, 'notify.offerPhotographer')}`]);
-    expect(msg(locale, 'side.what-next', { next: 'photos' })).not.toBe(msg(locale, 'side.what-next', { next: 'photographer' }));
+    expect(textsOf(replies)).toEqual([`${msg(locale, 'side.what-next', { next })} ${msg(locale, 'notify.offerPhotographer')}`]);
+    expect(msg(locale, 'side.what-next', { next })).not.toBe(msg(locale, 'side.what-next', { next: 'photographer' }));
+    expect(msg(locale, 'side.what-next', { next: 'addPhotos' })).not.toBe(msg(locale, 'side.what-next', { next: 'photos' }));
   });
 
   it.each([
