@@ -1,6 +1,6 @@
 /** Answers to the bot's closed questions: yes or no, customer or photographer, a job's status. */
 import type { Role } from '../domain/roles.js';
-import { compilePhrases, cover, readMessage, singleLabelAnywhere, wholeMessage } from './phraseMatching.js';
+import { clausesOf, compilePhrases, cover, hasClauseEnd, readMessage, singleLabelAnywhere, wholeMessage } from './phraseMatching.js';
 import { isFiller } from './phraseWords.js';
 import { PHRASE_FILES } from './vocabulary.js';
 
@@ -37,7 +37,8 @@ export function emojiYesNo(text: string): YesNo | null {
 /**
  * An answer to a yes/no question: such emoji alone, or the message is a yes or a no phrase
  * (with politeness around it), or starts with one and contains nothing of the opposite
- * ("no, it still says…").
+ * ("no, it still says…"), or one of its clauses is nothing but one and no clause says the
+ * opposite ("ik heb al 5x herladen, werkt niet").
  */
 export function recognizeYesNo(text: string): YesNo | null {
   const emoji = emojiYesNo(text);
@@ -48,7 +49,11 @@ export function recognizeYesNo(text: string): YesNo | null {
   const { labels, used } = cover(message, YES_NO, 1);
   if (labels.size !== 1) return null;
   const first = message.words.findIndex((word, index) => used[index] || !isFiller(word));
-  return first >= 0 && used[first] ? ([...labels][0] ?? null) : null;
+  if (first >= 0 && used[first]) return [...labels][0] ?? null;
+  if (!hasClauseEnd(text)) return null;
+  const clauses = new Set(clausesOf(text).map((clause) => wholeMessage(readMessage(clause), YES_NO)));
+  clauses.delete(null);
+  return clauses.size === 1 ? ([...clauses][0] ?? null) : null;
 }
 
 /** "I'm a parent" → customer, "Fotografin" → photographer; null when neither or both. */

@@ -273,6 +273,21 @@ describe('a real question at a yes/no question: answered, then the question agai
   });
 
   it.each([
+    ['de-DE', 'hab neu geladen, gleiche meldung'],
+    ['fr-FR', "j'ai rechargé, même message"],
+    ['fr-FR', 'bof non'],
+    ['nl-NL', 'nog steeds dezelfde melding'],
+    ['nl-NL', 'neuh'],
+    ['nl-NL', 'ik heb al 5x herladen, werkt niet'],
+    ['en-US', 'reloaded twice, still the same'],
+  ])('%s: "%s" at "did this help?" after a reload is a no: the case goes to a person', async (locale, text) => {
+    const h = await harness({ channelId: 'webchat' });
+    const told = await h.send(`${msg(locale, 'symptom.choice.missed-sale')} ${DEMO_CODES['no-known-cause']}`, { locale });
+    expect(lastDiagnosis(told)).toMatchObject({ scenario: 'no-known-cause', awaiting: 'feedback' });
+    expect(lastDiagnosis(await h.send(text, { locale }))).toMatchObject({ awaiting: 'email' });
+  });
+
+  it.each([
     ['fr-FR', "Pouvez-vous repousser la date d'archivage au 15 janvier ?"],
     ['de-DE', 'Warum ist das eigentlich archiviert?'],
   ])('%s: "%s" at "did this help?" is a question, not a no: answered, and the question again', async (locale, text) => {

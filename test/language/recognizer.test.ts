@@ -246,6 +246,12 @@ describe('recognizeYesNo', () => {
     ['bitte', null],
     ['almost ready', null],
     ['', null],
+    // A clause that is nothing but a yes or a no answers, unless another clause says the opposite.
+    ['ik heb al 5x herladen, werkt niet', 'no'],
+    ['hab neu geladen, gleiche meldung', 'no'],
+    ['reloaded the page, no', 'no'],
+    ['reloaded the page. yes, no', null],
+    ['reloaded the page, the code is right', null],
     // Emoji answers, as in chat apps; one among words or a face is no answer.
     ['👍', 'yes'],
     [' 👍🏽 ', 'yes'],
