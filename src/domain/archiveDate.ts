@@ -19,6 +19,7 @@ export interface CalendarDate {
 export type Weekday = 0 | 1 | 2 | 3 | 4 | 5 | 6;
 
 export const SUNDAY: Weekday = 0;
+export const MONDAY: Weekday = 1;
 
 /** Suggested dates leave the customers at least this many days to order. */
 export const SUGGESTION_MIN_DAYS_AHEAD = 7;

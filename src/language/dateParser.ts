@@ -8,6 +8,7 @@ import {
   daysInMonth,
   type IsoDate,
   isValidCalendarDate,
+  MONDAY,
   nextWeekdayAfter,
   previousWeekdayBefore,
   SUNDAY,
@@ -80,6 +81,8 @@ export const DatesVocabularySchema = z.strictObject({
     /** A weekday in the past: "last Sunday", "dimanche dernier". */
     previousBefore: words,
     previousAfter: words,
+    /** Beside a weekday, that day of next week (Monday to Sunday): "volgende week zondag", "Sonntag nächste Woche". */
+    nextWeek: words,
   }),
   /**
    * Before a month's name: its end ("Ende Januar", "fin janvier", "end of January") or its
@@ -186,6 +189,7 @@ interface Lexicon {
   durationBefore: RegExp;
   durationAfter: RegExp;
   weekday: RegExp;
+  nextWeek: RegExp;
   dayAfterTomorrow: RegExp;
   tomorrow: RegExp;
   today: RegExp;
@@ -239,6 +243,7 @@ function buildLexicon(language: Language): Lexicon {
     weekday: rx(
       `${WORD_START}(?:(${pick((v) => v.relative.previousBefore)}) )?(${alternation(weekdays.keys())})${WORD_END}(?: (${pick((v) => v.relative.previousAfter)})${WORD_END})?`,
     ),
+    nextWeek: phrase((v) => v.relative.nextWeek),
     dayAfterTomorrow: phrase((v) => v.relative.dayAfterTomorrow),
     tomorrow: phrase((v) => v.relative.tomorrow),
     today: phrase((v) => v.relative.today),
@@ -465,10 +470,14 @@ export function parseArchiveDate(text: string, locale: string, today: IsoDate): 
     }
   }
 
-  // 4. A weekday: the next one after today ("Sunday", "nächsten Sonntag", "dimanche prochain"), or the last one ("last Sunday").
+  // 4. A weekday: the next one after today ("Sunday", "nächsten Sonntag", "dimanche prochain"), the one of next week
+  // ("volgende week zondag": on a Tuesday not the coming Sunday but the one after), or the last one ("last Sunday").
   if (weekday && weekdayIndex !== undefined) {
     const past = weekday[1] !== undefined || weekday[3] !== undefined;
-    const date = within(() => (past ? previousWeekdayBefore(today, weekdayIndex) : nextWeekdayAfter(today, weekdayIndex)));
+    const nextWeek = !past && firstMatch(work, lexicon.nextWeek) !== null;
+    const date = within(() =>
+      past ? previousWeekdayBefore(today, weekdayIndex) : nextWeek ? weekdayOnOrAfter(nextWeekdayAfter(today, MONDAY), weekdayIndex) : nextWeekdayAfter(today, weekdayIndex),
+    );
     if (date !== null) return { kind: 'date', date };
   }
 
