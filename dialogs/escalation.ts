@@ -212,6 +212,19 @@ function emailIn(text: string): string | null {
   return distinct.length === 1 ? distinct[0]! : null;
 }
 
+/**
+ * An address a customer writes before being asked for one ("ja graag, mijn email is …") is
+ * the one support writes to: kept as the case's contact, so the handoff does not ask again.
+ * True when it was kept now.
+ */
+export function noteVolunteeredEmail(turn: Turn): boolean {
+  if (turn.identity.role !== 'customer' || turn.case.contact !== null || turn.case.awaiting === 'email') return false;
+  const email = emailIn(turn.input.text);
+  if (email === null) return false;
+  turn.case.contact = { email };
+  return true;
+}
+
 /** What the e-mail question got: an address, none ("skip", "no"), or the request for a person taken back. */
 export type EmailAnswer = { kind: 'address'; email: string } | { kind: 'none' } | { kind: 'withdrawn' };
 
@@ -258,11 +271,14 @@ export function handoffDialogs(deps: DialogDependencies): Dialog[] {
         if (known === null && email === null) turn.say({ text: turn.l.t('handoff.email.skipped') });
         turn.case.contact = { email };
       }
+      // Not asked now: the address given before is the one support writes to, and they should know which.
+      const writesTo = step.result === undefined && typeof email === 'string' ? email : null;
       // Where the ticket's reference can be told later, once the helpdesk gives one.
       const reference = reachableReference(step.context.activity);
       const result = await recordCase(turn, deps, 'escalation', reason, email === undefined ? { reference } : { email, reference });
       if (tellRecorded(turn, result, RECORDED_KEY[reason]) && afterRecorded !== undefined) turn.say({ text: afterRecorded });
       if (result.outcome === 'recorded' || result.outcome === 'added') {
+        if (writesTo !== null) turn.say({ text: turn.l.t('handoff.email.known', { email: writesTo }) });
         const when = whenPeopleAnswer(turn, deps);
         if (when !== null) turn.say({ text: when });
         turn.case.handoffCaseId = result.record.id;

@@ -14,7 +14,7 @@ import { accessCodeDialog } from './accessCodeDialog.js';
 import { applyChangeDialogs } from './applyChangeDialog.js';
 import { customerDialogs, CUSTOMER_DIALOG } from './customerDialog.js';
 import type { DialogDependencies } from './dependencies.js';
-import { HANDOFF_DIALOG, type HandoffOptions, handoffDialogs } from './escalation.js';
+import { HANDOFF_DIALOG, type HandoffOptions, handoffDialogs, noteVolunteeredEmail } from './escalation.js';
 import { fixWalkthroughDialogs } from './fixWalkthroughDialog.js';
 import { greetingLead } from './greeting.js';
 import { guidedDiagnosisDialogs, GUIDED_DIAGNOSIS_DIALOG } from './guidedDiagnosisDialog.js';
@@ -111,6 +111,8 @@ export class MainDialog extends ComponentDialog {
     if (command === 'help') turn.say({ text: turn.l.t('help') });
     else if (command === null) {
       noteVolunteered(turn, turn.input.text, this.deps.recognizer);
+      // Kept quietly: the handoff says which address support writes to.
+      noteVolunteeredEmail(turn);
       if (answerBeforeTheCase(turn, this.deps.recognizer)) return { status: DialogTurnStatus.complete };
     }
     return super.onBeginDialog(innerDc, options);
@@ -141,6 +143,9 @@ export class MainDialog extends ComponentDialog {
         turn.case.awaiting = null;
         return innerDc.beginDialog(HANDOFF_DIALOG, REQUESTED);
       default: {
+        if (command === null && isUserInput(innerDc.context.activity) && noteVolunteeredEmail(turn)) {
+          turn.say({ text: turn.l.t('handoff.email.noted', { email: turn.case.contact?.email ?? '' }) });
+        }
         const corrected = command === null && isUserInput(innerDc.context.activity) ? correctedCodes(turn, this.deps.recognizer) : [];
         if (corrected.length > 0) {
           // "Sorry, wrong code: it's KDG4 77QP" at a later question: that code is the case now.

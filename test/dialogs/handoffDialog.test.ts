@@ -109,6 +109,47 @@ describe('handoff: the e-mail address before a person takes over', () => {
   });
 });
 
+describe('handoff: an address the customer gave before being asked', () => {
+  it.each([
+    ['en-US', "Hi, I'm maria.lopez@gmail.com, missed the sale, code MXR29PLT", 'maria.lopez@gmail.com'],
+    ['de-DE', 'Verkauf verpasst, Code MXR29PLT, meine Mail: t.weber@gmx.de', 't.weber@gmx.de'],
+  ] as const)('%s: in the first message ("%s"): kept quietly, not asked for, and named at the handoff', async (locale, first, address) => {
+    const h = await harness({ channelId: 'webchat' });
+    await h.send(first, { locale });
+    await h.send(msg(locale, 'notify.no'), { locale });
+    const replies = await h.send(msg(locale, 'feedback.no'), { locale });
+    expect(textsOf(replies)).toEqual([msg(locale, 'escalation.recorded'), msg(locale, 'handoff.email.known', { email: address })]);
+    expect((await h.outbox.pending()).map((record) => record.email)).toEqual([address]);
+  });
+
+  it.each([
+    ['nl-NL', 'ja graag. mijn email is jan.devries@gmail.com', 'jan.devries@gmail.com'],
+    ['fr-FR', "oui, écrivez-moi à marie.dupont@orange.fr", 'marie.dupont@orange.fr'],
+  ] as const)('%s: beside an answer ("%s"): said to be noted, the answer taken, and the handoff does not ask again', async (locale, text, address) => {
+    const h = await harness({ channelId: 'webchat' });
+    await h.send(msg(locale, 'symptom.choice.missed-sale'), { locale });
+    await h.send(DEMO_CODES['job-archived'], { locale });
+    const replies = await h.send(text, { locale });
+    expect(textsOf(replies)).toEqual([msg(locale, 'handoff.email.noted', { email: address }), msg(locale, 'notify.recorded'), msg(locale, 'feedback.question')]);
+    const handedOver = await h.send(msg(locale, 'feedback.no'), { locale });
+    expect(allText(handedOver)).not.toContain(msg(locale, 'handoff.email.question'));
+    expect((await h.outbox.pending()).map((record) => [record.kind, record.email])).toEqual([
+      ['notify-photographer', undefined],
+      ['escalation', address],
+    ]);
+  });
+
+  it('an address alone at "did this help?": noted, and the question asked again', async () => {
+    const h = await harness({ channelId: 'webchat' });
+    await h.send(msg('de-DE', 'symptom.choice.missed-sale'), { locale: 'de-DE' });
+    await h.send(DEMO_CODES['job-archived'], { locale: 'de-DE' });
+    await h.send(msg('de-DE', 'notify.no'), { locale: 'de-DE' });
+    const replies = await h.send('meine mail ist anna.k@web.de', { locale: 'de-DE' });
+    expect(textsOf(replies)).toEqual([msg('de-DE', 'handoff.email.noted', { email: 'anna.k@web.de' }), msg('de-DE', 'feedback.retry')]);
+    expect(lastDiagnosis(replies).awaiting).toBe('feedback');
+  });
+});
+
 describe('handoff: while a person has the case', () => {
   it('what the customer writes is added to the case with one short line, never the first question again', async () => {
     const h = await atEmailQuestion('fr-FR');
