@@ -6,7 +6,7 @@ import { isUserInput } from '../src/bot/turnInput.js';
 import { type Intent, isTopic } from '../src/language/intents.js';
 import type { Recognizer } from '../src/language/recognizer.js';
 import { foldText } from '../src/language/textFolding.js';
-import { offerPersonThisTurn, personChoice, personOfferedThisTurn, shopMessageAnswer, sideAnswer } from './sideTopics.js';
+import { offerPersonThisTurn, personChoice, personOfferedThisTurn, shopMessageAnswer, type SideAnswer, sideAnswer } from './sideTopics.js';
 
 /** What reading an answer gave: a value, or a reason to ask again. */
 /** `choices` replace the question's buttons for the retry, e.g. "did you mean A or B?". */
@@ -41,6 +41,11 @@ export interface AskSpec<T, O> {
   explainsRetries?: boolean;
   /** Thanks, goodbyes, questions and topics are answered while this question is open (default true). */
   sideTopics?: boolean;
+  /**
+   * This question's own answer to a question or topic beside it, before the usual one ("any
+   * news?" at "did this help?" looks whether the gallery has opened meanwhile); null: the usual one.
+   */
+  sideAnswer?(turn: Turn, intent: Exclude<Intent, 'goodbye' | 'thanks'>): Promise<SideAnswer | null>;
   /**
    * After this many unreadable answers the question ends with `giveUp`'s value instead of
    * looping; only for questions whose ending says so (no code given, no address given), never a guess.
@@ -127,7 +132,7 @@ export class AskDialog<T, O extends AskOptions = AskOptions> extends Dialog<O> {
     if (!this.spec.strict && isTopic(intent)) {
       const besideTopic = this.spec.answersBesideTopic === true ? await this.spec.read(text, turn, state.options, state.attempts) : null;
       if (besideTopic?.ok !== true) return this.answerAside(dc, turn, state, intent, text);
-      turn.say({ text: this.asideFor(turn, intent, text).text });
+      turn.say({ text: (await this.asideFor(turn, intent, text)).text });
       turn.case.awaiting = null;
       return dc.endDialog(besideTopic.value);
     }
@@ -192,14 +197,16 @@ export class AskDialog<T, O extends AskOptions = AskOptions> extends Dialog<O> {
       this.show(turn, state, { lead: l.t('side.thanks') });
       return Dialog.EndOfTurn;
     }
-    const aside = this.asideFor(turn, intent, text);
+    const aside = await this.asideFor(turn, intent, text);
     if (aside.offerPerson) state.offerPerson = true;
     this.show(turn, state, { lead: aside.offerPerson ? `${aside.text} ${l.t('ask.offerPerson')}` : aside.text });
     return Dialog.EndOfTurn;
   }
 
   /** The answer to a question or topic beside the question: what a quoted shop message means, or the topic's answer. */
-  private asideFor(turn: Turn, intent: Exclude<Intent, 'goodbye' | 'thanks'>, text: string) {
+  private async asideFor(turn: Turn, intent: Exclude<Intent, 'goodbye' | 'thanks'>, text: string): Promise<SideAnswer> {
+    const own = (await this.spec.sideAnswer?.(turn, intent)) ?? null;
+    if (own !== null) return own;
     const shopMessage = intent === 'question' ? this.recognizer.symptom(text).symptom : 'other';
     return shopMessage === 'other' ? sideAnswer(turn, intent) : shopMessageAnswer(turn, shopMessage);
   }

@@ -4,8 +4,12 @@ import { type Turn, turnOf } from '../src/bot/turn.js';
 import { SCENARIO_INFO } from '../src/domain/scenarios.js';
 import type { Recognizer } from '../src/language/recognizer.js';
 import { HANDOFF_DIALOG, type HandoffOptions } from './escalation.js';
-import { topicAnswer } from './sideTopics.js';
-import { yesNoDialog, type YesNoOptions, type YesNo } from './yesNoDialogs.js';
+import type { Intent } from '../src/language/intents.js';
+import type { PlatformPort } from '../src/platform/port.js';
+import { newsOfCode } from '../src/proactive/galleryNews.js';
+import { AskDialog } from './ask.js';
+import { type SideAnswer, topicAnswer } from './sideTopics.js';
+import { type YesNoOptions, type YesNo, yesNoQuestion } from './yesNoDialogs.js';
 
 export const FEEDBACK_DIALOG = 'feedback';
 const FEEDBACK_QUESTION_DIALOG = 'feedback-question';
@@ -32,7 +36,7 @@ const NAMES_THE_MESSAGE = 0.75;
 const QUESTION: YesNoOptions = { question: 'feedback.question', yes: 'feedback.yes', no: 'feedback.no' };
 
 /** "Did this help?" at the end of a case: thanks, or the case goes to support. */
-export function feedbackDialogs(recognizer: Recognizer): Dialog[] {
+export function feedbackDialogs(recognizer: Recognizer, platform: PlatformPort): Dialog[] {
   const flow = new Waterfall(FEEDBACK_DIALOG, [
     async (step: WaterfallStep) => step.beginDialog(FEEDBACK_QUESTION_DIALOG, QUESTION),
     async (step: WaterfallStep) => {
@@ -52,5 +56,17 @@ export function feedbackDialogs(recognizer: Recognizer): Dialog[] {
     if (SCENARIO_INFO[c.scenario].fixedBy !== 'photographer' || recognizer.yesNo(input.text) !== null) return null;
     return `${topicAnswer(turn, 'what-next').text} ${turn.l.t('feedback.question')}`;
   };
-  return [flow, yesNoDialog(FEEDBACK_QUESTION_DIALOG, 'feedback', 'feedback.retry', recognizer, (text) => helped(text, recognizer), stillWaiting)];
+  const question = yesNoQuestion('feedback', 'feedback.retry', recognizer, (text) => helped(text, recognizer), stillWaiting);
+  return [flow, new AskDialog(FEEDBACK_QUESTION_DIALOG, { ...question, sideAnswer: (turn, intent) => galleryNews(turn, intent, platform) }, recognizer)];
+}
+
+/**
+ * "Any news?" from a customer who waits for the photographer: the code is looked at again, and
+ * a gallery opened meanwhile is good news instead of "the photographer has to open it".
+ */
+async function galleryNews(turn: Turn, intent: Exclude<Intent, 'goodbye' | 'thanks'>, platform: PlatformPort): Promise<SideAnswer | null> {
+  const { accessCode, scenario, symptom } = turn.case;
+  if (intent !== 'what-next' || turn.identity.role !== 'customer' || accessCode === null || scenario === null || SCENARIO_INFO[scenario].fixedBy !== 'photographer') return null;
+  const news = await newsOfCode(platform, turn.l, accessCode, symptom);
+  return news === null ? null : { text: news, offerPerson: false };
 }

@@ -408,7 +408,7 @@ export async function startBot(
     recognizer,
     defaultLocale: config.DEFAULT_LOCALE,
     logger,
-    hooks: [openHandoffHooks({ outbox, logger, recognizer, channelAuthentication: channelAuthenticationEnabled(config), ...(options.now === undefined ? {} : { now: options.now }) }), conversationReferenceHooks({ store: reachable, logger })],
+    hooks: [openHandoffHooks({ outbox, logger, recognizer, platform, channelAuthentication: channelAuthenticationEnabled(config), ...(options.now === undefined ? {} : { now: options.now }) }), conversationReferenceHooks({ store: reachable, logger })],
     ...(lock === undefined ? {} : { lock }),
   });
   const conversationData: ConversationDataStores = { db: database, state, conversationLog, outbox: localOutbox, conversations, transcripts };

@@ -7,6 +7,8 @@ import type { Turn } from '../bot/turn.js';
 import { isUserInput } from '../bot/turnInput.js';
 import type { Recognizer } from '../language/recognizer.js';
 import type { Logger } from '../logger.js';
+import type { PlatformPort } from '../platform/port.js';
+import { newsOfCode } from '../proactive/galleryNews.js';
 import type { CaseOutbox, CaseRecord } from './caseRecord.js';
 
 /** The Bot Framework handoff protocol's event names (botbuilder's HandoffEventNames). */
@@ -137,6 +139,7 @@ export function openHandoffHooks({
   outbox,
   logger,
   recognizer,
+  platform,
   channelAuthentication = false,
   now = () => new Date(),
 }: {
@@ -144,6 +147,8 @@ export function openHandoffHooks({
   logger: Logger;
   /** The dialogs' recognizer: "restart", thanks, goodbyes and "any news?" mean here what they mean there. */
   recognizer: Recognizer;
+  /** Where a customer's "any news?" looks whether their gallery has opened meanwhile. */
+  platform: PlatformPort;
   channelAuthentication?: boolean;
   now?: () => Date;
 }): TurnHooks {
@@ -194,8 +199,12 @@ export function openHandoffHooks({
           return true;
         }
         if (intent === 'what-next') {
-          // "Any news?", "when will someone answer?": nobody has yet, or the status would have said so.
-          turn.say({ text: turn.l.t('handoff.waiting') });
+          // "Any news?": the gallery may have opened meanwhile (the photographer fixed it); else nobody
+          // has answered yet, or the status would have said so.
+          // The flow that handed the case over has ended: its code is the case's `lastCode` then.
+          const code = turn.case.accessCode ?? turn.case.lastCode;
+          const news = turn.identity.role === 'customer' && code !== null ? await newsOfCode(platform, turn.l, code, turn.case.symptom) : null;
+          turn.say({ text: news ?? turn.l.t('handoff.waiting') });
           return true;
         }
         const ticket = await outbox.ticketReference(caseId);

@@ -4,13 +4,12 @@ import { linkedPhotographer } from '../bot/identity.js';
 import type { Turn } from '../bot/turn.js';
 import { rendererFor } from '../channels/renderers.js';
 import type { DiagnosisSnapshot, Reply } from '../channels/replyModel.js';
-import { factsFromLookup } from '../domain/facts.js';
 import type { Job } from '../domain/platformModel.js';
-import { diagnose } from '../domain/scenarios.js';
 import { type Localizer, localizer } from '../language/messages.js';
 import type { Logger } from '../logger.js';
 import type { PlatformPort } from '../platform/port.js';
 import type { ReachableConversations, WaitingCustomer } from './conversationStore.js';
+import { galleryOpenText, opensNow } from './galleryNews.js';
 import { type CustomerReport, fixJobChoice, type Notices, type PhotographerNoticeResult, reachableReference, type WaitingReport } from './notices.js';
 
 /**
@@ -147,20 +146,14 @@ export class ProactiveNotices implements Notices {
       const reference = customer.reference;
       if (reference === null) continue;
       const lookup = await platform.lookupCode(customer.accessCode);
-      if (lookup.kind !== 'found' || lookup.job.id !== jobId) continue;
-      const diagnosis = diagnose(factsFromLookup(lookup), customer.symptom ?? 'other');
-      const open = diagnosis.scenario === 'no-known-cause' && diagnosis.secondary.length === 0 && diagnosis.unknownJobStatus === null;
-      if (!open || !(await store.markTold(jobId, customer.conversationId, this.now()))) continue;
+      if (!opensNow(lookup, customer.symptom) || lookup.job.id !== jobId) continue;
+      if (!(await store.markTold(jobId, customer.conversationId, this.now()))) continue;
       const l = localizer(customer.locale, 'customer');
-      const archiveDate = lookup.job.archiving.enabled ? lookup.job.archiving.date : null;
-      // "Open again" to whoever saw the sale missed: their gallery had been open before.
-      const again = customer.symptom === 'missed-sale' ? 'yes' : 'no';
-      const until: Record<string, string> = archiveDate === null ? { until: 'none' } : { until: 'date', date: l.longDate(archiveDate) };
-      const reply: Reply = { text: l.t('customer.galleryOpen', { again, ...until }) };
+      const reply: Reply = { text: galleryOpenText(l, lookup, customer.symptom) };
       const channelId = reference.channelId ?? '';
       const activities = rendererFor(channelId)(
         [reply],
-        snapshot({ role: 'customer', locale: l.locale, symptom: customer.symptom, scenario: diagnosis.scenario, secondary: [] }),
+        snapshot({ role: 'customer', locale: l.locale, symptom: customer.symptom, scenario: 'no-known-cause', secondary: [] }),
       );
       try {
         await this.send(reference, async (context) => {

@@ -1,7 +1,7 @@
 import { type Activity, ActivityTypes } from 'botbuilder';
 import { describe, expect, it } from 'vitest';
 import { DEMO_CASES, DEMO_CODES, DEMO_PHOTOGRAPHERS } from '../support/demoCodes.js';
-import type { MessageKey, MessageValues } from '../../src/language/messages.js';
+import { localizer, type MessageKey, type MessageValues } from '../../src/language/messages.js';
 import { parseSupportHours, type SupportHours } from '../../src/domain/supportHours.js';
 import { allText, buttonsOf, DEMO_TODAY, type DialogHarness, type HarnessOptions, lastDiagnosis, msg, textsOf, useHarnesses } from '../support/dialogHarness.js';
 
@@ -215,6 +215,20 @@ function supportHours(text: string): SupportHours {
 }
 
 // The harness's clock: Friday 27 November 2026, 10:00 UTC (11:00 in Berlin).
+describe('handoff: "any news?" after the gallery opened meanwhile', () => {
+  it.each(['en-US', 'de-DE', 'fr-FR', 'nl-NL'])('%s: the good news instead of "nothing new yet", kept with the case', async (locale) => {
+    const h = await atEmailQuestion(locale);
+    await h.send(msg(locale, 'handoff.email.skip'), { locale });
+    const news = { en: 'any news?', de: 'gibts was neues?', fr: 'des nouvelles ?', nl: 'al nieuws?' }[locale.slice(0, 2) as 'en'];
+    expect(textsOf(await h.send(news, { locale }))).toEqual([msg(locale, 'handoff.waiting')]);
+    await h.platform.applyChange({ kind: 'reopen-job', jobId: DEMO_CASES['job-archived'].jobId!, photographerId: DEMO_PHOTOGRAPHERS.lena.id, archiveDate: '2027-01-31' }, { idempotencyKey: 'by-hand' });
+    const replies = await h.send(news, { locale });
+    expect(textsOf(replies)).toEqual([msg(locale, 'customer.galleryOpen', { again: 'no', until: 'date', date: localizer(locale).longDate('2027-01-31') })]);
+    const [record] = await h.outbox.pending();
+    expect(record!.transcript.at(-1)).toMatchObject({ from: 'user', text: news });
+  });
+});
+
 describe('handoff: when a person will answer (SUPPORT_HOURS)', () => {
   it.each(['en-US', 'de-DE', 'fr-FR', 'nl-NL'])('%s: within the hours, "today"', async (locale) => {
     const h = await atEmailQuestion(locale, { supportHours: supportHours('Mon-Fri 09:00-17:00 Europe/Berlin') });

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { type Activity, ActivityTypes } from 'botbuilder';
 import { describe, expect, it } from 'vitest';
 import { localizer, type MessageKey, type MessageValues } from '../../src/language/messages.js';
-import { DEMO_CODES, DEMO_PHOTOGRAPHERS } from '../support/demoCodes.js';
+import { DEMO_CASES, DEMO_CODES, DEMO_PHOTOGRAPHERS } from '../support/demoCodes.js';
 import { allText, buttonsOf, type DialogHarness, lastDiagnosis, msg, symptomLabels, textsOf, useHarnesses } from '../support/dialogHarness.js';
 
 /**
@@ -389,6 +389,23 @@ describe('before the first question and after the end', () => {
     expect(textsOf(replies)).not.toContain(msg(locale, 'notify.offerPhotographer'));
     expect(lastDiagnosis(replies)).toMatchObject({ scenario: 'job-archived', awaiting: 'feedback' });
     expect((await h.outbox.pending()).length).toBe(requests);
+  });
+
+  it.each([
+    ['en-US', 'any news?'],
+    ['de-DE', 'und, gibt es schon was Neues?'],
+    ['fr-FR', 'des nouvelles ?'],
+    ['nl-NL', 'al nieuws?'],
+  ])('%s: "%s" at "did this help?" after the photographer reopened the job meanwhile: the good news, not "the photographer has to open it"', async (locale, text) => {
+    const h = await atNotifyOffer(locale);
+    await h.send(msg(locale, 'notify.yes'), { locale });
+    const before = await h.send(text, { locale });
+    expect(textsOf(before)).toEqual([`${msg(locale, 'side.what-next', { next: 'photographer' })} ${msg(locale, 'feedback.question')}`]);
+    await h.platform.applyChange({ kind: 'reopen-job', jobId: DEMO_CASES['job-archived'].jobId!, photographerId: DEMO_PHOTOGRAPHERS.lena.id, archiveDate: '2027-01-31' }, { idempotencyKey: 'by-hand' });
+    const replies = await h.send(text, { locale });
+    const open = msg(locale, 'customer.galleryOpen', { again: 'yes', until: 'date', date: localizer(locale).longDate('2027-01-31') });
+    expect(textsOf(replies)).toEqual([`${open} ${msg(locale, 'feedback.question')}`]);
+    expect(lastDiagnosis(replies).awaiting).toBe('feedback');
   });
 
   it('a question the bot cannot answer as the first message: what the bot knows about, a person offered, then the first question', async () => {

@@ -173,7 +173,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Dialo
     defaultLocale: options.defaultLocale ?? 'en-US',
     logger: silentLogger,
     // The open handoff as production has it, then the test's own steps.
-    hooks: [openHandoffHooks({ outbox, logger: silentLogger, recognizer, now }), ...(options.hooks ?? [])],
+    hooks: [openHandoffHooks({ outbox, logger: silentLogger, recognizer, platform, now }), ...(options.hooks ?? [])],
   });
   adapter = new TestAdapter((context) => bot.run(context), { channelId });
   // As production has them: the handoff event once the transcript logger has written the turn down.
