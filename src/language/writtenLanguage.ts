@@ -20,6 +20,12 @@ const SAMPLE = 2000;
 /** The detector's score for the winner, and how many times the runner-up's it must be. */
 const MIN_ACCURACY = 0.15;
 const MIN_LEAD = 2;
+/**
+ * A lower score will do when the phrase files' words voted for the same language, with a clear
+ * lead: "Bonjour, je n'arrive pas à ouvrir la galerie" scores 0.14 for French, the rest far below.
+ */
+const MIN_ACCURACY_AGREED = 0.1;
+const MIN_LEAD_AGREED = 3;
 /** Words of the person's own (not of a quoted shop message) needed to tell a language. */
 const MIN_OWN_WORDS = 2;
 
@@ -59,8 +65,14 @@ export function writtenLanguage(text: string, hints: readonly Language[] = [], k
   if (candidates.length === 0) return null;
   if (kept !== null && candidates.every((language) => language === kept)) return kept;
   const [best, second] = detectAll(sample, { only: [...LANGUAGES] });
-  if (best === undefined || best.accuracy < MIN_ACCURACY || best.accuracy < (second?.accuracy ?? 0) * MIN_LEAD) return null;
+  if (best === undefined || !clearWinner(best.accuracy, second?.accuracy ?? 0, best.lang === guessed)) return null;
   return candidates.find((language) => language === best.lang) ?? null;
+}
+
+/** Whether the detector's winner is clear: by its own scores, or by a lower one the phrase vote agrees with. */
+function clearWinner(accuracy: number, runnerUp: number, phrasesAgree: boolean): boolean {
+  if (accuracy >= MIN_ACCURACY && accuracy >= runnerUp * MIN_LEAD) return true;
+  return phrasesAgree && accuracy >= MIN_ACCURACY_AGREED && accuracy >= runnerUp * MIN_LEAD_AGREED;
 }
 
 /** The words that are not the shop's own words in `language`. */

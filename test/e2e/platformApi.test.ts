@@ -102,7 +102,8 @@ describe.each(FAULTS)('with the platform API %s', (_name, fault) => {
   it('a photographer gets the guided questions instead of a diagnosis', async () => {
     api.fault(fault);
     const lena = teamsPhotographer(bot.url, 'lena');
-    const replies = await lena.say(`A parent sees "missed the sale", code ${formatAccessCode(ARCHIVED.code)}`);
+    // In her own language: a message that is clearly English would be answered in English.
+    const replies = await lena.say(`Eine Mutter sieht „Verkauf verpasst“, Code ${formatAccessCode(ARCHIVED.code)}`);
     // Her account cannot be looked up either, so she is asked as an unlinked photographer would be.
     const said = allText(replies);
     expect(said.includes(lena.t('photographer.platformDown')) || said.includes(lena.t('guided.intro'))).toBe(true);

@@ -24,8 +24,21 @@ describe('the language a person writes in', () => {
     ['je veux être remboursé', 'fr'],
     ["het zegt dat de foto's bijna klaar zijn", 'nl'],
     ['waar vind ik de code', 'nl'],
+    // The detector's score is low (0.14), but far ahead of the rest, and the phrase files' words say French too.
+    ["Bonjour, je n'arrive pas à ouvrir la galerie, le code est VHC7NQ3R", 'fr'],
   ] as const)('"%s" is clearly %s', (text, language) => {
     expect(writtenLanguage(text)).toBe(language);
+  });
+
+  it('names no wrong language for any labelled sentence, and a language for most of them', () => {
+    const here = dirname(fileURLToPath(import.meta.url));
+    const sentences = ['symptom-sentences.json', 'blind-sentences.json'].flatMap(
+      (file) => JSON.parse(readFileSync(join(here, 'fixtures', file), 'utf8')) as { text: string; lang: Language }[],
+    );
+    const named = sentences.map((sentence) => ({ ...sentence, written: writtenLanguage(sentence.text, recognizeIntent(sentence.text).languages) }));
+    expect(named.filter((sentence) => sentence.written !== null && sentence.written !== sentence.lang)).toEqual([]);
+    // 502 of 616 on 7 December 2026 (484 before the phrase vote could confirm a lower score).
+    expect(named.filter((sentence) => sentence.written !== null).length).toBeGreaterThanOrEqual(500);
   });
 
   it.each([
@@ -73,10 +86,14 @@ function detectorFirst(text: string, hints: readonly Language[]): Language | nul
     .filter((word) => /^\p{L}{2,}$/u.test(word));
   if (words.length < 2) return null;
   const [best, second] = detectAll(sample, { only: [...LANGUAGES] });
-  if (best === undefined || best.accuracy < 0.15 || best.accuracy < (second?.accuracy ?? 0) * 2) return null;
+  if (best === undefined) return null;
   const language = best.lang as Language;
+  const voted = guessLanguage(sample) === language;
+  const runnerUp = second?.accuracy ?? 0;
+  // A clear winner, or a lower score with a wider lead that the phrase vote agrees with.
+  if (!((best.accuracy >= 0.15 && best.accuracy >= runnerUp * 2) || (voted && best.accuracy >= 0.1 && best.accuracy >= runnerUp * 3))) return null;
   if (!(LANGUAGES as readonly string[]).includes(language)) return null;
-  if (guessLanguage(sample) !== language && !hints.includes(language)) return null;
+  if (!voted && !hints.includes(language)) return null;
   const catalogs = { en, de, fr, nl } as const;
   const shop = new Set(
     (['almost-ready', 'incorrect-code', 'missed-sale'] as const)
