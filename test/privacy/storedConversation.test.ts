@@ -28,9 +28,9 @@ it("a customer's stored conversation keeps the gallery of their code, never the 
 it("a photographer's conversation at \"Shall I make these changes?\" keeps the job before the change without its galleries, and still reports the change", async () => {
   bot = await startTestBot({ STORAGE: 'sqlite' });
   const chat = teamsPhotographer(bot.url, 'lena');
-  expect(lastEntity(await chat.say(`a parent sees missed the sale, code ${DEMO_CODES['job-archived']}`))).toMatchObject({ awaiting: 'step-result' });
+  expect(lastEntity(await chat.say(`eine Mutter sieht Verkauf verpasst, Code ${DEMO_CODES['job-archived']}`))).toMatchObject({ awaiting: 'step-result' });
   expect(lastEntity(await chat.submit({ choice: 'auto' }))).toMatchObject({ awaiting: 'archive-date' });
-  expect(lastEntity(await chat.say('in 3 weeks'))).toMatchObject({ awaiting: 'confirm' });
+  expect(lastEntity(await chat.say('in 3 Wochen'))).toMatchObject({ awaiting: 'confirm' });
 
   const documents = storedDocuments(bot);
   expect(documents).toContain('Grundschule Am Park');
@@ -43,9 +43,9 @@ it("a photographer's conversation at \"Shall I make these changes?\" keeps the j
 it('a conversation saved by the version that kept the whole job at "Shall I make these changes?" is still confirmed and reported', async () => {
   bot = await startTestBot({ STORAGE: 'sqlite' });
   const chat = teamsPhotographer(bot.url, 'lena');
-  await chat.say(`a parent sees missed the sale, code ${DEMO_CODES['job-archived']}`);
+  await chat.say(`eine Mutter sieht Verkauf verpasst, Code ${DEMO_CODES['job-archived']}`);
   await chat.submit({ choice: 'auto' });
-  expect(lastEntity(await chat.say('in 3 weeks'))).toMatchObject({ awaiting: 'confirm' });
+  expect(lastEntity(await chat.say('in 3 Wochen'))).toMatchObject({ awaiting: 'confirm' });
   const job = (JSON.parse(await readFile(bot.dataFile, 'utf8')) as { jobs: { id: string }[] }).jobs.find((candidate) => candidate.id === 'job-4102');
 
   // What the earlier version stored: `job`, the whole job, instead of `before`.
