@@ -172,6 +172,8 @@ describe('handoff: while a person has the case', () => {
     ['en-US', 'thanks!', 'handoff.thanks'],
     ['en-US', 'any news?', 'handoff.waiting'],
     ['de-DE', 'Gibt es schon Neuigkeiten?', 'handoff.waiting'],
+    // "geht … jetzt" inside a question is no news that it works.
+    ['de-DE', 'Wie geht es jetzt weiter?', 'handoff.waiting'],
     ['fr-FR', 'des nouvelles ?', 'handoff.waiting'],
     // The problem went away by itself: said so, not "nothing new yet".
     ['fr-FR', "c'est bon ça marche maintenant, merci !", 'handoff.solved'],
