@@ -283,6 +283,12 @@ export function customerDialogs(deps: DialogDependencies): Dialog[] {
             turn.case.symptom = predicted;
             return offerOrNext(step, values.offer, deps);
           }
+          if (seen === 'other') {
+            // Another screen (a blank page): no shop message to explain; the data's explanation stands.
+            values.stage = 'explain';
+            turn.case.symptom = 'other';
+            return offerOrNext(step, values.offer, deps);
+          }
           if (seen !== 'no') {
             // They named another message: what it means for their code, as after "no" and the message.
             values.stage = 'explain';
@@ -366,12 +372,13 @@ function offerDialog(deps: DialogDependencies): AskDialog<YesNo, YesNoOptions> {
   );
 }
 
-/** The answer to "is that the message you see?": yes, no, or the shop message they name instead. */
-type Seen = YesNo | Exclude<Symptom, 'other'>;
+/** The answer to "is that the message you see?": yes, no, or what they see instead (a shop message, another screen). */
+type Seen = YesNo | Symptom;
 
 /**
  * "Is that the message you see?" taking the shop message itself as an answer: "nein, da steht
- * Verkauf verpasst" says what they see more surely than its "nein" does.
+ * Verkauf verpasst" says what they see more surely than its "nein" does; so does another
+ * screen ("the page is just blank").
  */
 function seenDialog(deps: DialogDependencies): AskDialog<Seen, YesNoOptions> {
   const yesNo = yesNoQuestion('symptom', 'customer.seen.retry', deps.recognizer);
@@ -380,8 +387,11 @@ function seenDialog(deps: DialogDependencies): AskDialog<Seen, YesNoOptions> {
     {
       ...yesNo,
       read: (text, turn, options, attempt) => {
-        const named = turn.input.choiceId === null ? deps.recognizer.symptom(text).symptom : 'other';
-        return named === 'other' ? yesNo.read(text, turn, options, attempt) : { ok: true, value: named };
+        if (turn.input.choiceId !== null) return yesNo.read(text, turn, options, attempt);
+        const named = deps.recognizer.symptom(text).symptom;
+        if (named !== 'other') return { ok: true, value: named };
+        // "No, the page is just blank white": none of the three, and said which.
+        return deps.recognizer.otherScreen(text) ? { ok: true, value: 'other' } : yesNo.read(text, turn, options, attempt);
       },
     },
     deps.recognizer,

@@ -101,6 +101,17 @@ describe('a code alone as the first message', () => {
     expect(lastDiagnosis(replies)).toMatchObject({ symptom: 'missed-sale', scenario: 'job-archived', awaiting: 'confirm' });
   });
 
+  it.each([
+    ['en-US', 'no, the page is just blank white, nothing loads'],
+    ['fr-FR', 'non, page blanche'],
+  ] as const)('%s: "%s" is another screen: none of the three messages, and the offer the data calls for', async (locale, typed) => {
+    const h = await harness();
+    await h.send(DEMO_CODES['code-not-activated'], { locale });
+    const replies = await h.send(typed, { locale });
+    expect(textsOf(replies)).toEqual([msg(locale, 'notify.offerPhotographer')]);
+    expect(lastDiagnosis(replies)).toMatchObject({ symptom: 'other', scenario: 'code-not-activated', awaiting: 'confirm' });
+  });
+
   it('"no" and then the very message the data predicted: the usual explanation and offer', async () => {
     const h = await harness();
     await h.send(DEMO_CODES['job-archived']);
