@@ -136,9 +136,25 @@ export function recognizeIntent(text: string): IntentRecognition {
     const intent = found.some((entry) => entry.intent === 'goodbye') ? 'goodbye' : 'thanks';
     return { intent, languages: [...new Set(found.map((entry) => entry.language))] };
   }
+  // …or as its last clause: "forget it, I'll try tomorrow. bye" leaves.
+  const leaving = found.some((entry) => entry.intent === 'goodbye') && hasClauseEnd(sample) ? lastClauseGoodbye(sample) : null;
+  if (leaving !== null) return { intent: 'goodbye', languages: leaving };
   const question = questionLanguages(sample);
   if (question !== null) return { intent: 'question', languages: question };
   return { intent: null, languages: [] };
+}
+
+/** The languages of the goodbye that the text's last clause is, nothing else in it; null when it is none. */
+function lastClauseGoodbye(text: string): Language[] | null {
+  const last = clausesOf(text)
+    .filter((clause) => /\p{L}/u.test(clause))
+    .at(-1);
+  if (last === undefined) return null;
+  const { labels, whole } = matchPhrases(last, PHRASES);
+  const found = intentsOf(labels);
+  return whole && found.length > 0 && found.every((entry) => entry.intent === 'goodbye' || entry.intent === 'thanks') && found.some((entry) => entry.intent === 'goodbye')
+    ? [...new Set(found.map((entry) => entry.language))]
+    : null;
 }
 
 const SOLVED = compilePhrases(FILES.map((file) => ({ label: 'solved' as const, phrases: file.solved })));

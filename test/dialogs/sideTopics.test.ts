@@ -240,6 +240,19 @@ describe('a real question at a yes/no question: answered, then the question agai
   });
 
   it.each([
+    ['en-US', "forget it, I'll try tomorrow. bye", 'side.goodbye'],
+    ['nl-NL', 'laat maar, ik probeer het morgen wel. doei', 'side.goodbye'],
+    ['de-DE', 'ach vergessen Sie es, hat sich erledigt', 'customer.solved'],
+    ['fr-FR', "c'est bon, ça marche maintenant", 'customer.solved'],
+  ])('%s: "%s" at a question ends the case kindly, asking nothing more', async (locale, text, key) => {
+    const h = await atNotifyOffer(locale);
+    const replies = await h.send(text, { locale });
+    expect(textsOf(replies)).toEqual([msg(locale, key as MessageKey)]);
+    expect(lastDiagnosis(replies).awaiting).toBeNull();
+    expect(await h.outbox.pending()).toEqual([]);
+  });
+
+  it.each([
     ['en-US', 'it still says'],
     ['en-US', 'why does it still say'],
     ['de-DE', 'da steht immer noch'],

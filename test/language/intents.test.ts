@@ -152,6 +152,13 @@ describe('intents: what a message is about besides an answer', () => {
     expect(recognizeIntent('danke').intent).toBe('thanks');
   });
 
+  it('a goodbye as the last clause leaves, whatever came before; a goodbye before more does not', () => {
+    expect(recognizeIntent("forget it, I'll try tomorrow. bye")).toEqual({ intent: 'goodbye', languages: ['en'] });
+    expect(recognizeIntent('ok danke, ich versuche es morgen nochmal. tschüss!').intent).toBe('goodbye');
+    expect(recognizeIntent('bye, but it still says almost ready').intent).toBeNull();
+    expect(recognizeIntent("I'll do the rest on monday. thanks").intent).toBeNull();
+  });
+
   it('says in which language its phrases matched', () => {
     expect(recognizeIntent('ich will mein Geld zurück').languages).toEqual(['de']);
     expect(recognizeIntent('je veux être remboursé').languages).toEqual(['fr']);
