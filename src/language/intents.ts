@@ -2,7 +2,7 @@
  * What a message is about when it is not the answer a question waits for: thanks, a
  * goodbye, one of the common questions around a gallery that won't open (where the code is,
  * how long the shop stays open, what happens next, why the campaign goes off), things this bot cannot handle (orders,
- * deliveries, refunds), linking a photographer's account, or some other real question.
+ * deliveries, refunds, questions about personal data), linking a photographer's account, or some other real question.
  *
  * The words come from `locales/<lang>.intents.json`, in the phrase syntax of the phrase
  * files (`word*` a prefix, `a|b` either word), matched by the phrase matcher (./phraseMatching.ts)
@@ -19,11 +19,11 @@ import { foldText, letterWords } from './textFolding.js';
 import { NEGATION_PATTERNS } from './symptomRecognition.js';
 
 /** Topics, most specific first: the first one found names the message. */
-export const TOPICS = ['refund', 'where-code', 'delivery', 'order', 'link-account', 'campaign', 'shop-open', 'what-next'] as const;
+export const TOPICS = ['refund', 'privacy', 'where-code', 'delivery', 'order', 'link-account', 'campaign', 'shop-open', 'what-next'] as const;
 export type Topic = (typeof TOPICS)[number];
 
 /** Things this bot can only pass to a person. */
-export const PERSON_TOPICS: readonly Topic[] = ['refund', 'delivery', 'order'];
+export const PERSON_TOPICS: readonly Topic[] = ['refund', 'privacy', 'delivery', 'order'];
 
 export type Intent = Topic | 'thanks' | 'goodbye' | 'question';
 

@@ -52,6 +52,18 @@ describe('a real question at a yes/no question: answered, then the question agai
   });
 
   it.each([
+    ['en-US', 'hold on, is my data safe with you?'],
+    ['de-DE', 'Sind meine Daten eigentlich sicher?'],
+    ['fr-FR', 'et mes données personnelles, elles sont protégées ?'],
+    ['nl-NL', 'wie kan mijn foto\'s eigenlijk zien?'],
+  ])('%s: "%s" at the offer: what the bot can say about personal data, a person offered, the offer again (no yes taken)', async (locale, text) => {
+    const h = await atNotifyOffer(locale);
+    const replies = await h.send(text, { locale });
+    expect(textsOf(replies)).toEqual([`${msg(locale, 'side.privacy')} ${msg(locale, 'ask.offerPerson')} ${msg(locale, 'notify.offerPhotographer')}`]);
+    expect(await h.outbox.pending()).toEqual([]);
+  });
+
+  it.each([
     ['en-US', 'no thanks, can I call the photographer myself?'],
     ['de-DE', 'nein danke. Kann ich das Fotostudio selbst anrufen?'],
     ['fr-FR', "non merci, est-ce que je peux appeler le photographe moi-même ?"],
@@ -465,6 +477,7 @@ describe('before the first question and after the end', () => {
   it.each([
     ['I ordered prints 3 weeks ago and they never arrived', 'side.delivery', true],
     ['I want a refund', 'side.refund', true],
+    ['is my data safe with you?', 'side.privacy', true],
     ['where do i find the code', 'side.where-code', true],
   ] as const)('first message "%s": its answer with the greeting, then the first question (a person offered where the bot cannot help)', async (text, key, person) => {
     const h = await harness({ channelId: 'webchat' });

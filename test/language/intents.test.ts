@@ -20,6 +20,8 @@ const SENTENCES: Readonly<Record<Language, readonly [string, Intent][]>> = {
     ['how will i know when its open', 'what-next'],
     ['when will the photographer open it?', 'what-next'],
     ['I want a refund', 'refund'],
+    ['is my data safe?', 'privacy'],
+    ['who can see my photos?', 'privacy'],
     ['can I get my money back', 'refund'],
     ['I ordered prints 3 weeks ago and they never arrived', 'delivery'],
     ['my parcel still hasnt arrived', 'delivery'],
