@@ -161,12 +161,36 @@ function partOfLongerId(text: string, tokens: readonly Token[], first: number, l
   );
 }
 
+/** Between the characters of a code spelled out: one space, or a dash with a space or none around it. */
+const SPELLED_APART = /^(?: |[ ]?[\p{Pd}][ ]?)$/u;
+
+/**
+ * A code spelled out one character at a time, as people read it off a card: "P Z 8 V K E 2 W",
+ * "P-Z-8-V-K-E-2-W". Eight single letters and digits, one space or dash apart; null otherwise.
+ */
+function spelledOut(text: string, tokens: readonly Token[], first: number): Candidate | null {
+  if (tokens[first]!.text.length !== 1) return null;
+  const singles = tokens.slice(first, first + PRINTED_LENGTH);
+  if (singles.length < PRINTED_LENGTH || singles.some((token) => token.text.length !== 1 || !token.ascii || token.referenced)) return null;
+  const apart = singles.slice(1).every((token, k) => SPELLED_APART.test(text.slice(singles[k]!.end, token.start)));
+  const code = singles.map((token) => token.text).join('').toUpperCase();
+  if (!apart || !hasLetter(code) || !hasDigit(code) || partOfLongerId(text, tokens, first, first + PRINTED_LENGTH - 1)) return null;
+  // A ninth single character right before or after it: a longer spelled-out string, not a code of eight.
+  const before = tokens[first - 1];
+  const after = tokens[first + PRINTED_LENGTH];
+  if (before !== undefined && before.text.length === 1 && SPELLED_APART.test(text.slice(before.end, singles[0]!.start))) return null;
+  if (after !== undefined && after.text.length === 1 && SPELLED_APART.test(text.slice(singles.at(-1)!.end, after.start))) return null;
+  return { start: singles[0]!.start, end: singles.at(-1)!.end, code, mixedGroups: 1 };
+}
+
 /** Every candidate in the prepared text, in text order (candidates may overlap). */
 function candidatesIn(text: string): readonly Candidate[] {
   const tokens = tokensOf(text);
   const candidates: Candidate[] = [];
   tokens.forEach((first, i) => {
     if (!first.ascii || first.referenced) return;
+    const spelled = spelledOut(text, tokens, i);
+    if (spelled !== null) candidates.push(spelled);
     const groups = [first.text];
     let spacedOnly = true;
     for (let k = 1; ; k++) {

@@ -155,6 +155,13 @@ describe('findAccessCodes: real messages, every grouping', () => {
     ['code MXR2\u00AD9PLT', ['MXR29PLT']],
     ['code ＭＸＲ２ ９ＰＬＴ', ['MXR29PLT']],
     ['code MXR2\u00A09PLT', ['MXR29PLT']],
+    // Spelled out one character at a time, as read off the card.
+    ['my code is P Z 8 V K E 2 W', ['PZ8VKE2W']],
+    ['P-Z-8-V-K-E-2-W', ['PZ8VKE2W']],
+    ['De code is p z 8 v k e 2 w.', ['PZ8VKE2W']],
+    // …but nine single characters are no code of eight, and letters alone are none.
+    ['P Z 8 V K E 2 W X', []],
+    ['a b c d e f g h', []],
   ])('%j → %j', (text, codes) => {
     expect(findAccessCodes(text)).toEqual(codes);
   });
