@@ -92,6 +92,12 @@ function summaryFacts(l: Localizer, change: JobChange, { job, hiddenPhotos }: Jo
   }
 }
 
+/** Whether what a summary said of the job (its status, archiving, campaign, the hidden photos it shows) is no longer so. */
+function changedSince(summarised: JobBefore, now: JobBefore): boolean {
+  const said = ({ job, hiddenPhotos }: JobBefore) => JSON.stringify([job.status, job.deleted, job.archiving.enabled, job.archiving.date, job.campaignActive, hiddenPhotos]);
+  return said(summarised) !== said(now);
+}
+
 /**
  * What the summary step keeps for the confirmation: the change and the job before it, not the
  * whole job (its galleries, every family's access code and photo), which the state would
@@ -201,6 +207,14 @@ export function applyChangeDialogs({ platform, logger, notices, now, recognizer 
       if (c.appliedChanges.includes(key)) {
         turn.say({ text: l.t('change.already') });
         return step.endDialog({ applied: true } satisfies ApplyChangeResult);
+      }
+      // The job as it is now, not as the summary showed it: changed meanwhile (in another
+      // conversation, on the platform's own pages), the summary is shown again from what it is now.
+      const current = await platform.getJob(change.jobId).catch(() => null);
+      if (current !== null && changedSince(before, jobBefore(current, change))) {
+        logger.info('change not applied: the job changed since its summary', { kind: change.kind, jobId: change.jobId });
+        turn.say({ text: l.t('change.changedMeanwhile', { job: current.name }) });
+        return step.replaceDialog(APPLY_CHANGE_DIALOG, step.options as ApplyChangeOptions);
       }
       try {
         // The key ties the change to this case: a confirmation repeated after a failed state

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import type { Activity } from 'botbuilder';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatAccessCode } from '../../src/domain/accessCode.js';
-import { suggestArchiveDates, todayIn } from '../../src/domain/archiveDate.js';
+import { addDays, suggestArchiveDates, todayIn } from '../../src/domain/archiveDate.js';
 import type { JobChange } from '../../src/platform/port.js';
 import { localizer, translate } from '../../src/language/messages.js';
 import { projectRoot } from '../../src/projectRoot.js';
@@ -306,6 +306,33 @@ describe('idempotency', () => {
       expect(lastEntity(late)).toMatchObject({ awaiting: 'step-result', step: 5 });
     } finally {
       await other.stop();
+    }
+  });
+});
+
+describe('a summary the job has outgrown', () => {
+  it('the job reopened in another conversation before "yes": nothing is changed, the summary is shown again from the job as it is now, and its "yes" applies it', async () => {
+    const bot = await startTestBot();
+    try {
+      const { chat, date } = await lenaAtConfirm(bot.url);
+      // Meanwhile Lena reopens the same job elsewhere, a week later than the date waiting here.
+      const later = addDays(date, 7);
+      await bot.platform.applyChange({ kind: 'reopen-job', jobId: JOB_ID, photographerId: DEMO_PHOTOGRAPHERS.lena.id, archiveDate: later }, { idempotencyKey: 'elsewhere' });
+      const reopened = await readFile(bot.dataFile, 'utf8');
+
+      const stale = await chat.submit({ choice: 'yes' });
+      expect(doneReplies(chat, stale)).toEqual([]);
+      expect(allText(stale)).toContain(chat.t('change.changedMeanwhile', { job: (await jobIn(bot.dataFile, JOB_ID)).name }));
+      // The summary again, now from a job that is selling: "Verkauf → Verkauf", with the date asked for here.
+      expect(allText(stale)).toContain(`${chat.t('status.selling')} → ${chat.t('status.selling')}`);
+      expect(lastEntity(stale)).toMatchObject({ awaiting: 'confirm' });
+      expect(await readFile(bot.dataFile, 'utf8')).toBe(reopened);
+
+      const done = await chat.submit({ choice: 'yes' });
+      expect(doneReplies(chat, done)).toHaveLength(1);
+      expect(await jobIn(bot.dataFile, JOB_ID)).toMatchObject({ status: 'selling', archiving: { enabled: true, date } });
+    } finally {
+      await bot.stop();
     }
   });
 });
