@@ -129,7 +129,13 @@ describe('SIGKILL', { timeout: 120_000 }, () => {
 
     // The channel redelivers the activity that got no answer; the restarted bot was never told the change went through.
     bot = await start();
-    const replies = await post(yes);
+    // The job is not as the summary showed it any more: nothing is sent, and the summary is shown again.
+    const redelivered = await post(yes);
+    expect(allText(redelivered)).toContain(lena.t('change.changedMeanwhile', { job: (await platformData()).jobs.find((job) => job.id === ARCHIVED.jobId)!.name }));
+    expect(allText(redelivered)).not.toContain(lena.t('change.doneTitle'));
+    expect(api.requests.filter((request) => request.method === 'PATCH')).toHaveLength(1);
+    // Her "yes" to it goes with the same key: the platform answers with the first result and changes nothing.
+    const replies = await lena.submit({ choice: 'yes' });
     expect(allText(replies)).toContain(lena.t('change.doneTitle'));
     expect(allText(replies)).not.toContain(lena.t('change.unavailable'));
     const patches = api.requests.filter((request) => request.method === 'PATCH');
