@@ -52,7 +52,7 @@ async function post(activity: Partial<Activity>): Promise<Partial<Activity>[]> {
 }
 
 interface DataFile {
-  jobs: { id: string; status: string; archiving: { enabled: boolean; date: string | null }; campaignActive: boolean }[];
+  jobs: { id: string; name: string; status: string; archiving: { enabled: boolean; date: string | null }; campaignActive: boolean }[];
   appliedChanges?: { key: string; change: string }[];
 }
 
