@@ -18,6 +18,9 @@ export function symptomChoices(l: Localizer): ReplyChoice[] {
   }));
 }
 
+/** A symptom read from a whole phrase of the shop's message (see recognizeSymptom's confidence), not from "doesn't work" beside "code". */
+const QUOTES_THE_MESSAGE = 0.75;
+
 /** A description of "something else" has a few real words; "hi", "??" or "asdf" is not one. */
 function describesSomething(text: string): boolean {
   return (text.match(/\p{L}{2,}/gu) ?? []).length >= 3;
@@ -29,9 +32,12 @@ function describesSomething(text: string): boolean {
  */
 export function noteVolunteered(turn: Turn, text: string, recognizer: Recognizer): void {
   if (turn.case.symptom === null) {
-    const { symptom } = recognizer.symptom(text);
+    const { symptom, confidence } = recognizer.symptom(text);
+    // "My code doesn't work" may come with any of the three messages: before the data is seen,
+    // only the message itself counts, and with a code the bot asks whether it shows what the data says.
+    const doesNotWork = symptom === 'incorrect-code' && confidence < QUOTES_THE_MESSAGE;
     // "The gallery opens but it's empty" has told what they see: none of the three messages.
-    if (symptom !== 'other' || recognizer.otherScreen(text)) turn.case.symptom = symptom;
+    if ((symptom !== 'other' && !doesNotWork) || recognizer.otherScreen(text)) turn.case.symptom = symptom;
   }
   noteCodes(turn, recognizer.accessCodes(text));
 }

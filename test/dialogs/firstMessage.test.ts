@@ -4,7 +4,7 @@ import { SCENARIO_INFO } from '../../src/domain/scenarios.js';
 import type { Symptom } from '../../src/domain/symptoms.js';
 import { archivedSentence } from '../support/customerSentences.js';
 import { DEMO_CASES, DEMO_CODES, type DemoCodeName } from '../support/demoCodes.js';
-import { buttonsOf, type DialogHarness, lastDiagnosis, LOCALES, msg, textsOf, useHarnesses } from '../support/dialogHarness.js';
+import { allText, buttonsOf, type DialogHarness, lastDiagnosis, LOCALES, msg, textsOf, useHarnesses } from '../support/dialogHarness.js';
 
 /**
  * Issue 11, "fewer questions": a code alone is enough. The data gives the diagnosis at once
@@ -301,5 +301,26 @@ describe('a first message that describes another screen', () => {
   ] as const)('%s: "%s" describes no screen: the bot asks what the page shows', async (locale, text) => {
     const h = await harness();
     expect(lastDiagnosis(await h.send(text, { locale }))).toMatchObject({ symptom: null, awaiting: 'symptom' });
+  });
+});
+
+describe('"my code doesn\'t work" in a first message is no quoted shop message', () => {
+  it.each([
+    ['en-US', "My code JMV8RT4X doesn't work"],
+    ['de-DE', 'Code JMV8RT4X funktioniert nicht'],
+    ['fr-FR', 'le code JMV8RT4X ne marche pas'],
+    ['nl-NL', 'code JMV8RT4X werkt niet'],
+  ] as const)('%s: "%s": the diagnosis, the message the data predicts, and "is that the message you see?"', async (locale, text) => {
+    const h = await harness();
+    const replies = await h.send(text, { locale });
+    expect(textsOf(replies).at(-1)).toBe(msg(locale, 'customer.seen.question'));
+    expect(allText(replies)).not.toContain(msg(locale, 'symptom.choice.incorrect-code'));
+    expect(lastDiagnosis(replies)).toMatchObject({ symptom: null, scenario: 'code-not-activated', awaiting: 'symptom' });
+  });
+
+  it('the message itself, quoted, is still taken: what it means for the code at once', async () => {
+    const h = await harness();
+    const replies = await h.send('it says incorrect access code, JMV8RT4X');
+    expect(lastDiagnosis(replies)).toMatchObject({ symptom: 'incorrect-code', scenario: 'code-not-activated', awaiting: 'confirm' });
   });
 });
