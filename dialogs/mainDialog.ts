@@ -61,7 +61,7 @@ export class MainDialog extends ComponentDialog {
       symptomDialog(deps.recognizer),
       accessCodeDialog(deps),
       confirmDialog(deps.recognizer),
-      ...feedbackDialogs(deps.recognizer, deps.platform),
+      ...feedbackDialogs(deps.recognizer, deps),
       ...customerDialogs(deps),
       ...guidedDiagnosisDialogs(deps),
       jobReferenceDialog(deps),

@@ -421,11 +421,12 @@ describe('before the first question and after the end', () => {
     ['de-DE', 'und, gibt es schon was Neues?'],
     ['fr-FR', 'des nouvelles ?'],
     ['nl-NL', 'al nieuws?'],
-  ])('%s: "%s" at "did this help?" after the photographer reopened the job meanwhile: the good news, not "the photographer has to open it"', async (locale, text) => {
+  ])('%s: "%s" at "did this help?": that it was passed on while the gallery is closed; the good news once the photographer reopened the job', async (locale, text) => {
     const h = await atNotifyOffer(locale);
     await h.send(msg(locale, 'notify.yes'), { locale });
+    // Still closed: they hear that the photographer was told, not what the photographer has to do.
     const before = await h.send(text, { locale });
-    expect(textsOf(before)).toEqual([`${msg(locale, 'side.what-next', { next: 'photographer' })} ${msg(locale, 'feedback.question')}`]);
+    expect(textsOf(before)).toEqual([`${msg(locale, 'customer.notify.askedBefore')} ${msg(locale, 'feedback.question')}`]);
     await h.platform.applyChange({ kind: 'reopen-job', jobId: DEMO_CASES['job-archived'].jobId!, photographerId: DEMO_PHOTOGRAPHERS.lena.id, archiveDate: '2027-01-31' }, { idempotencyKey: 'by-hand' });
     const replies = await h.send(text, { locale });
     const open = msg(locale, 'customer.galleryOpen', { again: 'yes', until: 'date', date: localizer(locale).longDate('2027-01-31') });
