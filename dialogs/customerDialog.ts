@@ -6,6 +6,7 @@ import { diagnose, SCENARIO_INFO } from '../src/domain/scenarios.js';
 import type { Symptom } from '../src/domain/symptoms.js';
 import { newCase } from '../src/bot/caseState.js';
 import { type Turn, turnOf } from '../src/bot/turn.js';
+import type { Localizer } from '../src/language/messages.js';
 import { minutesLeft } from '../src/security/codeLookupLimit.js';
 import { type CustomerReport, reachableReference } from '../src/proactive/notices.js';
 import { ACCESS_CODE_DIALOG, type CodeResult, readAsSentence } from './accessCodeDialog.js';
@@ -52,6 +53,11 @@ const MISMATCH_ARGUMENT: Readonly<Record<Exclude<Symptom, 'other'>, string>> = {
   'almost-ready': 'almostReady',
   'incorrect-code': 'incorrectCode',
 };
+
+/** That the reported message belongs to another situation than the data shows for the code. */
+function mismatchSentence(l: Localizer, reported: Exclude<Symptom, 'other'>, code: string): string {
+  return l.t('customer.mismatch', { reported: MISMATCH_ARGUMENT[reported], message: l.t(`symptom.choice.${reported}`), code: formatAccessCode(code) });
+}
 
 const SEEN: YesNoOptions = { question: 'customer.seen.question', yes: 'customer.seen.yes', no: 'customer.seen.no' };
 
@@ -114,7 +120,7 @@ function explain(turn: Turn, result: CodeResult, predicted: Symptom | null = nul
   const reported = diagnosis.reportedSymptom;
   const mismatch =
     diagnosis.symptomMismatch && reported !== 'other'
-      ? l.t('customer.mismatch', { reported: MISMATCH_ARGUMENT[reported], message: l.t(`symptom.choice.${reported}`), code: formatAccessCode(result.code) })
+      ? mismatchSentence(l, reported, result.code)
       : '';
   if (diagnosis.unknownJobStatus !== null) {
     say(l.t('customer.cannot-diagnose'));
@@ -363,7 +369,7 @@ function offerDialog(deps: DialogDependencies): AskDialog<YesNo, YesNoOptions> {
         turn.case.symptom = named;
         const { l } = turn;
         const said = diagnose(factsFromLookup(lookup), named).symptomMismatch
-          ? l.t('customer.mismatch', { reported: MISMATCH_ARGUMENT[named], message: l.t(`symptom.choice.${named}`), code: formatAccessCode(accessCode) })
+          ? mismatchSentence(l, named, accessCode)
           : topicAnswer(turn, 'what-next').text;
         return { ok: false, retry: `${said} ${l.t(options.question)}`, understood: true };
       },

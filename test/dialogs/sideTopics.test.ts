@@ -26,6 +26,14 @@ async function atNotifyOffer(locale: string): Promise<DialogHarness> {
   return h;
 }
 
+/** A web chat customer whose data shows an open gallery: asked to reload, then whether that helped. */
+async function atFeedbackAfterReload(locale: string): Promise<DialogHarness> {
+  const h = await harness({ channelId: 'webchat' });
+  const told = await h.send(`${msg(locale, 'symptom.choice.missed-sale')} ${DEMO_CODES['no-known-cause']}`, { locale });
+  expect(lastDiagnosis(told)).toMatchObject({ scenario: 'no-known-cause', awaiting: 'feedback' });
+  return h;
+}
+
 describe('a real question at a yes/no question: answered, then the question again', () => {
   it('"when will i get my photos??" at "shall I let the photographer know?": what happens next for this code', async () => {
     const h = await atNotifyOffer('en-US');
@@ -271,10 +279,7 @@ describe('a real question at a yes/no question: answered, then the question agai
     ['fr-FR', 'ça affiche toujours'],
     ['nl-NL', 'er staat nog steeds'],
   ])('%s: "%s <the shop message>" at "did this help?" after a reload did not help: a no, and the case goes to a person', async (locale, words) => {
-    const h = await harness({ channelId: 'webchat' });
-    // The data shows an open gallery: the customer is asked to reload, then whether that helped.
-    const told = await h.send(`${msg(locale, 'symptom.choice.missed-sale')} ${DEMO_CODES['no-known-cause']}`, { locale });
-    expect(lastDiagnosis(told)).toMatchObject({ scenario: 'no-known-cause', awaiting: 'feedback' });
+    const h = await atFeedbackAfterReload(locale);
     const replies = await h.send(`${words} ${msg(locale, 'symptom.choice.missed-sale')}`, { locale });
     expect(lastDiagnosis(replies)).toMatchObject({ awaiting: 'email' });
     expect(allText(replies)).not.toContain(msg(locale, 'side.question'));
@@ -306,9 +311,7 @@ describe('a real question at a yes/no question: answered, then the question agai
     ['nl-NL', 'ik heb al 5x herladen, werkt niet'],
     ['en-US', 'reloaded twice, still the same'],
   ])('%s: "%s" at "did this help?" after a reload is a no: the case goes to a person', async (locale, text) => {
-    const h = await harness({ channelId: 'webchat' });
-    const told = await h.send(`${msg(locale, 'symptom.choice.missed-sale')} ${DEMO_CODES['no-known-cause']}`, { locale });
-    expect(lastDiagnosis(told)).toMatchObject({ scenario: 'no-known-cause', awaiting: 'feedback' });
+    const h = await atFeedbackAfterReload(locale);
     expect(lastDiagnosis(await h.send(text, { locale }))).toMatchObject({ awaiting: 'email' });
   });
 
@@ -316,9 +319,7 @@ describe('a real question at a yes/no question: answered, then the question agai
     ['fr-FR', "Pouvez-vous repousser la date d'archivage au 15 janvier ?"],
     ['de-DE', 'Warum ist das eigentlich archiviert?'],
   ])('%s: "%s" at "did this help?" is a question, not a no: answered, and the question again', async (locale, text) => {
-    const h = await harness({ channelId: 'webchat' });
-    const told = await h.send(`${msg(locale, 'symptom.choice.missed-sale')} ${DEMO_CODES['no-known-cause']}`, { locale });
-    expect(lastDiagnosis(told)).toMatchObject({ scenario: 'no-known-cause', awaiting: 'feedback' });
+    const h = await atFeedbackAfterReload(locale);
     const replies = await h.send(text, { locale });
     expect(lastDiagnosis(replies)).toMatchObject({ awaiting: 'feedback' });
     expect(await h.outbox.pending()).toEqual([]);
