@@ -125,7 +125,7 @@ export class AskDialog<T, O extends AskOptions = AskOptions> extends Dialog<O> {
     if (text === '' && turn.input.choiceId === null) {
       return this.unclear(dc, turn, state, `${turn.l.t(turn.input.attachmentsOnly ? 'input.empty' : 'input.unreadable')} ${this.spec.question(turn, state.options).text}`);
     }
-    if (turn.input.choiceId === null && turn.identity.role === 'customer' && this.spec.sideTopics !== false && this.saysSolved(text)) {
+    if (turn.input.choiceId === null && turn.identity.role === 'customer' && this.spec.sideTopics !== false && this.recognizer.solved(text)) {
       // "Hat sich erledigt, geht jetzt", "c'est bon, ça marche maintenant": nothing is left to ask or
       // pass on (its "c'est bon" is no yes to telling the photographer); the case ends, as with a goodbye.
       turn.case.awaiting = null;
@@ -165,13 +165,6 @@ export class AskDialog<T, O extends AskOptions = AskOptions> extends Dialog<O> {
       return dc.endDialog(this.spec.giveUp(turn, state.options));
     }
     return this.unclear(dc, turn, state, answer.retry, answer.choices);
-  }
-
-  /** "Geht jetzt" as news, not inside a question ("wie geht es jetzt weiter?"). */
-  private saysSolved(text: string): boolean {
-    if (!this.recognizer.solved(text)) return false;
-    const { intent } = this.recognizer.intent(text);
-    return intent !== 'question' && !isTopic(intent);
   }
 
   private namesAChoice(turn: Turn, state: AskState<O>, text: string): boolean {

@@ -5,7 +5,6 @@ import { isOwnDirectLine } from '../directline/directLineAdapter.js';
 import type { TurnHooks } from '../bot/turnHooks.js';
 import type { Turn } from '../bot/turn.js';
 import { isUserInput } from '../bot/turnInput.js';
-import { isTopic } from '../language/intents.js';
 import type { Recognizer } from '../language/recognizer.js';
 import type { Logger } from '../logger.js';
 import type { PlatformPort } from '../platform/port.js';
@@ -194,8 +193,7 @@ export function openHandoffHooks({
           turn.say({ text: turn.l.t('handoff.thanks') });
           return true;
         }
-        // Not inside a question: "wie geht es jetzt weiter?" holds "geht jetzt" too.
-        if (intent !== 'question' && !isTopic(intent) && recognizer.solved(turn.input.text)) {
+        if (recognizer.solved(turn.input.text)) {
           // "C'est bon, ça marche maintenant": kept with the case above, so the person who takes it knows.
           turn.say({ text: turn.l.t('handoff.solved') });
           return true;

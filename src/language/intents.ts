@@ -167,7 +167,10 @@ const NEVER_MIND = /\bnever\s*mind\b/giu;
  */
 export function recognizeSolved(text: string): boolean {
   const sample = text.slice(0, 1000);
-  return matchPhrases(sample, SOLVED).labels.size > 0 && matchPhrases(sample.replace(NEVER_MIND, ' '), NEGATION_PATTERNS).labels.size === 0;
+  if (matchPhrases(sample, SOLVED).labels.size === 0 || matchPhrases(sample.replace(NEVER_MIND, ' '), NEGATION_PATTERNS).labels.size > 0) return false;
+  // Nor inside a question or a topic: "wie geht es jetzt weiter?" holds "geht jetzt" too.
+  const { intent } = recognizeIntent(sample);
+  return intent !== 'question' && !isTopic(intent);
 }
 
 export function isTopic(intent: Intent | null): intent is Topic {
