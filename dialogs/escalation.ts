@@ -271,8 +271,8 @@ export function handoffDialogs(deps: DialogDependencies): Dialog[] {
         if (known === null && email === null) turn.say({ text: turn.l.t('handoff.email.skipped') });
         turn.case.contact = { email };
       }
-      // Not asked now: the address given before is the one support writes to, and they should know which.
-      const writesTo = step.result === undefined && typeof email === 'string' ? email : null;
+      // Named back, whether just typed or given before: a typo shows now, not when no answer ever comes.
+      const writesTo = typeof email === 'string' ? email : null;
       // Where the ticket's reference can be told later, once the helpdesk gives one.
       const reference = reachableReference(step.context.activity);
       const result = await recordCase(turn, deps, 'escalation', reason, email === undefined ? { reference } : { email, reference });

@@ -110,7 +110,7 @@ describe('access code: unknown codes', () => {
     expect(textsOf(asked)).toEqual([msg(locale, 'handoff.email.question')]);
     expect(await h.outbox.pending()).toEqual([]);
     const done = await h.send('parent@example.com', { locale });
-    expect(textsOf(done)).toEqual([msg(locale, 'notify.recordedSupport')]);
+    expect(textsOf(done)).toEqual([msg(locale, 'notify.recordedSupport'), msg(locale, 'handoff.email.known', { email: 'parent@example.com' })]);
     expect(lastDiagnosis(done).awaiting).toBeNull();
     const cases = await h.outbox.pending();
     expect(cases).toHaveLength(1);

@@ -127,7 +127,7 @@ describe('customer flow: every scenario of the demo data', () => {
         photographerId: demo.photographer === null ? null : DEMO_PHOTOGRAPHERS[demo.photographer].id,
       });
       if (offer === 'support') {
-        expect(textsOf(yes)).toEqual([msg(locale, 'notify.recordedSupport')]);
+        expect(textsOf(yes)).toEqual([msg(locale, 'notify.recordedSupport'), msg(locale, 'handoff.email.known', { email: 'parent@example.com' })]);
         expect(lastDiagnosis(yes).awaiting).toBeNull();
         expect(cases[0]).toMatchObject({ reason: demo.someHidden === null ? 'unknown-status' : 'no-known-cause', email: 'parent@example.com' });
         expect(h.events.map((event) => [event.name, (event.value as { caseId: string }).caseId])).toEqual([['handoff.initiate', cases[0]!.id]]);
@@ -154,7 +154,7 @@ describe('customer flow: every scenario of the demo data', () => {
       expect(textsOf(notHelped)).toEqual([msg(locale, 'handoff.email.question')]);
       expect(lastDiagnosis(notHelped).awaiting).toBe('email');
       const email = await h.send('parent@example.com', { locale });
-      expect(textsOf(email)).toEqual([msg(locale, 'escalation.recorded')]);
+      expect(textsOf(email)).toEqual([msg(locale, 'escalation.recorded'), msg(locale, 'handoff.email.known', { email: 'parent@example.com' })]);
       expect(lastDiagnosis(email).awaiting).toBeNull();
       const cases = await h.outbox.pending();
       expect(cases).toHaveLength(1);

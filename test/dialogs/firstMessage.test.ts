@@ -225,6 +225,7 @@ describe('several codes, and one of them goes to a person', () => {
     const probably = msg('en-US', 'customer.probablySees', { message: msg('en-US', 'symptom.choice.almost-ready') });
     expect(textsOf(handedOver)).toEqual([
       msg('en-US', 'notify.recordedSupport'),
+      msg('en-US', 'handoff.email.known', { email: 'parent@example.com' }),
       msg('en-US', 'code.several.next', { code: formatAccessCode(DEMO_CODES['job-in-planning']) }),
       `${await sentenceOf(h, 'job-in-planning', 'en-US')} ${probably}`,
       msg('en-US', 'customer.seen.question'),

@@ -36,10 +36,10 @@ describe('handoff: the e-mail address before a person takes over', () => {
     ['de-DE', 'meine Mail: t.weber@gmx.de.', 't.weber@gmx.de'],
     ['fr-FR', "c'est marie.dupont@orange.fr", 'marie.dupont@orange.fr'],
     ['nl-NL', 'stuur het naar jan@devries.nl aub', 'jan@devries.nl'],
-  ] as const)('%s: "%s" is kept in the case as %s and sent with the handoff event', async (locale, typed, address) => {
+  ] as const)('%s: "%s" is kept in the case as %s, named back, and sent with the handoff event', async (locale, typed, address) => {
     const h = await atEmailQuestion(locale);
     const replies = await h.send(typed, { locale });
-    expect(textsOf(replies)).toEqual([msg(locale, 'escalation.recorded')]);
+    expect(textsOf(replies)).toEqual([msg(locale, 'escalation.recorded'), msg(locale, 'handoff.email.known', { email: address })]);
     expect(lastDiagnosis(replies).awaiting).toBeNull();
     const [record] = await h.outbox.pending();
     expect(record).toMatchObject({ kind: 'escalation', reason: 'not-helped', email: address });
@@ -253,13 +253,13 @@ describe('handoff: when a person will answer (SUPPORT_HOURS)', () => {
     const h = await atEmailQuestion(locale, { supportHours: supportHours(`${hours} Europe/Berlin`) });
     const replies = await h.send('parent@example.com', { locale });
     // ICU versions differ on the space before AM (a plain or a narrow no-break space).
-    expect(textsOf(replies).map((text) => text.replace(/\u202f(?=AM|PM)/, ' '))).toEqual([msg(locale, 'escalation.recorded'), said]);
+    expect(textsOf(replies).map((text) => text.replace(/\u202f(?=AM|PM)/, ' '))).toEqual([msg(locale, 'escalation.recorded'), msg(locale, 'handoff.email.known', { email: 'parent@example.com' }), said]);
   });
 
   it('without SUPPORT_HOURS no time is promised', async () => {
     const h = await atEmailQuestion('en-US');
     const replies = await h.send('parent@example.com', { locale: 'en-US' });
-    expect(textsOf(replies)).toEqual([msg('en-US', 'escalation.recorded')]);
+    expect(textsOf(replies)).toEqual([msg('en-US', 'escalation.recorded'), msg('en-US', 'handoff.email.known', { email: 'parent@example.com' })]);
   });
 });
 
@@ -283,7 +283,7 @@ describe('handoff: every trigger takes the way of "talk to a person"', () => {
     expect(textsOf(await h.send('ja', { locale: 'de-DE' }))).toEqual([msg('de-DE', 'handoff.email.question')]);
     expect(h.events).toEqual([]);
     const handedOver = await h.send('eltern@example.de', { locale: 'de-DE' });
-    expect(textsOf(handedOver)).toEqual([msg('de-DE', 'notify.recordedSupport')]);
+    expect(textsOf(handedOver)).toEqual([msg('de-DE', 'notify.recordedSupport'), msg('de-DE', 'handoff.email.known', { email: 'eltern@example.de' })]);
     const [record] = await h.outbox.pending();
     expect(record).toMatchObject({ kind: 'escalation', reason: 'wrong-codes', scenario: 'unknown-code', accessCode: 'HJKT4WRP', email: 'eltern@example.de' });
     expect(h.events.map((event) => event.name)).toEqual(['handoff.initiate']);
@@ -383,7 +383,7 @@ describe('handoff: the transcript goes with the event (botbuilder transcript log
       'eltern@example.de',
     ]);
     expect(lines.filter((line) => line.from?.role !== 'user').map((line) => line.text)).toEqual(said);
-    expect(lines.at(-1)?.text).toBe(msg('de-DE', 'escalation.recorded'));
+    expect(lines.slice(-2).map((line) => line.text)).toEqual([msg('de-DE', 'escalation.recorded'), msg('de-DE', 'handoff.email.known', { email: 'eltern@example.de' })]);
     expect(lines.every((line) => line.type === 'message' && line.conversation?.id === event?.conversation?.id)).toBe(true);
     // The bot's messages keep their diagnosis entity: an agent sees where the case stood at each one.
     expect(lines.at(-1)?.entities?.[0]).toMatchObject({ type: 'gallery-access/diagnosis', scenario: 'job-archived' });

@@ -148,7 +148,7 @@ describe('main dialog: asking for a person records an escalation', () => {
     expect(textsOf(question)).toEqual([msg('de-DE', 'handoff.email.question')]);
     expect(await h.outbox.pending()).toEqual([]);
     const replies = await h.send('eltern@example.de', { locale: 'de-DE' });
-    expect(textsOf(replies)).toEqual([msg('de-DE', 'escalation.requested')]);
+    expect(textsOf(replies)).toEqual([msg('de-DE', 'escalation.requested'), msg('de-DE', 'handoff.email.known', { email: 'eltern@example.de' })]);
     const cases = await h.outbox.pending();
     expect(cases).toHaveLength(1);
     expect(cases[0]).toMatchObject({
@@ -214,7 +214,7 @@ describe('main dialog: a first message that is a command', () => {
     const question = await h.send('parler à un conseiller', { locale: 'fr-FR' });
     expect(textsOf(question)).toEqual([msg('fr-FR', 'handoff.email.question')]);
     const replies = await h.send('parent@example.fr', { locale: 'fr-FR' });
-    expect(textsOf(replies)).toEqual([msg('fr-FR', 'escalation.requested')]);
+    expect(textsOf(replies)).toEqual([msg('fr-FR', 'escalation.requested'), msg('fr-FR', 'handoff.email.known', { email: 'parent@example.fr' })]);
     expect(lastDiagnosis(replies)).toMatchObject({ role: 'customer', locale: 'fr-FR', awaiting: null });
     const cases = await h.outbox.pending();
     expect(cases).toHaveLength(1);

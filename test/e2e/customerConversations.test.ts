@@ -200,7 +200,7 @@ async function converse(name: DemoCodeName, variant: Variant): Promise<CheckedCh
       const handedOver = await chat.say('parent@example.com');
       expect(handedOver.filter((activity) => activity.type === 'event').map((event) => event.name)).toEqual(['handoff.initiate']);
       // Support has the case: the conversation ends without "did this help?".
-      expect(messages(handedOver).map((reply) => reply.text)).toEqual([t(locale, 'notify.recordedSupport')]);
+      expect(messages(handedOver).map((reply) => reply.text)).toEqual([t(locale, 'notify.recordedSupport'), t(locale, 'handoff.email.known', { email: 'parent@example.com' })]);
       expectEntity(handedOver, { ...scenarioFields, awaiting: null });
       expectedCases.push({ kind: 'escalation', reason: want.scenario === 'unknown-code' ? 'wrong-codes' : demo.someHidden !== null ? 'no-known-cause' : 'unknown-status' });
       ended = true;
@@ -227,8 +227,8 @@ async function converse(name: DemoCodeName, variant: Variant): Promise<CheckedCh
       expect(handedOver.filter((activity) => activity.type === 'event').map((event) => event.name)).toEqual(['handoff.initiate']);
       afterFeedback = messages(handedOver);
     }
-    const reply = variant.answers === 'yes' ? 'feedback.thanks' : 'escalation.recorded';
-    expect(messages(afterFeedback).map((activity) => activity.text)).toEqual([t(locale, reply)]);
+    const replies = variant.answers === 'yes' ? [t(locale, 'feedback.thanks')] : [t(locale, 'escalation.recorded'), t(locale, 'handoff.email.known', { email: 'parent@example.com' })];
+    expect(messages(afterFeedback).map((activity) => activity.text)).toEqual(replies);
     expectEntity(afterFeedback, { locale, symptom: want.symptom, scenario: want.scenario, secondary: want.secondary, awaiting: null });
     awaitingSequence.push(lastDiagnosis(afterFeedback).awaiting);
     if (variant.answers === 'no') expectedCases.push({ kind: 'escalation', reason: 'not-helped' });

@@ -34,7 +34,7 @@ describe('handoff over /api/messages', () => {
     expect(question.filter((activity) => activity.type === 'event')).toEqual([]);
 
     const handedOver = await chat.say('parent@example.com');
-    expect(textOf(messagesOf(handedOver))).toBe(msg('en-US', 'escalation.requested'));
+    expect(textOf(messagesOf(handedOver))).toBe([msg('en-US', 'escalation.requested'), msg('en-US', 'handoff.email.known', { email: 'parent@example.com' })].join('\n'));
     const events = handedOver.filter((activity) => activity.type === 'event');
     expect(events).toHaveLength(1);
     const event = events[0]!;

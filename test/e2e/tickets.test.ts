@@ -152,7 +152,7 @@ describe('SUPPORT_HOURS from the environment', () => {
       await chat.say('Ich möchte mit einem Menschen sprechen');
       const handedOver = await chat.say('eltern@example.com');
       expect(textOf(handedOver.filter((activity) => activity.type === 'message'))).toBe(
-        [msg('de-DE', 'escalation.requested'), 'Unser Support-Team ist am Montag, 30. November ab 09:00 MEZ wieder für Sie da; dann antwortet Ihnen jemand.'].join('\n'),
+        [msg('de-DE', 'escalation.requested'), msg('de-DE', 'handoff.email.known', { email: 'eltern@example.com' }), 'Unser Support-Team ist am Montag, 30. November ab 09:00 MEZ wieder für Sie da; dann antwortet Ihnen jemand.'].join('\n'),
       );
     } finally {
       await bot.stop();
