@@ -77,12 +77,19 @@ function jobBefore(job: Job, change: JobChange): JobBefore {
 function summaryFacts(l: Localizer, change: JobChange, { job, hiddenPhotos }: JobBefore, code: string): ReplyFact[] {
   const toSelling = { label: l.t('fact.status'), value: `${statusName(l, job.status)} → ${l.t('status.selling')}` };
   switch (change.kind) {
-    case 'reopen-job':
+    case 'reopen-job': {
+      // A job that sells until a date already (reopened meanwhile elsewhere): the date it loses is said beside the new one.
+      const { date } = job.archiving;
+      const moves = job.status === 'selling' && job.archiving.enabled && date !== null && date !== change.archiveDate;
+      const archiving = moves
+        ? l.t('fact.archiving.moved', { from: l.fullDate(date), to: l.fullDate(change.archiveDate) })
+        : l.t('fact.archiving.value', { date: l.fullDate(change.archiveDate) });
       return [
-        { label: l.t('fact.archiving'), value: l.t('fact.archiving.value', { date: l.fullDate(change.archiveDate) }) },
+        { label: l.t('fact.archiving'), value: archiving },
         { label: l.t('fact.campaign'), value: l.t(job.campaignActive ? 'fact.campaign.off' : 'fact.campaign.alreadyOff') },
         toSelling,
       ];
+    }
     case 'set-selling':
       return [toSelling];
     case 'activate-code':
@@ -92,10 +99,28 @@ function summaryFacts(l: Localizer, change: JobChange, { job, hiddenPhotos }: Jo
   }
 }
 
-/** Whether what a summary said of the job (its status, archiving, campaign, the hidden photos it shows) is no longer so. */
-function changedSince(summarised: JobBefore, now: JobBefore): boolean {
-  const said = ({ job, hiddenPhotos }: JobBefore) => JSON.stringify([job.status, job.deleted, job.archiving.enabled, job.archiving.date, job.campaignActive, hiddenPhotos]);
-  return said(summarised) !== said(now);
+/** What a summary says of the job: its status, archiving, campaign and the hidden photos it shows. */
+function saidOf({ job, hiddenPhotos }: JobBefore): string {
+  return JSON.stringify([job.status, job.deleted, job.archiving.enabled, job.archiving.date, job.campaignActive, hiddenPhotos]);
+}
+
+/**
+ * Whether the job already is as the change makes it: so after this very change went through
+ * and the bot died before it could say so (the channel then sends the "yes" again), or after
+ * the same change made elsewhere. Applying it is then no surprise to anyone.
+ */
+function inEffect(change: JobChange, job: Job): boolean {
+  const gallery = 'galleryId' in change ? job.galleries.find((candidate) => candidate.id === change.galleryId) : undefined;
+  switch (change.kind) {
+    case 'reopen-job':
+      return job.status === 'selling' && job.archiving.enabled && job.archiving.date === change.archiveDate && !job.campaignActive;
+    case 'set-selling':
+      return job.status === 'selling';
+    case 'activate-code':
+      return gallery?.activated === true;
+    case 'unhide-photos':
+      return gallery !== undefined && gallery.photos.every((photo) => !photo.hidden);
+  }
 }
 
 /**
@@ -211,15 +236,15 @@ export function applyChangeDialogs({ platform, logger, notices, now, recognizer 
       // The job as it is now, not as the summary showed it: changed meanwhile (in another
       // conversation, on the platform's own pages), the summary is shown again from what it is now.
       const current = await platform.getJob(change.jobId).catch(() => null);
-      if (current !== null && changedSince(before, jobBefore(current, change))) {
+      if (current !== null && saidOf(before) !== saidOf(jobBefore(current, change)) && !inEffect(change, current)) {
         logger.info('change not applied: the job changed since its summary', { kind: change.kind, jobId: change.jobId });
         turn.say({ text: l.t('change.changedMeanwhile', { job: current.name }) });
         return step.replaceDialog(APPLY_CHANGE_DIALOG, step.options as ApplyChangeOptions);
       }
       try {
-        // The key ties the change to this case: a confirmation repeated after a failed state
-        // save, a crash or on another instance gets the first result back, not a second change.
-        const { after } = await platform.applyChange(change, { idempotencyKey: changeIdempotencyKey(c.id, change) });
+        // The key ties the change to this case and this summary: a confirmation repeated after a
+        // failed state save, a crash or on another instance gets the first result back, not a second change.
+        const { after } = await platform.applyChange(change, { idempotencyKey: changeIdempotencyKey(c.id, change, saidOf(before)) });
         c.appliedChanges.push(key);
         c.changesMade.push({
           kind: change.kind,

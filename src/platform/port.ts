@@ -42,9 +42,16 @@ export function changeFingerprint(change: JobChange): string {
   );
 }
 
-/** The idempotency key of one change in one case: stable across retries, restarts and instances. */
-export function changeIdempotencyKey(caseId: string, change: JobChange): string {
-  const digest = createHash('sha256').update(`${caseId}\n${changeFingerprint(change)}`).digest('base64url');
+/**
+ * The idempotency key of one change in one case, confirmed on one summary: stable across
+ * retries, restarts and instances. `summarised` is what that summary said of the job: a
+ * "yes" to a summary shown again because the job changed meanwhile is a new operation, so
+ * the platform does not answer it with the first result, which no longer says what the
+ * job holds.
+ */
+export function changeIdempotencyKey(caseId: string, change: JobChange, summarised = ''): string {
+  const operation = [caseId, changeFingerprint(change), ...(summarised === '' ? [] : [summarised])].join('\n');
+  const digest = createHash('sha256').update(operation).digest('base64url');
   return `gaa-${change.kind}-${digest}`;
 }
 

@@ -2,9 +2,10 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Activity } from 'botbuilder';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { suggestArchiveDates, todayIn } from '../../src/domain/archiveDate.js';
 import { formatAccessCode } from '../../src/domain/accessCode.js';
+import { localizer } from '../../src/language/messages.js';
 import { type BotProcess, freePort, spawnBot } from '../support/botProcess.js';
 import { diagnosisOf } from '../support/botServer.js';
 import { generateToken } from '../support/directLineClient.js';
@@ -60,17 +61,14 @@ async function platformData(): Promise<DataFile> {
   return JSON.parse(await readFile(api.dataFile, 'utf8')) as DataFile;
 }
 
-beforeAll(async () => {
+// A platform of its own for each test: its data and the requests it saw start from the demo data.
+beforeEach(async () => {
   api = await startTestPlatformApi();
 });
 
-afterAll(async () => {
-  await api.stop();
-});
-
 afterEach(async () => {
-  api.clearFaults();
   for (const bot of running.splice(0)) await bot.kill();
+  await api.stop();
   if (folder !== undefined) await rm(folder, { recursive: true, force: true });
 });
 
@@ -92,9 +90,10 @@ describe('SIGKILL', { timeout: 120_000 }, () => {
     expect(lastEntity(replies)).toMatchObject({ symptom: 'missed-sale', scenario: 'job-archived' });
   });
 
-  it('after the platform applied a confirmed change and before the state save: applied exactly once, told once what was done', async () => {
+  /** Lena at the confirmation of a reopening; the platform applies her "yes" and the bot dies before it can save or answer. */
+  async function lenaYesLostInCrash(): Promise<{ lena: ContractChat; yes: Partial<Activity>; date: string; applied: { key: string } }> {
     await freshFolder();
-    let bot = await start();
+    const bot = await start();
     const lena: ContractChat = teamsPhotographer(`http://127.0.0.1:${port}`, 'lena');
     expect(lastEntity(await lena.say(`Eine Mutter sieht „Verkauf verpasst“ – Code ${formatAccessCode(ARCHIVED.code)}`))).toMatchObject({
       scenario: 'job-archived',
@@ -105,55 +104,70 @@ describe('SIGKILL', { timeout: 120_000 }, () => {
     expect(lastEntity(await lena.submit({ choice: date }))).toMatchObject({ awaiting: 'confirm' });
 
     // The platform applies the PATCH; the bot dies before the answer reaches it.
-    const victim = bot;
     api.fault(
       {
         kind: 'after',
         run: async () => {
-          victim.signal('SIGKILL');
-          await victim.exited;
+          bot.signal('SIGKILL');
+          await bot.exited;
         },
       },
       { times: 1, match: (request) => request.method === 'PATCH' },
     );
     const yes = lena.activity({ value: { choice: 'yes' } });
     await expect(postActivity(`http://127.0.0.1:${port}`, yes)).rejects.toThrow();
-    await victim.exited;
-    expect((await platformData()).appliedChanges).toHaveLength(1);
-    const [applied] = (await platformData()).appliedChanges!;
+    await bot.exited;
+    const [applied, ...more] = (await platformData()).appliedChanges!;
+    expect(more).toEqual([]);
     expect((await platformData()).jobs.find((job) => job.id === ARCHIVED.jobId)).toMatchObject({ status: 'selling', archiving: { date } });
+    return { lena, yes, date, applied: applied! };
+  }
 
-    // Meanwhile the job is changed on the platform by someone else: a second application would undo that.
-    const later = suggestArchiveDates(todayIn(DEMO_PHOTOGRAPHERS.lena.timeZone, new Date()))[2]!;
-    await api.platform.applyChange({ kind: 'reopen-job', jobId: ARCHIVED.jobId!, photographerId: DEMO_PHOTOGRAPHERS.lena.id, archiveDate: later }, { idempotencyKey: 'by-hand' });
-
+  it('after the platform applied a confirmed change and before the state save: applied exactly once, told once what was done', async () => {
+    const { lena, yes, date, applied } = await lenaYesLostInCrash();
     // The channel redelivers the activity that got no answer; the restarted bot was never told the change went through.
-    bot = await start();
-    // The job is not as the summary showed it any more: nothing is sent, and the summary is shown again.
+    await start();
+    // The job is as the change makes it: no "changed meanwhile", the same key, and the platform's first result.
     const redelivered = await post(yes);
-    expect(allText(redelivered)).toContain(lena.t('change.changedMeanwhile', { job: (await platformData()).jobs.find((job) => job.id === ARCHIVED.jobId)!.name }));
-    expect(allText(redelivered)).not.toContain(lena.t('change.doneTitle'));
-    expect(api.requests.filter((request) => request.method === 'PATCH')).toHaveLength(1);
-    // Her "yes" to it goes with the same key: the platform answers with the first result and changes nothing.
-    const replies = await lena.submit({ choice: 'yes' });
-    expect(allText(replies)).toContain(lena.t('change.doneTitle'));
-    expect(allText(replies)).not.toContain(lena.t('change.unavailable'));
+    expect(allText(redelivered)).toContain(lena.t('change.doneTitle'));
+    expect(allText(redelivered)).not.toContain(lena.t('change.summaryTitle'));
     const patches = api.requests.filter((request) => request.method === 'PATCH');
-    expect(patches.length).toBeGreaterThanOrEqual(2);
-    expect(new Set(patches.map((request) => request.headers['idempotency-key']))).toEqual(new Set([applied!.key]));
-    const data = await platformData();
-    expect(data.appliedChanges?.map((change) => change.key)).toEqual([applied!.key, 'by-hand']);
-    // The job is as the later change left it: the confirmed change was not applied a second time.
-    expect(data.jobs.find((job) => job.id === ARCHIVED.jobId)?.archiving.date).toBe(later);
+    expect(new Set(patches.map((request) => request.headers['idempotency-key']))).toEqual(new Set([applied.key]));
+    expect((await platformData()).appliedChanges?.map((change) => change.key)).toEqual([applied.key]);
+    expect((await platformData()).jobs.find((job) => job.id === ARCHIVED.jobId)?.archiving.date).toBe(date);
 
     // And the conversation goes on from the saved state: a further "yes" does not change anything again.
     const again = await lena.submit({ choice: 'yes' });
     expect(again.length).toBeGreaterThan(0);
-    expect((await platformData()).appliedChanges).toHaveLength(2);
+    expect((await platformData()).appliedChanges).toHaveLength(1);
+  });
+
+  it('the same, with the job changed by someone else before the redelivery: the summary again from the job as it is, and its "yes" is a new change', async () => {
+    const { lena, yes, date, applied } = await lenaYesLostInCrash();
+    // Meanwhile the job is changed on the platform by someone else: a blind second application would undo that.
+    const later = suggestArchiveDates(todayIn(DEMO_PHOTOGRAPHERS.lena.timeZone, new Date()))[2]!;
+    await api.platform.applyChange({ kind: 'reopen-job', jobId: ARCHIVED.jobId!, photographerId: DEMO_PHOTOGRAPHERS.lena.id, archiveDate: later }, { idempotencyKey: 'by-hand' });
+
+    await start();
+    // The job is not as the summary showed it: nothing is sent, and the summary is shown again, with both dates.
+    const redelivered = await post(yes);
+    expect(allText(redelivered)).toContain(lena.t('change.changedMeanwhile', { job: (await platformData()).jobs.find((job) => job.id === ARCHIVED.jobId)!.name }));
+    expect(allText(redelivered)).toContain(lena.t('fact.archiving.moved', { from: localizer(lena.locale).fullDate(later), to: localizer(lena.locale).fullDate(date) }));
+    expect(allText(redelivered)).not.toContain(lena.t('change.doneTitle'));
+    expect(api.requests.filter((request) => request.method === 'PATCH')).toHaveLength(1);
+    // Her "yes" to that summary is a change of its own: not answered with the first result, which the job no longer holds.
+    const replies = await lena.submit({ choice: 'yes' });
+    expect(allText(replies)).toContain(lena.t('change.doneTitle'));
+    const keys = api.requests.filter((request) => request.method === 'PATCH').map((request) => request.headers['idempotency-key']);
+    expect(keys[0]).toBe(applied.key);
+    expect(new Set(keys.slice(1)).size).toBe(1);
+    expect(keys.at(-1)).not.toBe(applied.key);
+    const data = await platformData();
+    expect(data.appliedChanges?.map((change) => change.key)).toEqual([applied.key, 'by-hand', keys.at(-1)]);
+    expect(data.jobs.find((job) => job.id === ARCHIVED.jobId)?.archiving.date).toBe(date);
   });
 
   it("during a Direct Line turn: the customer's message is answered after the restart, and the history is whole", async () => {
-    // A job no other test here changes: the platform's data lives as long as this file's tests.
     await freshFolder();
     let bot = await start();
     const url = `http://127.0.0.1:${port}`;

@@ -325,6 +325,8 @@ describe('a summary the job has outgrown', () => {
       expect(allText(stale)).toContain(chat.t('change.changedMeanwhile', { job: (await jobIn(bot.dataFile, JOB_ID)).name }));
       // The summary again, now from a job that is selling: "Verkauf → Verkauf", with the date asked for here.
       expect(allText(stale)).toContain(`${chat.t('status.selling')} → ${chat.t('status.selling')}`);
+      // Beside the date asked for here, the one the job sells until now, which the "yes" would give up.
+      expect(allText(stale)).toContain(chat.t('fact.archiving.moved', { from: localizer(chat.locale).fullDate(later), to: localizer(chat.locale).fullDate(date) }));
       expect(lastEntity(stale)).toMatchObject({ awaiting: 'confirm' });
       expect(await readFile(bot.dataFile, 'utf8')).toBe(reopened);
 
