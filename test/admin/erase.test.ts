@@ -146,7 +146,7 @@ describe('POST /admin/erase', { timeout: 60_000 }, () => {
     const first = await erase(url, { user: { channelId: 'webchat', userId: 'anna-web-user' } });
     expect(first.status).toBe(200);
     // Her transcript: everything she wrote and the bot answered in her one conversation.
-    expect(first.body.erased).toEqual({ ...NOTHING, conversationStates: 1, cases: 1, codeLookupCounters: 1, newCaseCounters: 1, transcriptActivities: 8 });
+    expect(first.body.erased).toEqual({ ...NOTHING, conversationStates: 1, cases: 1, codeLookupCounters: 1, newCaseCounters: 1, transcriptActivities: 9 });
     const left = everything(file);
     expect(left).not.toContain('anna-web-user');
     expect(left).not.toContain(EMAIL);
@@ -169,7 +169,7 @@ describe('POST /admin/erase', { timeout: 60_000 }, () => {
     await customerWhoEscalates(url, 'anna-web-user');
     const result = await erase(url, { email: EMAIL.toLowerCase() });
     expect(result.status).toBe(200);
-    expect(result.body.erased).toEqual({ ...NOTHING, conversationStates: 1, cases: 1, codeLookupCounters: 1, newCaseCounters: 1, transcriptActivities: 8 });
+    expect(result.body.erased).toEqual({ ...NOTHING, conversationStates: 1, cases: 1, codeLookupCounters: 1, newCaseCounters: 1, transcriptActivities: 9 });
     expect(everything(file)).not.toContain('anna-web-user');
     expect(everything(file)).not.toContain(EMAIL);
     expect((await erase(url, { email: EMAIL })).body.erased).toEqual(NOTHING);
