@@ -2,6 +2,7 @@
 import type { Role } from '../domain/roles.js';
 import { clausesOf, compilePhrases, cover, hasClauseEnd, readMessage, singleLabelAnywhere, wholeMessage } from './phraseMatching.js';
 import { isFiller } from './phraseWords.js';
+import { foldText } from './textFolding.js';
 import { PHRASE_FILES } from './vocabulary.js';
 
 export type YesNo = 'yes' | 'no';
@@ -49,11 +50,32 @@ export function recognizeYesNo(text: string): YesNo | null {
   const { labels, used } = cover(message, YES_NO, 1);
   if (labels.size !== 1) return null;
   const first = message.words.findIndex((word, index) => used[index] || !isFiller(word));
-  if (first >= 0 && used[first]) return [...labels][0] ?? null;
+  if (first >= 0 && used[first]) return opensWithQuestion(text) ? null : ([...labels][0] ?? null);
   if (!hasClauseEnd(text)) return null;
   const clauses = new Set(clausesOf(text).map((clause) => wholeMessage(readMessage(clause), YES_NO)));
   clauses.delete(null);
   return clauses.size === 1 ? ([...clauses][0] ?? null) : null;
+}
+
+/** The yes and no phrases of one word ("nope", "nee", "bof"), folded. */
+const ONE_WORD_ANSWERS: ReadonlySet<string> = new Set(
+  PHRASE_FILES.flatMap((file) => [...file.yesNo.yes, ...file.yesNo.no])
+    .map((phrase) => foldText(phrase))
+    .filter((phrase) => !phrase.includes(' ')),
+);
+
+/**
+ * The message opens with a question that is more than a yes or a no, and not with a plain
+ * one: the "can't" of "cant you check that yourself? you have the data" asks, it does not
+ * answer. "No it still says that?" and "doesnt work??" answer.
+ */
+function opensWithQuestion(text: string): boolean {
+  const opening = clausesOf(text)[0] ?? '';
+  const mark = opening.indexOf('?');
+  if (mark < 0) return false;
+  const firstWord = foldText(opening.trim().split(/\s+/u)[0] ?? '').replace(/[^\p{L}\p{N}]+/gu, '');
+  if (ONE_WORD_ANSWERS.has(firstWord)) return false;
+  return wholeMessage(readMessage(opening.slice(0, mark)), YES_NO) === null;
 }
 
 /** "I'm a parent" → customer, "Fotografin" → photographer; null when neither or both. */

@@ -119,6 +119,19 @@ describe('"do it for me" at a step done by hand', () => {
   });
 });
 
+describe('a question at a step is no "didn\'t work"', () => {
+  it.each(['cant you check that yourself? you have the data', "can't you look it up yourself?"])('"%s" (Slack, en-US): the step stays open, nothing goes to support', async (typed) => {
+    const megan = await meganAtPlanningStep1();
+    const replies = await megan.say(typed);
+    expect(lastEntity(replies)).toMatchObject({ step: 1, steps: 3, awaiting: 'step-result' });
+    expect(says(megan, replies, 'walk.escalated')).toBe(false);
+    expect(await escalations(PLANNING.jobId!)).toBe(0);
+    // "No" at the start is still an answer: "no? it still says almost ready" did not work.
+    const failed = await megan.say('no, it still says almost ready?');
+    expect(lastEntity(failed)).not.toMatchObject({ step: 1, awaiting: 'step-result' });
+  });
+});
+
 describe('"how would you like to fix it?" in the photographer\'s own words', () => {
   it.each([
     ['lena', 'mach du bitte', 'job-archived', 'missed-sale', 'archive-date'],

@@ -252,6 +252,12 @@ describe('recognizeYesNo', () => {
     ['reloaded the page, no', 'no'],
     ['reloaded the page. yes, no', null],
     ['reloaded the page, the code is right', null],
+    // A question that opens the message asks; a plain yes or no before it still answers.
+    ['cant you check that yourself? you have the data', null],
+    ["can't you look it up yourself?", null],
+    ['no it still says that?', 'no'],
+    ['nope, can you just do it?', 'no'],
+    ['doesnt work??', 'no'],
     // Emoji answers, as in chat apps; one among words or a face is no answer.
     ['👍', 'yes'],
     [' 👍🏽 ', 'yes'],
