@@ -136,6 +136,13 @@ export class AskDialog<T, O extends AskOptions = AskOptions> extends Dialog<O> {
     // label typed as it is shown ("No, pass it to support" holds words of a question too).
     const asked = turn.input.choiceId === null && this.spec.sideTopics !== false && !this.namesAChoice(turn, state, text);
     const intent: Intent | null = asked ? this.recognizer.intent(text).intent : null;
+    if (asked && intent !== 'goodbye' && turn.identity.role === 'customer' && this.recognizer.withdraws(text)) {
+      // "Never mind", "laisse tomber, je vais appeler l'école", "abbrechen": not a "no" to this
+      // question but the end of the conversation, said kindly; nothing is passed on.
+      turn.case.awaiting = null;
+      turn.say({ text: turn.l.t('customer.withdrawn') });
+      return dc.cancelAllDialogs();
+    }
     if (!this.spec.strict && isTopic(intent)) {
       const besideTopic = this.spec.answersBesideTopic === true ? await this.spec.read(text, turn, state.options, state.attempts) : null;
       if (besideTopic?.ok !== true) return this.answerAside(dc, turn, state, intent, text);

@@ -188,17 +188,6 @@ const SKIP_WORDS = new Set([
 ]);
 
 /**
- * Words that take the request for a person back ("never mind", "vergiss es"), anywhere in the
- * answer: without them, "never mind" would read as "no" and pass the case on without an address.
- */
-const WITHDRAW_PHRASES = [
-  ...['never mind', 'nevermind', 'forget it', 'cancel', 'changed my mind', 'dont bother', 'not needed any more', 'not needed anymore'],
-  ...['vergiss es', 'vergessen sie es', 'schon gut', 'abbrechen', 'doch nicht', 'lass mal', 'lassen sie es', 'nicht mehr notig', 'hat sich erledigt'],
-  ...['laisse tomber', 'laissez tomber', 'annuler', 'oublie', 'oubliez', 'pas la peine', 'finalement non', 'plus besoin'],
-  ...['laat maar', 'vergeet het', 'annuleren', 'toch niet', 'niet meer nodig', 'hoeft niet'],
-];
-
-/**
  * The one e-mail address in an answer, as people write it: alone, in a sentence ("it's
  * mike_t@yahoo.co.uk and hurry up", "meine Mail: t.weber@gmx.de"), in <…> or as mailto:.
  * Two different addresses are no answer: the bot does not pick one.
@@ -233,8 +222,8 @@ export function readEmailAnswer(text: string, choiceId: string | null, recognize
   if (choiceId === 'skip') return { ok: true, value: { kind: 'none' } };
   const address = emailIn(text);
   if (address !== null) return { ok: true, value: { kind: 'address', email: address } };
+  if (recognizer.withdraws(text)) return { ok: true, value: { kind: 'withdrawn' } };
   const folded = foldText(text).replace(/[^a-z0-9]+/g, ' ').trim();
-  if (WITHDRAW_PHRASES.some((phrase) => ` ${folded} `.includes(` ${phrase} `))) return { ok: true, value: { kind: 'withdrawn' } };
   if (SKIP_WORDS.has(folded) || recognizer.yesNo(text) === 'no') return { ok: true, value: { kind: 'none' } };
   return null;
 }

@@ -35,6 +35,8 @@ const intentFileSchema = z.strictObject({
   questionWords: phraseList,
   /** "It works now", "geht jetzt": the problem went away by itself, said while a person has the case. */
   solved: phraseList,
+  /** "Never mind", "laisse tomber", "laat maar": the person takes what they asked for back. */
+  withdraw: phraseList,
   intents: z.strictObject({
     thanks: phraseList,
     goodbye: phraseList,
@@ -171,6 +173,21 @@ export function recognizeSolved(text: string): boolean {
   // Nor inside a question or a topic: "wie geht es jetzt weiter?" holds "geht jetzt" too.
   const { intent } = recognizeIntent(sample);
   return intent !== 'question' && !isTopic(intent);
+}
+
+const WITHDRAW = compilePhrases(FILES.map((file) => ({ label: 'withdraw' as const, phrases: file.withdraw })));
+
+/**
+ * Whether the person takes it all back: a clause of the message is nothing but "never mind",
+ * "vergiss es", "laisse tomber" or "laat maar" (politeness aside), as in "laisse tomber, je
+ * vais appeler l'école". Inside a sentence such words say something else ("stop showing me
+ * the same message").
+ */
+export function recognizeWithdrawal(text: string): boolean {
+  return clausesOf(text.slice(0, 1000)).some((clause) => {
+    const { labels, whole } = matchPhrases(clause, WITHDRAW);
+    return whole && labels.size > 0;
+  });
 }
 
 export function isTopic(intent: Intent | null): intent is Topic {

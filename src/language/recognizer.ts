@@ -11,7 +11,7 @@ import { type JobStatusAnswer, recognizeJobStatus, recognizeRole, recognizeYesNo
 import { type Choice, matchChoice } from './choices.js';
 import { type Command, recognizeCommand } from './commands.js';
 import { type DateReading, parseArchiveDate } from './dateParser.js';
-import { type IntentRecognition, isTopic, recognizeIntent, recognizeSolved } from './intents.js';
+import { type IntentRecognition, isTopic, recognizeIntent, recognizeSolved, recognizeWithdrawal } from './intents.js';
 import { type JobQuery, jobQueries } from './jobMentions.js';
 import type { Language } from './languages.js';
 import { guessLanguage } from './phraseLanguage.js';
@@ -38,6 +38,8 @@ export interface Recognizer {
   solved(text: string): boolean;
   /** Whether a clause of its own asks something beside the one that answers ("no, can I call them myself?"; not "yes please?"). */
   questionBesideAnswer(text: string): boolean;
+  /** "Never mind", "laisse tomber, je vais appeler l'école": what was asked for is taken back. */
+  withdraws(text: string): boolean;
   /** Every access code written in the text, normalised, in text order. */
   accessCodes(text: string): string[];
   /** The first code-shaped token of the text ("MXR2 9PLT"), or null. */
@@ -103,6 +105,10 @@ export class PhraseFileRecognizer implements Recognizer {
   questionBesideAnswer(text: string): boolean {
     const clauses = clausesOf(text);
     return clauses.length > 1 && clauses.some((clause) => recognizeIntent(clause).intent === 'question' && recognizeYesNo(clause) === null);
+  }
+
+  withdraws(text: string): boolean {
+    return recognizeWithdrawal(text);
   }
 
   accessCodes(text: string): string[] {

@@ -264,6 +264,12 @@ describe('a real question at a yes/no question: answered, then the question agai
     ['nl-NL', 'laat maar, ik probeer het morgen wel. doei', 'side.goodbye'],
     ['de-DE', 'ach vergessen Sie es, hat sich erledigt', 'customer.solved'],
     ['fr-FR', "c'est bon, ça marche maintenant", 'customer.solved'],
+    // Taking it back is no "no" to the question: the conversation ends there.
+    ['en-US', 'nevermind forget it', 'customer.withdrawn'],
+    ['fr-FR', "laisse tomber, je vais appeler l'école", 'customer.withdrawn'],
+    ['de-DE', 'abbrechen', 'customer.withdrawn'],
+    ['nl-NL', 'nee laat maar', 'customer.withdrawn'],
+    ['fr-FR', 'stop', 'customer.withdrawn'],
   ])('%s: "%s" at a question ends the case kindly, asking nothing more', async (locale, text, key) => {
     const h = await atNotifyOffer(locale);
     const replies = await h.send(text, { locale });
@@ -422,6 +428,10 @@ describe('before the first question and after the end', () => {
     ['de-DE', 'und, gibt es schon was Neues?'],
     ['fr-FR', 'des nouvelles ?'],
     ['nl-NL', 'al nieuws?'],
+    ['en-US', 'hello?? anything new?'],
+    ['en-US', 'any updates?'],
+    ['fr-FR', 'toujours rien ?'],
+    ['nl-NL', 'al iets nieuws?'],
   ])('%s: "%s" at "did this help?": that it was passed on while the gallery is closed; the good news once the photographer reopened the job', async (locale, text) => {
     const h = await atNotifyOffer(locale);
     await h.send(msg(locale, 'notify.yes'), { locale });
