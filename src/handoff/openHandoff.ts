@@ -2,6 +2,7 @@ import { type Activity, ActivityTypes, type Middleware, type TurnContext } from 
 import { EventFactory } from 'botbuilder/lib/eventFactory.js';
 import type { ClaimsIdentity } from 'botframework-connector';
 import { isOwnDirectLine } from '../directline/directLineAdapter.js';
+import { sameAccessCode } from '../domain/accessCode.js';
 import type { TurnHooks } from '../bot/turnHooks.js';
 import type { Turn } from '../bot/turn.js';
 import { isUserInput } from '../bot/turnInput.js';
@@ -129,11 +130,21 @@ function startClockOfOlderHandoff(turn: Turn, now: Date): void {
 }
 
 /**
+ * The message names a code the handed-over case is not about ("ik heb nog een code: MXR29PLT"):
+ * that is a case of its own, for the bot to look at, not a line added to the one support has.
+ */
+function namesAnotherCode(turn: Turn, recognizer: Recognizer): boolean {
+  const known = [turn.case.accessCode, turn.case.lastCode, ...turn.case.moreCodes].filter((code): code is string => code !== null);
+  return recognizer.accessCodes(turn.input.text).some((code) => !known.some((same) => sameAccessCode(same, code)));
+}
+
+/**
  * The open handoff around the dialogs (the `handoff.initiate` event is HandoffInitiation's):
  * while it is open, what the person writes goes into the case with one short answer;
  * `handoff.status` events from the agent hub are told to the person, and "completed" or
- * "failed" closes the handoff. So does "restart", and a message after HANDOFF_OPEN_MS without
- * a status: the case stays with support, the person is told so, and the flow starts afresh.
+ * "failed" closes the handoff. So do "restart", a message with another access code, and a
+ * message after HANDOFF_OPEN_MS without a status: the case stays with support, the person is
+ * told so, and the flow starts afresh with that message.
  */
 export function openHandoffHooks({
   outbox,
@@ -177,8 +188,10 @@ export function openHandoffHooks({
       const restart = recognizer.command(turn.input.text) === 'restart';
       const at = now();
       startClockOfOlderHandoff(turn, at);
-      if (restart || handoffStale(turn, at)) {
-        logger.info('handoff ended in the conversation; the case stays with support', { caseId, by: restart ? 'restart' : 'no status in time', channel: activity.channelId });
+      const anotherCode = namesAnotherCode(turn, recognizer);
+      if (restart || anotherCode || handoffStale(turn, at)) {
+        const by = restart ? 'restart' : anotherCode ? 'another code' : 'no status in time';
+        logger.info('handoff ended in the conversation; the case stays with support', { caseId, by, channel: activity.channelId });
         closeHandoff(turn);
         turn.say({ text: turn.l.t(restart ? 'handoff.restarted' : 'handoff.stale') });
         // The dialogs take the message as the first of a new case.

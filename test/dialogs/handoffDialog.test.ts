@@ -438,6 +438,21 @@ describe('handoff: a way out of an open handoff', () => {
     expect(await h.outbox.pending()).toHaveLength(1);
   });
 
+  it.each([
+    ['nl-NL', 'ik heb nog een code: JMN6DY2H', 'code-without-photos'],
+    ['en-US', 'my other kid has KDG477QP and it says almost ready', 'job-in-planning'],
+  ] as const)('%s: another code while support has the case ("%s"): the request stays with support, and the new code is looked at', async (locale, typed, scenario) => {
+    const h = await atEmailQuestion(locale);
+    await h.send('parent@example.com', { locale });
+    // The case's own code is still a line for support.
+    expect(textsOf(await h.send(`${DEMO_CODES['job-archived']} again`, { locale }))).toEqual([msg(locale, 'handoff.added')]);
+    const fresh = await h.send(typed, { locale });
+    expect(textsOf(fresh)[0]).toBe(msg(locale, 'handoff.stale'));
+    expect(lastDiagnosis(fresh)).toMatchObject({ scenario });
+    const [record] = await h.outbox.pending();
+    expect(record!.transcript.filter((line) => line.from === 'user').at(-1)?.text).toBe(`${DEMO_CODES['job-archived']} again`);
+  });
+
   it('a photographer is told in du-form', () => {
     expect(msg('de-DE', 'handoff.restarted', { audience: 'photographer' })).toMatch(/\bdir\b/);
     expect(msg('nl-NL', 'handoff.stale', { audience: 'photographer' })).toMatch(/\bje\b/);
