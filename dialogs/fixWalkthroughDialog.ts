@@ -1,6 +1,7 @@
 import { type Dialog, type DialogTurnResult } from '../src/bot/dialogKit.js';
 import { Waterfall, type WaterfallStep } from '../src/bot/waterfall.js';
 import { formatAccessCode } from '../src/domain/accessCode.js';
+import { hiddenPhotos } from '../src/domain/facts.js';
 import type { FixStep, PlatformAction } from '../src/domain/fixPlans.js';
 import type { Job } from '../src/domain/platformModel.js';
 import type { Localizer } from '../src/language/messages.js';
@@ -55,9 +56,9 @@ function jobLevelVerdict(l: Localizer, job: Job): string {
   return l.t('walk.fixedJob', { inactive: inactive.length, codes });
 }
 
-/** Nothing in the data blocks the gallery any more. */
-function opensNow({ diagnosis }: Inspection): boolean {
-  return diagnosis.scenario === 'no-known-cause' && diagnosis.secondary.length === 0;
+/** Nothing in the data blocks the gallery any more, and none of its photos is hidden (a plan may be about those alone). */
+function opensNow({ diagnosis, gallery }: Inspection): boolean {
+  return diagnosis.scenario === 'no-known-cause' && diagnosis.secondary.length === 0 && (gallery === null || hiddenPhotos(gallery).hidden === 0);
 }
 
 /** "Mach du", "faites-le": how people ask the bot to do it, besides the buttons' own words. */
@@ -145,7 +146,9 @@ export function fixWalkthroughDialogs(deps: DialogDependencies): Dialog[] {
     const inspection = known ?? (await inspect(deps.platform, turn).catch(() => null));
     // Nothing blocks the gallery any more, whatever the last step felt like: it is fixed.
     const fixed = inspection !== null && opensNow(inspection);
-    if (fixed && c.scenario !== 'no-known-cause') {
+    // A case the data never explained is not fixed by looking again, unless its plan was to show hidden photos.
+    const repairable = c.scenario !== 'no-known-cause' || c.plan.some((planned) => planned.id === 'unhide-photos');
+    if (fixed && repairable) {
       turn.say({ text: inspection.gallery === null && inspection.job !== null ? jobLevelVerdict(l, inspection.job) : l.t('walk.fixed') });
       await tellWaitingCustomers(turn);
       return step.endDialog('fixed' satisfies WalkthroughOutcome);

@@ -60,7 +60,7 @@ export function photographerPlan(l: Localizer, diagnosis: Diagnosis, context: Pl
     .filter((part): part is string => part !== undefined && part !== '')
     .join(' · ');
   const titled = title === '' ? {} : { title };
-  const plan = fixPlan(diagnosis);
+  const plan = fixPlan(diagnosis, { someHidden: context.gallery != null && hiddenPhotos(context.gallery).hidden > 0 });
   if (checkCodeFirst(diagnosis, plan)) return { ...titled, text: sentences.join('\n\n') };
   const steps = plan.map((step) => l.t(`step.${step.id}`));
   sentences.push(l.t('plan.title', { plan: diagnosis.scenario === 'job-archived' ? 'reopen' : 'fix', count: steps.length }));

@@ -59,14 +59,23 @@ const SCENARIO_STEPS: Readonly<Record<ScenarioId, readonly FixStep[]>> = {
 /** Steps that only check something or hand the case on: they repair nothing a customer waits for. */
 const NOT_A_REPAIR: ReadonlySet<FixStepId> = new Set(['check-code-typing', 'compare-code-list', 'escalate-to-support', 'hand-out-new-codes']);
 
+/** What the gallery shows beyond the diagnosis: photos hidden while others are visible, which is no fault of the design's table. */
+export interface GalleryDetails {
+  someHidden?: boolean;
+}
+
 /**
  * One plan that repairs the primary scenario and every secondary fault, each step
  * once, in the repair order of FIX_STEP_IDS, and ends by telling the customer when
- * the photographer repaired the gallery they wait for.
+ * the photographer repaired the gallery they wait for. When nothing in the data blocks
+ * the gallery but some of its photos are hidden, those may be the ones the customer
+ * misses: the plan makes them visible (and a step that did not help hands the case on).
  */
-export function fixPlan(diagnosis: Pick<Diagnosis, 'scenario' | 'secondary'>): FixStep[] {
+export function fixPlan(diagnosis: Pick<Diagnosis, 'scenario' | 'secondary'>, { someHidden = false }: GalleryDetails = {}): FixStep[] {
   const byId = new Map<FixStepId, FixStep>();
-  for (const scenario of [diagnosis.scenario, ...diagnosis.secondary]) {
+  const hiddenOnly = someHidden && diagnosis.scenario === 'no-known-cause' && diagnosis.secondary.length === 0;
+  const scenarios: ScenarioId[] = hiddenOnly ? ['photos-hidden'] : [diagnosis.scenario, ...diagnosis.secondary];
+  for (const scenario of scenarios) {
     for (const candidate of SCENARIO_STEPS[scenario]) {
       if (!byId.has(candidate.id)) byId.set(candidate.id, { ...candidate });
     }

@@ -108,6 +108,19 @@ describe('telling the customer', () => {
   });
 });
 
+describe('some photos hidden beside visible ones (no fault of the table)', () => {
+  it('nothing else in the data: make them visible (the platform can), then tell the customer', () => {
+    expect(fixPlan({ scenario: 'no-known-cause', secondary: [] }, { someHidden: true })).toEqual([
+      { id: 'unhide-photos', action: 'unhide-photos' },
+      { id: 'tell-customer', action: null },
+    ]);
+  });
+  it('a fault in the data comes first: the plan is the fault\'s', () => {
+    expect(fixPlan({ scenario: 'job-archived', secondary: [] }, { someHidden: true }).map((s) => s.id)).toEqual(ids('job-archived'));
+    expect(fixPlan({ scenario: 'no-known-cause', secondary: ['code-not-activated'] }, { someHidden: true }).map((s) => s.id)).toEqual(ids('no-known-cause', ['code-not-activated']));
+  });
+});
+
 describe('the fix of a message when no data tells its cause', () => {
   it('"incorrect access code": the article\'s two causes, typing first, then new codes for a code of a deleted job; nothing the platform can do', () => {
     expect(messageFixPlan('incorrect-code')).toEqual([

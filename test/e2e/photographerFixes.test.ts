@@ -365,6 +365,28 @@ describe('the other one-click fixes, through "do it for me" on the step', () => 
     expect(JSON.stringify(await readPlatform(bot.dataFile))).toBe(before);
   });
 
+  it('unhide-photos for a gallery with some of its photos hidden (Lena, de-DE): they may be the ones missed, so the bot offers to show them', async () => {
+    const before = await readPlatform(bot.dataFile);
+    const demo = DEMO_CASES['partially-hidden'];
+    const chat = teamsPhotographer(bot.url, 'lena');
+    const diagnosis = await chat.say(`Kundin sieht „Ihre Fotos sind fast fertig“, Code ${demo.code}`);
+    expect(allText(diagnosis)).toContain(chat.t('step.unhide-photos'));
+    expect(allText(diagnosis)).not.toContain(chat.t('step.escalate-to-support'));
+    // The message reported is not the one the data predicts: whether to go ahead is asked first.
+    const how = lastEntity(diagnosis).awaiting === 'confirm' ? await chat.submit({ choice: 'yes' }) : diagnosis;
+    expect(choicesOf(how.at(-1))).toContain('auto');
+    const code = formatAccessCode(demo.code);
+    await confirmAndFinish(chat, { [chat.t('fact.photos', { code })]: chat.t('fact.photos.visible', { count: demo.someHidden!.hidden }) }, chat.t('change.done.unhide-photos', { code }));
+    const job = before.jobs.find((candidate) => candidate.id === demo.jobId)!;
+    const after = await readPlatform(bot.dataFile);
+    const gallery = after.jobs.find((candidate) => candidate.id === demo.jobId)!.galleries.find((candidate) => candidate.id === demo.galleryId)!;
+    expect(gallery.photos.every((photo) => !photo.hidden)).toBe(true);
+    expect(after.jobs.filter((candidate) => candidate.id !== demo.jobId)).toEqual(before.jobs.filter((candidate) => candidate.id !== demo.jobId));
+    expect(after.jobs.find((candidate) => candidate.id === demo.jobId)!.galleries.filter((candidate) => candidate.id !== demo.galleryId)).toEqual(
+      job.galleries.filter((candidate) => candidate.id !== demo.galleryId),
+    );
+  });
+
   it('unhide-photos for a gallery whose photos are all hidden (Lena, de-DE); the partly hidden gallery is left alone', async () => {
     const before = await readPlatform(bot.dataFile);
     const demo = DEMO_CASES['photos-hidden'];

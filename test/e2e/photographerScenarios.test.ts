@@ -123,7 +123,8 @@ describe('every demo code, for the photographer who owns it', () => {
     const chat = photographerChat(bot.url, owner);
     expect(chat.channel).toBe(DEMO_PHOTOGRAPHERS[owner].msteams.length > 0 ? 'msteams' : 'slack');
     const symptom = symptomOf(demo);
-    const plan = fixPlan({ scenario: demo.scenario, secondary: demo.secondary });
+    // Photos hidden beside visible ones: the plan makes them visible.
+    const plan = fixPlan({ scenario: demo.scenario, secondary: demo.secondary }, { someHidden: demo.someHidden !== null });
 
     // The code alone: when its data says what the customer sees, the diagnosis comes at once;
     // otherwise the bot asks what the customer sees, then diagnoses.
