@@ -72,6 +72,18 @@ describe('a real question at a yes/no question: answered, then the question agai
   });
 
   it.each([
+    ['en-US', 'wait, are you a bot?'],
+    ['de-DE', 'sind Sie ein Bot oder ein Mensch'],
+    ['fr-FR', 'vous êtes un robot ?'],
+    ['nl-NL', 'ben je een bot?'],
+  ])('%s: "%s" at the offer: yes, an automated assistant; a person offered, the offer again', async (locale, text) => {
+    const h = await atNotifyOffer(locale);
+    const replies = await h.send(text, { locale });
+    expect(textsOf(replies)).toEqual([`${msg(locale, 'side.bot')} ${msg(locale, 'ask.offerPerson')} ${msg(locale, 'notify.offerPhotographer')}`]);
+    expect(await h.outbox.pending()).toEqual([]);
+  });
+
+  it.each([
     ['en-US', 'no thanks, can I call the photographer myself?'],
     ['de-DE', 'nein danke. Kann ich das Fotostudio selbst anrufen?'],
     ['fr-FR', "non merci, est-ce que je peux appeler le photographe moi-même ?"],

@@ -22,6 +22,8 @@ const SENTENCES: Readonly<Record<Language, readonly [string, Intent][]>> = {
     ['I want a refund', 'refund'],
     ['is my data safe?', 'privacy'],
     ['who can see my photos?', 'privacy'],
+    ['are you a bot?', 'bot'],
+    ['am I talking to a robot', 'bot'],
     ['can I get my money back', 'refund'],
     ['I ordered prints 3 weeks ago and they never arrived', 'delivery'],
     ['my parcel still hasnt arrived', 'delivery'],
