@@ -146,7 +146,9 @@ export class AskDialog<T, O extends AskOptions = AskOptions> extends Dialog<O> {
     if (!this.spec.strict && isTopic(intent)) {
       const besideTopic = this.spec.answersBesideTopic === true ? await this.spec.read(text, turn, state.options, state.attempts) : null;
       if (besideTopic?.ok !== true) return this.answerAside(dc, turn, state, intent, text);
-      turn.say({ text: (await this.asideFor(turn, intent, text)).text });
+      const aside = await this.asideFor(turn, intent, text);
+      turn.say({ text: aside.text });
+      if (aside.offerPerson) offerPersonThisTurn(turn);
       turn.case.awaiting = null;
       return dc.endDialog(besideTopic.value);
     }

@@ -19,11 +19,11 @@ import { foldText, letterWords } from './textFolding.js';
 import { NEGATION_PATTERNS } from './symptomRecognition.js';
 
 /** Topics, most specific first: the first one found names the message. */
-export const TOPICS = ['refund', 'privacy', 'bot', 'where-code', 'delivery', 'order', 'link-account', 'campaign', 'shop-open', 'what-next'] as const;
+export const TOPICS = ['refund', 'privacy', 'bot', 'phone', 'where-code', 'delivery', 'order', 'link-account', 'campaign', 'shop-open', 'what-next'] as const;
 export type Topic = (typeof TOPICS)[number];
 
 /** Things this bot can only pass to a person. */
-export const PERSON_TOPICS: readonly Topic[] = ['refund', 'privacy', 'bot', 'delivery', 'order'];
+export const PERSON_TOPICS: readonly Topic[] = ['refund', 'privacy', 'bot', 'phone', 'delivery', 'order'];
 
 export type Intent = Topic | 'thanks' | 'goodbye' | 'question';
 

@@ -91,9 +91,16 @@ describe('a real question at a yes/no question: answered, then the question agai
   ])('%s: "%s": the no is taken, and the question beside it is not passed over in silence (a person is offered)', async (locale, text) => {
     const h = await atNotifyOffer(locale);
     const replies = await h.send(text, { locale });
-    expect(textsOf(replies)).toEqual([msg(locale, 'side.questionInCase'), msg(locale, 'notify.declined'), msg(locale, 'feedback.question')]);
+    expect(textsOf(replies)).toEqual([msg(locale, 'side.phone'), msg(locale, 'notify.declined'), msg(locale, 'feedback.question')]);
     expect(buttonsOf(replies[2])).toContain(msg(locale, 'ask.person'));
     expect(await h.outbox.pending()).toEqual([]);
+  });
+
+  it('a question the bot cannot answer beside the no: the no is taken, and the question is said to be one it cannot answer here', async () => {
+    const h = await atNotifyOffer('en-US');
+    const replies = await h.send('no thanks, is it safe to pay by card?', { locale: 'en-US' });
+    expect(textsOf(replies)).toEqual([msg('en-US', 'side.questionInCase'), msg('en-US', 'notify.declined'), msg('en-US', 'feedback.question')]);
+    expect(buttonsOf(replies[2])).toContain(msg('en-US', 'ask.person'));
   });
 
   it.each([
