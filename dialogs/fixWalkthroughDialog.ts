@@ -15,7 +15,7 @@ import type { DialogDependencies } from './dependencies.js';
 import { HANDED_OVER, HANDOFF_DIALOG, type HandoffOptions } from './escalation.js';
 import { adoptInspection, inspect, type Inspection } from './inspection.js';
 import { photographerPlan } from './photographerPlan.js';
-import { REOPEN_JOB_DIALOG } from './reopenJobDialog.js';
+import { REOPEN_JOB_DIALOG, type ReopenJobOptions } from './reopenJobDialog.js';
 
 export const FIX_WALKTHROUGH_DIALOG = 'fix-walkthrough';
 const STEP_RESULT_DIALOG = 'step-result';
@@ -192,7 +192,7 @@ export function fixWalkthroughDialogs(deps: DialogDependencies): Dialog[] {
   }
 
   function beginAction(step: WaterfallStep, action: PlatformAction) {
-    if (action === 'reopen-job') return step.beginDialog(REOPEN_JOB_DIALOG);
+    if (action === 'reopen-job') return step.beginDialog(REOPEN_JOB_DIALOG, { answer: turnOf(step.context).input.text } satisfies ReopenJobOptions);
     return step.beginDialog(APPLY_CHANGE_DIALOG, { action } satisfies ApplyChangeOptions);
   }
 

@@ -1,3 +1,4 @@
+import { turnOf } from '../src/bot/turn.js';
 import { Waterfall, type WaterfallStep } from '../src/bot/waterfall.js';
 import { addDays, suggestArchiveDates } from '../src/domain/archiveDate.js';
 import { AskDialog } from './ask.js';
@@ -6,6 +7,11 @@ import { APPLY_CHANGE_DIALOG, type ApplyChangeOptions } from './applyChangeDialo
 import type { DialogDependencies } from './dependencies.js';
 
 export const REOPEN_JOB_DIALOG = 'reopen-job';
+
+export interface ReopenJobOptions {
+  /** The message that asked for the reopening, when it may hold the date too. */
+  answer?: string;
+}
 const ARCHIVE_DATE_DIALOG = 'archive-date';
 
 /**
@@ -32,7 +38,15 @@ export function reopenJobDialogs(deps: DialogDependencies): [Waterfall, AskDialo
   }, deps.recognizer);
 
   const flow = new Waterfall(REOPEN_JOB_DIALOG, [
-    async (step: WaterfallStep) => step.beginDialog(ARCHIVE_DATE_DIALOG),
+    async (step: WaterfallStep) => {
+      // "Mach du, in 3 Wochen": a date said with "do it for me" answers the date question at once.
+      const { answer } = (step.options ?? {}) as ReopenJobOptions;
+      if (answer !== undefined) {
+        const reading = readArchiveDate(answer, turnOf(step.context), deps);
+        if (reading.ok || reading.understood === true) return step.beginDialog(ARCHIVE_DATE_DIALOG, { answer });
+      }
+      return step.beginDialog(ARCHIVE_DATE_DIALOG);
+    },
     async (step: WaterfallStep) => {
       const chosen = step.result as ChosenDate;
       const options: ApplyChangeOptions = { action: 'reopen-job', archiveDate: chosen.date, warnings: chosen.warnings };

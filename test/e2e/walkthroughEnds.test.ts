@@ -119,6 +119,18 @@ describe('"do it for me" at a step done by hand', () => {
   });
 });
 
+describe('"do it for me" in other words at a step', () => {
+  it('"ok schule sagt passt. mach für mich, in 3 wochen" at the reopen step (Lena): the summary with that date, the step not taken as done by hand', async () => {
+    const lena = teamsPhotographer(bot.url, 'lena');
+    await lena.say(`Verkauf verpasst, Code ${DEMO_CODES['job-archived']}`);
+    const step1 = await lena.submit({ choice: 'walk' });
+    expect(lastEntity(step1)).toMatchObject({ step: 1, awaiting: 'step-result' });
+    const summary = await lena.say('ok schule sagt passt. mach für mich, in 3 wochen');
+    expect(lastEntity(summary)).toMatchObject({ awaiting: 'confirm' });
+    expect(allText(summary)).toContain(lena.t('change.summaryTitle'));
+  });
+});
+
 describe('a question at a step is no "didn\'t work"', () => {
   it.each(['cant you check that yourself? you have the data', "can't you look it up yourself?"])('"%s" (Slack, en-US): the step stays open, nothing goes to support', async (typed) => {
     const megan = await meganAtPlanningStep1();
@@ -137,6 +149,8 @@ describe('"how would you like to fix it?" in the photographer\'s own words', () 
     ['lena', 'mach du bitte', 'job-archived', 'missed-sale', 'archive-date'],
     ['lena', 'ach ne, mach du doch', 'job-archived', 'missed-sale', 'archive-date'],
     ['camille', 'faites-le svp', 'code-not-activated', 'almost-ready', 'confirm'],
+    // With the date in the same words: the summary at once, not the date question.
+    ['lena', 'mach du, bis Ende Januar', 'job-archived', 'missed-sale', 'confirm'],
   ] as const)('%s: "%s" asks the bot to do it (%s): the change is prepared, not the question again', async (who, typed, name, seen, next) => {
     const chat = teamsPhotographer(bot.url, who);
     const diagnosis = await chat.say(`${chat.t(`symptom.choice.${seen}`)} ${DEMO_CODES[name]}`);
