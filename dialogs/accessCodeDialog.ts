@@ -1,4 +1,4 @@
-import { formatAccessCode, lookAlikeCharacters, normalizeAccessCode, sameAccessCode } from '../src/domain/accessCode.js';
+import { formatAccessCode, lookAlikeCharacters, normalizeAccessCode, PRINTED_CODE_LENGTH, sameAccessCode } from '../src/domain/accessCode.js';
 import { type CodeLookup, type KeptCodeLookup, keptLookup } from '../src/domain/platformModel.js';
 import { PlatformUnavailableError } from '../src/platform/port.js';
 import type { Turn } from '../src/bot/turn.js';
@@ -45,8 +45,11 @@ export function readAsSentence(turn: Turn, result: { code: string | null; readAs
 function notFound(turn: Turn, code: string): string {
   const { l } = turn;
   const pairs = lookAlikeCharacters(code).map((pair) => l.t('code.lookAlikePair', { typed: pair.typed, maybe: pair.maybe }));
+  // A character left out or typed twice is likelier than a look-alike, and easy to say.
+  const length = code.length === PRINTED_CODE_LENGTH ? '' : l.t('code.length', { count: code.length, printed: PRINTED_CODE_LENGTH });
   return [
     l.t('code.notFound', { code: formatAccessCode(code) }),
+    length,
     pairs.length > 0 ? l.t('code.lookAlikes', { pairs: l.list(pairs) }) : '',
     l.t('code.tryAgain'),
   ]
@@ -92,6 +95,11 @@ export function accessCodeDialog({ platform, logger, codeLookups, recognizer }: 
       if (turn.case.wrongCodes >= CODE_TRIES) return { ok: true, value: { code, lookup, gaveUp: true } };
       return { ok: false, retry: notFound(turn, code), understood: true };
     },
+    // "It IS the same, what now?" after a code nobody knows: the typing help said it all, only a person can look further.
+    sideAnswer: async ({ case: c, l }, intent) =>
+      c.role === 'customer' && c.wrongCodes > 0 && c.accessCode !== null && (intent === 'what-next' || intent === 'question')
+        ? { text: l.t('code.sameAsCard', { code: formatAccessCode(c.accessCode) }), offerPerson: true }
+        : null,
     // Wrong codes end the questions after CODE_TRIES; this bounds everything else (answers without a code).
     maxAttempts: CODE_TRIES * 2,
     // Three answers without anything like a code: stop asking; no code is not a wrong code.

@@ -5,6 +5,9 @@
  * and the platform compares codes by their key.
  */
 
+/** How many characters the codes on the cards have (printed as two groups of four). */
+export const PRINTED_CODE_LENGTH = 8;
+
 /**
  * Uppercase, without spaces, dashes, dots or underscores. "Dashes" include the Unicode
  * ones (en dash, non-breaking hyphen, minus sign…) and "spaces" the zero-width ones, which

@@ -27,7 +27,7 @@
  * letters and digits ("2026 KDG4 77QP" is KDG477QP), then the first. When the message holds a
  * candidate of the printed length, shorter or longer ones are not taken for codes.
  */
-import { accessCodeKey, normalizeAccessCode } from '../domain/accessCode.js';
+import { accessCodeKey, normalizeAccessCode, PRINTED_CODE_LENGTH } from '../domain/accessCode.js';
 import { rememberRecentTexts } from './recentTexts.js';
 import { foldText, splitWords, stripMarkup } from './textFolding.js';
 import { CODE_ANSWER_FILLER, KNOWN_WORDS, REFERENCE_WORDS } from './vocabulary.js';
@@ -35,7 +35,7 @@ import { CODE_ANSWER_FILLER, KNOWN_WORDS, REFERENCE_WORDS } from './vocabulary.j
 /** Characters searched for access codes (linear work, so it can afford more than the phrase matchers). */
 const MAX_CODE_INPUT = 20_000;
 /** How many characters a code has on the card. */
-const PRINTED_LENGTH = 8;
+const PRINTED_LENGTH = PRINTED_CODE_LENGTH;
 const MAX_GROUPS = 4;
 
 /** Characters nobody sees: copied with a code out of a PDF letter or a word processor. */

@@ -88,6 +88,26 @@ describe('access code: unknown codes', () => {
     expect(replies[0]!.text).toBe(`${msg('en-US', 'code.notFound', { code: 'HJKT 4WRM' })} ${msg('en-US', 'code.tryAgain')}`);
   });
 
+  it('a code a character short (or long) is told so before the look-alikes', async () => {
+    const h = await atCode('en-US');
+    const replies = await h.send('HJKT4WR');
+    expect(replies[0]!.text).toBe(
+      [msg('en-US', 'code.notFound', { code: 'HJKT 4WR' }), msg('en-US', 'code.length', { count: 7, printed: 8 }), msg('en-US', 'code.tryAgain')].join(' '),
+    );
+  });
+
+  it.each([
+    ['en-US', 'it IS the same. what now'],
+    ['de-DE', 'ist genau wie auf der Karte!! was jetzt?'],
+  ] as const)('%s: "%s" after a code nobody knows: only a person can look further, a person offered, and the code question again', async (locale, typed) => {
+    const h = await atCode(locale);
+    await h.send('HJKT4WRM', { locale });
+    const replies = await h.send(typed, { locale });
+    expect(textsOf(replies)[0]).toContain(msg(locale, 'code.sameAsCard', { code: 'HJKT 4WRM' }));
+    expect(textsOf(replies)[0]).toContain(msg(locale, 'ask.offerPerson'));
+    expect(lastDiagnosis(replies)).toMatchObject({ awaiting: 'access-code' });
+  });
+
   it('a wrong code, then the right one: diagnosed normally', async () => {
     const h = await atCode('en-US');
     await h.send(DEMO_CODES['unknown-look-alikes']);

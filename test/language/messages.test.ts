@@ -140,7 +140,7 @@ describe('how the bot addresses people', () => {
   const startsWith = (key: string, prefixes: readonly string[]) =>
     prefixes.some((prefix) => key === prefix || key.startsWith(`${prefix}.`) || key.endsWith(`.${prefix}`));
   /** Said only to customers: the diagnosis in their words and the offers made to them. */
-  const CUSTOMER = ['customer', 'shop', 'symptom.ack', 'symptom.question', 'code.question', 'code.again', 'code.several', 'code.giveUp', 'code.noneGiven', 'notify.offerPhotographer', 'notify.recorded', 'handoff.email'];
+  const CUSTOMER = ['customer', 'shop', 'symptom.ack', 'symptom.question', 'code.question', 'code.again', 'code.several', 'code.giveUp', 'code.noneGiven', 'code.sameAsCard', 'notify.offerPhotographer', 'notify.recorded', 'handoff.email'];
   /** Said only to photographers: data, plans, steps and changes. */
   const PHOTOGRAPHER = ['guided', 'scenario', 'fault', 'plan', 'step', 'photographer', 'walk', 'reopen', 'change', 'fact', 'status', 'symptom.questionPhotographer', 'code.questionPhotographer'];
   /** Said before anybody knows who is writing (the Emulator's role question): formal. */
