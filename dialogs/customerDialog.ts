@@ -16,6 +16,7 @@ import { greetingLead } from './greeting.js';
 import { SYMPTOM_DIALOG } from './symptomDialog.js';
 import { FEEDBACK_DIALOG } from './feedbackDialog.js';
 import { AskDialog } from './ask.js';
+import { customerNews } from './customerNews.js';
 import { topicAnswer } from './sideTopics.js';
 import { type YesNoOptions, type YesNo, yesNoQuestion } from './yesNoDialogs.js';
 
@@ -360,6 +361,7 @@ function offerDialog(deps: DialogDependencies): AskDialog<YesNo, YesNoOptions> {
     OFFER_DIALOG,
     {
       ...yesNo,
+      sideAnswer: customerNews(deps),
       read: async (text, turn, options, attempt) => {
         const named = turn.input.choiceId === null ? deps.recognizer.symptom(text).symptom : 'other';
         const { accessCode, symptom } = turn.case;
@@ -392,6 +394,7 @@ function seenDialog(deps: DialogDependencies): AskDialog<Seen, YesNoOptions> {
     SEEN_DIALOG,
     {
       ...yesNo,
+      sideAnswer: customerNews(deps),
       read: (text, turn, options, attempt) => {
         if (turn.input.choiceId !== null) return yesNo.read(text, turn, options, attempt);
         const named = deps.recognizer.symptom(text).symptom;

@@ -4,11 +4,10 @@ import { type Turn, turnOf } from '../src/bot/turn.js';
 import { SCENARIO_INFO } from '../src/domain/scenarios.js';
 import type { Recognizer } from '../src/language/recognizer.js';
 import { HANDOFF_DIALOG, type HandoffOptions } from './escalation.js';
-import type { Intent } from '../src/language/intents.js';
 import type { DialogDependencies } from './dependencies.js';
-import { newsOfCode } from '../src/proactive/galleryNews.js';
 import { AskDialog } from './ask.js';
-import { type SideAnswer, topicAnswer } from './sideTopics.js';
+import { customerNews } from './customerNews.js';
+import { topicAnswer } from './sideTopics.js';
 import { type YesNoOptions, type YesNo, yesNoQuestion } from './yesNoDialogs.js';
 
 export const FEEDBACK_DIALOG = 'feedback';
@@ -57,19 +56,5 @@ export function feedbackDialogs(recognizer: Recognizer, deps: Pick<DialogDepende
     return `${topicAnswer(turn, 'what-next').text} ${turn.l.t('feedback.question')}`;
   };
   const question = yesNoQuestion('feedback', 'feedback.retry', recognizer, (text) => helped(text, recognizer), stillWaiting);
-  return [flow, new AskDialog(FEEDBACK_QUESTION_DIALOG, { ...question, sideAnswer: (turn, intent) => galleryNews(turn, intent, deps) }, recognizer)];
-}
-
-/**
- * "Any news?" from a customer who waits for the photographer: the code is looked at again, and
- * a gallery opened meanwhile is good news instead of "the photographer has to open it"; still
- * closed, one who asked for the photographer hears that it was passed on.
- */
-async function galleryNews(turn: Turn, intent: Exclude<Intent, 'goodbye' | 'thanks'>, { platform, notices }: Pick<DialogDependencies, 'platform' | 'notices'>): Promise<SideAnswer | null> {
-  const { accessCode, scenario, symptom, jobId } = turn.case;
-  if (intent !== 'what-next' || turn.identity.role !== 'customer' || accessCode === null || scenario === null || SCENARIO_INFO[scenario].fixedBy !== 'photographer') return null;
-  const news = await newsOfCode(platform, turn.l, accessCode, symptom);
-  if (news !== null) return { text: news, offerPerson: false };
-  const asked = jobId !== null && (await notices.askedBefore(jobId, turn.conversationId).catch(() => false));
-  return asked ? { text: turn.l.t('customer.notify.askedBefore'), offerPerson: false } : null;
+  return [flow, new AskDialog(FEEDBACK_QUESTION_DIALOG, { ...question, sideAnswer: customerNews(deps) }, recognizer)];
 }

@@ -72,6 +72,24 @@ describe('a real question at a yes/no question: answered, then the question agai
   });
 
   it.each([
+    ['de-DE', 'bis wann kann ich überhaupt bestellen?'],
+    ['en-US', 'how long is the shop open?'],
+  ])('%s: "%s" at the offer for a job that sells (its photos hidden): the day its shop closes, and the offer again', async (locale, text) => {
+    const h = await harness({ channelId: 'webchat' });
+    const diagnosed = await h.send(`${msg(locale, 'symptom.choice.almost-ready')} ${DEMO_CODES['photos-hidden']}`, { locale });
+    expect(lastDiagnosis(diagnosed)).toMatchObject({ scenario: 'photos-hidden', awaiting: 'confirm' });
+    const replies = await h.send(text, { locale });
+    const until = msg(locale, 'customer.orderUntil', { open: 'no', date: localizer(locale).longDate('2026-12-20') });
+    expect(textsOf(replies)).toEqual([`${until} ${msg(locale, 'notify.offerPhotographer')}`]);
+  });
+
+  it('"how long is the shop open?" for an archived job: how it goes, no date that has passed', async () => {
+    const h = await atNotifyOffer('en-US');
+    const replies = await h.send('how long is the shop open?', { locale: 'en-US' });
+    expect(textsOf(replies)).toEqual([`${msg('en-US', 'side.shop-open')} ${msg('en-US', 'notify.offerPhotographer')}`]);
+  });
+
+  it.each([
     ['en-US', 'wait, are you a bot?'],
     ['de-DE', 'sind Sie ein Bot oder ein Mensch'],
     ['fr-FR', 'vous êtes un robot ?'],

@@ -1,0 +1,42 @@
+import type { Turn } from '../src/bot/turn.js';
+import { SCENARIO_INFO } from '../src/domain/scenarios.js';
+import type { Intent } from '../src/language/intents.js';
+import { newsOfCode, opensNow } from '../src/proactive/galleryNews.js';
+import type { DialogDependencies } from './dependencies.js';
+import type { SideAnswer } from './sideTopics.js';
+
+type NewsDependencies = Pick<DialogDependencies, 'platform' | 'notices'>;
+
+/**
+ * What a customer's question beside a yes/no is answered with when their code says more than
+ * the usual answer: "any news?" looks at the code again (a gallery opened meanwhile is good
+ * news; still closed, one who asked for the photographer hears that it was passed on), and
+ * "until when can I order?" gets the date the job's shop closes. Null: the usual answer.
+ */
+export function customerNews(deps: NewsDependencies): (turn: Turn, intent: Exclude<Intent, 'goodbye' | 'thanks'>) => Promise<SideAnswer | null> {
+  return async (turn, intent) => {
+    if (turn.identity.role !== 'customer' || turn.case.accessCode === null || turn.case.scenario === null) return null;
+    if (intent === 'what-next') return galleryNews(turn, deps);
+    if (intent === 'shop-open') return orderDeadline(turn, deps);
+    return null;
+  };
+}
+
+async function galleryNews(turn: Turn, { platform, notices }: NewsDependencies): Promise<SideAnswer | null> {
+  const { accessCode, scenario, symptom, jobId } = turn.case;
+  if (accessCode === null || scenario === null || SCENARIO_INFO[scenario].fixedBy !== 'photographer') return null;
+  const news = await newsOfCode(platform, turn.l, accessCode, symptom);
+  if (news !== null) return { text: news, offerPerson: false };
+  const asked = jobId !== null && (await notices.askedBefore(jobId, turn.conversationId).catch(() => false));
+  return asked ? { text: turn.l.t('customer.notify.askedBefore'), offerPerson: false } : null;
+}
+
+/** The day the shop of the customer's job closes, while it sells; null when it does not, or the platform cannot say. */
+async function orderDeadline(turn: Turn, { platform }: NewsDependencies): Promise<SideAnswer | null> {
+  const lookup = await platform.lookupCode(turn.case.accessCode ?? '').catch(() => null);
+  if (lookup?.kind !== 'found') return null;
+  const { status, archiving } = lookup.job;
+  if (status !== 'selling' || !archiving.enabled || archiving.date === null) return null;
+  const open = opensNow(lookup, turn.case.symptom) ? 'yes' : 'no';
+  return { text: turn.l.t('customer.orderUntil', { open, date: turn.l.longDate(archiving.date) }), offerPerson: false };
+}
