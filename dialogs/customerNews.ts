@@ -3,21 +3,24 @@ import { SCENARIO_INFO } from '../src/domain/scenarios.js';
 import type { Intent } from '../src/language/intents.js';
 import { newsOfCode, opensNow } from '../src/proactive/galleryNews.js';
 import type { DialogDependencies } from './dependencies.js';
-import type { SideAnswer } from './sideTopics.js';
+import { type SideAnswer, topicAnswer } from './sideTopics.js';
 
-type NewsDependencies = Pick<DialogDependencies, 'platform' | 'notices'>;
+type NewsDependencies = Pick<DialogDependencies, 'platform' | 'notices' | 'recognizer'>;
 
 /**
  * What a customer's question beside a yes/no is answered with when their code says more than
  * the usual answer: "any news?" looks at the code again (a gallery opened meanwhile is good
- * news; still closed, one who asked for the photographer hears that it was passed on), and
- * "until when can I order?" gets the date the job's shop closes. Null: the usual answer.
+ * news; still closed, one who asked for the photographer hears that it was passed on), so does
+ * "is it open now?", and "until when can I order?" gets the date the job's shop closes. Null:
+ * the usual answer.
  */
 export function customerNews(deps: NewsDependencies): (turn: Turn, intent: Exclude<Intent, 'goodbye' | 'thanks'>) => Promise<SideAnswer | null> {
   return async (turn, intent) => {
     if (turn.identity.role !== 'customer' || turn.case.accessCode === null || turn.case.scenario === null) return null;
     if (intent === 'what-next') return galleryNews(turn, deps);
     if (intent === 'shop-open') return orderDeadline(turn, deps);
+    // "Is it open now?": the news if there is any, else how it goes on, not "I can't answer that".
+    if (intent === 'question' && deps.recognizer.asksIfSolved(turn.input.text)) return (await galleryNews(turn, deps)) ?? topicAnswer(turn, 'what-next');
     return null;
   };
 }

@@ -35,7 +35,7 @@ const NAMES_THE_MESSAGE = 0.75;
 const QUESTION: YesNoOptions = { question: 'feedback.question', yes: 'feedback.yes', no: 'feedback.no' };
 
 /** "Did this help?" at the end of a case: thanks, or the case goes to support. */
-export function feedbackDialogs(recognizer: Recognizer, deps: Pick<DialogDependencies, 'platform' | 'notices'>): Dialog[] {
+export function feedbackDialogs(recognizer: Recognizer, deps: Pick<DialogDependencies, 'platform' | 'notices' | 'recognizer'>): Dialog[] {
   const flow = new Waterfall(FEEDBACK_DIALOG, [
     async (step: WaterfallStep) => step.beginDialog(FEEDBACK_QUESTION_DIALOG, QUESTION),
     async (step: WaterfallStep) => {

@@ -190,6 +190,12 @@ export function recognizeWithdrawal(text: string): boolean {
   });
 }
 
+/** A question whether it works now ("is it open now?", "geht es jetzt?"): a request for news, no news itself. */
+export function recognizeAsksIfSolved(text: string): boolean {
+  const sample = text.slice(0, 1000);
+  return recognizeIntent(sample).intent === 'question' && matchPhrases(sample, SOLVED).labels.size > 0;
+}
+
 export function isTopic(intent: Intent | null): intent is Topic {
   return intent !== null && (TOPICS as readonly string[]).includes(intent);
 }

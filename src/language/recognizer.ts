@@ -11,7 +11,7 @@ import { type JobStatusAnswer, recognizeJobStatus, recognizeRole, recognizeYesNo
 import { type Choice, matchChoice } from './choices.js';
 import { type Command, recognizeCommand } from './commands.js';
 import { type DateReading, parseArchiveDate } from './dateParser.js';
-import { type IntentRecognition, isTopic, recognizeIntent, recognizeSolved, recognizeWithdrawal } from './intents.js';
+import { type IntentRecognition, isTopic, recognizeIntent, recognizeAsksIfSolved, recognizeSolved, recognizeWithdrawal } from './intents.js';
 import { type JobQuery, jobQueries } from './jobMentions.js';
 import type { Language } from './languages.js';
 import { guessLanguage } from './phraseLanguage.js';
@@ -38,6 +38,8 @@ export interface Recognizer {
   solved(text: string): boolean;
   /** Whether a clause of its own asks something beside the one that answers ("no, can I call them myself?"; not "yes please?"). */
   questionBesideAnswer(text: string): boolean;
+  /** "Is it open now?", "geht es jetzt?": a question whether the problem went away, which asks for news. */
+  asksIfSolved(text: string): boolean;
   /** "Never mind", "laisse tomber, je vais appeler l'école": what was asked for is taken back. */
   withdraws(text: string): boolean;
   /** Every access code written in the text, normalised, in text order. */
@@ -105,6 +107,10 @@ export class PhraseFileRecognizer implements Recognizer {
   questionBesideAnswer(text: string): boolean {
     const clauses = clausesOf(text);
     return clauses.length > 1 && clauses.some((clause) => recognizeIntent(clause).intent === 'question' && recognizeYesNo(clause) === null);
+  }
+
+  asksIfSolved(text: string): boolean {
+    return recognizeAsksIfSolved(text);
   }
 
   withdraws(text: string): boolean {

@@ -469,6 +469,10 @@ describe('before the first question and after the end', () => {
     ['en-US', 'any updates?'],
     ['fr-FR', 'toujours rien ?'],
     ['nl-NL', 'al iets nieuws?'],
+    // Asked whether it works now: news asked for, not news given.
+    ['en-US', 'is it open now'],
+    ['fr-FR', 'est-ce que la galerie est ouverte maintenant ?'],
+    ['de-DE', 'geht es jetzt?'],
   ])('%s: "%s" at "did this help?": that it was passed on while the gallery is closed; the good news once the photographer reopened the job', async (locale, text) => {
     const h = await atNotifyOffer(locale);
     await h.send(msg(locale, 'notify.yes'), { locale });
