@@ -52,7 +52,7 @@ export interface HandoffOptions {
 /** What the handoff dialog ends with, so a flow that handed over ends too (no "did this help?"). */
 export const HANDED_OVER = 'escalated';
 /** How the handoff ends when the customer takes the request for a person back at the e-mail question. */
-const WITHDRAWN = 'withdrawn';
+export const WITHDRAWN = 'withdrawn';
 
 /** What the person hears once the case is recorded, by why it went to a person. */
 const RECORDED_KEY: Record<HandoffReason, MessageKey> = {

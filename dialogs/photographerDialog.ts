@@ -6,11 +6,13 @@ import { PlatformUnavailableError } from '../src/platform/port.js';
 import { SCENARIO_INFO } from '../src/domain/scenarios.js';
 import { linkedPhotographer } from '../src/bot/identity.js';
 import { turnOf } from '../src/bot/turn.js';
+import { newCase } from '../src/bot/caseState.js';
+import { formatAccessCode } from '../src/domain/accessCode.js';
 import { readAsSentence } from './accessCodeDialog.js';
 import type { Recognizer } from '../src/language/recognizer.js';
 import { choiceDialog } from './choiceDialog.js';
 import type { DialogDependencies } from './dependencies.js';
-import { HANDED_OVER, HANDOFF_DIALOG, type HandoffOptions, type HandoffReason } from './escalation.js';
+import { HANDED_OVER, HANDOFF_DIALOG, type HandoffOptions, type HandoffReason, WITHDRAWN } from './escalation.js';
 import { doItForMeWords, FIX_WALKTHROUGH_DIALOG, type WalkthroughOptions, type WalkthroughOutcome } from './fixWalkthroughDialog.js';
 import { GUIDED_DIAGNOSIS_DIALOG } from './guidedDiagnosisDialog.js';
 import { adoptInspection, inspect, type Inspection } from './inspection.js';
@@ -35,6 +37,28 @@ export interface PhotographerOptions {
    * then diagnose this reference again with the answer.
    */
   symptomFor?: JobReference;
+  /** The next of several codes given at once: the case is that code's now. */
+  nextCode?: boolean;
+}
+
+/**
+ * The next of several codes given at once ("falscher Zugangscode bei GPF3HR8N und GPF7WQ2K"),
+ * as a case of its own (what the customer sees is asked again where the data cannot tell).
+ */
+function startNextCode(step: WaterfallStep) {
+  const turn = turnOf(step.context);
+  const previous = turn.case;
+  const [next, ...rest] = previous.moreCodes;
+  turn.case = {
+    ...newCase(previous.locale, previous),
+    handoffCaseId: null,
+    handoffOpenedAt: null,
+    accessCode: next ?? null,
+    moreCodes: rest,
+    transcript: previous.transcript,
+  };
+  turn.say({ text: turn.l.t('photographer.several.next', { code: formatAccessCode(next ?? '') }) });
+  return step.replaceDialog(PHOTOGRAPHER_DIALOG, { nextCode: true } satisfies PhotographerOptions);
 }
 
 function isJobReference(value: unknown): value is JobReference {
@@ -89,6 +113,10 @@ export function photographerDialogs(deps: DialogDependencies): Dialog[] {
       if (symptomFor !== undefined) return step.next(symptomFor);
       if (jobId !== undefined) return step.next({ kind: 'job', jobId } satisfies JobReference);
       const volunteered = codeOnly === undefined ? (reference ?? turn.case.accessCode) : null;
+      const { nextCode } = step.options as PhotographerOptions;
+      if (volunteered !== null && nextCode !== true && turn.case.moreCodes.length > 0) {
+        turn.say({ text: turn.l.t('photographer.several.first', { count: turn.case.moreCodes.length + 1, code: formatAccessCode(volunteered) }) });
+      }
       const options: JobReferenceOptions = volunteered !== null ? { answer: volunteered } : codeOnly !== undefined ? { codeOnly: true, lead: turn.l.t(codeOnly) } : {};
       return step.beginDialog(JOB_REFERENCE_DIALOG, options);
     },
@@ -169,14 +197,19 @@ export function photographerDialogs(deps: DialogDependencies): Dialog[] {
       const { stage, support } = step.values as StepValues;
       if (stage === 'walk') return step.beginDialog(FIX_WALKTHROUGH_DIALOG, { auto: step.result === 'auto' } satisfies WalkthroughOptions);
       if (stage === 'support') {
-        if ((step.result as YesNo) === 'yes') return step.replaceDialog(HANDOFF_DIALOG, { reason: support ?? 'no-known-cause' } satisfies HandoffOptions);
+        if ((step.result as YesNo) === 'yes') return step.beginDialog(HANDOFF_DIALOG, { reason: support ?? 'no-known-cause' } satisfies HandoffOptions);
         turn.say({ text: turn.l.t('notify.declined') });
       }
       return step.next('done' satisfies WalkthroughOutcome);
     },
     async (step: WaterfallStep) => {
-      if ((step.result as WalkthroughOutcome) === HANDED_OVER) return step.endDialog();
+      // With a person now (or taken back): no "did this help?" for this code.
+      if (step.result === HANDED_OVER || step.result === WITHDRAWN) return step.next(step.result);
       return step.beginDialog(FEEDBACK_DIALOG);
+    },
+    async (step: WaterfallStep) => {
+      if (step.result !== WITHDRAWN && turnOf(step.context).case.moreCodes.length > 0) return startNextCode(step);
+      return step.endDialog(step.result);
     },
   ]);
   return [flow, fixModeDialog(deps.recognizer)];

@@ -131,6 +131,21 @@ describe('"do it for me" in other words at a step', () => {
   });
 });
 
+describe('several codes from a photographer at once', () => {
+  it('"Kundin sagt falscher Zugangscode bei GPF3HR8N und GPF7WQ2K" (Lena): said so, the first code\'s case, then the second\'s, none dropped', async () => {
+    const lena = teamsPhotographer(bot.url, 'lena');
+    const first = await lena.say('Kundin sagt falscher Zugangscode bei GPF3HR8N und GPF7WQ2K');
+    expect(allText(first)).toContain(lena.t('photographer.several.first', { count: 2, code: 'GPF3 HR8N' }));
+    expect(lastEntity(first)).toMatchObject({ scenario: 'code-from-deleted-job', awaiting: 'step-result' });
+    let replies = first;
+    for (let turn = 0; turn < 4 && lastEntity(replies).awaiting === 'step-result'; turn += 1) replies = await lena.submit({ choice: 'done' });
+    expect(lastEntity(replies).awaiting).toBe('feedback');
+    const next = await lena.submit({ choice: 'yes' });
+    expect(allText(next)).toContain(lena.t('photographer.several.next', { code: 'GPF7 WQ2K' }));
+    expect(lastEntity(next)).toMatchObject({ scenario: 'code-from-deleted-job', awaiting: 'step-result' });
+  });
+});
+
 describe('a question at a step is no "didn\'t work"', () => {
   it.each(['cant you check that yourself? you have the data', "can't you look it up yourself?"])('"%s" (Slack, en-US): the step stays open, nothing goes to support', async (typed) => {
     const megan = await meganAtPlanningStep1();
