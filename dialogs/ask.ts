@@ -7,6 +7,7 @@ import { type Intent, isTopic } from '../src/language/intents.js';
 import type { Recognizer } from '../src/language/recognizer.js';
 import { foldText } from '../src/language/textFolding.js';
 import { offerPersonThisTurn, personChoice, personOfferedThisTurn, shopMessageAnswer, type SideAnswer, sideAnswer } from './sideTopics.js';
+import { changesMadeSentence } from './changesMade.js';
 
 /** What reading an answer gave: a value, or a reason to ask again. */
 /** `choices` replace the question's buttons for the retry, e.g. "did you mean A or B?". */
@@ -136,11 +137,11 @@ export class AskDialog<T, O extends AskOptions = AskOptions> extends Dialog<O> {
     // label typed as it is shown ("No, pass it to support" holds words of a question too).
     const asked = turn.input.choiceId === null && this.spec.sideTopics !== false && !this.namesAChoice(turn, state, text);
     const intent: Intent | null = asked ? this.recognizer.intent(text).intent : null;
-    if (asked && intent !== 'goodbye' && turn.identity.role === 'customer' && this.recognizer.withdraws(text)) {
-      // "Never mind", "laisse tomber, je vais appeler l'école", "abbrechen": not a "no" to this
-      // question but the end of the conversation, said kindly; nothing is passed on.
+    if (asked && intent !== 'goodbye' && turn.identity.role !== null && this.recognizer.withdraws(text)) {
+      // "Never mind", "laisse tomber, je vais appeler l'école", "stopp": not a "no" to this question
+      // but the end of the case, said kindly; nothing is passed on, and what was changed is said.
       turn.case.awaiting = null;
-      turn.say({ text: turn.l.t('customer.withdrawn') });
+      turn.say({ text: [turn.l.t('case.withdrawn'), changesMadeSentence(turn)].filter((part) => part !== '').join(' ') });
       return dc.cancelAllDialogs();
     }
     if (!this.spec.strict && isTopic(intent)) {

@@ -169,7 +169,8 @@ export class MainDialog extends ComponentDialog {
  */
 const CODE_CORRECTABLE: Readonly<Record<Role, readonly Slot[]>> = {
   customer: ['symptom', 'confirm', 'feedback'],
-  photographer: ['symptom', 'feedback'],
+  // At a step or a change's confirmation too: "anderer Fall: RJ6TCX9B" is the next case, not an unreadable step result.
+  photographer: ['symptom', 'feedback', 'step-result', 'confirm'],
 };
 
 /** A correction is a sentence or two; a long paste that happens to hold a code-like word is none. */

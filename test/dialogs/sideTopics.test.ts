@@ -302,11 +302,11 @@ describe('a real question at a yes/no question: answered, then the question agai
     ['de-DE', 'ach vergessen Sie es, hat sich erledigt', 'customer.solved'],
     ['fr-FR', "c'est bon, ça marche maintenant", 'customer.solved'],
     // Taking it back is no "no" to the question: the conversation ends there.
-    ['en-US', 'nevermind forget it', 'customer.withdrawn'],
-    ['fr-FR', "laisse tomber, je vais appeler l'école", 'customer.withdrawn'],
-    ['de-DE', 'abbrechen', 'customer.withdrawn'],
-    ['nl-NL', 'nee laat maar', 'customer.withdrawn'],
-    ['fr-FR', 'stop', 'customer.withdrawn'],
+    ['en-US', 'nevermind forget it', 'case.withdrawn'],
+    ['fr-FR', "laisse tomber, je vais appeler l'école", 'case.withdrawn'],
+    ['de-DE', 'abbrechen', 'case.withdrawn'],
+    ['nl-NL', 'nee laat maar', 'case.withdrawn'],
+    ['fr-FR', 'stop', 'case.withdrawn'],
   ])('%s: "%s" at a question ends the case kindly, asking nothing more', async (locale, text, key) => {
     const h = await atNotifyOffer(locale);
     const replies = await h.send(text, { locale });

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Activity } from 'botbuilder';
+import { formatAccessCode } from '../../src/domain/accessCode.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type TestBot, startTestBot } from '../support/botServer.js';
 import { DEMO_CASES, DEMO_CODES } from '../support/demoCodes.js';
@@ -128,6 +129,32 @@ describe('"do it for me" in other words at a step', () => {
     const summary = await lena.say('ok schule sagt passt. mach für mich, in 3 wochen');
     expect(lastEntity(summary)).toMatchObject({ awaiting: 'confirm' });
     expect(allText(summary)).toContain(lena.t('change.summaryTitle'));
+  });
+});
+
+describe('leaving a walk-through', () => {
+  it.each([
+    ['lena', 'hm, nein doch nicht, stopp', 'job-archived', 'missed-sale'],
+    ['camille', 'laisse tomber, je verrai demain', 'code-not-activated', 'almost-ready'],
+    ['sanne', 'laat maar', 'job-archived+photos-hidden', 'missed-sale'],
+  ] as const)('%s: "%s" at a step ends the case there, kindly; nothing goes to support', async (who, typed, name, seen) => {
+    const chat = teamsPhotographer(bot.url, who);
+    await chat.say(`${chat.t(`symptom.choice.${seen}`)} ${DEMO_CODES[name]}`);
+    const step1 = await chat.submit({ choice: 'walk' });
+    expect(lastEntity(step1)).toMatchObject({ step: 1, awaiting: 'step-result' });
+    const left = await chat.say(typed);
+    expect(allText(left)).toContain(chat.t('case.withdrawn'));
+    expect(lastEntity(left)).toMatchObject({ awaiting: null });
+    expect(await escalations(DEMO_CASES[name].jobId!)).toBe(0);
+  });
+
+  it('another code at a step (Lena): that code\'s case, not an unreadable step result', async () => {
+    const lena = teamsPhotographer(bot.url, 'lena');
+    await lena.say(`Verkauf verpasst, Code ${DEMO_CODES['job-archived']}`);
+    await lena.submit({ choice: 'walk' });
+    const next = await lena.say(`anderer Fall: ${DEMO_CODES['photos-hidden']}, Mutter sieht Fotos fast fertig`);
+    expect(allText(next)).toContain(lena.t('code.corrected', { code: formatAccessCode(DEMO_CODES['photos-hidden']) }));
+    expect(lastEntity(next)).toMatchObject({ scenario: 'photos-hidden' });
   });
 });
 
