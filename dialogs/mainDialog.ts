@@ -18,7 +18,7 @@ import { HANDOFF_DIALOG, type HandoffOptions, handoffDialogs, noteVolunteeredEma
 import { fixWalkthroughDialogs } from './fixWalkthroughDialog.js';
 import { greetingLead } from './greeting.js';
 import { guidedDiagnosisDialogs, GUIDED_DIAGNOSIS_DIALOG } from './guidedDiagnosisDialog.js';
-import { jobReferenceDialog } from './jobReferenceDialog.js';
+import { jobReferenceDialog, jobsNamedIn } from './jobReferenceDialog.js';
 import { PHOTOGRAPHER_DIALOG, type PhotographerOptions, photographerDialogs } from './photographerDialog.js';
 import { reopenJobDialogs } from './reopenJobDialog.js';
 import { ROLE_DIALOG, roleDialog } from './roleDialog.js';
@@ -119,6 +119,16 @@ export class MainDialog extends ComponentDialog {
     return super.onBeginDialog(innerDc, options);
   }
 
+  /** A photographer at "did this help?" who names another of their jobs: a new request. */
+  private async namesAnotherJob(turn: Turn): Promise<boolean> {
+    const { case: c, input } = turn;
+    const me = linkedPhotographer(turn.identity)?.id;
+    if (me === undefined || c.awaiting !== 'feedback' || input.choiceId !== null || input.text.length > MAX_CORRECTION_LENGTH) return false;
+    if (this.deps.recognizer.yesNo(input.text) !== null) return false;
+    const named = await jobsNamedIn(this.deps, me, input.text).catch(() => []);
+    return named.length > 0 && named.every((job) => job.id !== c.jobId);
+  }
+
   protected override async onContinueDialog(innerDc: DialogContext): Promise<DialogTurnResult> {
     const turn = turnOf(innerDc.context);
     const fixJob = this.fixJobRequested(innerDc, turn);
@@ -154,6 +164,12 @@ export class MainDialog extends ComponentDialog {
           const [code, ...more] = corrected;
           turn.case = { ...newCase(turn.case.locale, turn.case), accessCode: code ?? null, moreCodes: more, transcript: turn.case.transcript };
           turn.say({ text: turn.l.t('code.corrected', { code: formatAccessCode(code ?? '') }) });
+          return innerDc.beginDialog(ROUTE_DIALOG);
+        }
+        if (command === null && isUserInput(innerDc.context.activity) && (await this.namesAnotherJob(turn))) {
+          // "Spring portraits 2027, mom says almost ready" at "did this help?": the next case, not a "no".
+          await innerDc.cancelAllDialogs();
+          turn.case = { ...newCase(turn.case.locale, turn.case), transcript: turn.case.transcript };
           return innerDc.beginDialog(ROUTE_DIALOG);
         }
         return super.onContinueDialog(innerDc);

@@ -158,6 +158,19 @@ describe('leaving a walk-through', () => {
   });
 });
 
+describe('a new request at "did this help?"', () => {
+  it('"spring portraits 2027, mom says almost ready. set it to selling pls" (Megan, Slack): that job\'s case, not a "no" handed to support', async () => {
+    const megan = slackPhotographer(bot.url, 'megan');
+    const told = await megan.say(`code ${DEMO_CODES['look-alike-o']}, the customer sees missed the sale`);
+    expect(lastEntity(told)).toMatchObject({ awaiting: 'feedback' });
+    const next = await megan.say('spring portraits 2027, mom says almost ready. set it to selling pls');
+    expect(lastEntity(next)).toMatchObject({ scenario: 'job-in-planning' });
+    expect(allText(next)).not.toContain(megan.t('escalation.recorded'));
+    expect(await escalations(PLANNING.jobId!)).toBe(0);
+    expect((await bot.outbox.pending()).filter((record) => record.kind === 'escalation')).toEqual([]);
+  });
+});
+
 describe('several codes from a photographer at once', () => {
   it('"Kundin sagt falscher Zugangscode bei GPF3HR8N und GPF7WQ2K" (Lena): said so, the first code\'s case, then the second\'s, none dropped', async () => {
     const lena = teamsPhotographer(bot.url, 'lena');
