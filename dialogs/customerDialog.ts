@@ -17,7 +17,7 @@ import { SYMPTOM_DIALOG } from './symptomDialog.js';
 import { FEEDBACK_DIALOG } from './feedbackDialog.js';
 import { AskDialog } from './ask.js';
 import { customerNews } from './customerNews.js';
-import { topicAnswer } from './sideTopics.js';
+import { askedBeforeText, topicAnswer } from './sideTopics.js';
 import { type YesNoOptions, type YesNo, yesNoQuestion } from './yesNoDialogs.js';
 
 export const CUSTOMER_DIALOG = 'customer';
@@ -201,7 +201,7 @@ async function offerOrNext(step: WaterfallStep, explained: Offer, deps: DialogDe
   const jobId = turn.case.jobId;
   // A parent back with "any news?" who asked before is not asked again: the photographer's notice counts them already.
   const askedBefore = explained === 'photographer' && jobId !== null && (await deps.notices.askedBefore(jobId, turn.conversationId).catch(() => false));
-  if (askedBefore) turn.say({ text: turn.l.t('customer.notify.askedBefore') });
+  if (askedBefore) turn.say({ text: askedBeforeText(turn) });
   const offer = askedBefore ? null : explained;
   (step.values as StepValues).offer = offer;
   if (offer === null) return step.next();

@@ -3,7 +3,7 @@ import { SCENARIO_INFO } from '../src/domain/scenarios.js';
 import type { Intent } from '../src/language/intents.js';
 import { newsOfCode, opensNow } from '../src/proactive/galleryNews.js';
 import type { DialogDependencies } from './dependencies.js';
-import { type SideAnswer, topicAnswer } from './sideTopics.js';
+import { askedBeforeText, type SideAnswer, topicAnswer } from './sideTopics.js';
 
 type NewsDependencies = Pick<DialogDependencies, 'platform' | 'notices' | 'recognizer'>;
 
@@ -31,7 +31,7 @@ async function galleryNews(turn: Turn, { platform, notices }: NewsDependencies):
   const news = await newsOfCode(platform, turn.l, accessCode, symptom);
   if (news !== null) return { text: news, offerPerson: false };
   const asked = jobId !== null && (await notices.askedBefore(jobId, turn.conversationId).catch(() => false));
-  return asked ? { text: turn.l.t('customer.notify.askedBefore'), offerPerson: false } : null;
+  return asked ? { text: askedBeforeText(turn), offerPerson: false } : null;
 }
 
 /** The day the shop of the customer's job closes, while it sells; null when it does not, or the platform cannot say. */

@@ -2,6 +2,7 @@ import { type Dialog } from '../src/bot/dialogKit.js';
 import { Waterfall, type WaterfallStep } from '../src/bot/waterfall.js';
 import { type Turn, turnOf } from '../src/bot/turn.js';
 import { SCENARIO_INFO } from '../src/domain/scenarios.js';
+import { isTopic } from '../src/language/intents.js';
 import type { Recognizer } from '../src/language/recognizer.js';
 import { HANDOFF_DIALOG, type HandoffOptions } from './escalation.js';
 import type { DialogDependencies } from './dependencies.js';
@@ -20,8 +21,10 @@ const FEEDBACK_QUESTION_DIALOG = 'feedback-question';
  */
 function helped(text: string, recognizer: Recognizer): YesNo | null {
   const answer = recognizer.yesNo(text);
-  if (answer !== null) return answer;
   const { intent } = recognizer.intent(text);
+  // "Immer noch nichts?", "still nothing?": asked, it wants news, not a person.
+  if (answer === 'no' && /\?\s*$/u.test(text) && isTopic(intent)) return null;
+  if (answer !== null) return answer;
   if (intent === 'thanks') return 'yes';
   const { symptom, confidence } = recognizer.symptom(text);
   if (symptom === 'other') return null;

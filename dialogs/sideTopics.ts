@@ -56,6 +56,11 @@ function linkAccount(turn: Turn): SideAnswer {
   return { text: l.t('side.question'), offerPerson: true };
 }
 
+/** "I've already passed on that you're waiting", and what comes then: a new code for a code of a deleted job, else the code as it is. */
+export function askedBeforeText(turn: Turn): string {
+  return turn.l.t('customer.notify.askedBefore', { code: turn.case.scenario === 'code-from-deleted-job' ? 'new' : 'same' });
+}
+
 /** The short answer to one of the common questions, or to something this bot cannot handle. */
 export function topicAnswer(turn: Turn, topic: Topic): SideAnswer {
   const { l } = turn;

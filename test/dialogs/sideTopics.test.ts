@@ -454,7 +454,7 @@ describe('before the first question and after the end', () => {
     const requests = (await h.outbox.pending()).length;
     const replies = await h.send(text, { locale });
     expect(textsOf(replies)[0]).toBe(msg(locale, 'code.again', { code: 'MXR2 9PLT' }));
-    expect(textsOf(replies)).toContain(msg(locale, 'customer.notify.askedBefore'));
+    expect(textsOf(replies)).toContain(msg(locale, 'customer.notify.askedBefore', { code: 'same' }));
     expect(textsOf(replies)).not.toContain(msg(locale, 'notify.offerPhotographer'));
     expect(lastDiagnosis(replies)).toMatchObject({ scenario: 'job-archived', awaiting: 'feedback' });
     expect((await h.outbox.pending()).length).toBe(requests);
@@ -469,6 +469,9 @@ describe('before the first question and after the end', () => {
     ['en-US', 'any updates?'],
     ['fr-FR', 'toujours rien ?'],
     ['nl-NL', 'al iets nieuws?'],
+    ['de-DE', 'immer noch nichts?'],
+    ['en-US', 'still waiting...'],
+    ['fr-FR', 'alors ça avance ?'],
     // Asked whether it works now: news asked for, not news given.
     ['en-US', 'is it open now'],
     ['fr-FR', 'est-ce que la galerie est ouverte maintenant ?'],
@@ -478,7 +481,7 @@ describe('before the first question and after the end', () => {
     await h.send(msg(locale, 'notify.yes'), { locale });
     // Still closed: they hear that the photographer was told, not what the photographer has to do.
     const before = await h.send(text, { locale });
-    expect(textsOf(before)).toEqual([`${msg(locale, 'customer.notify.askedBefore')} ${msg(locale, 'feedback.question')}`]);
+    expect(textsOf(before)).toEqual([`${msg(locale, 'customer.notify.askedBefore', { code: 'same' })} ${msg(locale, 'feedback.question')}`]);
     await h.platform.applyChange({ kind: 'reopen-job', jobId: DEMO_CASES['job-archived'].jobId!, photographerId: DEMO_PHOTOGRAPHERS.lena.id, archiveDate: '2027-01-31' }, { idempotencyKey: 'by-hand' });
     const replies = await h.send(text, { locale });
     const open = msg(locale, 'customer.galleryOpen', { again: 'yes', until: 'date', date: localizer(locale).longDate('2027-01-31') });
@@ -491,6 +494,15 @@ describe('before the first question and after the end', () => {
     const replies = await h.send('is it safe to pay by card?');
     expect(textsOf(replies)[0]).toContain(msg('en-US', 'side.question'));
     expect(lastDiagnosis(replies)).toMatchObject({ awaiting: 'symptom' });
+  });
+
+  it('"hat sich schon jemand gemeldet?" after asking for the photographer, for a code of a deleted job: a new code comes, not "your code will work"', async () => {
+    const h = await harness({ channelId: 'webchat' });
+    const diagnosed = await h.send(`falscher Zugangscode ${DEMO_CODES['code-from-deleted-job']}`, { locale: 'de-DE' });
+    expect(lastDiagnosis(diagnosed)).toMatchObject({ scenario: 'code-from-deleted-job', awaiting: 'confirm' });
+    await h.send('ja bitte', { locale: 'de-DE' });
+    const replies = await h.send('hat sich schon jemand gemeldet?', { locale: 'de-DE' });
+    expect(textsOf(replies)).toEqual([`${msg('de-DE', 'customer.notify.askedBefore', { code: 'new' })} ${msg('de-DE', 'feedback.question')}`]);
   });
 
   it('"any news?" from someone who never gave a code: what happens next depends on the questions, then the first one', async () => {
