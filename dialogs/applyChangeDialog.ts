@@ -75,7 +75,9 @@ function jobBefore(job: Job, change: JobChange): JobBefore {
  * date"); the job as it was before the change, so what was already so is said as such.
  */
 function summaryFacts(l: Localizer, change: JobChange, { job, hiddenPhotos }: JobBefore, code: string): ReplyFact[] {
-  const toSelling = { label: l.t('fact.status'), value: `${statusName(l, job.status)} → ${l.t('status.selling')}` };
+  // A job that sells already (reopened meanwhile elsewhere) is not shown a change to what it is.
+  const selling = job.status === 'selling' ? l.t('fact.status.already', { status: l.t('status.selling') }) : `${statusName(l, job.status)} → ${l.t('status.selling')}`;
+  const toSelling = { label: l.t('fact.status'), value: selling };
   switch (change.kind) {
     case 'reopen-job': {
       // A job that sells until a date already (reopened meanwhile elsewhere): the date it loses is said beside the new one.
@@ -184,6 +186,15 @@ export function applyChangeDialogs({ platform, logger, notices, now, recognizer 
     strict: true,
     explainsRetries: true,
   }, recognizer);
+  /** Tells the job's waiting customers whose code opens now, and counts them in the case. */
+  async function tellCustomers(turn: Turn, jobId: string): Promise<number> {
+    const told = await notices.tellCustomersIfOpen(jobId).catch((error: unknown) => {
+      logger.error('waiting customers could not be told', { error, jobId });
+      return 0;
+    });
+    turn.case.customersTold += told;
+    return told;
+  }
   const flow = new Waterfall(APPLY_CHANGE_DIALOG, [
     async (step: WaterfallStep) => {
       const turn = turnOf(step.context);
@@ -236,7 +247,16 @@ export function applyChangeDialogs({ platform, logger, notices, now, recognizer 
       // The job as it is now, not as the summary showed it: changed meanwhile (in another
       // conversation, on the platform's own pages), the summary is shown again from what it is now.
       const current = await platform.getJob(change.jobId).catch(() => null);
-      if (current !== null && saidOf(before) !== saidOf(jobBefore(current, change)) && !inEffect(change, current)) {
+      if (current !== null && saidOf(before) !== saidOf(jobBefore(current, change))) {
+        if (inEffect(change, current)) {
+          // Made meanwhile (elsewhere, or by this very "yes" before a crash): nothing is left to do, and the bot does not claim it did it.
+          logger.info('change not applied: already in effect', { kind: change.kind, jobId: change.jobId });
+          c.appliedChanges.push(key);
+          const told = await tellCustomers(turn, change.jobId);
+          const already = l.t('change.alreadyInEffect', { job: current.name });
+          turn.say({ text: told > 0 ? `${already} ${l.t('change.customersTold', { count: told })}` : already });
+          return step.endDialog({ applied: true } satisfies ApplyChangeResult);
+        }
         logger.info('change not applied: the job changed since its summary', { kind: change.kind, jobId: change.jobId });
         turn.say({ text: l.t('change.changedMeanwhile', { job: current.name }) });
         return step.replaceDialog(APPLY_CHANGE_DIALOG, step.options as ApplyChangeOptions);
@@ -257,11 +277,7 @@ export function applyChangeDialogs({ platform, logger, notices, now, recognizer 
         const done: MessageKey = `change.done.${change.kind}`;
         const date = change.kind === 'reopen-job' ? l.fullDate(change.archiveDate) : '';
         // Customers whose own code opens now learn it at once; the report says how many.
-        const told = await notices.tellCustomersIfOpen(change.jobId).catch((error: unknown) => {
-          logger.error('waiting customers could not be told', { error, jobId: change.jobId });
-          return 0;
-        });
-        c.customersTold += told;
+        const told = await tellCustomers(turn, change.jobId);
         const report = l.t(done, { job: after.name, date, code: formatAccessCode(c.accessCode ?? ''), campaign: before.job.campaignActive ? 'changed' : 'unchanged' });
         turn.say({
           title: l.t('change.doneTitle'),

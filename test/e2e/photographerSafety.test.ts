@@ -323,8 +323,8 @@ describe('a summary the job has outgrown', () => {
       const stale = await chat.submit({ choice: 'yes' });
       expect(doneReplies(chat, stale)).toEqual([]);
       expect(allText(stale)).toContain(chat.t('change.changedMeanwhile', { job: (await jobIn(bot.dataFile, JOB_ID)).name }));
-      // The summary again, now from a job that is selling: "Verkauf → Verkauf", with the date asked for here.
-      expect(allText(stale)).toContain(`${chat.t('status.selling')} → ${chat.t('status.selling')}`);
+      // The summary again, now from a job that is selling already, with the date asked for here.
+      expect(allText(stale)).toContain(chat.t('fact.status.already', { status: chat.t('status.selling') }));
       // Beside the date asked for here, the one the job sells until now, which the "yes" would give up.
       expect(allText(stale)).toContain(chat.t('fact.archiving.moved', { from: localizer(chat.locale).fullDate(later), to: localizer(chat.locale).fullDate(date) }));
       expect(lastEntity(stale)).toMatchObject({ awaiting: 'confirm' });
@@ -333,6 +333,27 @@ describe('a summary the job has outgrown', () => {
       const done = await chat.submit({ choice: 'yes' });
       expect(doneReplies(chat, done)).toHaveLength(1);
       expect(await jobIn(bot.dataFile, JOB_ID)).toMatchObject({ status: 'selling', archiving: { enabled: true, date } });
+    } finally {
+      await bot.stop();
+    }
+  });
+});
+
+describe('a change made elsewhere before "yes"', () => {
+  it('photos made visible in another conversation: "yes" changes nothing and says they are so already, not "done"', async () => {
+    const bot = await startTestBot();
+    try {
+      const demo = DEMO_CASES['photos-hidden'];
+      const chat = teamsPhotographer(bot.url, 'lena');
+      await chat.say(`Kundin sieht „Ihre Fotos sind fast fertig“, Code ${demo.code}`);
+      const summary = await chat.submit({ choice: 'auto' });
+      expect(lastEntity(summary)).toMatchObject({ awaiting: 'confirm' });
+      await bot.platform.applyChange({ kind: 'unhide-photos', jobId: demo.jobId!, photographerId: DEMO_PHOTOGRAPHERS.lena.id, galleryId: demo.galleryId! }, { idempotencyKey: 'elsewhere' });
+      const written = await readFile(bot.dataFile, 'utf8');
+      const yes = await chat.submit({ choice: 'yes' });
+      expect(allText(yes)).toContain(chat.t('change.alreadyInEffect', { job: (await jobIn(bot.dataFile, demo.jobId!)).name }));
+      expect(doneReplies(chat, yes)).toEqual([]);
+      expect(await readFile(bot.dataFile, 'utf8')).toBe(written);
     } finally {
       await bot.stop();
     }
