@@ -176,7 +176,11 @@ export function photographerDialogs(deps: DialogDependencies): Dialog[] {
         return step.beginDialog(CONFIRM_DIALOG, { question: 'notify.offerSupport', yes: 'notify.yes', no: 'notify.no' } satisfies YesNoOptions);
       }
       values.stage = 'walk';
-      if (c.plan.some((planned) => planned.action !== null)) return step.beginDialog(FIX_MODE_DIALOG);
+      if (c.plan.some((planned) => planned.action !== null)) {
+        // "… Verkauf verpasst bei MXR2 9PLT. Mach du, bis Ende Januar": asked for with the problem, not asked again.
+        const auto = deps.recognizer.choice(turn.input.text, [{ id: 'auto', labels: doItForMeWords(l) }]);
+        return auto === 'auto' ? step.next('auto') : step.beginDialog(FIX_MODE_DIALOG);
+      }
       return step.next('walk');
     },
     async (step: WaterfallStep) => {

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Activity } from 'botbuilder';
 import { formatAccessCode } from '../../src/domain/accessCode.js';
+import { localizer } from '../../src/language/messages.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type TestBot, startTestBot } from '../support/botServer.js';
 import { DEMO_CASES, DEMO_CODES } from '../support/demoCodes.js';
@@ -212,6 +213,17 @@ describe('"how would you like to fix it?" in the photographer\'s own words', () 
     expect(choicesOf(diagnosis.at(-1))).toContain('auto');
     const replies = await chat.say(typed);
     expect(lastEntity(replies)).toMatchObject({ awaiting: next });
+  });
+
+  it.each([
+    ['lena', 'hi, eine Mama sagt Verkauf verpasst bei MXR2 9PLT. mach du, bis Ende Januar', '2027-01-31'],
+    ['sanne', 'job-3540 moet weer open, doe jij het maar, tot 20 december', null],
+  ] as const)('%s: "%s" in the first message: the summary at once, with that date', async (who, typed, date) => {
+    const chat = teamsPhotographer(bot.url, who);
+    const summary = await chat.say(typed);
+    expect(lastEntity(summary)).toMatchObject({ awaiting: 'confirm' });
+    expect(allText(summary)).toContain(chat.t('change.summaryTitle'));
+    if (date !== null) expect(allText(summary)).toContain(localizer(chat.locale).fullDate(date));
   });
 
   it('an answer it cannot read gets this question again, not the question of a step', async () => {
