@@ -1,6 +1,5 @@
 import { type Dialog } from '../src/bot/dialogKit.js';
 import { Waterfall, type WaterfallStep } from '../src/bot/waterfall.js';
-import { z } from 'zod';
 import { supportAvailability } from '../src/domain/supportHours.js';
 import type { CaseKind, CaseRecord, NewCase } from '../src/handoff/caseRecord.js';
 import { queueHandoffInitiation } from '../src/handoff/openHandoff.js';
@@ -188,28 +187,14 @@ const SKIP_WORDS = new Set([
 ]);
 
 /**
- * The one e-mail address in an answer, as people write it: alone, in a sentence ("it's
- * mike_t@yahoo.co.uk and hurry up", "meine Mail: t.weber@gmx.de"), in <…> or as mailto:.
- * Two different addresses are no answer: the bot does not pick one.
- */
-function emailIn(text: string): string | null {
-  const candidates = text
-    .split(/[\s<>()"“”„«»,;]+/u)
-    .map((word) => word.replace(/^mailto:/i, '').replace(/[.:!?]+$/u, ''))
-    .filter((word) => word.includes('@') && z.email().safeParse(word).success);
-  const distinct = [...new Set(candidates)];
-  return distinct.length === 1 ? distinct[0]! : null;
-}
-
-/**
  * An address a customer writes before being asked for one ("ja graag, mijn email is …") is
  * the one support writes to: kept as the case's contact, so the handoff does not ask again.
  * True when it was kept now.
  */
-export function noteVolunteeredEmail(turn: Turn): boolean {
+export function noteVolunteeredEmail(turn: Turn, recognizer: Recognizer): boolean {
   if (turn.identity.role !== 'customer' || turn.case.contact !== null || turn.case.awaiting === 'email') return false;
-  const email = emailIn(turn.input.text);
-  if (email === null) return false;
+  const [email, ...others] = recognizer.emailAddresses(turn.input.text);
+  if (email === undefined || others.length > 0) return false;
   turn.case.contact = { email };
   return true;
 }
@@ -220,8 +205,10 @@ export type EmailAnswer = { kind: 'address'; email: string } | { kind: 'none' } 
 /** Reads an answer to "which e-mail address?", or null when it is none of the three. */
 export function readEmailAnswer(text: string, choiceId: string | null, recognizer: Recognizer): Answer<EmailAnswer> | null {
   if (choiceId === 'skip') return { ok: true, value: { kind: 'none' } };
-  const address = emailIn(text);
-  if (address !== null) return { ok: true, value: { kind: 'address', email: address } };
+  // Two different addresses are no answer: the bot does not pick one (the retry asks which).
+  const [address, ...others] = recognizer.emailAddresses(text);
+  if (address !== undefined && others.length === 0) return { ok: true, value: { kind: 'address', email: address } };
+  if (address !== undefined) return null;
   if (recognizer.withdraws(text)) return { ok: true, value: { kind: 'withdrawn' } };
   const folded = foldText(text).replace(/[^a-z0-9]+/g, ' ').trim();
   if (SKIP_WORDS.has(folded) || recognizer.yesNo(text) === 'no') return { ok: true, value: { kind: 'none' } };
@@ -280,7 +267,14 @@ export function handoffDialogs(deps: DialogDependencies): Dialog[] {
   const emailQuestion = new AskDialog<EmailAnswer | null>(EMAIL_DIALOG, {
     slot: 'email',
     question: ({ l }) => ({ text: l.t('handoff.email.question'), choices: [{ id: 'skip', label: l.t('handoff.email.skip') }] }),
-    read: (text, turn) => readEmailAnswer(text, turn.input.choiceId, deps.recognizer) ?? { ok: false, retry: turn.l.t('handoff.email.retry') },
+    read: (text, turn) => {
+      const answer = readEmailAnswer(text, turn.input.choiceId, deps.recognizer);
+      if (answer !== null) return answer;
+      const addresses = deps.recognizer.emailAddresses(text);
+      // "jane@… or jdoe@…, whichever": which one, not "that doesn't look like an address".
+      if (addresses.length > 1) return { ok: false, retry: turn.l.t('handoff.email.which', { emails: turn.l.list(addresses, 'or') }), understood: true };
+      return { ok: false, retry: turn.l.t('handoff.email.retry') };
+    },
     // The case is on its way to a person already: anything but an address is asked about once more, then skipped.
     sideTopics: false,
     // Three answers that are no address: the case goes on without one rather than looping.

@@ -113,7 +113,7 @@ export class MainDialog extends ComponentDialog {
     else if (command === null) {
       noteVolunteered(turn, turn.input.text, this.deps.recognizer);
       // Kept quietly: the handoff says which address support writes to.
-      noteVolunteeredEmail(turn);
+      noteVolunteeredEmail(turn, this.deps.recognizer);
       if (answerBeforeTheCase(turn, this.deps.recognizer)) return { status: DialogTurnStatus.complete };
     }
     return super.onBeginDialog(innerDc, options);
@@ -154,7 +154,7 @@ export class MainDialog extends ComponentDialog {
         turn.case.awaiting = null;
         return innerDc.beginDialog(HANDOFF_DIALOG, REQUESTED);
       default: {
-        if (command === null && isUserInput(innerDc.context.activity) && noteVolunteeredEmail(turn)) {
+        if (command === null && isUserInput(innerDc.context.activity) && noteVolunteeredEmail(turn, this.deps.recognizer)) {
           turn.say({ text: turn.l.t('handoff.email.noted', { email: turn.case.contact?.email ?? '' }) });
         }
         const corrected = command === null && isUserInput(innerDc.context.activity) ? correctedCodes(turn, this.deps.recognizer) : [];

@@ -220,6 +220,12 @@ export function openHandoffHooks({
           turn.say({ text: news ?? turn.l.t('handoff.waiting') });
           return true;
         }
+        const [email, ...others] = recognizer.emailAddresses(turn.input.text);
+        if (turn.identity.role === 'customer' && email !== undefined && others.length === 0) {
+          // "Oops, typo: it's jane.doe@gmail.com": kept with the case above, and said so.
+          turn.say({ text: turn.l.t('handoff.email.added', { email }) });
+          return true;
+        }
         const ticket = await outbox.ticketReference(caseId);
         turn.say({ text: ticket === null ? turn.l.t('handoff.added') : turn.l.t('handoff.addedTicket', { ticket }) });
       } catch (error) {

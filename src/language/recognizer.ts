@@ -11,6 +11,7 @@ import { type JobStatusAnswer, recognizeJobStatus, recognizeRole, recognizeYesNo
 import { type Choice, matchChoice } from './choices.js';
 import { type Command, recognizeCommand } from './commands.js';
 import { type DateReading, parseArchiveDate } from './dateParser.js';
+import { findEmailAddresses } from './emailAddresses.js';
 import { type IntentRecognition, isTopic, recognizeIntent, recognizeAsksIfSolved, recognizeSolved, recognizeWithdrawal } from './intents.js';
 import { type JobQuery, jobQueries } from './jobMentions.js';
 import type { Language } from './languages.js';
@@ -38,6 +39,8 @@ export interface Recognizer {
   solved(text: string): boolean;
   /** Whether a clause of its own asks something beside the one that answers ("no, can I call them myself?"; not "yes please?"). */
   questionBesideAnswer(text: string): boolean;
+  /** The e-mail addresses written in the message, each once. */
+  emailAddresses(text: string): string[];
   /** "Is it open now?", "geht es jetzt?": a question whether the problem went away, which asks for news. */
   asksIfSolved(text: string): boolean;
   /** "Never mind", "laisse tomber, je vais appeler l'école": what was asked for is taken back. */
@@ -107,6 +110,10 @@ export class PhraseFileRecognizer implements Recognizer {
   questionBesideAnswer(text: string): boolean {
     const clauses = clausesOf(text);
     return clauses.length > 1 && clauses.some((clause) => recognizeIntent(clause).intent === 'question' && recognizeYesNo(clause) === null);
+  }
+
+  emailAddresses(text: string): string[] {
+    return findEmailAddresses(text);
   }
 
   asksIfSolved(text: string): boolean {

@@ -97,12 +97,13 @@ describe('handoff: the e-mail address before a person takes over', () => {
 
   it('something that is no address: a clear retry, nothing recorded yet; the third goes on without one', async () => {
     const h = await atEmailQuestion('de-DE');
-    for (const typed of ['meine mail ist schmidt at web punkt de', 'schmidt@web.de oder schmidt@example.de']) {
-      const retry = await h.send(typed, { locale: 'de-DE' });
-      expect(textsOf(retry)).toEqual([msg('de-DE', 'handoff.email.retry')]);
-      expect(lastDiagnosis(retry).awaiting).toBe('email');
-      expect(await h.outbox.pending()).toEqual([]);
-    }
+    const retry = await h.send('meine mail ist schmidt at web punkt de', { locale: 'de-DE' });
+    expect(textsOf(retry)).toEqual([msg('de-DE', 'handoff.email.retry')]);
+    // Two addresses: which one, not "that doesn't look like an address".
+    const which = await h.send('schmidt@web.de oder schmidt@example.de', { locale: 'de-DE' });
+    expect(textsOf(which)).toEqual([msg('de-DE', 'handoff.email.which', { emails: 'schmidt@web.de oder schmidt@example.de' })]);
+    for (const replies of [retry, which]) expect(lastDiagnosis(replies).awaiting).toBe('email');
+    expect(await h.outbox.pending()).toEqual([]);
     const third = await h.send('weiß nicht', { locale: 'de-DE' });
     expect(textsOf(third)).toEqual([msg('de-DE', 'handoff.email.skipped'), msg('de-DE', 'escalation.recorded')]);
     expect((await h.outbox.pending())[0]!.email).toBeNull();
@@ -451,6 +452,15 @@ describe('handoff: a way out of an open handoff', () => {
     expect(lastDiagnosis(fresh)).toMatchObject({ scenario });
     const [record] = await h.outbox.pending();
     expect(record!.transcript.filter((line) => line.from === 'user').at(-1)?.text).toBe(`${DEMO_CODES['job-archived']} again`);
+  });
+
+  it('an address written while support has the case ("oops typo, its jane.doe@gmail.com not gmial") is added to it and said so', async () => {
+    const h = await atEmailQuestion('en-US');
+    await h.send('jane.doe@gmial.com', { locale: 'en-US' });
+    const corrected = await h.send('oops typo, its jane.doe@gmail.com not gmial', { locale: 'en-US' });
+    expect(textsOf(corrected)).toEqual([msg('en-US', 'handoff.email.added', { email: 'jane.doe@gmail.com' })]);
+    const [record] = await h.outbox.pending();
+    expect(record!.transcript.at(-1)).toMatchObject({ from: 'user', text: 'oops typo, its jane.doe@gmail.com not gmial' });
   });
 
   it('a photographer is told in du-form', () => {

@@ -324,7 +324,7 @@ const SLOT_TEXTS: Readonly<Record<Slot, readonly MessageKey[]>> = {
   'photos-hidden': ['guided.photos-hidden', 'guided.retry'],
   'step-result': [],
   'archive-date': [],
-  email: ['handoff.email.question', 'handoff.email.retry'],
+  email: ['handoff.email.question', 'handoff.email.retry', 'handoff.email.which'],
 };
 
 /**
