@@ -42,11 +42,16 @@ export function readAsSentence(turn: Turn, result: { code: string | null; readAs
   return result.readAs === true && result.code !== null ? turn.l.t('code.readAs', { code: formatAccessCode(result.code) }) : '';
 }
 
+function sameAsCard(turn: Turn, code: string): string {
+  return turn.l.t('code.sameAsCard', { code: formatAccessCode(code) });
+}
+
 function notFound(turn: Turn, code: string): string {
   const { l } = turn;
   const pairs = lookAlikeCharacters(code).map((pair) => l.t('code.lookAlikePair', { typed: pair.typed, maybe: pair.maybe }));
   // A character left out or typed twice is likelier than a look-alike, and easy to say.
-  const length = code.length === PRINTED_CODE_LENGTH ? '' : l.t('code.length', { count: code.length, printed: PRINTED_CODE_LENGTH });
+  const length =
+    code.length === PRINTED_CODE_LENGTH ? '' : l.t('code.length', { count: code.length, printed: PRINTED_CODE_LENGTH, off: code.length < PRINTED_CODE_LENGTH ? 'short' : 'long' });
   return [
     l.t('code.notFound', { code: formatAccessCode(code) }),
     length,
@@ -71,7 +76,11 @@ export function accessCodeDialog({ platform, logger, codeLookups, recognizer }: 
     explainsRetries: true,
     read: async (text, turn): Promise<Answer<CodeResult>> => {
       const code = recognizer.accessCodeAnswer(text);
-      if (code === null) return { ok: false, retry: turn.l.t('code.retryNoCode') };
+      const { case: c, l } = turn;
+      const wrongBefore = c.role === 'customer' && c.wrongCodes > 0 && c.accessCode !== null ? c.accessCode : null;
+      // "It IS exactly like on the card!!" after a code nobody knows: only a person can look further.
+      if (code === null) return { ok: false, retry: wrongBefore === null ? l.t('code.retryNoCode') : `${sameAsCard(turn, wrongBefore)} ${l.t('code.question')}` };
+      const repeated = wrongBefore !== null && sameAccessCode(wrongBefore, code);
       turn.case.accessCode = code;
       const person = requesterOf(turn);
       const blocked = await codeLookups.blockedUntil(person);
@@ -93,12 +102,13 @@ export function accessCodeDialog({ platform, logger, codeLookups, recognizer }: 
       const limitedUntil = await codeLookups.failed(person);
       if (limitedUntil !== null) return { ok: true, value: { code, lookup, gaveUp: true, limitedUntil } };
       if (turn.case.wrongCodes >= CODE_TRIES) return { ok: true, value: { code, lookup, gaveUp: true } };
-      return { ok: false, retry: notFound(turn, code), understood: true };
+      // The same code again ("that's what it says, I checked 3 times"): not the same typing help once more.
+      return { ok: false, retry: repeated ? `${sameAsCard(turn, code)} ${l.t('code.question')}` : notFound(turn, code), understood: true };
     },
     // "It IS the same, what now?" after a code nobody knows: the typing help said it all, only a person can look further.
-    sideAnswer: async ({ case: c, l }, intent) =>
-      c.role === 'customer' && c.wrongCodes > 0 && c.accessCode !== null && (intent === 'what-next' || intent === 'question')
-        ? { text: l.t('code.sameAsCard', { code: formatAccessCode(c.accessCode) }), offerPerson: true }
+    sideAnswer: async (turn, intent) =>
+      turn.case.role === 'customer' && turn.case.wrongCodes > 0 && turn.case.accessCode !== null && (intent === 'what-next' || intent === 'question')
+        ? { text: sameAsCard(turn, turn.case.accessCode), offerPerson: true }
         : null,
     // Wrong codes end the questions after CODE_TRIES; this bounds everything else (answers without a code).
     maxAttempts: CODE_TRIES * 2,

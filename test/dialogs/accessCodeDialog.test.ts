@@ -92,7 +92,7 @@ describe('access code: unknown codes', () => {
     const h = await atCode('en-US');
     const replies = await h.send('HJKT4WR');
     expect(replies[0]!.text).toBe(
-      [msg('en-US', 'code.notFound', { code: 'HJKT 4WR' }), msg('en-US', 'code.length', { count: 7, printed: 8 }), msg('en-US', 'code.tryAgain')].join(' '),
+      [msg('en-US', 'code.notFound', { code: 'HJKT 4WR' }), msg('en-US', 'code.length', { count: 7, printed: 8, off: 'short' }), msg('en-US', 'code.tryAgain')].join(' '),
     );
   });
 
@@ -105,6 +105,14 @@ describe('access code: unknown codes', () => {
     const replies = await h.send(typed, { locale });
     expect(textsOf(replies)[0]).toContain(msg(locale, 'code.sameAsCard', { code: 'HJKT 4WRM' }));
     expect(textsOf(replies)[0]).toContain(msg(locale, 'ask.offerPerson'));
+    expect(lastDiagnosis(replies)).toMatchObject({ awaiting: 'access-code' });
+  });
+
+  it.each(['it IS exactly like on the card!!', 'HJKT4WRM'])('after a code nobody knows, "%s" (no code, or the same code again): only a person can look further, and the code question', async (typed) => {
+    const h = await atCode('en-US');
+    await h.send('HJKT4WRM');
+    const replies = await h.send(typed);
+    expect(textsOf(replies)).toEqual([`${msg('en-US', 'code.sameAsCard', { code: 'HJKT 4WRM' })} ${msg('en-US', 'code.question')}`]);
     expect(lastDiagnosis(replies)).toMatchObject({ awaiting: 'access-code' });
   });
 
