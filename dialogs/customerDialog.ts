@@ -145,9 +145,9 @@ function explain(turn: Turn, result: CodeResult, predicted: Symptom | null = nul
         say(l.t('customer.no-known-cause'), mismatch);
         return null;
       }
-      // Not "your photos are there": some are hidden, which only the photographer can change.
+      // Not "your photos are there": some are hidden, which only the photographer can change (and the bot can tell them).
       say(l.t('customer.someHidden', { hidden, total }), mismatch);
-      return { support: 'no-known-cause' };
+      return 'photographer';
     }
     default:
       // "Your photos are there" only when nothing else stands between the customer and them.

@@ -1,7 +1,7 @@
 import type { Turn } from '../src/bot/turn.js';
 import { SCENARIO_INFO } from '../src/domain/scenarios.js';
 import type { Intent } from '../src/language/intents.js';
-import { newsOfCode, opensNow } from '../src/proactive/galleryNews.js';
+import { newsOfCode, opensNow, waitsForPhotos } from '../src/proactive/galleryNews.js';
 import type { DialogDependencies } from './dependencies.js';
 import { askedBeforeText, type SideAnswer, topicAnswer } from './sideTopics.js';
 
@@ -27,8 +27,9 @@ export function customerNews(deps: NewsDependencies): (turn: Turn, intent: Exclu
 
 async function galleryNews(turn: Turn, { platform, notices }: NewsDependencies): Promise<SideAnswer | null> {
   const { accessCode, scenario, symptom, jobId } = turn.case;
-  if (accessCode === null || scenario === null || SCENARIO_INFO[scenario].fixedBy !== 'photographer') return null;
-  const news = await newsOfCode(platform, turn.l, accessCode, symptom);
+  // Waiting on the photographer: for what only they can fix, or for photos they hid.
+  if (accessCode === null || scenario === null || (SCENARIO_INFO[scenario].fixedBy !== 'photographer' && !waitsForPhotos(scenario))) return null;
+  const news = await newsOfCode(platform, turn.l, accessCode, symptom, scenario);
   if (news !== null) return { text: news, offerPerson: false };
   const asked = jobId !== null && (await notices.askedBefore(jobId, turn.conversationId).catch(() => false));
   return asked ? { text: askedBeforeText(turn), offerPerson: false } : null;
@@ -40,6 +41,6 @@ async function orderDeadline(turn: Turn, { platform }: NewsDependencies): Promis
   if (lookup?.kind !== 'found') return null;
   const { status, archiving } = lookup.job;
   if (status !== 'selling' || !archiving.enabled || archiving.date === null) return null;
-  const open = opensNow(lookup, turn.case.symptom) ? 'yes' : 'no';
+  const open = opensNow(lookup, turn.case.symptom, waitsForPhotos(turn.case.scenario)) ? 'yes' : 'no';
   return { text: turn.l.t('customer.orderUntil', { open, date: turn.l.longDate(archiving.date) }), offerPerson: false };
 }

@@ -10,11 +10,21 @@ import type { Symptom } from '../domain/symptoms.js';
 import type { Localizer } from '../language/messages.js';
 import type { PlatformPort } from '../platform/port.js';
 
-/** Nothing in the data blocks the code's gallery any more (a code of another job, or none found, is not open). */
-export function opensNow(lookup: CodeLookup, symptom: Symptom | null): lookup is Extract<CodeLookup, { kind: 'found' }> {
+/**
+ * Nothing in the data blocks the code's gallery any more (a code of another job, or none found,
+ * is not open). For a customer who waits for hidden photos (`waitsForPhotos`: their gallery was
+ * open, some of its photos hidden), open means all of them are visible.
+ */
+export function opensNow(lookup: CodeLookup, symptom: Symptom | null, waitsForPhotos = false): lookup is Extract<CodeLookup, { kind: 'found' }> {
   if (lookup.kind !== 'found') return false;
   const diagnosis = diagnose(factsFromLookup(lookup), symptom ?? 'other');
-  return diagnosis.scenario === 'no-known-cause' && diagnosis.secondary.length === 0 && diagnosis.unknownJobStatus === null;
+  if (diagnosis.scenario !== 'no-known-cause' || diagnosis.secondary.length > 0 || diagnosis.unknownJobStatus !== null) return false;
+  return !waitsForPhotos || lookup.gallery.photos.every((photo) => !photo.hidden);
+}
+
+/** A customer whose case found nothing blocking the gallery waits on the photographer only for hidden photos. */
+export function waitsForPhotos(scenario: string | null): boolean {
+  return scenario === 'no-known-cause';
 }
 
 /** "Good news: your gallery is open …", with the date it is open until; "again" to whoever saw the sale missed. */
@@ -28,7 +38,7 @@ export function galleryOpenText(l: Localizer, lookup: Extract<CodeLookup, { kind
  * The good news for a customer's code whose gallery was closed when the case was diagnosed
  * and opens now; null while it is still closed, or when the platform cannot say.
  */
-export async function newsOfCode(platform: PlatformPort, l: Localizer, accessCode: string, symptom: Symptom | null): Promise<string | null> {
+export async function newsOfCode(platform: PlatformPort, l: Localizer, accessCode: string, symptom: Symptom | null, scenario: string | null = null): Promise<string | null> {
   const lookup = await platform.lookupCode(accessCode).catch(() => null);
-  return lookup !== null && opensNow(lookup, symptom) ? galleryOpenText(l, lookup, symptom) : null;
+  return lookup !== null && opensNow(lookup, symptom, waitsForPhotos(scenario)) ? galleryOpenText(l, lookup, symptom) : null;
 }

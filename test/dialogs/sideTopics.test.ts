@@ -496,6 +496,20 @@ describe('before the first question and after the end', () => {
     expect(lastDiagnosis(replies)).toMatchObject({ awaiting: 'symptom' });
   });
 
+  it('some photos hidden: the photographer is told, and "any news?" is good news only once all of them are visible', async () => {
+    const h = await harness({ channelId: 'webchat' });
+    const demo = DEMO_CASES['partially-hidden'];
+    const diagnosed = await h.send(`${msg('en-US', 'symptom.choice.almost-ready')} ${demo.code}`);
+    expect(textsOf(diagnosed).at(-1)).toBe(msg('en-US', 'notify.offerPhotographer'));
+    await h.send(msg('en-US', 'notify.yes'));
+    expect((await h.outbox.pending()).map((record) => record.kind)).toEqual(['notify-photographer']);
+    const before = await h.send('any news?');
+    expect(textsOf(before)).toEqual([`${msg('en-US', 'customer.notify.askedBefore', { code: 'same' })} ${msg('en-US', 'feedback.question')}`]);
+    await h.platform.applyChange({ kind: 'unhide-photos', jobId: demo.jobId!, photographerId: DEMO_PHOTOGRAPHERS.lena.id, galleryId: demo.galleryId! }, { idempotencyKey: 'by-hand' });
+    const after = await h.send('any news?');
+    expect(textsOf(after)[0]).toContain(msg('en-US', 'customer.galleryOpen', { again: 'no', until: 'date', date: localizer('en-US').longDate('2026-12-20') }));
+  });
+
   it('"hat sich schon jemand gemeldet?" after asking for the photographer, for a code of a deleted job: a new code comes, not "your code will work"', async () => {
     const h = await harness({ channelId: 'webchat' });
     const diagnosed = await h.send(`falscher Zugangscode ${DEMO_CODES['code-from-deleted-job']}`, { locale: 'de-DE' });

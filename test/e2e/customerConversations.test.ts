@@ -84,9 +84,9 @@ function expectationFor(name: DemoCodeName): Expectation {
     return { scenario: demo.scenario, secondary: demo.secondary, symptom, diagnosis: (locale) => t(locale, 'customer.cannot-diagnose'), offer: 'support' };
   }
   if (demo.someHidden !== null) {
-    // Nothing keeps the gallery shut, but some photos are hidden: said so, and a person offered.
+    // Nothing keeps the gallery shut, but some photos are hidden: said so, and the photographer offered.
     const someHidden = demo.someHidden;
-    return { scenario: demo.scenario, secondary: [], symptom, diagnosis: (locale) => t(locale, 'customer.someHidden', someHidden), offer: 'support' };
+    return { scenario: demo.scenario, secondary: [], symptom, diagnosis: (locale) => t(locale, 'customer.someHidden', someHidden), offer: 'photographer' };
   }
   if (demo.scenario === 'job-archived') {
     const date = archiveDateOf(demo.jobId ?? '');
@@ -207,7 +207,7 @@ async function converse(name: DemoCodeName, variant: Variant): Promise<CheckedCh
       // Support has the case: the conversation ends without "did this help?".
       expect(messages(handedOver).map((reply) => reply.text)).toEqual([t(locale, 'notify.recordedSupport'), t(locale, 'handoff.email.known', { email: 'parent@example.com' })]);
       expectEntity(handedOver, { ...scenarioFields, awaiting: null });
-      expectedCases.push({ kind: 'escalation', reason: want.scenario === 'unknown-code' ? 'wrong-codes' : demo.someHidden !== null ? 'no-known-cause' : 'unknown-status' });
+      expectedCases.push({ kind: 'escalation', reason: want.scenario === 'unknown-code' ? 'wrong-codes' : 'unknown-status' });
       ended = true;
       lastTurn = messages(handedOver);
     } else {
