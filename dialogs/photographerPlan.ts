@@ -16,6 +16,8 @@ function symptomName(l: Localizer, symptom: string | null): string {
  * support only when that does not help, so no plan is shown.
  */
 export function checkCodeFirst(diagnosis: Diagnosis, plan: readonly FixStep[]): boolean {
+  // A code in none of the photographer's jobs has nothing of theirs to repair either.
+  if (diagnosis.symptomMismatch && diagnosis.scenario === 'unknown-code') return true;
   return diagnosis.symptomMismatch && plan.every((step) => step.id === 'escalate-to-support' || step.id === 'tell-customer');
 }
 

@@ -159,6 +159,16 @@ describe('leaving a walk-through', () => {
   });
 });
 
+describe('a code in none of the photographer\'s jobs', () => {
+  it('with a message it would not give (Megan, Lena\'s code): check the code with the customer, nothing offered to fix', async () => {
+    const megan = slackPhotographer(bot.url, 'megan');
+    const replies = await megan.say(`customer has code ${DEMO_CODES['photos-hidden']}, photos almost ready`);
+    expect(lastEntity(replies)).toMatchObject({ scenario: 'unknown-code', awaiting: 'feedback' });
+    expect(allText(replies)).toContain(megan.t('photographer.checkFirst'));
+    expect(allText(replies)).not.toContain(megan.t('photographer.mismatch.offerFix'));
+  });
+});
+
 describe('a new request at "did this help?"', () => {
   it('"spring portraits 2027, mom says almost ready. set it to selling pls" (Megan, Slack): that job\'s case, not a "no" handed to support', async () => {
     const megan = slackPhotographer(bot.url, 'megan');
