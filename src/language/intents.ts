@@ -33,6 +33,8 @@ const intentFileSchema = z.strictObject({
   language: z.enum(LANGUAGES),
   /** Words only a question starts with ("how", "wann", "pourquoi", not "do" as in "do it for me"); one or two words each. */
   questionWords: phraseList,
+  /** "Why": alone ("warum?"), a question about what the bot just said. */
+  whyWords: phraseList,
   /** "It works now", "geht jetzt": the problem went away by itself, said while a person has the case. */
   solved: phraseList,
   /** "Never mind", "laisse tomber", "laat maar": the person takes what they asked for back. */
@@ -102,12 +104,26 @@ export interface IntentRecognition {
   languages: Language[];
 }
 
+/** Folded "why" words, per language. */
+const WHY_WORDS: ReadonlyMap<string, Language[]> = (() => {
+  const whys = new Map<string, Language[]>();
+  for (const file of FILES) for (const word of file.whyWords) whys.set(foldText(word), [...(whys.get(foldText(word)) ?? []), file.language]);
+  return whys;
+})();
+
+/** The message is nothing but "why?" ("warum?", "pourquoi ?"): it asks about what was just said. */
+export function recognizeWhyAlone(text: string): boolean {
+  const words = letterWords(text.slice(0, 100));
+  return words.length === 1 && WHY_WORDS.has(words[0] ?? '');
+}
+
 /**
  * A real question, not "??" or "hello?": at least two words, ending with a question mark or
- * opening with a question word ("wann kommen die Fotos").
+ * opening with a question word ("wann kommen die Fotos"); or "why?" alone.
  */
 function questionLanguages(text: string): Language[] | null {
   const words = letterWords(text);
+  if (words.length === 1 && WHY_WORDS.has(words[0] ?? '')) return WHY_WORDS.get(words[0] ?? '') ?? [];
   if (words.length < 2) return null;
   const first = words[0] ?? '';
   const opening = QUESTION_OPENINGS.get(`${first} ${words[1] ?? ''}`) ?? QUESTION_OPENINGS.get(first);

@@ -12,7 +12,7 @@ import { type Choice, matchChoice } from './choices.js';
 import { type Command, recognizeCommand } from './commands.js';
 import { type DateReading, parseArchiveDate } from './dateParser.js';
 import { findEmailAddresses } from './emailAddresses.js';
-import { type IntentRecognition, isTopic, recognizeIntent, recognizeAsksIfSolved, recognizeSolved, recognizeWithdrawal } from './intents.js';
+import { type IntentRecognition, isTopic, recognizeIntent, recognizeAsksIfSolved, recognizeSolved, recognizeWhyAlone, recognizeWithdrawal } from './intents.js';
 import { type JobQuery, jobQueries } from './jobMentions.js';
 import type { Language } from './languages.js';
 import { guessLanguage } from './phraseLanguage.js';
@@ -39,6 +39,8 @@ export interface Recognizer {
   solved(text: string): boolean;
   /** Whether a clause of its own asks something beside the one that answers ("no, can I call them myself?"; not "yes please?"). */
   questionBesideAnswer(text: string): boolean;
+  /** "Why?" alone ("warum?", "pourquoi ?"): a question about what the bot just said. */
+  whyAlone(text: string): boolean;
   /** The e-mail addresses written in the message, each once. */
   emailAddresses(text: string): string[];
   /** "Is it open now?", "geht es jetzt?": a question whether the problem went away, which asks for news. */
@@ -110,6 +112,10 @@ export class PhraseFileRecognizer implements Recognizer {
   questionBesideAnswer(text: string): boolean {
     const clauses = clausesOf(text);
     return clauses.length > 1 && clauses.some((clause) => recognizeIntent(clause).intent === 'question' && recognizeYesNo(clause) === null);
+  }
+
+  whyAlone(text: string): boolean {
+    return recognizeWhyAlone(text);
   }
 
   emailAddresses(text: string): string[] {

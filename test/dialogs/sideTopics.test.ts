@@ -90,6 +90,17 @@ describe('a real question at a yes/no question: answered, then the question agai
   });
 
   it.each([
+    ['en-US', 'why?'],
+    ['de-DE', 'warum?'],
+    ['fr-FR', 'pourquoi ?'],
+    ['nl-NL', 'waarom'],
+  ])('%s: "%s" alone at the offer: who has to act and what happens then, and the offer again', async (locale, text) => {
+    const h = await atNotifyOffer(locale);
+    const replies = await h.send(text, { locale });
+    expect(textsOf(replies)).toEqual([`${msg(locale, 'side.what-next', { next: 'photographer' })} ${msg(locale, 'notify.offerPhotographer')}`]);
+  });
+
+  it.each([
     ['en-US', 'wait, are you a bot?'],
     ['de-DE', 'sind Sie ein Bot oder ein Mensch'],
     ['fr-FR', 'vous êtes un robot ?'],

@@ -171,8 +171,8 @@ describe('intents: what a message is about besides an answer', () => {
   });
 
   it('a phrase file that is not valid stops with one line naming the file and the field', () => {
-    expect(() => parseIntentFile({ language: 'de', questionWords: [], solved: [], withdraw: [], intents: {} }, 'de')).toThrow(/^intents: de\.intents\.json: intents\.thanks: /);
-    expect(() => parseIntentFile({ language: 'en', questionWords: [], solved: [], withdraw: [], intents: {} }, 'de')).toThrow(/intents/);
+    expect(() => parseIntentFile({ language: 'de', questionWords: [], whyWords: [], solved: [], withdraw: [], intents: {} }, 'de')).toThrow(/^intents: de\.intents\.json: intents\.thanks: /);
+    expect(() => parseIntentFile({ language: 'en', questionWords: [], whyWords: [], solved: [], withdraw: [], intents: {} }, 'de')).toThrow(/intents/);
   });
 
   it.each(LANGUAGES)('%s: no topic phrase of several words is left with one by the stopwords, unless that word is a phrase of its own', async (language) => {
