@@ -50,7 +50,11 @@ export function recognizeYesNo(text: string): YesNo | null {
   const { labels, used } = cover(message, YES_NO, 1);
   if (labels.size !== 1) return null;
   const first = message.words.findIndex((word, index) => used[index] || !isFiller(word));
-  if (first >= 0 && used[first]) return opensWithQuestion(text) ? null : ([...labels][0] ?? null);
+  if (first >= 0 && used[first]) {
+    const label = [...labels][0] ?? null;
+    // A question is a polite yes ("could you please tell her?"), never a no ("can't you check that yourself?").
+    return label === 'no' && opensWithQuestion(text) ? null : label;
+  }
   if (!hasClauseEnd(text)) return null;
   const clauses = new Set(clausesOf(text).map((clause) => wholeMessage(readMessage(clause), YES_NO)));
   clauses.delete(null);
@@ -67,7 +71,7 @@ const ONE_WORD_ANSWERS: ReadonlySet<string> = new Set(
 /**
  * The message opens with a question that is more than a yes or a no, and not with a plain
  * one: the "can't" of "cant you check that yourself? you have the data" asks, it does not
- * answer. "No it still says that?" and "doesnt work??" answer.
+ * answer no. "No it still says that?" and "doesnt work??" answer.
  */
 function opensWithQuestion(text: string): boolean {
   const opening = clausesOf(text)[0] ?? '';

@@ -258,6 +258,7 @@ describe('recognizeYesNo', () => {
     ['no it still says that?', 'no'],
     ['nope, can you just do it?', 'no'],
     ['doesnt work??', 'no'],
+    ['could you please tell her?', 'yes'],
     // Emoji answers, as in chat apps; one among words or a face is no answer.
     ['👍', 'yes'],
     [' 👍🏽 ', 'yes'],
