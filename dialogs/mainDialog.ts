@@ -25,7 +25,6 @@ import { ROLE_DIALOG, roleDialog } from './roleDialog.js';
 import { noteVolunteered, symptomDialog } from './symptomDialog.js';
 import { feedbackDialogs } from './feedbackDialog.js';
 import { confirmDialog } from './yesNoDialogs.js';
-import { customerNews } from './customerNews.js';
 import { offerPersonThisTurn, PERSON_CHOICE, sideAnswer } from './sideTopics.js';
 
 export const MAIN_DIALOG = 'main';
@@ -61,7 +60,7 @@ export class MainDialog extends ComponentDialog {
       roleDialog(deps.recognizer),
       symptomDialog(deps.recognizer),
       accessCodeDialog(deps),
-      confirmDialog(deps.recognizer, customerNews(deps)),
+      confirmDialog(deps.recognizer),
       ...feedbackDialogs(deps.recognizer, deps),
       ...customerDialogs(deps),
       ...guidedDiagnosisDialogs(deps),

@@ -46,13 +46,11 @@ export function yesNoDialog(
   recognizer: Recognizer,
   understand?: (text: string) => YesNo | null,
   refuse?: (answer: YesNo, turn: Turn) => string | null,
-  sideAnswer?: AskSpec<YesNo, YesNoOptions>['sideAnswer'],
 ): AskDialog<YesNo, YesNoOptions> {
-  const question = yesNoQuestion(slot, retry, recognizer, understand, refuse);
-  return new AskDialog(dialogId, sideAnswer === undefined ? question : { ...question, sideAnswer }, recognizer);
+  return new AskDialog(dialogId, yesNoQuestion(slot, retry, recognizer, understand, refuse), recognizer);
 }
 
-/** A yes/no before the bot acts on the person's behalf (notify, escalate, apply a fix); `sideAnswer` as the question's own. */
-export function confirmDialog(recognizer: Recognizer, sideAnswer?: AskSpec<YesNo, YesNoOptions>['sideAnswer']) {
-  return yesNoDialog(CONFIRM_DIALOG, 'confirm', 'confirm.retry', recognizer, undefined, undefined, sideAnswer);
+/** A yes/no before the bot acts on the person's behalf (notify, escalate, apply a fix). */
+export function confirmDialog(recognizer: Recognizer) {
+  return yesNoDialog(CONFIRM_DIALOG, 'confirm', 'confirm.retry', recognizer);
 }
