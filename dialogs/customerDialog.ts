@@ -4,7 +4,7 @@ import { formatAccessCode } from '../src/domain/accessCode.js';
 import { factsFromLookup, hiddenPhotos } from '../src/domain/facts.js';
 import { diagnose, SCENARIO_INFO } from '../src/domain/scenarios.js';
 import type { Symptom } from '../src/domain/symptoms.js';
-import { newCase } from '../src/bot/caseState.js';
+import { nextCodeCase } from '../src/bot/caseState.js';
 import { type Turn, turnOf } from '../src/bot/turn.js';
 import type { Localizer } from '../src/language/messages.js';
 import { minutesLeft } from '../src/security/codeLookupLimit.js';
@@ -219,11 +219,8 @@ async function offerOrNext(step: WaterfallStep, explained: Offer, deps: DialogDe
  */
 function startNextCode(step: WaterfallStep): Promise<DialogTurnResult> {
   const turn = turnOf(step.context);
-  const previous = turn.case;
-  const [next, ...rest] = previous.moreCodes;
-  // A handoff of the code before stays with support, but this conversation's answers are about the next code now.
-  turn.case = { ...newCase(previous.locale, previous), handoffCaseId: null, handoffOpenedAt: null, accessCode: next ?? null, moreCodes: rest, transcript: previous.transcript };
-  turn.say({ text: turn.l.t('code.several.next', { code: formatAccessCode(next ?? '') }) });
+  turn.case = nextCodeCase(turn.case);
+  turn.say({ text: turn.l.t('code.several.next', { code: formatAccessCode(turn.case.accessCode ?? '') }) });
   return step.replaceDialog(CUSTOMER_DIALOG, { nextCode: true } satisfies CustomerOptions);
 }
 

@@ -6,7 +6,7 @@ import { PlatformUnavailableError } from '../src/platform/port.js';
 import { SCENARIO_INFO } from '../src/domain/scenarios.js';
 import { linkedPhotographer } from '../src/bot/identity.js';
 import { turnOf } from '../src/bot/turn.js';
-import { newCase } from '../src/bot/caseState.js';
+import { nextCodeCase } from '../src/bot/caseState.js';
 import { formatAccessCode } from '../src/domain/accessCode.js';
 import { readAsSentence } from './accessCodeDialog.js';
 import type { Recognizer } from '../src/language/recognizer.js';
@@ -47,17 +47,8 @@ export interface PhotographerOptions {
  */
 function startNextCode(step: WaterfallStep) {
   const turn = turnOf(step.context);
-  const previous = turn.case;
-  const [next, ...rest] = previous.moreCodes;
-  turn.case = {
-    ...newCase(previous.locale, previous),
-    handoffCaseId: null,
-    handoffOpenedAt: null,
-    accessCode: next ?? null,
-    moreCodes: rest,
-    transcript: previous.transcript,
-  };
-  turn.say({ text: turn.l.t('photographer.several.next', { code: formatAccessCode(next ?? '') }) });
+  turn.case = nextCodeCase(turn.case);
+  turn.say({ text: turn.l.t('photographer.several.next', { code: formatAccessCode(turn.case.accessCode ?? '') }) });
   return step.replaceDialog(PHOTOGRAPHER_DIALOG, { nextCode: true } satisfies PhotographerOptions);
 }
 

@@ -125,6 +125,22 @@ export function newCase(
   };
 }
 
+/**
+ * The case of the next of several codes given at once, after `previous`: a case of its own
+ * (a handoff of the code before stays with support), the conversation's transcript kept.
+ */
+export function nextCodeCase(previous: CaseState): CaseState {
+  const [next, ...rest] = previous.moreCodes;
+  return {
+    ...newCase(previous.locale, previous),
+    handoffCaseId: null,
+    handoffOpenedAt: null,
+    accessCode: next ?? null,
+    moreCodes: rest,
+    transcript: previous.transcript,
+  };
+}
+
 export function snapshotOf(state: CaseState): DiagnosisSnapshot {
   return {
     role: state.role,
