@@ -13,6 +13,7 @@ import { type Answer, AskDialog, type AskOptions } from './ask.js';
 import { type ChosenDate, readArchiveDate } from './archiveDateAnswer.js';
 import { changesMadeSentence } from './changesMade.js';
 import { choiceQuestion } from './choiceDialog.js';
+import { tellWaitingCustomers } from './waitingCustomers.js';
 
 export const APPLY_CHANGE_DIALOG = 'apply-change';
 const CHANGE_CONFIRM_DIALOG = 'change-confirm';
@@ -186,15 +187,6 @@ export function applyChangeDialogs({ platform, logger, notices, now, recognizer 
     strict: true,
     explainsRetries: true,
   }, recognizer);
-  /** Tells the job's waiting customers whose code opens now, and counts them in the case. */
-  async function tellCustomers(turn: Turn, jobId: string): Promise<number> {
-    const told = await notices.tellCustomersIfOpen(jobId).catch((error: unknown) => {
-      logger.error('waiting customers could not be told', { error, jobId });
-      return 0;
-    });
-    turn.case.customersTold += told;
-    return told;
-  }
   const flow = new Waterfall(APPLY_CHANGE_DIALOG, [
     async (step: WaterfallStep) => {
       const turn = turnOf(step.context);
@@ -252,7 +244,7 @@ export function applyChangeDialogs({ platform, logger, notices, now, recognizer 
           // Made meanwhile (elsewhere, or by this very "yes" before a crash): nothing is left to do, and the bot does not claim it did it.
           logger.info('change not applied: already in effect', { kind: change.kind, jobId: change.jobId });
           c.appliedChanges.push(key);
-          const told = await tellCustomers(turn, change.jobId);
+          const told = await tellWaitingCustomers({ notices, logger }, turn, change.jobId);
           const already = l.t('change.alreadyInEffect', { job: current.name });
           turn.say({ text: told > 0 ? `${already} ${l.t('change.customersTold', { count: told })}` : already });
           return step.endDialog({ applied: true } satisfies ApplyChangeResult);
@@ -277,7 +269,7 @@ export function applyChangeDialogs({ platform, logger, notices, now, recognizer 
         const done: MessageKey = `change.done.${change.kind}`;
         const date = change.kind === 'reopen-job' ? l.fullDate(change.archiveDate) : '';
         // Customers whose own code opens now learn it at once; the report says how many.
-        const told = await tellCustomers(turn, change.jobId);
+        const told = await tellWaitingCustomers({ notices, logger }, turn, change.jobId);
         const report = l.t(done, { job: after.name, date, code: formatAccessCode(c.accessCode ?? ''), campaign: before.job.campaignActive ? 'changed' : 'unchanged' });
         turn.say({
           title: l.t('change.doneTitle'),

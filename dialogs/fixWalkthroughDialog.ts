@@ -15,6 +15,7 @@ import type { DialogDependencies } from './dependencies.js';
 import { HANDED_OVER, HANDOFF_DIALOG, type HandoffOptions } from './escalation.js';
 import { adoptInspection, inspect, type Inspection } from './inspection.js';
 import { photographerPlan } from './photographerPlan.js';
+import { tellWaitingCustomers } from './waitingCustomers.js';
 import { REOPEN_JOB_DIALOG, type ReopenJobOptions } from './reopenJobDialog.js';
 
 export const FIX_WALKTHROUGH_DIALOG = 'fix-walkthrough';
@@ -150,7 +151,7 @@ export function fixWalkthroughDialogs(deps: DialogDependencies): Dialog[] {
     const repairable = c.scenario !== 'no-known-cause' || c.plan.some((planned) => planned.id === 'unhide-photos');
     if (fixed && repairable) {
       turn.say({ text: inspection.gallery === null && inspection.job !== null ? jobLevelVerdict(l, inspection.job) : l.t('walk.fixed') });
-      await tellWaitingCustomers(turn);
+      await tellCustomersOfTheJob(turn);
       return step.endDialog('fixed' satisfies WalkthroughOutcome);
     }
     const changed =
@@ -179,15 +180,11 @@ export function fixWalkthroughDialogs(deps: DialogDependencies): Dialog[] {
     return step.replaceDialog(HANDOFF_DIALOG, { reason, ...(changes === '' ? {} : { afterRecorded: changes }) } satisfies HandoffOptions);
   }
 
-  /** Tells the job's waiting customers whose code opens now (the data decides), and the photographer how many. */
-  async function tellWaitingCustomers(turn: Turn): Promise<void> {
+  /** Tells the job's waiting customers whose code opens now, and the photographer how many. */
+  async function tellCustomersOfTheJob(turn: Turn): Promise<void> {
     const jobId = turn.case.jobId;
     if (jobId === null) return;
-    const told = await deps.notices.tellCustomersIfOpen(jobId).catch((error: unknown) => {
-      deps.logger.error('waiting customers could not be told', { error, jobId });
-      return 0;
-    });
-    turn.case.customersTold += told;
+    const told = await tellWaitingCustomers(deps, turn, jobId);
     if (told > 0) turn.say({ text: turn.l.t('change.customersTold', { count: told }) });
   }
 
@@ -212,7 +209,7 @@ export function fixWalkthroughDialogs(deps: DialogDependencies): Dialog[] {
         if (inspection !== null && !opensNow(inspection)) {
           return lookAgain(step, turn, 'still-blocked', undefined, inspection);
         }
-        await tellWaitingCustomers(turn);
+        await tellCustomersOfTheJob(turn);
         // The customers who asked here know already: nobody to ask the photographer to tell.
         if (turn.case.customersTold > 0) {
           turn.case.done.push(open.step.id);
