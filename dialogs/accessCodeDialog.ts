@@ -42,8 +42,14 @@ export function readAsSentence(turn: Turn, result: { code: string | null; readAs
   return result.readAs === true && result.code !== null ? turn.l.t('code.readAs', { code: formatAccessCode(result.code) }) : '';
 }
 
+/** Typed as on the card and still unknown: only a person can look further. */
 function sameAsCard(turn: Turn, code: string): string {
   return turn.l.t('code.sameAsCard', { code: formatAccessCode(code) });
+}
+
+/** The same, with the code question again: the retry after the same code, or none, following a code nobody knows. */
+function sameAsCardAgain(turn: Turn, code: string): string {
+  return `${sameAsCard(turn, code)} ${turn.l.t('code.question')}`;
 }
 
 function notFound(turn: Turn, code: string): string {
@@ -79,7 +85,7 @@ export function accessCodeDialog({ platform, logger, codeLookups, recognizer }: 
       const { case: c, l } = turn;
       const wrongBefore = c.role === 'customer' && c.wrongCodes > 0 && c.accessCode !== null ? c.accessCode : null;
       // "It IS exactly like on the card!!" after a code nobody knows: only a person can look further.
-      if (code === null) return { ok: false, retry: wrongBefore === null ? l.t('code.retryNoCode') : `${sameAsCard(turn, wrongBefore)} ${l.t('code.question')}` };
+      if (code === null) return { ok: false, retry: wrongBefore === null ? l.t('code.retryNoCode') : sameAsCardAgain(turn, wrongBefore) };
       const repeated = wrongBefore !== null && sameAccessCode(wrongBefore, code);
       turn.case.accessCode = code;
       const person = requesterOf(turn);
@@ -103,7 +109,7 @@ export function accessCodeDialog({ platform, logger, codeLookups, recognizer }: 
       if (limitedUntil !== null) return { ok: true, value: { code, lookup, gaveUp: true, limitedUntil } };
       if (turn.case.wrongCodes >= CODE_TRIES) return { ok: true, value: { code, lookup, gaveUp: true } };
       // The same code again ("that's what it says, I checked 3 times"): not the same typing help once more.
-      return { ok: false, retry: repeated ? `${sameAsCard(turn, code)} ${l.t('code.question')}` : notFound(turn, code), understood: true };
+      return { ok: false, retry: repeated ? sameAsCardAgain(turn, code) : notFound(turn, code), understood: true };
     },
     // "It IS the same, what now?" after a code nobody knows: the typing help said it all, only a person can look further.
     sideAnswer: async (turn, intent) =>

@@ -202,17 +202,17 @@ export function noteVolunteeredEmail(turn: Turn, recognizer: Recognizer): boolea
 /** What the e-mail question got: an address, none ("skip", "no"), or the request for a person taken back. */
 export type EmailAnswer = { kind: 'address'; email: string } | { kind: 'none' } | { kind: 'withdrawn' };
 
-/** Reads an answer to "which e-mail address?", or null when it is none of the three. */
-export function readEmailAnswer(text: string, choiceId: string | null, recognizer: Recognizer): Answer<EmailAnswer> | null {
-  if (choiceId === 'skip') return { ok: true, value: { kind: 'none' } };
-  // Two different addresses are no answer: the bot does not pick one (the retry asks which).
-  const [address, ...others] = recognizer.emailAddresses(text);
-  if (address !== undefined && others.length === 0) return { ok: true, value: { kind: 'address', email: address } };
-  if (address !== undefined) return null;
+/** Reads an answer to "which e-mail address?": one of the three, or what to ask again. */
+export function readEmailAnswer(text: string, turn: Turn, recognizer: Recognizer): Answer<EmailAnswer> {
+  if (turn.input.choiceId === 'skip') return { ok: true, value: { kind: 'none' } };
+  const addresses = recognizer.emailAddresses(text);
+  if (addresses.length === 1) return { ok: true, value: { kind: 'address', email: addresses[0]! } };
+  // "jane@… or jdoe@…, whichever": the bot does not pick one; it asks which, not "that doesn't look like an address".
+  if (addresses.length > 1) return { ok: false, retry: turn.l.t('handoff.email.which', { emails: turn.l.list(addresses, 'or') }), understood: true };
   if (recognizer.withdraws(text)) return { ok: true, value: { kind: 'withdrawn' } };
   const folded = foldText(text).replace(/[^a-z0-9]+/g, ' ').trim();
   if (SKIP_WORDS.has(folded) || recognizer.yesNo(text) === 'no') return { ok: true, value: { kind: 'none' } };
-  return null;
+  return { ok: false, retry: turn.l.t('handoff.email.retry') };
 }
 
 /**
@@ -267,14 +267,7 @@ export function handoffDialogs(deps: DialogDependencies): Dialog[] {
   const emailQuestion = new AskDialog<EmailAnswer | null>(EMAIL_DIALOG, {
     slot: 'email',
     question: ({ l }) => ({ text: l.t('handoff.email.question'), choices: [{ id: 'skip', label: l.t('handoff.email.skip') }] }),
-    read: (text, turn) => {
-      const answer = readEmailAnswer(text, turn.input.choiceId, deps.recognizer);
-      if (answer !== null) return answer;
-      const addresses = deps.recognizer.emailAddresses(text);
-      // "jane@… or jdoe@…, whichever": which one, not "that doesn't look like an address".
-      if (addresses.length > 1) return { ok: false, retry: turn.l.t('handoff.email.which', { emails: turn.l.list(addresses, 'or') }), understood: true };
-      return { ok: false, retry: turn.l.t('handoff.email.retry') };
-    },
+    read: (text, turn) => readEmailAnswer(text, turn, deps.recognizer),
     // The case is on its way to a person already: anything but an address is asked about once more, then skipped.
     sideTopics: false,
     // Three answers that are no address: the case goes on without one rather than looping.
