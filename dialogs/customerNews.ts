@@ -20,7 +20,7 @@ export function customerNews(deps: NewsDependencies): (turn: Turn, intent: Exclu
     if (intent === 'what-next') return galleryNews(turn, deps);
     if (intent === 'shop-open') return orderDeadline(turn, deps);
     // "Is it open now?": the news if there is any, else how it goes on, not "I can't answer that".
-    if (intent === 'question' && deps.recognizer.asksIfSolved(turn.input.text)) return (await galleryNews(turn, deps)) ?? topicAnswer(turn, 'what-next');
+    if (intent === 'question' && deps.recognizer.speaksOfSolved(turn.input.text)) return (await galleryNews(turn, deps)) ?? topicAnswer(turn, 'what-next');
     // "Warum?" at "shall I let the photographer know?": who has to act, and what happens then.
     if (intent === 'question' && deps.recognizer.whyAlone(turn.input.text)) return topicAnswer(turn, 'what-next');
     return null;

@@ -21,10 +21,10 @@ const FEEDBACK_QUESTION_DIALOG = 'feedback-question';
  */
 function helped(text: string, recognizer: Recognizer): YesNo | null {
   const answer = recognizer.yesNo(text);
-  const { intent } = recognizer.intent(text);
   // "Immer noch nichts?", "still nothing?": asked, it wants news, not a person.
-  if (answer === 'no' && /\?\s*$/u.test(text) && isTopic(intent)) return null;
+  if (answer === 'no' && /\?\s*$/u.test(text) && isTopic(recognizer.intent(text).intent)) return null;
   if (answer !== null) return answer;
+  const { intent } = recognizer.intent(text);
   if (intent === 'thanks') return 'yes';
   const { symptom, confidence } = recognizer.symptom(text);
   if (symptom === 'other') return null;

@@ -86,17 +86,22 @@ const PHRASES = compilePhrases<Label>(
   ]),
 );
 
-/** Folded question openings ("est ce" is two words), per language. */
-const QUESTION_OPENINGS: ReadonlyMap<string, Language[]> = (() => {
-  const openings = new Map<string, Language[]>();
+/** Folded words of one list of the intent files, with the languages that list them. */
+function wordsByLanguage(list: (file: IntentFile) => readonly string[]): ReadonlyMap<string, Language[]> {
+  const words = new Map<string, Language[]>();
   for (const file of FILES) {
-    for (const word of file.questionWords) {
+    for (const word of list(file)) {
       const folded = foldText(word);
-      openings.set(folded, [...(openings.get(folded) ?? []), file.language]);
+      words.set(folded, [...(words.get(folded) ?? []), file.language]);
     }
   }
-  return openings;
-})();
+  return words;
+}
+
+/** Folded question openings ("est ce" is two words), per language. */
+const QUESTION_OPENINGS = wordsByLanguage((file) => file.questionWords);
+/** Folded "why" words, per language. */
+const WHY_WORDS = wordsByLanguage((file) => file.whyWords);
 
 export interface IntentRecognition {
   intent: Intent | null;
@@ -104,17 +109,14 @@ export interface IntentRecognition {
   languages: Language[];
 }
 
-/** Folded "why" words, per language. */
-const WHY_WORDS: ReadonlyMap<string, Language[]> = (() => {
-  const whys = new Map<string, Language[]>();
-  for (const file of FILES) for (const word of file.whyWords) whys.set(foldText(word), [...(whys.get(foldText(word)) ?? []), file.language]);
-  return whys;
-})();
+/** The languages of a message that is nothing but "why?" ("warum?", "pourquoi ?"), else null. */
+function whyAloneLanguages(words: readonly string[]): Language[] | null {
+  return words.length === 1 ? (WHY_WORDS.get(words[0] ?? '') ?? null) : null;
+}
 
-/** The message is nothing but "why?" ("warum?", "pourquoi ?"): it asks about what was just said. */
+/** The message is nothing but "why?": it asks about what was just said. */
 export function recognizeWhyAlone(text: string): boolean {
-  const words = letterWords(text.slice(0, 100));
-  return words.length === 1 && WHY_WORDS.has(words[0] ?? '');
+  return whyAloneLanguages(letterWords(text.slice(0, 100))) !== null;
 }
 
 /**
@@ -123,7 +125,8 @@ export function recognizeWhyAlone(text: string): boolean {
  */
 function questionLanguages(text: string): Language[] | null {
   const words = letterWords(text);
-  if (words.length === 1 && WHY_WORDS.has(words[0] ?? '')) return WHY_WORDS.get(words[0] ?? '') ?? [];
+  const why = whyAloneLanguages(words);
+  if (why !== null) return why;
   if (words.length < 2) return null;
   const first = words[0] ?? '';
   const opening = QUESTION_OPENINGS.get(`${first} ${words[1] ?? ''}`) ?? QUESTION_OPENINGS.get(first);
@@ -185,7 +188,7 @@ const NEVER_MIND = /\bnever\s*mind\b/giu;
  */
 export function recognizeSolved(text: string): boolean {
   const sample = text.slice(0, 1000);
-  if (matchPhrases(sample, SOLVED).labels.size === 0 || matchPhrases(sample.replace(NEVER_MIND, ' '), NEGATION_PATTERNS).labels.size > 0) return false;
+  if (!recognizeSpeaksOfSolved(sample) || matchPhrases(sample.replace(NEVER_MIND, ' '), NEGATION_PATTERNS).labels.size > 0) return false;
   // Nor inside a question or a topic: "wie geht es jetzt weiter?" holds "geht jetzt" too.
   const { intent } = recognizeIntent(sample);
   return intent !== 'question' && !isTopic(intent);
@@ -206,10 +209,12 @@ export function recognizeWithdrawal(text: string): boolean {
   });
 }
 
-/** A question whether it works now ("is it open now?", "geht es jetzt?"): a request for news, no news itself. */
-export function recognizeAsksIfSolved(text: string): boolean {
-  const sample = text.slice(0, 1000);
-  return recognizeIntent(sample).intent === 'question' && matchPhrases(sample, SOLVED).labels.size > 0;
+/**
+ * The message speaks of it working now, as news ("c'est bon, ça marche") or as a question
+ * ("is it open now?", "geht es jetzt?"): which of the two, the intent says (see recognizeSolved).
+ */
+export function recognizeSpeaksOfSolved(text: string): boolean {
+  return matchPhrases(text.slice(0, 1000), SOLVED).labels.size > 0;
 }
 
 export function isTopic(intent: Intent | null): intent is Topic {

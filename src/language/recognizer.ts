@@ -12,7 +12,7 @@ import { type Choice, matchChoice } from './choices.js';
 import { type Command, recognizeCommand } from './commands.js';
 import { type DateReading, parseArchiveDate } from './dateParser.js';
 import { findEmailAddresses } from './emailAddresses.js';
-import { type IntentRecognition, isTopic, recognizeIntent, recognizeAsksIfSolved, recognizeSolved, recognizeWhyAlone, recognizeWithdrawal } from './intents.js';
+import { type IntentRecognition, isTopic, recognizeIntent, recognizeSolved, recognizeSpeaksOfSolved, recognizeWhyAlone, recognizeWithdrawal } from './intents.js';
 import { type JobQuery, jobQueries } from './jobMentions.js';
 import type { Language } from './languages.js';
 import { guessLanguage } from './phraseLanguage.js';
@@ -43,8 +43,8 @@ export interface Recognizer {
   whyAlone(text: string): boolean;
   /** The e-mail addresses written in the message, each once. */
   emailAddresses(text: string): string[];
-  /** "Is it open now?", "geht es jetzt?": a question whether the problem went away, which asks for news. */
-  asksIfSolved(text: string): boolean;
+  /** The message speaks of it working now, as news or as a question ("is it open now?", "geht es jetzt?"). */
+  speaksOfSolved(text: string): boolean;
   /** "Never mind", "laisse tomber, je vais appeler l'école": what was asked for is taken back. */
   withdraws(text: string): boolean;
   /** Every access code written in the text, normalised, in text order. */
@@ -122,8 +122,8 @@ export class PhraseFileRecognizer implements Recognizer {
     return findEmailAddresses(text);
   }
 
-  asksIfSolved(text: string): boolean {
-    return recognizeAsksIfSolved(text);
+  speaksOfSolved(text: string): boolean {
+    return recognizeSpeaksOfSolved(text);
   }
 
   withdraws(text: string): boolean {
