@@ -1,5 +1,5 @@
-import { factsFromGallery, factsFromLookup, hiddenPhotos, normalizeJobStatus, UNKNOWN_FACTS } from '../src/domain/facts.js';
-import { fixPlan } from '../src/domain/fixPlans.js';
+import { factsFromGallery, factsFromLookup, normalizeJobStatus, UNKNOWN_FACTS } from '../src/domain/facts.js';
+import { fixPlan, galleryDetails } from '../src/domain/fixPlans.js';
 import type { Gallery, Job } from '../src/domain/platformModel.js';
 import { type Diagnosis, diagnose } from '../src/domain/scenarios.js';
 import type { PlatformPort } from '../src/platform/port.js';
@@ -48,7 +48,7 @@ export function adoptInspection(turn: Turn, { diagnosis, job, gallery }: Inspect
   c.secondary = diagnosis.secondary;
   c.jobId = job?.id ?? null;
   c.galleryId = gallery?.id ?? null;
-  c.plan = fixPlan(diagnosis, { someHidden: gallery !== null && hiddenPhotos(gallery).hidden > 0 });
+  c.plan = fixPlan(diagnosis, galleryDetails(gallery));
   c.done = [];
   c.step = null;
 }

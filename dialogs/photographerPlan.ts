@@ -1,5 +1,5 @@
 import { formatAccessCode } from '../src/domain/accessCode.js';
-import { type FixStep, fixPlan } from '../src/domain/fixPlans.js';
+import { type FixStep, fixPlan, galleryDetails } from '../src/domain/fixPlans.js';
 import { hiddenPhotos } from '../src/domain/facts.js';
 import type { Gallery, Job } from '../src/domain/platformModel.js';
 import { type Diagnosis, SCENARIO_INFO } from '../src/domain/scenarios.js';
@@ -62,7 +62,7 @@ export function photographerPlan(l: Localizer, diagnosis: Diagnosis, context: Pl
     .filter((part): part is string => part !== undefined && part !== '')
     .join(' · ');
   const titled = title === '' ? {} : { title };
-  const plan = fixPlan(diagnosis, { someHidden: context.gallery != null && hiddenPhotos(context.gallery).hidden > 0 });
+  const plan = fixPlan(diagnosis, galleryDetails(context.gallery));
   if (checkCodeFirst(diagnosis, plan)) return { ...titled, text: sentences.join('\n\n') };
   const steps = plan.map((step) => l.t(`step.${step.id}`));
   sentences.push(l.t('plan.title', { plan: diagnosis.scenario === 'job-archived' ? 'reopen' : 'fix', count: steps.length }));

@@ -43,7 +43,9 @@ export function reopenJobDialogs(deps: DialogDependencies): [Waterfall, AskDialo
       const { answer } = (step.options ?? {}) as ReopenJobOptions;
       if (answer !== undefined) {
         const reading = readArchiveDate(answer, turnOf(step.context), deps);
-        if (reading.ok || reading.understood === true) return step.beginDialog(ARCHIVE_DATE_DIALOG, { answer });
+        if (reading.ok) return step.next(reading.value);
+        // A date that cannot be used ("bis gestern"): the question, with its reason.
+        if (reading.understood === true) return step.beginDialog(ARCHIVE_DATE_DIALOG, { answer });
       }
       return step.beginDialog(ARCHIVE_DATE_DIALOG);
     },

@@ -1,3 +1,5 @@
+import { hiddenPhotos } from './facts.js';
+import type { Gallery } from './platformModel.js';
 import type { Diagnosis, ScenarioId } from './scenarios.js';
 import type { Symptom } from './symptoms.js';
 
@@ -62,6 +64,11 @@ const NOT_A_REPAIR: ReadonlySet<FixStepId> = new Set(['check-code-typing', 'comp
 /** What the gallery shows beyond the diagnosis: photos hidden while others are visible, which is no fault of the design's table. */
 export interface GalleryDetails {
   someHidden?: boolean;
+}
+
+/** The details of the customer's gallery, when the case has one, for fixPlan. */
+export function galleryDetails(gallery: Gallery | null | undefined): GalleryDetails {
+  return { someHidden: gallery != null && hiddenPhotos(gallery).hidden > 0 };
 }
 
 /**
