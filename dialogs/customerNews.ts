@@ -29,11 +29,14 @@ export function customerNews(deps: NewsDependencies): (turn: Turn, intent: Exclu
 
 async function galleryNews(turn: Turn, { platform, notices }: NewsDependencies): Promise<SideAnswer | null> {
   const { accessCode, scenario, symptom, jobId } = turn.case;
-  // Waiting on the photographer: for what only they can fix, or for photos they hid.
-  if (accessCode === null || scenario === null || (SCENARIO_INFO[scenario].fixedBy !== 'photographer' && !waitsForPhotos(scenario))) return null;
+  if (accessCode === null || scenario === null) return null;
+  const photos = waitsForPhotos(scenario);
+  if (SCENARIO_INFO[scenario].fixedBy !== 'photographer' && !photos) return null;
+  const asked = jobId !== null && (await notices.askedBefore(jobId, turn.conversationId).catch(() => false));
+  // Nothing blocked the gallery: only one who asked for hidden photos waits; to anyone else an open gallery is no news.
+  if (photos && !asked) return null;
   const news = await newsOfCode(platform, turn.l, accessCode, symptom, scenario);
   if (news !== null) return { text: news, offerPerson: false };
-  const asked = jobId !== null && (await notices.askedBefore(jobId, turn.conversationId).catch(() => false));
   return asked ? { text: askedBeforeText(turn), offerPerson: false } : null;
 }
 

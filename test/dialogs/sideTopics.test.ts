@@ -521,6 +521,14 @@ describe('before the first question and after the end', () => {
     expect(textsOf(after)[0]).toContain(msg('en-US', 'customer.galleryOpen', { again: 'no', until: 'date', date: localizer('en-US').longDate('2026-12-20') }));
   });
 
+  it('"any news?" at "did this help?" for a gallery open all along: no "good news: your gallery is open now"', async () => {
+    const h = await atFeedbackAfterReload('en-US');
+    const replies = await h.send('any news?');
+    expect(allText(replies)).not.toContain(msg('en-US', 'customer.galleryOpen', { again: 'yes', until: 'date', date: localizer('en-US').longDate('2026-12-20') }));
+    expect(allText(replies)).not.toContain(msg('en-US', 'customer.galleryOpen', { again: 'no', until: 'date', date: localizer('en-US').longDate('2026-12-20') }));
+    expect(textsOf(replies).at(-1)).toContain(msg('en-US', 'feedback.question'));
+  });
+
   it('"hat sich schon jemand gemeldet?" after asking for the photographer, for a code of a deleted job: a new code comes, not "your code will work"', async () => {
     const h = await harness({ channelId: 'webchat' });
     const diagnosed = await h.send(`falscher Zugangscode ${DEMO_CODES['code-from-deleted-job']}`, { locale: 'de-DE' });
