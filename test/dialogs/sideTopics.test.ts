@@ -60,14 +60,20 @@ describe('a real question at a yes/no question: answered, then the question agai
   });
 
   it.each([
-    ['en-US', 'hold on, is my data safe with you?'],
-    ['de-DE', 'Sind meine Daten eigentlich sicher?'],
-    ['fr-FR', 'et mes données personnelles, elles sont protégées ?'],
-    ['nl-NL', 'wie kan mijn foto\'s eigenlijk zien?'],
-  ])('%s: "%s" at the offer: what the bot can say about personal data, a person offered, the offer again (no yes taken)', async (locale, text) => {
+    // What the bot can say about personal data.
+    ['en-US', 'hold on, is my data safe with you?', 'side.privacy'],
+    ['de-DE', 'Sind meine Daten eigentlich sicher?', 'side.privacy'],
+    ['fr-FR', 'et mes données personnelles, elles sont protégées ?', 'side.privacy'],
+    ['nl-NL', 'wie kan mijn foto\'s eigenlijk zien?', 'side.privacy'],
+    // Yes, an automated assistant.
+    ['en-US', 'wait, are you a bot?', 'side.bot'],
+    ['de-DE', 'sind Sie ein Bot oder ein Mensch', 'side.bot'],
+    ['fr-FR', 'vous êtes un robot ?', 'side.bot'],
+    ['nl-NL', 'ben je een bot?', 'side.bot'],
+  ] as const)('%s: "%s" at the offer: %s, a person offered, the offer again (no yes taken)', async (locale, text, key) => {
     const h = await atNotifyOffer(locale);
     const replies = await h.send(text, { locale });
-    expect(textsOf(replies)).toEqual([`${msg(locale, 'side.privacy')} ${msg(locale, 'ask.offerPerson')} ${msg(locale, 'notify.offerPhotographer')}`]);
+    expect(textsOf(replies)).toEqual([`${msg(locale, key)} ${msg(locale, 'ask.offerPerson')} ${msg(locale, 'notify.offerPhotographer')}`]);
     expect(await h.outbox.pending()).toEqual([]);
   });
 
@@ -98,18 +104,6 @@ describe('a real question at a yes/no question: answered, then the question agai
     const h = await atNotifyOffer(locale);
     const replies = await h.send(text, { locale });
     expect(textsOf(replies)).toEqual([`${msg(locale, 'side.what-next', { next: 'photographer' })} ${msg(locale, 'notify.offerPhotographer')}`]);
-  });
-
-  it.each([
-    ['en-US', 'wait, are you a bot?'],
-    ['de-DE', 'sind Sie ein Bot oder ein Mensch'],
-    ['fr-FR', 'vous êtes un robot ?'],
-    ['nl-NL', 'ben je een bot?'],
-  ])('%s: "%s" at the offer: yes, an automated assistant; a person offered, the offer again', async (locale, text) => {
-    const h = await atNotifyOffer(locale);
-    const replies = await h.send(text, { locale });
-    expect(textsOf(replies)).toEqual([`${msg(locale, 'side.bot')} ${msg(locale, 'ask.offerPerson')} ${msg(locale, 'notify.offerPhotographer')}`]);
-    expect(await h.outbox.pending()).toEqual([]);
   });
 
   it.each([
