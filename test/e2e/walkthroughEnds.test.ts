@@ -50,6 +50,15 @@ async function meganAtPlanningStep1(): Promise<ContractChat> {
   return megan;
 }
 
+/** Lena (Teams, de-DE) at step 1 of the archived job's plan, walked step by step. */
+async function lenaAtArchivedStep1(): Promise<ContractChat> {
+  const lena = teamsPhotographer(bot.url, 'lena');
+  await lena.say(`Verkauf verpasst, Code ${DEMO_CODES['job-archived']}`);
+  const step1 = await lena.submit({ choice: 'walk' });
+  expect(lastEntity(step1)).toMatchObject({ step: 1, awaiting: 'step-result' });
+  return lena;
+}
+
 describe('"do it for me" at a step done by hand', () => {
   it('typed "do it for me" at confirm-photos-linked (en-US, Slack): walk.manualOnly, the step stays open; "done" still works', async () => {
     const megan = await meganAtPlanningStep1();
@@ -123,10 +132,7 @@ describe('"do it for me" at a step done by hand', () => {
 
 describe('"do it for me" in other words at a step', () => {
   it('"ok schule sagt passt. mach für mich, in 3 wochen" at the reopen step (Lena): the summary with that date, the step not taken as done by hand', async () => {
-    const lena = teamsPhotographer(bot.url, 'lena');
-    await lena.say(`Verkauf verpasst, Code ${DEMO_CODES['job-archived']}`);
-    const step1 = await lena.submit({ choice: 'walk' });
-    expect(lastEntity(step1)).toMatchObject({ step: 1, awaiting: 'step-result' });
+    const lena = await lenaAtArchivedStep1();
     const summary = await lena.say('ok schule sagt passt. mach für mich, in 3 wochen');
     expect(lastEntity(summary)).toMatchObject({ awaiting: 'confirm' });
     expect(allText(summary)).toContain(lena.t('change.summaryTitle'));
@@ -150,9 +156,7 @@ describe('leaving a walk-through', () => {
   });
 
   it('another code at a step (Lena): that code\'s case, not an unreadable step result', async () => {
-    const lena = teamsPhotographer(bot.url, 'lena');
-    await lena.say(`Verkauf verpasst, Code ${DEMO_CODES['job-archived']}`);
-    await lena.submit({ choice: 'walk' });
+    const lena = await lenaAtArchivedStep1();
     const next = await lena.say(`anderer Fall: ${DEMO_CODES['photos-hidden']}, Mutter sieht Fotos fast fertig`);
     expect(allText(next)).toContain(lena.t('code.corrected', { code: formatAccessCode(DEMO_CODES['photos-hidden']) }));
     expect(lastEntity(next)).toMatchObject({ scenario: 'photos-hidden' });
@@ -247,10 +251,7 @@ describe('"how would you like to fix it?" in the photographer\'s own words', () 
 
 describe('every question of the walk-through ends', () => {
   it('unreadable answers at a step are never taken for "didn\'t work": asked differently, then a person offered', async () => {
-    const lena = teamsPhotographer(bot.url, 'lena');
-    await lena.say(`Verkauf verpasst, Code ${DEMO_CODES['job-archived']}`);
-    const step1 = await lena.submit({ choice: 'walk' });
-    expect(lastEntity(step1)).toMatchObject({ step: 1, awaiting: 'step-result' });
+    const lena = await lenaAtArchivedStep1();
     const retry = await lena.say('Banane');
     expect(lastEntity(retry)).toMatchObject({ step: 1, awaiting: 'step-result' });
     expect(says(lena, retry, 'walk.retry')).toBe(true);
