@@ -1,4 +1,5 @@
 import type { Turn } from '../src/bot/turn.js';
+import { hiddenPhotos } from '../src/domain/facts.js';
 import { SCENARIO_INFO } from '../src/domain/scenarios.js';
 import type { Intent } from '../src/language/intents.js';
 import { newsOfCode, opensNow, waitsForPhotos } from '../src/proactive/galleryNews.js';
@@ -17,12 +18,13 @@ type NewsDependencies = Pick<DialogDependencies, 'platform' | 'notices' | 'recog
 export function customerNews(deps: NewsDependencies): (turn: Turn, intent: Exclude<Intent, 'goodbye' | 'thanks'>) => Promise<SideAnswer | null> {
   return async (turn, intent) => {
     if (turn.identity.role !== 'customer' || turn.case.accessCode === null || turn.case.scenario === null) return null;
-    if (intent === 'what-next') return galleryNews(turn, deps);
     if (intent === 'shop-open') return orderDeadline(turn, deps);
-    // "Is it open now?": the news if there is any, else how it goes on, not "I can't answer that".
-    if (intent === 'question' && deps.recognizer.speaksOfSolved(turn.input.text)) return (await galleryNews(turn, deps)) ?? topicAnswer(turn, 'what-next');
+    // "Any news?", and "is it open now?": the news if there is any, else how it goes on, not "I can't answer that".
+    if (intent === 'what-next' || (intent === 'question' && deps.recognizer.speaksOfSolved(turn.input.text))) {
+      return (await galleryNews(turn, deps)) ?? whatNext(turn, deps);
+    }
     // "Warum?" at "shall I let the photographer know?": who has to act, and what happens then.
-    if (intent === 'question' && deps.recognizer.whyAlone(turn.input.text)) return topicAnswer(turn, 'what-next');
+    if (intent === 'question' && deps.recognizer.whyAlone(turn.input.text)) return whatNext(turn, deps);
     return null;
   };
 }
@@ -38,6 +40,20 @@ async function galleryNews(turn: Turn, { platform, notices }: NewsDependencies):
   const news = await newsOfCode(platform, turn.l, accessCode, symptom, scenario);
   if (news !== null) return { text: news, offerPerson: false };
   return asked ? { text: askedBeforeText(turn), offerPerson: false } : null;
+}
+
+/**
+ * What happens next for this customer, as the case's scenario says; where nothing blocked the
+ * gallery but some of its photos are hidden, that the photographer has to show them (the
+ * scenario alone would say support looks into it, while the photographer was offered).
+ */
+async function whatNext(turn: Turn, { platform }: NewsDependencies): Promise<SideAnswer> {
+  const { accessCode, scenario } = turn.case;
+  if (waitsForPhotos(scenario) && accessCode !== null) {
+    const lookup = await platform.lookupCode(accessCode).catch(() => null);
+    if (lookup?.kind === 'found' && hiddenPhotos(lookup.gallery).hidden > 0) return { text: turn.l.t('side.what-next', { next: 'photos' }), offerPerson: false };
+  }
+  return topicAnswer(turn, 'what-next');
 }
 
 /** The day the shop of the customer's job closes, while it sells; null when it does not, or the platform cannot say. */

@@ -501,6 +501,16 @@ describe('before the first question and after the end', () => {
     expect(lastDiagnosis(replies)).toMatchObject({ awaiting: 'symptom' });
   });
 
+  it.each([
+    ['en-US', 'why?'],
+    ['de-DE', 'wie lange dauert das?'],
+  ])('%s: "%s" at the offer when some photos are hidden: the photographer has to show them, not "our support team will look into it"', async (locale, text) => {
+    const h = await harness({ channelId: 'webchat' });
+    await h.send(`${msg(locale, 'symptom.choice.almost-ready')} ${DEMO_CASES['partially-hidden'].code}`, { locale });
+    const replies = await h.send(text, { locale });
+    expect(textsOf(replies)).toEqual([`${msg(locale, 'side.what-next', { next: 'photos' })} ${msg(locale, 'notify.offerPhotographer')}`]);
+  });
+
   it('some photos hidden: the photographer is told, and "any news?" is good news only once all of them are visible', async () => {
     const h = await harness({ channelId: 'webchat' });
     const demo = DEMO_CASES['partially-hidden'];
